@@ -1,0 +1,29 @@
+// Bundles src/index.ts into dist/index.js (ESM) for the action runner.
+// ssh2 carries optional native addons (sshcrypto.node, cpu-features) that it loads inside
+// try/catch with a pure-JS fallback: they stay external and are never shipped. Some CommonJS
+// dependencies call require() and use __dirname, which ESM lacks: the banner defines them.
+import { build } from 'esbuild'
+import { rmSync } from 'node:fs'
+
+rmSync('dist', { recursive: true, force: true })
+await build({
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  external: ['*.node', 'cpu-features'],
+  banner: {
+    js: [
+      "import { createRequire as __reCreateRequire } from 'node:module';",
+      "import { fileURLToPath as __reFileURLToPath } from 'node:url';",
+      "import { dirname as __reDirname } from 'node:path';",
+      'const require = __reCreateRequire(import.meta.url);',
+      'const __filename = __reFileURLToPath(import.meta.url);',
+      'const __dirname = __reDirname(__filename);',
+    ].join('\n'),
+  },
+  legalComments: 'linked',
+  logLevel: 'warning',
+})

@@ -1,0 +1,143 @@
+/** Transport for a runner that is itself on the cluster's login node (or the demo machine). */
+import { spawn } from 'node:child_process'
+import { promises as fs, constants as fsc } from 'node:fs'
+import { dirname } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport } from './transport.js'
+
+export class LocalTransport implements Transport {
+  readonly description = 'local'
+
+  exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return new Promise((resolve) => {
+      const [cmd, ...args] = argv
+      if (!cmd) {
+        resolve({ code: -1, stdout: '', stderr: 'empty command' })
+        return
+      }
+      const child = spawn(cmd, args, {
+        cwd: options.cwd,
+        env: { ...process.env, ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+      const out: Buffer[] = []
+      const errs: Buffer[] = []
+      let timedOut = false
+      const timer = options.timeoutMs
+        ? setTimeout(() => {
+            timedOut = true
+            child.kill('SIGKILL')
+          }, options.timeoutMs)
+        : undefined
+      child.stdout.on('data', (d: Buffer) => out.push(d))
+      child.stderr.on('data', (d: Buffer) => errs.push(d))
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        if (timer) clearTimeout(timer)
+        resolve({ code: e.code === 'ENOENT' ? 127 : -1, stdout: '', stderr: `${cmd}: ${e.message}` })
+      })
+      child.on('close', (code, signal) => {
+        if (timer) clearTimeout(timer)
+        resolve({
+          code: timedOut ? 124 : (code ?? (signal ? 128 : -1)),
+          stdout: Buffer.concat(out).toString('utf8'),
+          stderr: Buffer.concat(errs).toString('utf8'),
+        })
+      })
+      child.stdin.on('error', () => undefined)
+      child.stdin.end(options.stdin ?? '')
+    })
+  }
+
+  async readFile(path: string): Promise<Buffer | null> {
+    try {
+      return await fs.readFile(path)
+    } catch (e) {
+      if (isMissing(e)) return null
+      throw e
+    }
+  }
+
+  async writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+    await fs.mkdir(dirname(path), { recursive: true })
+    const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+    const handle = await fs.open(tmp, 'w')
+    try {
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
+    await fs.rename(tmp, path)
+  }
+
+  async appendFile(path: string, data: string): Promise<void> {
+    await fs.mkdir(dirname(path), { recursive: true })
+    await fs.appendFile(path, data)
+  }
+
+  async createExclusive(path: string, data: string): Promise<boolean> {
+    await fs.mkdir(dirname(path), { recursive: true })
+    try {
+      const handle = await fs.open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL)
+      try {
+        await handle.writeFile(data)
+        await handle.sync()
+      } finally {
+        await handle.close()
+      }
+      return true
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false
+      throw e
+    }
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    try {
+      const s = await fs.stat(path)
+      return { isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs }
+    } catch (e) {
+      if (isMissing(e)) return null
+      throw e
+    }
+  }
+
+  async list(path: string): Promise<DirEntry[] | null> {
+    try {
+      const entries = await fs.readdir(path, { withFileTypes: true })
+      const result: DirEntry[] = []
+      for (const e of entries) {
+        let isDirectory = e.isDirectory()
+        if (e.isSymbolicLink()) {
+          const s = await this.stat(`${path}/${e.name}`)
+          isDirectory = s?.isDirectory ?? false
+        }
+        result.push({ name: e.name, isDirectory })
+      }
+      return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    } catch (e) {
+      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null
+      throw e
+    }
+  }
+
+  async mkdirp(path: string): Promise<void> {
+    await fs.mkdir(path, { recursive: true })
+  }
+
+  async remove(path: string): Promise<void> {
+    try {
+      const s = await fs.lstat(path)
+      if (s.isDirectory()) await fs.rmdir(path)
+      else await fs.unlink(path)
+    } catch (e) {
+      if (!isMissing(e)) throw e
+    }
+  }
+
+  async close(): Promise<void> {}
+}
+
+function isMissing(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT'
+}

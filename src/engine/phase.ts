@@ -1,0 +1,374 @@
+/**
+ * The generic machinery of one phase, for any tool module and any scheduler: resume from the
+ * state, submit (capped, staggered, QoS-aware), monitor every job with one poll per cycle,
+ * validate outputs, until every job of the phase is terminal — or a detach is asked for.
+ */
+import { createHash } from 'node:crypto'
+import type { Transport } from '../cluster/transport.js'
+import type { Experiment } from '../experiment/model.js'
+import { isTerminal, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
+import { sbatchOutput } from '../scheduler/script.js'
+import { substituteOutput } from '../scheduler/local.js'
+import type { PlannedJob, ToolModule } from '../tools/tool.js'
+import { resolvePath } from '../tools/tool.js'
+import { timestamp, type LogFile } from './log.js'
+import type { Attempt, StateEntry, StateStore } from './state.js'
+
+export interface PhaseSettings {
+  /** First poll interval, seconds. */
+  pollInterval: number
+  /** Polls back off while nothing changes, up to this many seconds. */
+  maxPollInterval: number
+  /** After COMPLETED, how long outputs may take to appear (shared filesystems lag), seconds. */
+  outputWait: number
+}
+
+export interface PhaseContext {
+  tool: ToolModule
+  jobs: PlannedJob[]
+  experiment: Experiment
+  /** Short id of the experiment, part of every job name. */
+  experimentId: string
+  runDir: string
+  transport: Transport
+  scheduler: Scheduler
+  state: StateStore
+  toolLog: LogFile
+  settings: PhaseSettings
+  /** Aborted on cancellation: state is flushed, jobs keep running, a re-run re-attaches. */
+  signal: AbortSignal
+  /** Called once per poll cycle (lock heartbeat). */
+  onCycle?: () => Promise<void>
+  /** Called right after each successful submission (saves job ids for a post step). */
+  onSubmitted?: (jobId: string) => void
+  /** Called when a submission is deferred by a queue limit. */
+  onDeferred?: (job: PlannedJob, message: string) => Promise<void>
+}
+
+export type Resolution = 'submitted' | 'already-succeeded' | 'reattached' | 'resubmitted' | 'found-by-name'
+
+export interface JobOutcome {
+  job: PlannedJob
+  result: 'succeeded' | 'failed' | 'detached'
+  resolution: Resolution
+  state: string
+  jobId: string | null
+  attempt: number
+  exitCode?: number
+  submittedIso?: string
+  startedIso?: string
+  endedIso?: string
+  error?: string
+  outputs: Record<string, unknown>
+  outputFile?: string
+}
+
+export interface PhaseResult {
+  outcomes: JobOutcome[]
+  startedAt: Date
+  endedAt: Date
+  detached: boolean
+  submissions: number
+}
+
+interface Tracked {
+  job: PlannedJob
+  resolution: Resolution
+  /** When COMPLETED but outputs not yet seen: first time we looked. */
+  validatingSince?: number
+  outcome?: JobOutcome
+}
+
+export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
+  const startedAt = new Date()
+  const tracked: Tracked[] = []
+  const queue: Tracked[] = []
+  let submissions = 0
+
+  // 1. Resume: decide for every job what the state says.
+  for (const job of ctx.jobs) {
+    const entry = ctx.state.get(job.key)
+    if (!entry) {
+      queue.push({ job, resolution: 'submitted' })
+      continue
+    }
+    if (entry.state === 'COMPLETED' && entry.validated) {
+      const v = await ctx.tool.validate({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
+      if (v.ok) {
+        tracked.push({ job, resolution: 'already-succeeded', outcome: outcomeOf(job, entry, 'succeeded', 'already-succeeded', { ...(entry.outputs ?? {}), ...v.outputs }) })
+        continue
+      }
+      await ctx.toolLog.write({ action: 'OUTPUTS_INVALID', description: job.display, details: `job ${entry.job_id ?? '?'} completed earlier, but ${v.problem ?? 'its outputs no longer validate'}`, result: 'will run again' })
+      queue.push({ job, resolution: 'resubmitted' })
+      continue
+    }
+    if (entry.job_id && !isTerminal(entry.state) && entry.state !== 'SUBMITTING') {
+      tracked.push({ job, resolution: 'reattached' })
+      continue
+    }
+    if (entry.state === 'SUBMITTING') {
+      const since = entry.submitted_iso ?? new Date(0).toISOString()
+      const found = entry.job_name ? await ctx.scheduler.findByName(entry.job_name, since) : []
+      const last = found[found.length - 1]
+      if (last) {
+        const adopted: StateEntry = { ...entry, job_id: last.jobId, state: last.state === 'UNKNOWN' ? 'PENDING' : last.state, output_file: outputFileFor(entry.output_file ?? '', last.jobId, entry.job_name ?? '') }
+        await ctx.state.put(job.key, adopted)
+        await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script} (interrupted before its id was recorded; found in the queue by name ${entry.job_name})`, lines: [`Job ID: ${last.jobId}`], result: 'success' })
+        tracked.push({ job, resolution: 'found-by-name' })
+        continue
+      }
+      queue.push({ job, resolution: (entry.attempt ?? 1) > 1 ? 'resubmitted' : 'submitted' })
+      continue
+    }
+    queue.push({ job, resolution: 'resubmitted' })
+  }
+
+  // 2. Submit and monitor until every job is terminal.
+  let interval = ctx.settings.pollInterval
+  let detached = false
+  const inFlight = (): number => tracked.filter((t) => !t.outcome).length
+  for (;;) {
+    if (ctx.signal.aborted) {
+      detached = true
+      break
+    }
+    // Submit what the cap allows.
+    let deferred = false
+    while (queue.length > 0 && inFlight() < ctx.scheduler.maxInFlight && !ctx.signal.aborted) {
+      const next = queue[0] as Tracked
+      const submitted = await submit(ctx, next)
+      if (submitted === 'deferred') {
+        deferred = true
+        break
+      }
+      queue.shift()
+      submissions++
+      tracked.push(next)
+      if (queue.length > 0 && ctx.scheduler.staggerSeconds > 0) await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
+    }
+    if (queue.length === 0 && tracked.every((t) => t.outcome)) break
+
+    await sleep(interval * 1000, ctx.signal)
+    if (ctx.signal.aborted) {
+      detached = true
+      break
+    }
+    const changed = await pollOnce(ctx, tracked)
+    if (ctx.onCycle) await ctx.onCycle()
+    interval = changed || deferred ? ctx.settings.pollInterval : Math.min(interval * 1.5, Math.max(ctx.settings.maxPollInterval, ctx.settings.pollInterval))
+  }
+
+  // 3. Outcomes, and the phase's closing block.
+  const outcomes: JobOutcome[] = []
+  for (const t of [...tracked, ...queue]) {
+    if (t.outcome) {
+      outcomes.push(t.outcome)
+      continue
+    }
+    const entry = ctx.state.get(t.job.key)
+    outcomes.push(outcomeOf(t.job, entry, 'detached', t.resolution, entry?.outputs ?? {}))
+  }
+  outcomes.sort((a, b) => ctx.jobs.indexOf(a.job) - ctx.jobs.indexOf(b.job))
+  const breakdown = countBy(outcomes.map((o) => o.state))
+  if (detached) {
+    await ctx.toolLog.write({ action: 'MONITOR_DETACHED', details: `reason=${String(ctx.signal.reason ?? 'signal')}; state breakdown: ${breakdown || '(no state)'}`, result: 'monitoring paused; jobs continue' })
+  } else {
+    await ctx.toolLog.write({ action: 'ALL_COMPLETE', details: `terminal-state breakdown: ${breakdown}`, result: 'done' })
+  }
+  return { outcomes, startedAt, endedAt: new Date(), detached, submissions }
+}
+
+/** Submits one job; 'deferred' when a queue limit says to try later. */
+async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 'deferred'> {
+  const { job } = t
+  const previous = ctx.state.get(job.key)
+  const jobDir = resolvePath(ctx.runDir, job.dir)
+  const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
+  const outputPattern = resolvePath(jobDir, sbatchOutput(scriptText) ?? 'slurm-%j.out')
+  const inputs: Record<string, string> = {}
+  for (const rel of job.inputs) {
+    const bytes = await ctx.transport.readFile(resolvePath(ctx.runDir, rel))
+    if (bytes) inputs[rel] = createHash('sha256').update(bytes).digest('hex')
+  }
+  const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
+  const history: Attempt[] = [...(previous?.history ?? [])]
+  if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
+  const jobName = jobNameFor(ctx.experimentId, job.key)
+  const now = new Date()
+  const pending: StateEntry = {
+    job_id: null,
+    submitted_at: timestamp(now),
+    state: 'SUBMITTING',
+    name: job.display,
+    job_name: jobName,
+    attempt,
+    submitted_iso: now.toISOString(),
+    output_file: outputPattern,
+    inputs,
+    ...(history.length ? { history } : {}),
+  }
+  // Written before sbatch: a runner killed in between finds the job again by its name.
+  await ctx.state.put(job.key, pending)
+  const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern })
+  if (!r.ok && r.error.retryLater) {
+    if (previous) await ctx.state.put(job.key, previous)
+    else {
+      delete ctx.state.entries[job.key]
+      await ctx.state.flush()
+    }
+    if (ctx.onDeferred) await ctx.onDeferred(job, r.error.message)
+    return 'deferred'
+  }
+  if (!r.ok) {
+    const failed: StateEntry = { ...pending, state: 'SUBMIT_FAILED', error: r.error.message }
+    await ctx.state.put(job.key, failed)
+    await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script}`, result: `failure: ${r.error.message}` })
+    t.outcome = outcomeOf(job, failed, 'failed', t.resolution, {})
+    t.outcome.error = `submission failed: ${r.error.message}`
+    return 'failed'
+  }
+  const jobId = r.value.jobId
+  const submitted: StateEntry = { ...pending, job_id: jobId, state: 'PENDING', output_file: outputFileFor(outputPattern, jobId, jobName) }
+  await ctx.state.put(job.key, submitted)
+  ctx.onSubmitted?.(jobId)
+  await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, lines: [`Job ID: ${jobId}`], result: 'success' })
+  return 'ok'
+}
+
+/** One poll for every unfinished job; returns whether anything changed. */
+async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean> {
+  const open = tracked.filter((t) => !t.outcome)
+  const queries = open.flatMap((t) => {
+    const e = ctx.state.get(t.job.key)
+    return e?.job_id ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? new Date(Date.now() - 7 * 86400_000).toISOString() }] : []
+  })
+  if (queries.length === 0) return false
+  const statuses = await ctx.scheduler.poll(queries)
+  let changed = false
+  for (const t of open) {
+    const entry = ctx.state.get(t.job.key)
+    if (!entry?.job_id) continue
+    const status = statuses.get(entry.job_id)
+    if (!status || status.state === 'UNKNOWN') continue
+    let updated = applyStatus(entry, status)
+    if (updated.state !== entry.state) {
+      changed = true
+      await ctx.toolLog.write({ action: 'STATE_CHANGE', description: t.job.key, details: `job ${entry.job_id}: ${entry.state || '?'} -> ${updated.state}`, result: 'tracked' })
+    }
+    if (isTerminal(updated.state)) {
+      const done = await finish(ctx, t, updated, status)
+      if (done) {
+        updated = done
+        changed = true
+      }
+    }
+    if (JSON.stringify(updated) !== JSON.stringify(entry)) await ctx.state.put(t.job.key, updated)
+  }
+  return changed
+}
+
+/** A terminal job: validate a COMPLETED one (waiting up to outputWait for late files). */
+async function finish(ctx: PhaseContext, t: Tracked, entry: StateEntry, status: JobStatus): Promise<StateEntry | null> {
+  if (entry.state !== 'COMPLETED') {
+    const reason = status.reason ? `: ${status.reason}` : ''
+    const tail = entry.output_file ? await tailOf(ctx.transport, entry.output_file) : ''
+    const error = `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}${reason}${tail ? ` — last output: ${tail}` : ''}`
+    const final = { ...entry, error }
+    t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, entry.outputs ?? {})
+    return final
+  }
+  const v = await ctx.tool.validate({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job: t.job, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
+  if (v.ok) {
+    const final: StateEntry = { ...entry, validated: true, outputs: v.outputs }
+    delete final.error
+    t.outcome = outcomeOf(t.job, final, 'succeeded', t.resolution, v.outputs)
+    return final
+  }
+  t.validatingSince ??= Date.now()
+  if (Date.now() - t.validatingSince < ctx.settings.outputWait * 1000) return null
+  const final: StateEntry = { ...entry, validated: false, outputs: v.outputs, error: `completed, but ${v.problem ?? 'its outputs are missing'}` }
+  t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, v.outputs)
+  await ctx.toolLog.write({ action: 'OUTPUTS_MISSING', description: t.job.display, details: `job ${entry.job_id ?? '?'}: ${v.problem ?? 'outputs missing'}`, result: 'failure' })
+  return final
+}
+
+function applyStatus(entry: StateEntry, s: JobStatus): StateEntry {
+  return {
+    ...entry,
+    state: s.state,
+    ...(s.exitCode !== undefined ? { exit_code: s.exitCode } : {}),
+    ...(s.startedAt ? { started_iso: s.startedAt } : {}),
+    ...(s.endedAt ? { ended_iso: s.endedAt } : {}),
+    ...(s.reason ? { reason: s.reason } : {}),
+  }
+}
+
+function outcomeOf(job: PlannedJob, entry: StateEntry | undefined, result: JobOutcome['result'], resolution: Resolution, outputs: Record<string, unknown>): JobOutcome {
+  return {
+    job,
+    result,
+    resolution,
+    state: entry?.state ?? 'NOT_SUBMITTED',
+    jobId: entry?.job_id ?? null,
+    attempt: entry?.attempt ?? 1,
+    ...(entry?.exit_code !== undefined ? { exitCode: entry.exit_code } : {}),
+    ...(entry?.submitted_iso ? { submittedIso: entry.submitted_iso } : {}),
+    ...(entry?.started_iso ? { startedIso: entry.started_iso } : {}),
+    ...(entry?.ended_iso ? { endedIso: entry.ended_iso } : {}),
+    ...(entry?.error ? { error: entry.error } : {}),
+    ...(entry?.output_file ? { outputFile: entry.output_file } : {}),
+    outputs,
+  }
+}
+
+function attemptOf(e: StateEntry): Attempt {
+  return {
+    job_id: e.job_id,
+    state: e.state,
+    submitted_iso: e.submitted_iso ?? e.submitted_at,
+    ...(e.exit_code !== undefined ? { exit_code: e.exit_code } : {}),
+    ...(e.started_iso ? { started_iso: e.started_iso } : {}),
+    ...(e.ended_iso ? { ended_iso: e.ended_iso } : {}),
+    ...(e.error ? { error: e.error } : {}),
+  }
+}
+
+/** `re-<experiment id>-<job key as a name>`: unique per experiment and job, stable across re-runs. */
+export function jobNameFor(experimentId: string, key: string): string {
+  const slug = key.replace(/\/(finetune|cell)\.slurm$/, '').replace(/\.slurm$/, '').replace(/[^\w.-]+/g, '_')
+  const short = createHash('sha256').update(key).digest('hex').slice(0, 6)
+  return `re-${experimentId}-${slug.slice(0, 80)}-${short}`
+}
+
+function outputFileFor(pattern: string, jobId: string, jobName: string): string {
+  return substituteOutput(pattern, jobId, jobName)
+}
+
+async function tailOf(transport: Transport, path: string): Promise<string> {
+  const bytes = await transport.readFile(path)
+  if (!bytes) return ''
+  const lines = bytes.subarray(Math.max(0, bytes.length - 4096)).toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean)
+  return lines.slice(-3).join(' | ').slice(0, 400)
+}
+
+function countBy(values: string[]): string {
+  const counts = new Map<string, number>()
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
+  return [...counts.keys()].sort().map((k) => `${k}=${counts.get(k)}`).join(', ')
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) {
+      resolve()
+      return
+    }
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

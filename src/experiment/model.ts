@@ -1,0 +1,53 @@
+/** The experiment as the runner uses it: validated, with every evaluation cell expanded. */
+import type { RunType } from './schema.js'
+
+export type PreparationTool = 'torchtune'
+export type EvaluationTool = 'inspect-ai'
+
+export interface Run {
+  name: string
+  type: RunType
+  model?: string
+  parameters: Record<string, unknown>
+  /** Number of training epochs, when the summary says (run parameters, else controls). */
+  epochs?: number
+}
+
+export interface Task {
+  name: string
+  script?: string
+}
+
+/** One evaluation: a run's checkpoint (or base model) on one task. */
+export interface Cell {
+  run: string
+  task: string
+  /** 0-based epoch of a fine-tuned run's checkpoint; null for control and eval-only runs. */
+  epoch: number | null
+}
+
+export interface Experiment {
+  name: string
+  /** Absolute path of experiment_summary.yaml as read. */
+  summaryPath: string
+  /** The directory holding it (the checked-out copy). */
+  sourceDir: string
+  /** `experiment.dir` from the YAML, when present. */
+  declaredDir?: string
+  tools: { preparation: PreparationTool; evaluation: EvaluationTool; defaulted: boolean }
+  runs: Run[]
+  tasks: Task[]
+  cells: Cell[]
+  /** The parsed YAML, for the summary's parameter columns. */
+  raw: Record<string, unknown>
+}
+
+/** Directory name of a cell: `{task}_epoch{N}` for fine-tuned checkpoints, `{task}` otherwise. */
+export function cellDirName(cell: Cell): string {
+  return cell.epoch === null ? cell.task : `${cell.task}_epoch${cell.epoch}`
+}
+
+/** Display name used in logs: `{run}/{task}/epoch{N}` or `{run}/{task}`. */
+export function cellDisplayName(cell: Cell): string {
+  return cell.epoch === null ? `${cell.run}/${cell.task}` : `${cell.run}/${cell.task}/epoch${cell.epoch}`
+}

@@ -1,0 +1,45 @@
+/** Everything the report needs to know about one pass of the action. */
+import type { JobOutcome, PhaseResult } from '../engine/phase.js'
+import type { Experiment } from '../experiment/model.js'
+import type { Problem } from '../result.js'
+
+export type Status = 'success' | 'partial' | 'failed' | 'invalid'
+
+export interface SkippedEval {
+  display: string
+  run: string
+  task: string
+  epoch: number | null
+  reason: string
+}
+
+export interface Counts {
+  runsTotal: number
+  runsSucceeded: number
+  runsFailed: number
+  evalsTotal: number
+  evalsSucceeded: number
+  evalsFailed: number
+  evalsSkipped: number
+}
+
+export interface RunReport {
+  status: Status
+  /** One sentence saying why the status is what it is. */
+  verdict: string
+  experiment?: Experiment
+  experimentName: string
+  runDir: string
+  startedAt: Date
+  endedAt: Date
+  optimize?: PhaseResult
+  evaluate?: PhaseResult
+  skippedEvals: SkippedEval[]
+  /** Training outcomes known from an earlier pass (phases: evaluate). */
+  priorTraining: JobOutcome[]
+  counts: Counts
+  errors: Problem[]
+  warnings: Problem[]
+  logFiles: string[]
+  detached: boolean
+}

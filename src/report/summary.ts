@@ -1,0 +1,173 @@
+/**
+ * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, and the
+ * results table (summary.md) joining each run's parameters with its loss and metrics.
+ */
+import type { JobOutcome } from '../engine/phase.js'
+import { formatDuration, timestamp } from '../engine/log.js'
+import type { Cell, Experiment } from '../experiment/model.js'
+import { cellDisplayName } from '../experiment/model.js'
+import { formatProblem } from '../result.js'
+import type { RunReport } from './model.js'
+
+const MAX_LIST = 50
+
+export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string {
+  const out: string[] = []
+  const title = r.status === 'invalid' ? '## Run Experiment: invalid experiment' : r.detached ? '## Run Experiment: detached (jobs keep running)' : '## Run Experiment Complete'
+  out.push(title, '', `Experiment: \`${r.runDir}\``, '', `**Status:** ${statusIcon(r.status)} ${r.status} — ${r.verdict}`, '')
+
+  if (r.errors.length > 0) {
+    out.push('### Problems', '')
+    for (const p of r.errors.slice(0, 200)) out.push(`- ${escapeMd(formatProblem(p))}`)
+    if (r.errors.length > 200) out.push(`- … and ${r.errors.length - 200} more (see run-experiment.log)`)
+    out.push('')
+  }
+  if (r.warnings.length > 0) {
+    out.push('<details><summary>Warnings (' + r.warnings.length + ')</summary>', '')
+    for (const p of r.warnings.slice(0, 100)) out.push(`- ${escapeMd(formatProblem(p))}`)
+    out.push('', '</details>', '')
+  }
+
+  const train = r.optimize?.outcomes ?? []
+  if (r.optimize) {
+    const ok = train.filter((o) => o.result === 'succeeded')
+    const bad = train.filter((o) => o.result !== 'succeeded')
+    out.push('### Optimization Results', '', `${ok.length === train.length ? '✓' : '✗'} ${ok.length}/${train.length} runs completed successfully`, `Duration: ${formatDuration(r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime())}`, '')
+    out.push('**Completed runs:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
+    out.push('**Failed runs:**', ...list(bad.map((o) => `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}`)), '')
+    const ckpts = ok.flatMap((o) => Object.values((o.outputs['checkpoints'] as Record<string, string> | undefined) ?? {}))
+    out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
+  }
+  if (r.evaluate || r.skippedEvals.length > 0) {
+    const evals = r.evaluate?.outcomes ?? []
+    const ok = evals.filter((o) => o.result === 'succeeded')
+    const bad = evals.filter((o) => o.result !== 'succeeded')
+    const total = evals.length + r.skippedEvals.length
+    out.push('### Evaluation Results', '', `${ok.length === total ? '✓' : '✗'} ${ok.length}/${total} evaluations completed successfully`)
+    if (r.evaluate) out.push(`Duration: ${formatDuration(r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime())}`)
+    out.push('', '**Completed evaluations:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
+    out.push('**Failed evaluations:**', ...list(bad.map((o) => `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}`)), '')
+    if (r.skippedEvals.length > 0) out.push('**Skipped evaluations:**', ...list(r.skippedEvals.map((s) => `${s.display} — ${escapeMd(s.reason)}`)), '')
+    const logs = ok.map((o) => o.outputs['eval_log']).filter((p): p is string => typeof p === 'string')
+    out.push('**Evaluation logs:**', ...list(logs.map((p) => `\`${p}\``)), '')
+  }
+
+  const resumed = [...train, ...(r.evaluate?.outcomes ?? [])]
+  const counts = (k: JobOutcome['resolution']): number => resumed.filter((o) => o.resolution === k).length
+  if (resumed.some((o) => o.resolution !== 'submitted')) {
+    out.push('### Resumed', '', `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')}`, '')
+  }
+
+  if (resultsTable) out.push('### Results', '', resultsTable, '')
+
+  const optMs = r.optimize ? r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime() : 0
+  const evalMs = r.evaluate ? r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime() : 0
+  out.push('### Total Time', '', `Complete workflow: ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}`, `- Optimization: ${r.optimize ? formatDuration(optMs) : 'not run'}`, `- Evaluation: ${r.evaluate ? formatDuration(evalMs) : 'not run'}`, '')
+  out.push('### Next Steps', '')
+  if (r.status === 'invalid') {
+    out.push('1. Fix the problems above (each names the file, line and field), then re-run.', '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.')
+  } else {
+    out.push(`1. View results: \`inspect view --log-dir ${r.runDir} --port=$(get_free_port)\``, `2. Export data: \`inspect log export ${r.runDir}/<run>/eval/<cell>/logs/<log>.eval\``, '3. Analyze results (see experiment_summary.yaml for configuration)')
+    if (r.status !== 'success') out.push('4. Re-run this workflow to retry what failed: succeeded jobs are never run again.')
+  }
+  out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`, '')
+  return out.join('\n')
+}
+
+/** summary.md: the results of every run and cell in one table, cruijff_kit's section names. */
+export function resultsMarkdown(r: RunReport): { markdown: string; table: string } {
+  const exp = r.experiment
+  if (!exp) return { markdown: '', table: '' }
+  const table = resultsTable(exp, r)
+  const out: string[] = []
+  const done = r.counts.runsSucceeded + r.counts.evalsSucceeded
+  const total = r.counts.runsTotal + r.counts.evalsTotal
+  out.push('# Experiment Summary', '', `**Experiment:** \`${exp.name}\` | **Generated:** ${timestamp(r.endedAt)} | **Status:** ${done}/${total} complete`, '')
+  out.push('## Results', '', table, '')
+  const incomplete = [
+    ...(r.optimize?.outcomes ?? []).filter((o) => o.result !== 'succeeded').map((o) => `| ${o.job.display} | fine-tuning | ${o.state} | ${escapeCell(o.error ?? '')} |`),
+    ...(r.evaluate?.outcomes ?? []).filter((o) => o.result !== 'succeeded').map((o) => `| ${o.job.display} | evaluation | ${o.state} | ${escapeCell(o.error ?? '')} |`),
+    ...r.skippedEvals.map((s) => `| ${s.display} | evaluation | SKIPPED | ${escapeCell(s.reason)} |`),
+  ]
+  if (incomplete.length > 0) out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
+  out.push('## Next Steps', '', `- \`inspect view --log-dir ${r.runDir}\``, `- \`inspect log export <log>.eval\``, '')
+  return { markdown: out.join('\n'), table }
+}
+
+function resultsTable(exp: Experiment, r: RunReport): string {
+  const training = new Map<string, JobOutcome>()
+  for (const o of [...r.priorTraining, ...(r.optimize?.outcomes ?? [])]) training.set(o.job.run, o)
+  const evals = new Map<string, JobOutcome>()
+  for (const o of r.evaluate?.outcomes ?? []) if (o.job.cell) evals.set(cellDisplayName(o.job.cell), o)
+  const skipped = new Map(r.skippedEvals.map((s) => [s.display, s]))
+  const paramKeys = [...new Set(exp.runs.flatMap((run) => Object.keys(run.parameters)))].filter((k) => exp.runs.some((run) => isScalar(run.parameters[k]))).slice(0, 8)
+  const columns = [...new Set(exp.cells.map(columnOf))]
+  const header = ['Run', 'Type', ...paramKeys, 'Final loss', ...columns]
+  const rows = exp.runs.map((run) => {
+    const t = training.get(run.name)
+    const loss = t?.outputs['final_loss']
+    const cells = columns.map((col) => {
+      const cell = exp.cells.find((c) => c.run === run.name && columnOf(c) === col)
+      if (!cell) return ''
+      const o = evals.get(cellDisplayName(cell))
+      if (o?.result === 'succeeded') return metricText(o.outputs)
+      if (o) return o.result === 'detached' ? 'running' : 'failed'
+      return skipped.has(cellDisplayName(cell)) ? 'skipped' : '–'
+    })
+    const lossText = typeof loss === 'number' ? loss.toFixed(4) : run.type === 'fine-tuned' ? (t ? (t.result === 'succeeded' ? 'n/a' : t.result === 'detached' ? 'running' : 'failed') : '–') : ''
+    return [run.name, run.type, ...paramKeys.map((k) => (isScalar(run.parameters[k]) ? String(run.parameters[k]) : '')), lossText, ...cells]
+  })
+  return [`| ${header.map(escapeCell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n')
+}
+
+/** Column of a cell: `task` for control runs, `task @ epoch N` for checkpoints. */
+function columnOf(c: Cell): string {
+  return c.epoch === null ? c.task : `${c.task} @ epoch ${c.epoch}`
+}
+
+/** The headline metric of a succeeded eval: the first scorer's accuracy (± stderr), else its first metric. */
+function metricText(outputs: Record<string, unknown>): string {
+  const scores = outputs['scores'] as { name: string; metrics: Record<string, number> }[] | undefined
+  const first = scores?.[0]
+  if (!first) return 'done'
+  const acc = first.metrics['accuracy'] ?? first.metrics['mean']
+  if (acc !== undefined) {
+    const se = first.metrics['stderr']
+    return `${acc.toFixed(3)}${se !== undefined ? ` ± ${se.toFixed(3)}` : ''}`
+  }
+  const [name, value] = Object.entries(first.metrics)[0] ?? []
+  return name !== undefined && value !== undefined ? `${name} ${value.toFixed(3)}` : 'done'
+}
+
+function jobFacts(o: JobOutcome): string {
+  const parts = [`job ${o.jobId ?? '?'}`]
+  if (o.startedIso && o.endedIso) parts.push(formatDuration(Date.parse(o.endedIso) - Date.parse(o.startedIso)))
+  if (o.attempt > 1) parts.push(`attempt ${o.attempt}`)
+  if (o.resolution === 'already-succeeded') parts.push('done earlier, not re-run')
+  if (typeof o.outputs['final_loss'] === 'number') parts.push(`final loss ${(o.outputs['final_loss'] as number).toFixed(4)}`)
+  if (o.job.cell && o.outputs['scores']) parts.push(metricText(o.outputs))
+  return parts.join(', ')
+}
+
+function list(items: string[]): string[] {
+  if (items.length === 0) return ['- none']
+  const shown = items.slice(0, MAX_LIST).map((i) => `- ${i}`)
+  if (items.length > MAX_LIST) shown.push(`- … and ${items.length - MAX_LIST} more (see the logs)`)
+  return shown
+}
+
+function statusIcon(s: RunReport['status']): string {
+  return s === 'success' ? '✅' : s === 'partial' ? '⚠️' : '❌'
+}
+
+function isScalar(v: unknown): boolean {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+}
+
+function escapeMd(s: string): string {
+  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}

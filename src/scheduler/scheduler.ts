@@ -1,0 +1,121 @@
+/**
+ * How jobs are started and observed. A scheduler knows nothing of torchtune or inspect:
+ * it runs a job script in a directory and reports states in SLURM's vocabulary.
+ */
+
+/** SLURM job states, normalised ("CANCELLED by 0" -> CANCELLED), plus our own markers. */
+export const TERMINAL_STATES = [
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'OUT_OF_MEMORY',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'BOOT_FAIL',
+  'DEADLINE',
+  'SUBMIT_FAILED',
+] as const
+export const ACTIVE_STATES = [
+  'PENDING',
+  'CONFIGURING',
+  'RUNNING',
+  'COMPLETING',
+  'SUSPENDED',
+  'REQUEUED',
+  'RESIZING',
+  'STOPPED',
+  'SIGNALING',
+  'STAGE_OUT',
+] as const
+export type TerminalState = (typeof TERMINAL_STATES)[number]
+export type ActiveState = (typeof ACTIVE_STATES)[number]
+/** UNKNOWN: the scheduler could not tell this time (e.g. controller restarting); not terminal. */
+export type JobState = TerminalState | ActiveState | 'UNKNOWN'
+
+export function isTerminal(state: string): state is TerminalState {
+  return (TERMINAL_STATES as readonly string[]).includes(state)
+}
+
+/** Maps any raw SLURM state text to a JobState ("CANCELLED by 1000" -> CANCELLED, "CA" -> CANCELLED). */
+export function normaliseState(raw: string): JobState {
+  const word = (raw.trim().split(/[\s+]/)[0] ?? '').toUpperCase()
+  const short: Record<string, JobState> = {
+    PD: 'PENDING', R: 'RUNNING', CG: 'COMPLETING', CD: 'COMPLETED', F: 'FAILED', CA: 'CANCELLED',
+    TO: 'TIMEOUT', OOM: 'OUT_OF_MEMORY', NF: 'NODE_FAIL', PR: 'PREEMPTED', BF: 'BOOT_FAIL',
+    DL: 'DEADLINE', S: 'SUSPENDED', CF: 'CONFIGURING', RQ: 'REQUEUED', RS: 'RESIZING', ST: 'STOPPED',
+    SI: 'SIGNALING', SO: 'STAGE_OUT',
+  }
+  if (short[word]) return short[word]
+  if ((TERMINAL_STATES as readonly string[]).includes(word)) return word as TerminalState
+  if ((ACTIVE_STATES as readonly string[]).includes(word)) return word as ActiveState
+  if (word === 'REQUEUE_FED' || word === 'REQUEUE_HOLD' || word === 'RESV_DEL_HOLD' || word === 'REVOKED' || word === 'SPECIAL_EXIT') {
+    return 'PENDING'
+  }
+  return 'UNKNOWN'
+}
+
+/** What to run. */
+export interface JobSpec {
+  /** The directory the script runs in (absolute, on the cluster). */
+  dir: string
+  /** The script's file name inside `dir`. */
+  script: string
+  /** Unique name identifying experiment and job, so an interrupted submission can be found again. */
+  name: string
+  /** Where the job's stdout/stderr go, absolute (from `#SBATCH --output`, `%j` not yet substituted). */
+  outputPattern: string
+  /** Extra environment for the job. */
+  env?: Record<string, string>
+}
+
+export interface SubmitOk {
+  jobId: string
+}
+
+export interface SubmitFailure {
+  message: string
+  /** True for QoS / submit-limit rejections: wait and try again, never a failure of the job. */
+  retryLater: boolean
+}
+
+export type SubmitResult = { ok: true; value: SubmitOk } | { ok: false; error: SubmitFailure }
+
+/** What the scheduler knows of one job. */
+export interface JobStatus {
+  jobId: string
+  state: JobState
+  /** The scheduler's own words, e.g. "CANCELLED by 0" or a pending reason. */
+  raw: string
+  exitCode?: number
+  /** Signal that ended the job, when known. */
+  signal?: number
+  /** ISO timestamps, when known. */
+  startedAt?: string
+  endedAt?: string
+  reason?: string
+}
+
+export interface PollQuery {
+  jobId: string
+  /** ISO time of submission: bounds accounting queries so recycled ids never match old jobs. */
+  submittedAt: string
+}
+
+export interface Scheduler {
+  /** `local` or `slurm`. */
+  readonly kind: 'local' | 'slurm'
+  /** How many of this experiment's jobs may be queued or running at once. */
+  readonly maxInFlight: number
+  /** Seconds to wait between two submissions. */
+  readonly staggerSeconds: number
+  submit(job: JobSpec): Promise<SubmitResult>
+  /**
+   * States of many jobs at once, at a constant cost in commands whatever their number.
+   * Jobs the scheduler cannot see this time come back as UNKNOWN (not terminal).
+   */
+  poll(jobs: readonly PollQuery[]): Promise<Map<string, JobStatus>>
+  /** Job ids currently known under this name (queued, running or recently finished), newest last. */
+  findByName(name: string, since: string): Promise<JobStatus[]>
+  cancel(jobIds: readonly string[]): Promise<void>
+}

@@ -1,0 +1,145 @@
+/**
+ * Reads the header of an inspect-ai `.eval` log (a zip archive) without Python: status, task,
+ * model, metadata, sample counts and every scorer's metrics. Entries may be stored, deflated or
+ * zstd-compressed (inspect-ai >= 0.3.206); a log still being written has no header.json yet and
+ * reads as status "started".
+ */
+import { inflateRawSync } from 'node:zlib'
+import yauzl from 'yauzl'
+import { decompress as zstdDecompress } from 'fzstd'
+import { z } from 'zod'
+import { err, ok, messageOf, type Result } from '../result.js'
+
+const MetricSchema = z.looseObject({ name: z.string().optional(), value: z.unknown() })
+const ScoreSchema = z.looseObject({
+  name: z.string(),
+  scorer: z.string().optional(),
+  metrics: z.record(z.string(), MetricSchema).optional(),
+})
+const HeaderSchema = z.looseObject({
+  status: z.string(),
+  eval: z.looseObject({
+    task: z.string().optional(),
+    model: z.string().optional(),
+    created: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).nullish(),
+    task_args: z.record(z.string(), z.unknown()).nullish(),
+  }).optional(),
+  results: z.looseObject({
+    total_samples: z.number().optional(),
+    completed_samples: z.number().optional(),
+    scores: z.array(ScoreSchema).optional(),
+  }).nullish(),
+  error: z.looseObject({ message: z.string().optional() }).nullish(),
+})
+
+export interface EvalScore {
+  /** Scorer name, e.g. `match` or `exact_match`. */
+  name: string
+  /** Metric name -> value, e.g. { accuracy: 0.9, stderr: 0.03 }. */
+  metrics: Record<string, number>
+}
+
+export interface EvalHeader {
+  status: string
+  task?: string
+  model?: string
+  created?: string
+  metadata: Record<string, unknown>
+  totalSamples?: number
+  completedSamples?: number
+  scores: EvalScore[]
+  error?: string
+}
+
+const MAX_ENTRY_BYTES = 64 * 1024 * 1024
+
+export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, string>> {
+  let entries: Map<string, Buffer>
+  try {
+    entries = await readEntries(bytes, (name) => name === 'header.json' || name === '_journal/start.json')
+  } catch (e) {
+    return err(`not a readable .eval archive: ${messageOf(e)}`)
+  }
+  const header = entries.get('header.json')
+  if (!header) {
+    return entries.has('_journal/start.json') ? ok({ status: 'started', metadata: {}, scores: [] }) : err('no header.json in the archive')
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(header.toString('utf8'))
+  } catch (e) {
+    return err(`header.json is not JSON: ${messageOf(e)}`)
+  }
+  const parsed = HeaderSchema.safeParse(json)
+  if (!parsed.success) return err(`header.json has an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`)
+  const h = parsed.data
+  const scores: EvalScore[] = (h.results?.scores ?? []).map((s) => {
+    const metrics: Record<string, number> = {}
+    for (const [k, m] of Object.entries(s.metrics ?? {})) if (typeof m.value === 'number') metrics[m.name ?? k] = m.value
+    return { name: s.name, metrics }
+  })
+  return ok({
+    status: h.status,
+    ...(h.eval?.task !== undefined ? { task: h.eval.task } : {}),
+    ...(h.eval?.model !== undefined ? { model: h.eval.model } : {}),
+    ...(h.eval?.created !== undefined ? { created: h.eval.created } : {}),
+    metadata: h.eval?.metadata ?? {},
+    ...(h.results?.total_samples !== undefined ? { totalSamples: h.results.total_samples } : {}),
+    ...(h.results?.completed_samples !== undefined ? { completedSamples: h.results.completed_samples } : {}),
+    scores,
+    ...(h.error?.message ? { error: h.error.message } : {}),
+  })
+}
+
+/** The wanted entries of a zip, decompressed. */
+function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(bytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: false }, (openErr, zip) => {
+      if (openErr || !zip) {
+        reject(openErr ?? new Error('cannot open'))
+        return
+      }
+      const out = new Map<string, Buffer>()
+      zip.on('error', reject)
+      zip.on('end', () => resolve(out))
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!wanted(entry.fileName)) {
+          zip.readEntry()
+          return
+        }
+        if (entry.uncompressedSize > MAX_ENTRY_BYTES) {
+          reject(new Error(`${entry.fileName} is too large`))
+          return
+        }
+        zip.openReadStream(entry, entry.compressionMethod === 0 ? {} : { decompress: false }, (streamErr, stream) => {
+          if (streamErr || !stream) {
+            reject(streamErr ?? new Error('cannot read entry'))
+            return
+          }
+          const chunks: Buffer[] = []
+          stream.on('data', (c: Buffer) => chunks.push(c))
+          stream.on('error', reject)
+          stream.on('end', () => {
+            try {
+              out.set(entry.fileName, decompress(Buffer.concat(chunks), entry.compressionMethod))
+              zip.readEntry()
+            } catch (e) {
+              reject(e)
+            }
+          })
+        })
+      })
+      zip.readEntry()
+    })
+  })
+}
+
+function decompress(raw: Buffer, method: number): Buffer {
+  switch (method) {
+    case 0: return raw
+    case 8: return inflateRawSync(raw, { maxOutputLength: MAX_ENTRY_BYTES })
+    case 93: return Buffer.from(zstdDecompress(raw))
+    default: throw new Error(`unsupported zip compression method ${method}`)
+  }
+}

@@ -1,0 +1,59 @@
+/** Drives the built action (dist/index.js) through scripts/local-runner.mjs, as a runner would. */
+import { readFileSync, existsSync } from 'node:fs'
+// @ts-expect-error -- plain ESM script without type declarations
+import { runAction as runActionUntyped } from '../../scripts/local-runner.mjs'
+import type { ChildProcess } from 'node:child_process'
+
+export interface Annotation {
+  kind: 'error' | 'warning' | 'notice'
+  file?: string
+  line?: string
+  col?: string
+  title?: string
+  message: string
+}
+
+export interface ActionResult {
+  code: number | null
+  signal: string | null
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  stdout: string
+  stderr: string
+  annotations: Annotation[]
+}
+
+export interface ActionRun {
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  workspace?: string
+  eventName?: string
+  event?: unknown
+  onSpawn?: (child: ChildProcess) => void
+}
+
+export const runAction = runActionUntyped as (run: ActionRun) => Promise<ActionResult>
+
+/** Defaults for fast local runs. */
+export function localInputs(experimentDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'experiment-dir': experimentDir, executor: 'local', 'poll-interval': '0.2', 'max-poll-interval': '0.5', 'max-parallel': '2', ...extra }
+}
+
+export function readText(path: string): string {
+  return existsSync(path) ? readFileSync(path, 'utf8') : ''
+}
+
+/** Every `[ts] ACTION: ...` heading of a log, with its Details/Result lines. */
+export function logBlocks(text: string): { ts: string; action: string; description: string; lines: string[] }[] {
+  return text
+    .split('\n\n')
+    .map((b) => b.trim())
+    .filter(Boolean)
+    .map((b) => {
+      const [head = '', ...lines] = b.split('\n')
+      const m = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\] ([A-Z_]+)(?:: (.*))?$/.exec(head)
+      if (!m) throw new Error(`not a log block heading: ${JSON.stringify(head)}`)
+      return { ts: m[1] ?? '', action: m[2] ?? '', description: m[3] ?? '', lines }
+    })
+}
