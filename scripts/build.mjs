@@ -14,14 +14,16 @@ await build({
   target: 'node20',
   format: 'esm',
   external: ['*.node', 'cpu-features'],
+  // Free uses of __filename/__dirname point at the bundle; modules that declare their own keep them.
+  define: { __filename: '__reFilename', __dirname: '__reDirname' },
   banner: {
     js: [
       "import { createRequire as __reCreateRequire } from 'node:module';",
       "import { fileURLToPath as __reFileURLToPath } from 'node:url';",
-      "import { dirname as __reDirname } from 'node:path';",
+      "import { dirname as __reDirnameOf } from 'node:path';",
       'const require = __reCreateRequire(import.meta.url);',
-      'const __filename = __reFileURLToPath(import.meta.url);',
-      'const __dirname = __reDirname(__filename);',
+      'const __reFilename = __reFileURLToPath(import.meta.url);',
+      'const __reDirname = __reDirnameOf(__reFilename);',
     ].join('\n'),
   },
   legalComments: 'linked',

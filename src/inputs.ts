@@ -14,6 +14,17 @@ export const INPUT_DEFAULTS = {
   'output-wait': '120',
   'fail-on': 'any-failure',
   summarize: 'true',
+  'artifact-name': '',
+  'retention-days': '0',
+  'include-eval-logs': 'true',
+  'allow-fork-pull-requests': 'false',
+  'ssh-host': '',
+  'ssh-port': '22',
+  'ssh-user': '',
+  'ssh-private-key': '',
+  'ssh-known-hosts': '',
+  'remote-experiment-dir': '',
+  'cancel-on-abort': 'false',
 } as const
 export type InputName = keyof typeof INPUT_DEFAULTS
 
@@ -56,6 +67,21 @@ export const SettingsSchema = z.object({
   'output-wait': number('output-wait', 0, false),
   'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
   summarize: bool('summarize'),
+  'artifact-name': z.string().trim().refine((s) => !/["':<>|*?\\/\r\n]/.test(s), { message: 'input artifact-name may not contain " : < > | * ? \\ / or line breaks' }),
+  'retention-days': number('retention-days', 0, true).refine((n) => n <= 90, { message: 'input retention-days must be between 0 (the repository default) and 90' }),
+  'include-eval-logs': bool('include-eval-logs'),
+  'allow-fork-pull-requests': bool('allow-fork-pull-requests'),
+  'ssh-host': z.string().trim().refine((s) => !/[\s'"`$;&|<>]/.test(s) && !s.startsWith('-'), { message: 'input ssh-host must be a host name or address' }),
+  'ssh-port': number('ssh-port', 1, true).refine((n) => n <= 65535, { message: 'input ssh-port must be a port number (1-65535)' }),
+  'ssh-user': z.string().trim().refine((s) => /^[A-Za-z0-9._-]*$/.test(s) && !s.startsWith('-'), { message: 'input ssh-user must be a user name' }),
+  'ssh-private-key': z.string(),
+  'ssh-known-hosts': z.string(),
+  'remote-experiment-dir': z.string().trim().refine((s) => s === '' || s.startsWith('/'), { message: 'input remote-experiment-dir must be an absolute path on the cluster' }),
+  'cancel-on-abort': bool('cancel-on-abort'),
+}).superRefine((s, ctx) => {
+  if (s['ssh-host'] && !s['ssh-private-key'].trim()) ctx.addIssue({ code: 'custom', path: ['ssh-private-key'], message: 'input ssh-private-key is required with ssh-host (pass it from a secret)' })
+  if (s['ssh-host'] && !s['ssh-known-hosts'].trim()) ctx.addIssue({ code: 'custom', path: ['ssh-known-hosts'], message: 'input ssh-known-hosts is required with ssh-host: the host key is pinned (e.g. the output of ssh-keyscan, checked by hand)' })
+  if (s['ssh-host'] && !s['ssh-user']) ctx.addIssue({ code: 'custom', path: ['ssh-user'], message: 'input ssh-user is required with ssh-host' })
 })
 
 export interface Settings {
@@ -70,6 +96,13 @@ export interface Settings {
   outputWait: number
   failOn: 'any-failure' | 'all-failed' | 'never'
   summarize: boolean
+  artifactName: string
+  retentionDays: number
+  includeEvalLogs: boolean
+  allowForkPullRequests: boolean
+  ssh?: { host: string; port: number; user: string; privateKey: string; knownHosts: string }
+  remoteExperimentDir: string
+  cancelOnAbort: boolean
 }
 
 /** Reads every input (empty -> default) and validates all of them, reporting each bad one. */
@@ -81,6 +114,7 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
   }
   const parsed = SettingsSchema.safeParse(raw)
   if (!parsed.success) {
+    // Never echo a secret back: messages name inputs, values only for non-secret ones.
     return { ok: false, error: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message })) }
   }
   const s = parsed.data
@@ -98,6 +132,13 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
       outputWait: s['output-wait'],
       failOn: s['fail-on'],
       summarize: s.summarize,
+      artifactName: s['artifact-name'],
+      retentionDays: s['retention-days'],
+      includeEvalLogs: s['include-eval-logs'],
+      allowForkPullRequests: s['allow-fork-pull-requests'],
+      ...(s['ssh-host'] ? { ssh: { host: s['ssh-host'], port: s['ssh-port'], user: s['ssh-user'], privateKey: s['ssh-private-key'], knownHosts: s['ssh-known-hosts'] } } : {}),
+      remoteExperimentDir: s['remote-experiment-dir'],
+      cancelOnAbort: s['cancel-on-abort'],
     },
   }
 }

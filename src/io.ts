@@ -12,6 +12,8 @@ export interface ActionIO {
   writeSummary(markdown: string): Promise<void>
   setFailed(message: string): void
   saveState(name: string, value: string): void
+  /** Masks a secret in the runner's logs. */
+  mask(secret: string): void
   /** Environment (GITHUB_WORKSPACE, GITHUB_RUN_ID, ...). */
   env: Record<string, string | undefined>
 }
@@ -39,6 +41,7 @@ export function coreIO(): ActionIO {
     },
     setFailed: (m) => core.setFailed(m),
     saveState: (name, value) => core.saveState(name, value),
+    mask: (secret) => core.setSecret(secret),
     env: process.env,
   }
 }

@@ -95,6 +95,36 @@ describe('failures', () => {
     assert.match(r.summary, /lr1\/caps\/epoch0 — FAILED \(exit 1\)/)
   })
 
+  it('CUDA out of memory: re-submitted with half the batch and twice the accumulation, at most 3 times', async () => {
+    const exp = makeExperiment(tempDir(), { runs: [{ name: 'big', lr: 1, epochs: [0] }, { name: 'huge', lr: 1, epochs: [0] }], oomAbove: { big: 2, huge: 0 } })
+    const r = await runAction({ inputs: localInputs(exp) })
+    assert.equal(r.outputs['runs-succeeded'], '1', r.summary)
+    assert.equal(r.outputs['runs-failed'], '1')
+    const yaml = readFileSync(join(exp, 'big/finetune.yaml'), 'utf8')
+    assert.match(yaml, /^batch_size: 2  # per device$/m)
+    assert.match(yaml, /^gradient_accumulation_steps: 4$/m)
+    const log = logBlocks(readText(join(exp, 'run-torchtune.log')))
+    const retries = log.filter((b) => b.action === 'OOM_RETRY' && b.description === 'big')
+    assert.deepEqual(retries.map((b) => b.lines[0]), [
+      'Details: batch_size 8 -> 4, gradient_accumulation_steps 1 -> 2 (attempt 1/3); finetune.yaml updated',
+      'Details: batch_size 4 -> 2, gradient_accumulation_steps 2 -> 4 (attempt 2/3); finetune.yaml updated',
+    ])
+    assert.match(retries[0]?.lines[1] ?? '', /^Result: resubmitted as job \d+$/)
+    assert.equal(log.filter((b) => b.action === 'OOM_RETRY' && b.description === 'huge').length, 3)
+    assert.equal(log.filter((b) => b.action === 'OOM_EXHAUSTED' && b.description === 'huge').length, 1)
+    assert.match(r.summary, /big — job \d+, \d+s, attempt 3, 2 out-of-memory retries: batch_size → 4 → 2/)
+    assert.match(r.summary, /huge — FAILED \(exit 1\): out of memory again after 3 retries/)
+    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<string, { retry_history: unknown; oom_detected_via: string }>
+    assert.deepEqual(state['big/finetune.slurm']?.retry_history, [{ batch_size: 4, gradient_accumulation_steps: 2 }, { batch_size: 2, gradient_accumulation_steps: 4 }])
+    assert.equal(state['big/finetune.slurm']?.oom_detected_via, 'cuda_log')
+    // A re-run keeps the adjusted config and runs nothing again.
+    const before = executions(exp).length
+    const again = await runAction({ inputs: localInputs(exp, { 'fail-on': 'never' }) })
+    assert.equal(again.code, 0)
+    assert.equal(executions(exp).filter((l) => l.startsWith('train big')).length, 3)
+    assert.ok(executions(exp).length > before, 'the failed run is retried on a re-run')
+  })
+
   it('everything failing gives failed', async () => {
     const exp = makeExperiment(tempDir(), { runs: [{ name: 'a', lr: 1, epochs: [0] }], failTraining: ['a'] })
     const r = await runAction({ inputs: localInputs(exp, { 'fail-on': 'all-failed' }) })
@@ -138,6 +168,7 @@ describe('re-runs', () => {
     const killed = await runAction({
       inputs: localInputs(exp),
       onSpawn: (child) => {
+        child.on('exit', () => clearInterval(timer))
         const timer = setInterval(() => {
           const s = readText(join(exp, 'run-torchtune.state.json'))
           if (s.includes('"job_id": "2"')) {
@@ -178,6 +209,53 @@ describe('re-runs', () => {
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success')
     assert.ok(r.annotations.some((a) => a.kind === 'warning' && /stale lock/.test(a.message)))
+  })
+})
+
+describe('cancellation', () => {
+  const waitForSubmission = (exp: string, n: number) => (child: import('node:child_process').ChildProcess, signal: NodeJS.Signals) => {
+    const timer = setInterval(() => {
+      if ((readText(join(exp, 'run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= n) {
+        clearInterval(timer)
+        child.kill(signal)
+      }
+    }, 50)
+    child.on('exit', () => clearInterval(timer))
+  }
+
+  it('SIGINT detaches: state flushed, jobs keep running, a re-run re-attaches', async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 3 })
+    const first = await runAction({ inputs: localInputs(exp), onSpawn: (c) => waitForSubmission(exp, 2)(c, 'SIGINT') })
+    assert.equal(first.code, 1)
+    assert.match(first.summary, /detached by SIGINT: jobs keep running; re-run to re-attach/)
+    assert.match(readText(join(exp, 'run-torchtune.log')), /MONITOR_DETACHED\nDetails: reason=SIGINT; state breakdown: /)
+    const r = await runAction({ inputs: localInputs(exp) })
+    assert.equal(r.outputs['status'], 'success')
+    assert.equal(executions(exp).length, 6)
+  })
+
+  it('cancel-on-abort: SIGINT cancels the jobs', async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 30, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const first = await runAction({ inputs: localInputs(exp, { 'cancel-on-abort': 'true' }), onSpawn: (c) => waitForSubmission(exp, 1)(c, 'SIGINT') })
+    assert.match(first.summary, /jobs cancelled \(cancel-on-abort\)/)
+    assert.match(readText(join(exp, 'run-experiment.log')), /CANCEL_JOBS/)
+    assert.ok(existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')))
+  })
+
+  it('the post step cancels the jobs of a main step that was killed, with cancel-on-abort', async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 30, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const inputs = localInputs(exp, { 'cancel-on-abort': 'true' })
+    const main = await runAction({ inputs, onSpawn: (c) => waitForSubmission(exp, 1)(c, 'SIGKILL') })
+    assert.equal(main.signal, 'SIGKILL')
+    assert.equal(main.state['isPost'], 'true')
+    assert.deepEqual(JSON.parse(main.state['jobs'] ?? '[]'), [{ runDir: exp, jobId: '1' }])
+    const post = await runAction({ inputs, env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' } })
+    assert.equal(post.code, 0)
+    assert.match(post.stdout, /cancel-on-abort: cancelled job\(s\) 1 of /)
+    assert.ok(existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')))
+    // Without cancel-on-abort the post step leaves the jobs alone.
+    const polite = await runAction({ inputs: localInputs(exp), env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' } })
+    assert.match(polite.stdout, /its jobs keep running/)
   })
 })
 

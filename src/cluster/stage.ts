@@ -31,7 +31,10 @@ export async function stageExperiment(sourceDir: string, runDir: string, transpo
   const report: StageReport = { copied: [], updated: [], unchanged: 0, conflicts: [] }
   // Which file hash each live or successful job ran with.
   const inUse = new Map<string, { hash: string; state: string; name: string }>()
+  // Configs the action itself adjusted (out-of-memory retries) stay as adjusted, silently.
+  const adjusted = new Set<string>()
   for (const e of entries) {
+    if (e.retry_history?.length) for (const path of Object.keys(e.inputs ?? {})) if (path.endsWith('/finetune.yaml')) adjusted.add(path)
     const live = !isTerminal(e.state) || (e.state === 'COMPLETED' && e.validated === true)
     if (!live || !e.inputs) continue
     for (const [path, hash] of Object.entries(e.inputs)) inUse.set(path, { hash, state: e.state, name: e.name ?? path })
@@ -41,6 +44,10 @@ export async function stageExperiment(sourceDir: string, runDir: string, transpo
     const data = await fs.readFile(`${sourceDir}/${rel}`)
     const existing = await transport.readFile(`${runDir}/${rel}`)
     if (existing && existing.equals(data)) {
+      report.unchanged++
+      continue
+    }
+    if (existing && adjusted.has(rel)) {
       report.unchanged++
       continue
     }

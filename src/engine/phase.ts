@@ -61,6 +61,8 @@ export interface JobOutcome {
   error?: string
   outputs: Record<string, unknown>
   outputFile?: string
+  /** Settings of each automatic retry (OOM), oldest first. */
+  retries?: Record<string, number>[]
 }
 
 export interface PhaseResult {
@@ -77,6 +79,9 @@ interface Tracked {
   /** When COMPLETED but outputs not yet seen: first time we looked. */
   validatingSince?: number
   outcome?: JobOutcome
+  /** Set when the tool module asked for an immediate re-submission (e.g. out of memory). */
+  retryNote?: string
+  requeue?: boolean
 }
 
 export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
@@ -154,6 +159,12 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       break
     }
     const changed = await pollOnce(ctx, tracked)
+    for (const t of tracked.filter((x) => x.requeue)) {
+      t.requeue = false
+      t.resolution = 'resubmitted'
+      tracked.splice(tracked.indexOf(t), 1)
+      queue.unshift(t)
+    }
     if (ctx.onCycle) await ctx.onCycle()
     interval = changed || deferred ? ctx.settings.pollInterval : Math.min(interval * 1.5, Math.max(ctx.settings.maxPollInterval, ctx.settings.pollInterval))
   }
@@ -206,6 +217,8 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
     output_file: outputPattern,
     inputs,
     ...(history.length ? { history } : {}),
+    ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
+    ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),
   }
   // Written before sbatch: a runner killed in between finds the job again by its name.
   await ctx.state.put(job.key, pending)
@@ -232,6 +245,10 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
   await ctx.state.put(job.key, submitted)
   ctx.onSubmitted?.(jobId)
   await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, lines: [`Job ID: ${jobId}`], result: 'success' })
+  if (t.retryNote) {
+    await ctx.toolLog.write({ action: 'OOM_RETRY', description: job.display, details: t.retryNote, result: `resubmitted as job ${jobId}` })
+    delete t.retryNote
+  }
   return 'ok'
 }
 
@@ -268,9 +285,22 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
 }
 
 /** A terminal job: validate a COMPLETED one (waiting up to outputWait for late files). */
-async function finish(ctx: PhaseContext, t: Tracked, entry: StateEntry, status: JobStatus): Promise<StateEntry | null> {
+async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status: JobStatus): Promise<StateEntry | null> {
+  let entry = current
   if (entry.state !== 'COMPLETED') {
-    const reason = status.reason ? `: ${status.reason}` : ''
+    const decision = ctx.tool.retry
+      ? await ctx.tool.retry({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job: t.job, state: entry.state, retries: entry.retry_history?.length ?? 0, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
+      : null
+    if (decision?.retry) {
+      t.requeue = true
+      t.retryNote = decision.description
+      return { ...entry, retry_history: [...(entry.retry_history ?? []), decision.settings], oom_detected_via: decision.detectedVia, oom_exhausted_logged: false }
+    }
+    if (decision && !decision.retry && !entry.oom_exhausted_logged) {
+      await ctx.toolLog.write({ action: 'OOM_EXHAUSTED', description: t.job.display, details: `${decision.reason}; tried ${JSON.stringify(entry.retry_history ?? [])}`, result: 'manual intervention required' })
+      entry = { ...entry, oom_exhausted_logged: true }
+    }
+    const reason = status.reason ? `: ${status.reason}` : decision && !decision.retry ? `: ${decision.reason}` : ''
     const tail = entry.output_file ? await tailOf(ctx.transport, entry.output_file) : ''
     const error = `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}${reason}${tail ? ` — last output: ${tail}` : ''}`
     const final = { ...entry, error }
@@ -317,6 +347,7 @@ function outcomeOf(job: PlannedJob, entry: StateEntry | undefined, result: JobOu
     ...(entry?.ended_iso ? { endedIso: entry.ended_iso } : {}),
     ...(entry?.error ? { error: entry.error } : {}),
     ...(entry?.output_file ? { outputFile: entry.output_file } : {}),
+    ...(entry?.retry_history?.length ? { retries: entry.retry_history } : {}),
     outputs,
   }
 }

@@ -41,6 +41,10 @@ export const EntrySchema = z.looseObject({
   validated: z.boolean().optional(),
   outputs: z.record(z.string(), z.unknown()).optional(),
   history: z.array(AttemptSchema).optional(),
+  /** cruijff_kit's OOM-retry fields: the settings of each retry, e.g. [{batch_size: 4, gradient_accumulation_steps: 2}]. */
+  retry_history: z.array(z.record(z.string(), z.number())).optional(),
+  oom_detected_via: z.string().optional(),
+  oom_exhausted_logged: z.boolean().optional(),
 })
 export type StateEntry = z.infer<typeof EntrySchema>
 

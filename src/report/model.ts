@@ -42,4 +42,8 @@ export interface RunReport {
   warnings: Problem[]
   logFiles: string[]
   detached: boolean
+  /** The job-summary markdown written in the run directory, when it could be. */
+  summaryPath?: string
+  /** The uploaded artifact, or why not. */
+  artifact?: { id: number; name: string } | { skipped: string } | { failed: string }
 }

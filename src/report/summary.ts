@@ -7,6 +7,7 @@ import { formatDuration, timestamp } from '../engine/log.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import { cellDisplayName } from '../experiment/model.js'
 import { formatProblem } from '../result.js'
+import { mermaidCharts, resultsSvg } from './chart.js'
 import type { RunReport } from './model.js'
 
 const MAX_LIST = 50
@@ -18,8 +19,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
 
   if (r.errors.length > 0) {
     out.push('### Problems', '')
-    for (const p of r.errors.slice(0, 200)) out.push(`- ${escapeMd(formatProblem(p))}`)
-    if (r.errors.length > 200) out.push(`- … and ${r.errors.length - 200} more (see run-experiment.log)`)
+    for (const p of r.errors) out.push(`- ${escapeMd(formatProblem(p))}`)
     out.push('')
   }
   if (r.warnings.length > 0) {
@@ -34,7 +34,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     const bad = train.filter((o) => o.result !== 'succeeded')
     out.push('### Optimization Results', '', `${ok.length === train.length ? '✓' : '✗'} ${ok.length}/${train.length} runs completed successfully`, `Duration: ${formatDuration(r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime())}`, '')
     out.push('**Completed runs:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
-    out.push('**Failed runs:**', ...list(bad.map((o) => `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}`)), '')
+    out.push('**Failed runs:**', ...list(bad.map((o) => `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}${o.retries?.length ? ` (${retryText(o.retries)})` : ''}`)), '')
     const ckpts = ok.flatMap((o) => Object.values((o.outputs['checkpoints'] as Record<string, string> | undefined) ?? {}))
     out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
   }
@@ -58,7 +58,11 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push('### Resumed', '', `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')}`, '')
   }
 
-  if (resultsTable) out.push('### Results', '', resultsTable, '')
+  if (resultsTable) {
+    out.push('### Results', '', resultsTable, '')
+    const charts = mermaidCharts(r)
+    if (charts) out.push(charts)
+  }
 
   const optMs = r.optimize ? r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime() : 0
   const evalMs = r.evaluate ? r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime() : 0
@@ -70,7 +74,11 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push(`1. View results: \`inspect view --log-dir ${r.runDir} --port=$(get_free_port)\``, `2. Export data: \`inspect log export ${r.runDir}/<run>/eval/<cell>/logs/<log>.eval\``, '3. Analyze results (see experiment_summary.yaml for configuration)')
     if (r.status !== 'success') out.push('4. Re-run this workflow to retry what failed: succeeded jobs are never run again.')
   }
-  out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`, '')
+  out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`)
+  if (r.artifact) {
+    out.push('id' in r.artifact ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries${r.evaluate ? ' and .eval logs' : ''}` : 'failed' in r.artifact ? `Artifact upload failed (${escapeMd(r.artifact.failed)}): the files stay in \`${r.runDir}\`` : `Artifact not uploaded: ${r.artifact.skipped}`)
+  }
+  out.push('')
   return out.join('\n')
 }
 
@@ -84,6 +92,7 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   const total = r.counts.runsTotal + r.counts.evalsTotal
   out.push('# Experiment Summary', '', `**Experiment:** \`${exp.name}\` | **Generated:** ${timestamp(r.endedAt)} | **Status:** ${done}/${total} complete`, '')
   out.push('## Results', '', table, '')
+  if (resultsSvg(r)) out.push('![results: metrics per run and training loss](results.svg)', '')
   const incomplete = [
     ...(r.optimize?.outcomes ?? []).filter((o) => o.result !== 'succeeded').map((o) => `| ${o.job.display} | fine-tuning | ${o.state} | ${escapeCell(o.error ?? '')} |`),
     ...(r.evaluate?.outcomes ?? []).filter((o) => o.result !== 'succeeded').map((o) => `| ${o.job.display} | evaluation | ${o.state} | ${escapeCell(o.error ?? '')} |`),
@@ -143,10 +152,17 @@ function jobFacts(o: JobOutcome): string {
   const parts = [`job ${o.jobId ?? '?'}`]
   if (o.startedIso && o.endedIso) parts.push(formatDuration(Date.parse(o.endedIso) - Date.parse(o.startedIso)))
   if (o.attempt > 1) parts.push(`attempt ${o.attempt}`)
+  if (o.retries?.length) parts.push(retryText(o.retries))
   if (o.resolution === 'already-succeeded') parts.push('done earlier, not re-run')
   if (typeof o.outputs['final_loss'] === 'number') parts.push(`final loss ${(o.outputs['final_loss'] as number).toFixed(4)}`)
   if (o.job.cell && o.outputs['scores']) parts.push(metricText(o.outputs))
   return parts.join(', ')
+}
+
+/** `out-of-memory retries: batch_size 8 → 4 → 2 (gradient_accumulation_steps 1 → 2 → 4)`. */
+function retryText(retries: Record<string, number>[]): string {
+  const chain = (key: string): string => retries.map((r) => r[key]).filter((v) => v !== undefined).join(' → ')
+  return `${retries.length} out-of-memory ${retries.length === 1 ? 'retry' : 'retries'}: batch_size → ${chain('batch_size')}, gradient_accumulation_steps → ${chain('gradient_accumulation_steps')}`
 }
 
 function list(items: string[]): string[] {

@@ -112,7 +112,7 @@ function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<
           reject(new Error(`${entry.fileName} is too large`))
           return
         }
-        zip.openReadStream(entry, entry.compressionMethod === 0 ? {} : { decompress: false }, (streamErr, stream) => {
+        const onStream = (streamErr: Error | null, stream?: NodeJS.ReadableStream): void => {
           if (streamErr || !stream) {
             reject(streamErr ?? new Error('cannot read entry'))
             return
@@ -128,7 +128,13 @@ function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<
               reject(e)
             }
           })
-        })
+        }
+        try {
+          // Raw bytes: we decompress ourselves (yauzl knows no zstd).
+          zip.openReadStream(entry, { decodeFileData: false } as yauzl.ZipFileOptions, onStream)
+        } catch (e) {
+          reject(e)
+        }
       })
       zip.readEntry()
     })

@@ -40,6 +40,18 @@ export interface Validation {
   outputs: Record<string, unknown>
 }
 
+/** What a tool module proposes for a failed job. */
+export type RetryDecision =
+  | { retry: true; detectedVia: string; settings: Record<string, number>; description: string }
+  | { retry: false; reason: string }
+
+export interface RetryContext extends ValidationContext {
+  /** The terminal state, e.g. FAILED or OUT_OF_MEMORY. */
+  state: string
+  /** Retries already made for this job. */
+  retries: number
+}
+
 export interface ToolModule {
   readonly name: 'torchtune' | 'inspect-ai'
   readonly phase: 'optimize' | 'evaluate'
@@ -52,6 +64,8 @@ export interface ToolModule {
   plan(experiment: Experiment, scaffold: ScaffoldReport): PlannedJob[]
   /** Whether a job that ended with exit 0 produced what it must. */
   validate(ctx: ValidationContext): Promise<Validation>
+  /** For a failed job: whether to re-submit it now with changed settings (null: not this tool's kind of failure). */
+  retry?(ctx: RetryContext): Promise<RetryDecision | null>
 }
 
 export function joinPath(...parts: string[]): string {

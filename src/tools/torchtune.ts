@@ -5,8 +5,13 @@
  */
 import { parse as parseYaml } from 'yaml'
 import type { Transport } from '../cluster/transport.js'
-import type { ToolModule, PlannedJob, ValidationContext, Validation } from './tool.js'
+import type { ToolModule, PlannedJob, RetryContext, RetryDecision, ValidationContext, Validation } from './tool.js'
 import { joinPath, resolvePath } from './tool.js'
+
+/** At most this many out-of-memory re-submissions per run. */
+export const MAX_OOM_RETRIES = 3
+/** What a CUDA out-of-memory looks like in a job's output (it ends as FAILED, not OUT_OF_MEMORY). */
+const CUDA_OOM = /torch\.OutOfMemoryError|CUDA out of memory|torch\.cuda\.OutOfMemoryError/i
 
 /** Files whose presence makes an epoch directory a usable checkpoint (HF or torchtune format). */
 const WEIGHT_FILE = /\.(safetensors|pt|bin)$/
@@ -42,7 +47,7 @@ export const torchtune: ToolModule = {
       else missing.push(entries ? `${dir} (no weight files in it)` : dir)
     }
     const outputs: Record<string, unknown> = { output_dir: outputDir, checkpoints }
-    const losses = ctx.outputFile ? await readLosses(ctx.transport, ctx.outputFile) : []
+    const losses = await readLosses(ctx.transport, outputDir, ctx.outputFile, ctx.since)
     if (losses.length > 0) {
       outputs['final_loss'] = losses[losses.length - 1]?.loss
       outputs['total_steps'] = losses[losses.length - 1]?.step
@@ -50,6 +55,38 @@ export const torchtune: ToolModule = {
     }
     if (missing.length > 0) return { ok: false, problem: `checkpoint missing: ${missing.join(', ')}`, outputs }
     return { ok: true, outputs }
+  },
+
+  async retry(ctx: RetryContext): Promise<RetryDecision | null> {
+    let detectedVia: string | undefined
+    if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
+    else if (ctx.state === 'FAILED' && ctx.outputFile) {
+      const bytes = await ctx.transport.readFile(ctx.outputFile)
+      if (bytes && CUDA_OOM.test(bytes.subarray(Math.max(0, bytes.length - 65536)).toString('utf8'))) detectedVia = 'cuda_log'
+    }
+    if (!detectedVia) return null
+    if (ctx.retries >= MAX_OOM_RETRIES) return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
+    const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/finetune.yaml`
+    const text = (await ctx.transport.readFile(path))?.toString('utf8')
+    if (text === undefined) return { retry: false, reason: 'out of memory, and finetune.yaml is gone' }
+    const batch = /^batch_size:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
+    if (!batch?.[1]) return { retry: false, reason: 'out of memory, and finetune.yaml has no top-level batch_size to reduce' }
+    const oldBatch = Number(batch[1])
+    if (oldBatch <= 1) return { retry: false, reason: 'out of memory with batch_size already 1' }
+    const ga = /^gradient_accumulation_steps:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
+    const oldGa = ga?.[1] ? Number(ga[1]) : 1
+    const newBatch = Math.max(1, Math.floor(oldBatch / 2))
+    const newGa = oldGa * 2
+    // Edit the two lines in place, keeping comments and order; the effective batch size stays the same.
+    let edited = text.replace(/^batch_size:[ \t]*\d+/m, `batch_size: ${newBatch}`)
+    edited = ga ? edited.replace(/^gradient_accumulation_steps:[ \t]*\d+/m, `gradient_accumulation_steps: ${newGa}`) : `${edited.replace(/\n?$/, '\n')}gradient_accumulation_steps: ${newGa}\n`
+    await ctx.transport.writeFileAtomic(path, edited)
+    return {
+      retry: true,
+      detectedVia,
+      settings: { batch_size: newBatch, gradient_accumulation_steps: newGa },
+      description: `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} (attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); finetune.yaml updated`,
+    }
   },
 }
 
@@ -80,28 +117,46 @@ function interpolate(value: string, config: Record<string, unknown>, depth = 0):
 }
 
 export interface LossPoint {
-  epoch: number
+  /** 1-based, as torchtune prints it; absent in the metric log. */
+  epoch?: number
   step: number
   loss: number
 }
 
-/** torchtune's progress lines `1|12|Loss: 2.345` (epoch is 1-based there) from the job output. */
-export async function readLosses(transport: Transport, outputFile: string): Promise<LossPoint[]> {
+/**
+ * The loss curve: torchtune's metric log (`{output_dir}/logs/log_*.txt`, lines `Step 12 | loss:2.3 ...`)
+ * written by this job, else the progress lines `1|12|Loss: 2.345` (1-based epoch) in the job output.
+ */
+export async function readLosses(transport: Transport, outputDir: string, outputFile: string | undefined, since: string | undefined): Promise<LossPoint[]> {
+  const logDir = `${outputDir}/logs`
+  const sinceMs = since ? Date.parse(since) - 5000 : 0
+  const candidates: { path: string; mtime: number }[] = []
+  for (const e of (await transport.list(logDir)) ?? []) {
+    if (e.isDirectory || !/^log_.*\.txt$/.test(e.name)) continue
+    const st = await transport.stat(`${logDir}/${e.name}`)
+    if (st && st.mtimeMs >= sinceMs) candidates.push({ path: `${logDir}/${e.name}`, mtime: st.mtimeMs })
+  }
+  const newest = candidates.sort((a, b) => b.mtime - a.mtime)[0]
+  if (newest) {
+    const text = (await transport.readFile(newest.path))?.toString('utf8') ?? ''
+    const points: LossPoint[] = []
+    for (const m of text.matchAll(/^Step (\d+) \| loss:([^ \n]+)/gm)) {
+      const loss = Number(m[2])
+      if (Number.isFinite(loss)) points.push({ step: Number(m[1]), loss })
+    }
+    if (points.length > 0) return points
+  }
+  if (!outputFile) return []
   const bytes = await transport.readFile(outputFile)
   if (!bytes) return []
-  const text = bytes.toString('utf8')
   const points: LossPoint[] = []
-  const seen = new Set<number>()
-  for (const m of text.matchAll(/(\d+)\|(\d+)\|Loss: ([0-9.eE+-]+|nan|inf)/g)) {
+  for (const m of bytes.toString('utf8').matchAll(/(\d+)\|(\d+)\|Loss: ([0-9.eE+-]+)/g)) {
     const step = Number(m[2])
     const loss = Number(m[3])
-    if (!Number.isFinite(loss) && m[3] !== 'nan') continue
-    if (seen.has(step)) {
-      points[points.length - 1] = { epoch: Number(m[1]), step, loss }
-      continue
-    }
-    seen.add(step)
-    points.push({ epoch: Number(m[1]), step, loss })
+    if (!Number.isFinite(loss)) continue
+    const last = points[points.length - 1]
+    if (last && last.step === step) last.loss = loss
+    else points.push({ epoch: Number(m[1]), step, loss })
   }
   return points
 }

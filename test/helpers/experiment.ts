@@ -32,6 +32,8 @@ export interface FixtureOptions {
   name?: string
   /** Leave these files out (relative paths). */
   omit?: string[]
+  /** Training of these runs runs out of CUDA memory while finetune.yaml's batch_size is above the value. */
+  oomAbove?: Record<string, number>
 }
 
 export const DEFAULT_RUNS: FixtureRun[] = [
@@ -96,14 +98,17 @@ ${matrix}
   for (const r of runs) {
     if ((r.type ?? 'fine-tuned') === 'fine-tuned') {
       const fail = o.failTraining?.includes(r.name)
-      write(`${r.name}/finetune.yaml`, `output_dir: artifacts\nbatch_size: 4\nepochs: ${trainEpochs}\noptimizer:\n  lr: ${r.lr ?? 0.001}\n`)
+      const oom = o.oomAbove?.[r.name]
+      write(`${r.name}/finetune.yaml`, `output_dir: artifacts\nbatch_size: 8  # per device\nepochs: ${trainEpochs}\ngradient_accumulation_steps: 1\noptimizer:\n  lr: ${r.lr ?? 0.001}\n`)
       write(`${r.name}/finetune.slurm`, `#!/bin/bash
 #SBATCH --job-name=${r.name}
 #SBATCH --output=artifacts/slurm-%j.out
 set -e
 echo "train ${r.name} job=$SLURM_JOB_ID" >> ../executions.txt
 sleep ${sleep}
-${fail ? 'echo "RuntimeError: training diverged" >&2\nexit 1' : `for e in $(seq 0 ${trainEpochs - 1}); do
+${oom !== undefined ? `bs=$(sed -n 's/^batch_size: *\\([0-9]*\\).*/\\1/p' finetune.yaml)
+if [ "$bs" -gt ${oom} ]; then echo "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (batch $bs)" >&2; exit 1; fi
+` : ''}${fail ? 'echo "RuntimeError: training diverged" >&2\nexit 1' : `for e in $(seq 0 ${trainEpochs - 1}); do
   mkdir -p artifacts/epoch_$e
   echo weights > artifacts/epoch_$e/adapter_model.safetensors
   echo "$((e+1))|$((e*10+10))|Loss: 1.$((9-e))00"

@@ -31,6 +31,7 @@ export function recordingIO(inputs: Partial<Record<InputName, string>>, env: Rec
       io.failed.push(m)
     },
     saveState: () => undefined,
+    mask: () => undefined,
     env,
   }
   return io

@@ -1,0 +1,234 @@
+/**
+ * The cluster path on the real dev cluster (scripts/dev-cluster/start.sh: SLURM with accounting and
+ * an sshd on 127.0.0.1): the built action with executor slurm, on a login-node runner (local
+ * transport) and over SSH. Fails, never skips, when the dev cluster is not running.
+ */
+import { describe, it, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
+import { logBlocks, readText, runAction } from './helpers/action.ts'
+import { copyExample, toolsVenv } from './helpers/example.ts'
+
+interface Cluster {
+  host: string
+  port: string
+  user: string
+  key: string
+  knownHosts: string
+  dir: string
+}
+
+function devCluster(): Cluster {
+  const dir = process.env['RE_DEV_CLUSTER_DIR'] ?? '/tmp/re-dev-cluster'
+  const envFile = join(dir, 'env')
+  if (!existsSync(envFile)) throw new Error(`dev cluster not running (no ${envFile}): run scripts/dev-cluster/start.sh`)
+  const env: Record<string, string> = {}
+  for (const line of readFileSync(envFile, 'utf8').split('\n')) {
+    const m = /^([A-Z_]+)=(.*)$/.exec(line.trim())
+    if (m?.[1]) env[m[1]] = (m[2] ?? '').replace(/^['"]|['"]$/g, '')
+  }
+  return { host: env['RE_SSH_HOST'] ?? '', port: env['RE_SSH_PORT'] ?? '', user: env['RE_SSH_USER'] ?? '', key: readFileSync(env['RE_SSH_KEY'] ?? '', 'utf8'), knownHosts: readFileSync(env['RE_SSH_KNOWN_HOSTS'] ?? '', 'utf8'), dir }
+}
+
+const slurmInputs = (exp: string, extra: Record<string, string> = {}): Record<string, string> => ({ 'experiment-dir': exp, executor: 'slurm', 'poll-interval': '0.5', 'max-poll-interval': '2', stagger: '0', 'output-wait': '10', ...extra })
+const sshInputs = (c: Cluster): Record<string, string> => ({ 'ssh-host': c.host, 'ssh-port': c.port, 'ssh-user': c.user, 'ssh-private-key': c.key, 'ssh-known-hosts': c.knownHosts })
+const sacctNames = (since: string): string[] => execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'JobName%200'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean)
+const nowForSacct = (): string => new Date(Date.now() - 2000).toISOString().slice(0, 19)
+
+let cluster: Cluster
+before(() => {
+  cluster = devCluster()
+  execFileSync('sinfo', ['-h'], { encoding: 'utf8' })
+})
+
+describe('SLURM, runner on the login node', () => {
+  it('runs the whole pipeline with real sbatch/squeue/sacct', async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 1, name: 'slurm-basic' })
+    const since = nowForSacct()
+    const r = await runAction({ inputs: slurmInputs(exp) })
+    assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
+    assert.equal(r.outputs['evals-succeeded'], '4')
+    const names = sacctNames(since).filter((n) => n.startsWith('re-slurm-basic-'))
+    assert.equal(names.length, 6, names.join('\n'))
+    assert.equal(new Set(names).size, 6, 'job names identify experiment and job')
+    const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
+    assert.ok(tt.filter((b) => b.action === 'SUBMIT_JOB').every((b) => /^Job ID: \d+$/.test(b.lines[1] ?? '')))
+  })
+
+  it('a failed training: its evaluations never reach sbatch', async () => {
+    const exp = makeExperiment(tempDir(), { failTraining: ['lr2'], name: 'slurm-fail' })
+    const since = nowForSacct()
+    const r = await runAction({ inputs: slurmInputs(exp) })
+    assert.equal(r.outputs['status'], 'partial')
+    assert.equal(r.outputs['evals-skipped'], '1')
+    const names = sacctNames(since).filter((n) => n.startsWith('re-slurm-fail-'))
+    assert.equal(names.length, 5, names.join('\n'))
+    assert.ok(!names.some((n) => n.includes('lr2_eval')), names.join('\n'))
+    assert.match(r.summary, /lr2 — FAILED \(exit 1\)/)
+  })
+
+  it('TIMEOUT and OUT_OF_MEMORY are reported with their SLURM state', { timeout: 300_000 }, async () => {
+    const exp = makeExperiment(tempDir(), { runs: [{ name: 'slow', lr: 1, epochs: [0] }, { name: 'hog', lr: 1, epochs: [0] }], name: 'slurm-limits' })
+    const header = (extra: string): string => `#!/bin/bash\n#SBATCH --output=artifacts/slurm-%j.out\n${extra}\n`
+    writeFileSync(join(exp, 'slow/finetune.slurm'), `${header('#SBATCH --time=0:01')}sleep 300\n`)
+    writeFileSync(join(exp, 'hog/finetune.slurm'), `${header('#SBATCH --mem=50M')}python3 -c "import time; x = bytearray(600 * 1024 * 1024); [x.__setitem__(i, 1) for i in range(0, len(x), 4096)]; time.sleep(30)"\n`)
+    const r = await runAction({ inputs: slurmInputs(exp, { 'poll-interval': '2', 'max-poll-interval': '5' }) })
+    assert.equal(r.outputs['status'], 'failed', r.summary)
+    assert.match(r.summary, /slow — TIMEOUT/)
+    assert.match(r.summary, /hog — OUT_OF_MEMORY/)
+    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<string, { state: string }>
+    assert.equal(state['slow/finetune.slurm']?.state, 'TIMEOUT')
+    assert.equal(state['hog/finetune.slurm']?.state, 'OUT_OF_MEMORY')
+  })
+
+  it('a QoS with MaxSubmitJobsPerUser=3 and 10 jobs: all complete, none lost, the waits logged', { timeout: 300_000 }, async () => {
+    execFileSync('bash', ['scripts/dev-cluster/qos.sh', 'reqos3', '3'])
+    const runs = Array.from({ length: 10 }, (_, i) => ({ name: `r${i}`, lr: i, epochs: [0] }))
+    const exp = makeExperiment(tempDir(), { runs, name: 'slurm-qos', sleep: 1 })
+    for (const run of runs) {
+      const p = join(exp, run.name, 'finetune.slurm')
+      writeFileSync(p, readFileSync(p, 'utf8').replace('#SBATCH --output', '#SBATCH --qos=reqos3\n#SBATCH --output'))
+    }
+    const r = await runAction({ inputs: slurmInputs(exp, { phases: 'optimize' }) })
+    assert.equal(r.outputs['status'], 'success', r.summary)
+    assert.equal(r.outputs['runs-succeeded'], '10')
+    const main = logBlocks(readText(join(exp, 'run-experiment.log')))
+    assert.ok(main.some((b) => b.action === 'SUBMIT_DEFERRED' && b.lines.some((l) => /QOSMaxSubmitJobPerUserLimit|accounting\/QOS policy/.test(l))), 'no deferral logged')
+    const ids = logBlocks(readText(join(exp, 'run-torchtune.log'))).filter((b) => b.action === 'SUBMIT_JOB').map((b) => b.lines[1])
+    assert.equal(ids.length, 10)
+    assert.equal(new Set(ids).size, 10)
+    assert.equal(executions(exp).length, 10)
+  })
+
+  it('cancel mid-phase, then re-run: re-attaches, nothing runs twice', { timeout: 120_000 }, async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 4, name: 'slurm-cancel' })
+    const first = await runAction({
+      inputs: slurmInputs(exp),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if ((readText(join(exp, 'run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= 2) {
+            clearInterval(timer)
+            child.kill('SIGINT')
+          }
+        }, 100)
+        child.on('exit', () => clearInterval(timer))
+      },
+    })
+    assert.notEqual(first.outputs['status'], 'success')
+    assert.match(readText(join(exp, 'run-torchtune.log')), /MONITOR_DETACHED\nDetails: reason=SIGINT/)
+    const r = await runAction({ inputs: slurmInputs(exp) })
+    assert.equal(r.outputs['status'], 'success', r.summary)
+    assert.match(r.summary, /re-attached: 2/)
+    const ran = executions(exp)
+    assert.equal(ran.length, 6, ran.join('\n'))
+    assert.equal(new Set(ran.map((l) => l.split(' job=')[0])).size, 6)
+  })
+
+  it('kill -9 between sbatch and the state write: the re-run finds the job by name', { timeout: 120_000 }, async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 3, name: 'slurm-crash', runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    await runAction({
+      inputs: slurmInputs(exp),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (readText(join(exp, 'run-torchtune.state.json')).includes('"state": "PENDING"') || readText(join(exp, 'run-torchtune.state.json')).includes('"state": "RUNNING"')) {
+            clearInterval(timer)
+            child.kill('SIGKILL')
+          }
+        }, 20)
+        child.on('exit', () => clearInterval(timer))
+      },
+    })
+    // Put the state back to what a crash right after sbatch leaves: submitting, no job id.
+    const path = join(exp, 'run-torchtune.state.json')
+    const state = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>
+    const entry = state['a/finetune.slurm']
+    assert.ok(entry)
+    const realId = entry['job_id']
+    entry['job_id'] = null
+    entry['state'] = 'SUBMITTING'
+    writeFileSync(path, JSON.stringify(state, null, 2))
+    const r = await runAction({ inputs: slurmInputs(exp) })
+    assert.equal(r.outputs['status'], 'success', r.summary)
+    assert.equal(executions(exp).filter((l) => l.startsWith('train a ')).length, 1, executions(exp).join('\n'))
+    const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { job_id: string }>
+    assert.equal(after['a/finetune.slurm']?.job_id, realId)
+    assert.match(readText(join(exp, 'run-torchtune.log')), /found in the queue by name/)
+  })
+
+  it('slurmctld restarted mid-poll: the run completes correctly', { timeout: 180_000 }, async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 6, name: 'slurm-restart' })
+    const r = await runAction({
+      inputs: slurmInputs(exp),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (readText(join(exp, 'run-torchtune.log')).includes('SUBMIT_JOB')) {
+            clearInterval(timer)
+            execFileSync('bash', ['scripts/dev-cluster/restart-slurmctld.sh'], { stdio: 'ignore' })
+          }
+        }, 100)
+        child.on('exit', () => clearInterval(timer))
+      },
+    })
+    assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
+    assert.equal(executions(exp).length, 6)
+  })
+})
+
+describe('SLURM over SSH', () => {
+  it('stages to the cluster and runs the whole pipeline over one SSH connection', async () => {
+    const remote = join(tempDir('re-remote-'), 'scratch/exp')
+    const exp = makeExperiment(tempDir(), { sleep: 1, name: 'ssh-basic', dir: remote })
+    const r = await runAction({ inputs: { ...slurmInputs(exp), ...sshInputs(cluster) } })
+    assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
+    assert.equal(r.outputs['experiment-dir'], remote)
+    assert.ok(existsSync(join(remote, 'lr1/artifacts/epoch_1/adapter_model.safetensors')))
+    assert.ok(existsSync(join(remote, 'run-experiment.log')))
+    assert.ok(!existsSync(join(exp, 'lr1/artifacts')))
+    assert.equal(executions(remote).length, 6)
+    assert.ok(!r.stdout.includes('BEGIN OPENSSH PRIVATE KEY') && !r.summary.includes('PRIVATE KEY'))
+  })
+
+  it('a changed host key is refused with a clear error', async () => {
+    const exp = makeExperiment(tempDir(), { name: 'ssh-badkey', dir: '/tmp/re-never' })
+    const wrong = cluster.knownHosts.replace(/(ssh-ed25519 )\S+/, '$1AAAAC3NzaC1lZDI1NTE5AAAAIJ8V4YkM8jQbTn0yG4zC6cQjJcS3Bb7y0g6bq3Hj8w8K')
+    const r = await runAction({ inputs: { ...slurmInputs(exp), ...sshInputs(cluster), 'ssh-known-hosts': wrong } })
+    assert.equal(r.outputs['status'], 'failed')
+    assert.match(r.summary, /host key/i)
+    assert.match(r.summary, /SHA256:/)
+    assert.ok(!existsSync('/tmp/re-never'))
+  })
+
+  it('sshd restarted mid-poll: reconnects, the run completes', { timeout: 180_000 }, async () => {
+    const remote = join(tempDir('re-remote-'), 'exp')
+    const exp = makeExperiment(tempDir(), { sleep: 6, name: 'ssh-restart', dir: remote })
+    const r = await runAction({
+      inputs: { ...slurmInputs(exp), ...sshInputs(cluster) },
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (readText(join(remote, 'run-torchtune.log')).includes('SUBMIT_JOB')) {
+            clearInterval(timer)
+            execFileSync('bash', ['scripts/dev-cluster/restart-sshd.sh'], { stdio: 'ignore' })
+          }
+        }, 100)
+        child.on('exit', () => clearInterval(timer))
+      },
+    })
+    assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
+    assert.equal(executions(remote).length, 6)
+  })
+})
+
+describe('the real example over SLURM', () => {
+  it('fine-tunes with torchtune and evaluates with inspect-ai as SLURM jobs', { timeout: 15 * 60_000 }, async () => {
+    const venv = toolsVenv()
+    const exp = copyExample('re-example-slurm-')
+    const r = await runAction({ inputs: slurmInputs(exp, { 'poll-interval': '2', 'max-poll-interval': '5' }), env: { RUN_EXPERIMENT_VENV: venv } })
+    assert.equal(r.outputs['status'], 'success', `${r.summary}\n${r.stderr}`)
+    assert.equal(r.outputs['evals-succeeded'], '3')
+    const summary = readText(join(exp, 'summary.md'))
+    assert.match(summary, /\| lr1e-3 \| fine-tuned \| 0\.001 \| \d+\.\d{4} \| 1\.000/)
+  })
+})
