@@ -43,7 +43,11 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
   const parsed = readSettings(io.getInput)
   if (!parsed.ok) return alone('invalid', 'bad action inputs', parsed.error)
   const settings = parsed.value
-  if (settings.ssh) io.mask(settings.ssh.privateKey)
+  if (settings.ssh) {
+    // The whole key, and each of its lines: the runner masks values, and a key may be printed line by line.
+    io.mask(settings.ssh.privateKey)
+    for (const line of settings.ssh.privateKey.split(/\r?\n/)) if (line.trim().length >= 8 && !/^-----/.test(line.trim())) io.mask(line.trim())
+  }
 
   const located = locateExperiments({ experimentDirInput: settings.experimentDir, eventName: io.env['GITHUB_EVENT_NAME'] ?? '', ...(io.env['GITHUB_EVENT_PATH'] ? { eventPath: io.env['GITHUB_EVENT_PATH'] } : {}), workspace, allowForks: settings.allowForkPullRequests })
   if (!located.ok) return alone(located.error.field === 'allow-fork-pull-requests' ? 'failed' : 'invalid', located.error.message, [located.error])

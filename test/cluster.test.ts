@@ -35,7 +35,16 @@ function devCluster(): Cluster {
 
 const slurmInputs = (exp: string, extra: Record<string, string> = {}): Record<string, string> => ({ 'experiment-dir': exp, executor: 'slurm', 'poll-interval': '0.5', 'max-poll-interval': '2', stagger: '0', 'output-wait': '10', ...extra })
 const sshInputs = (c: Cluster): Record<string, string> => ({ 'ssh-host': c.host, 'ssh-port': c.port, 'ssh-user': c.user, 'ssh-private-key': c.key, 'ssh-known-hosts': c.knownHosts })
-const sacctNames = (since: string): string[] => execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'JobName%200'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter(Boolean)
+/** Job names sacct knows since a time, waiting for slurmdbd to catch up to `expect` names with the prefix. */
+async function sacctNames(since: string, prefix: string, expect: number): Promise<string[]> {
+  let names: string[] = []
+  for (let i = 0; i < 30; i++) {
+    names = execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'JobName%200'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter((l) => l.startsWith(prefix))
+    if (names.length >= expect) break
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return names
+}
 const nowForSacct = (): string => new Date(Date.now() - 2000).toISOString().slice(0, 19)
 
 let cluster: Cluster
@@ -51,7 +60,7 @@ describe('SLURM, runner on the login node', () => {
     const r = await runAction({ inputs: slurmInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
     assert.equal(r.outputs['evals-succeeded'], '4')
-    const names = sacctNames(since).filter((n) => n.startsWith('re-slurm-basic-'))
+    const names = await sacctNames(since, 're-slurm-basic-', 6)
     assert.equal(names.length, 6, names.join('\n'))
     assert.equal(new Set(names).size, 6, 'job names identify experiment and job')
     const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
@@ -64,7 +73,9 @@ describe('SLURM, runner on the login node', () => {
     const r = await runAction({ inputs: slurmInputs(exp) })
     assert.equal(r.outputs['status'], 'partial')
     assert.equal(r.outputs['evals-skipped'], '1')
-    const names = sacctNames(since).filter((n) => n.startsWith('re-slurm-fail-'))
+    await sacctNames(since, 're-slurm-fail-', 5)
+    await new Promise((r) => setTimeout(r, 2000)) // let accounting settle: no sixth job may appear
+    const names = await sacctNames(since, 're-slurm-fail-', 0)
     assert.equal(names.length, 5, names.join('\n'))
     assert.ok(!names.some((n) => n.includes('lr2_eval')), names.join('\n'))
     assert.match(r.summary, /lr2 — FAILED \(exit 1\)/)
@@ -188,7 +199,8 @@ describe('SLURM over SSH', () => {
     assert.ok(existsSync(join(remote, 'run-experiment.log')))
     assert.ok(!existsSync(join(exp, 'lr1/artifacts')))
     assert.equal(executions(remote).length, 6)
-    assert.ok(!r.stdout.includes('BEGIN OPENSSH PRIVATE KEY') && !r.summary.includes('PRIVATE KEY'))
+    const keyLine = cluster.key.split('\n')[1] ?? 'none'
+    assert.ok(!r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n').includes(keyLine) && !r.summary.includes(keyLine), 'the key leaked')
   })
 
   it('a changed host key is refused with a clear error', async () => {

@@ -284,9 +284,16 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
   return changed
 }
 
+/** SLURM's own words when it kills a job for exceeding --mem without cgroups (state FAILED). */
+const MEMORY_KILL = /Exceeded job memory limit|exceeded memory limit \(\d+ > \d+\), being killed|oom-kill event|OUT_OF_MEMORY/i
+
 /** A terminal job: validate a COMPLETED one (waiting up to outputWait for late files). */
 async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status: JobStatus): Promise<StateEntry | null> {
   let entry = current
+  if (entry.state === 'FAILED' && entry.output_file && MEMORY_KILL.test(await tailOf(ctx.transport, entry.output_file, 8192))) {
+    // Reported as what it is: the job ran out of the memory it asked for.
+    entry = { ...entry, state: 'OUT_OF_MEMORY', reason: 'exceeded its --mem (killed by slurmstepd)' }
+  }
   if (entry.state !== 'COMPLETED') {
     const decision = ctx.tool.retry
       ? await ctx.tool.retry({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job: t.job, state: entry.state, retries: entry.retry_history?.length ?? 0, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
@@ -375,11 +382,12 @@ function outputFileFor(pattern: string, jobId: string, jobName: string): string 
   return substituteOutput(pattern, jobId, jobName)
 }
 
-async function tailOf(transport: Transport, path: string): Promise<string> {
+/** The last lines of a job's output (progress bars split on \r), for messages. */
+async function tailOf(transport: Transport, path: string, bytesWanted = 4096): Promise<string> {
   const bytes = await transport.readFile(path)
   if (!bytes) return ''
-  const lines = bytes.subarray(Math.max(0, bytes.length - 4096)).toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean)
-  return lines.slice(-3).join(' | ').slice(0, 400)
+  const lines = bytes.subarray(Math.max(0, bytes.length - bytesWanted)).toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean)
+  return bytesWanted > 4096 ? lines.join('\n') : lines.slice(-3).join(' | ').slice(0, 400)
 }
 
 function countBy(values: string[]): string {

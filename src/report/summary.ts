@@ -14,8 +14,10 @@ const MAX_LIST = 50
 
 export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string {
   const out: string[] = []
-  const title = r.status === 'invalid' ? '## Run Experiment: invalid experiment' : r.detached ? '## Run Experiment: detached (jobs keep running)' : '## Run Experiment Complete'
-  out.push(title, '', `Experiment: \`${r.runDir}\``, '', `**Status:** ${statusIcon(r.status)} ${r.status} — ${r.verdict}`, '')
+  const title = r.status === 'invalid' ? '## Run Experiment: invalid experiment' : !r.experiment ? '## Run Experiment: did not start' : r.detached ? '## Run Experiment: detached (jobs keep running)' : '## Run Experiment Complete'
+  out.push(title, '')
+  if (r.runDir) out.push(`Experiment: \`${r.runDir}\``, '')
+  out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${r.verdict}`, '')
 
   if (r.errors.length > 0) {
     out.push('### Problems', '')
@@ -64,6 +66,10 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     if (charts) out.push(charts)
   }
 
+  if (!r.experiment) {
+    out.push('### Next Steps', '', '1. Fix the problems above (each names the file, line and field, or the input), then re-run.', '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.', '')
+    return out.join('\n')
+  }
   const optMs = r.optimize ? r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime() : 0
   const evalMs = r.evaluate ? r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime() : 0
   out.push('### Total Time', '', `Complete workflow: ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}`, `- Optimization: ${r.optimize ? formatDuration(optMs) : 'not run'}`, `- Evaluation: ${r.evaluate ? formatDuration(evalMs) : 'not run'}`, '')
