@@ -10,6 +10,10 @@ await build({
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
   bundle: true,
+  // Heavy, rarely needed modules (ssh2, @actions/artifact) are dynamic imports: separate chunks
+  // that a run loads only when it uses them, which keeps the action's cold start short.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   platform: 'node',
   target: 'node20',
   format: 'esm',

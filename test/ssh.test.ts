@@ -260,6 +260,29 @@ describe('SshTransport on the dev cluster', () => {
     await t.remove('/tmp/re-ssh-after-restart')
   })
 
+  it('keeps SFTP operations in flight through an sshd restart, appending exactly once each', async () => {
+    const base = `/tmp/re-ssh-drop-${randomBytes(4).toString('hex')}`
+    await t.writeFileAtomic(`${base}/x`, 'x')
+    let stop = false
+    let n = 0
+    const loop = (async () => {
+      while (!stop) {
+        await t.appendFile(`${base}/log`, `${n++}\n`)
+        assert.equal((await t.readFile(`${base}/x`))?.toString(), 'x')
+        await t.writeFileAtomic(`${base}/state.json`, JSON.stringify({ n }))
+      }
+    })()
+    await new Promise((r) => setTimeout(r, 300))
+    await runDevScript('restart-sshd.sh')
+    await new Promise((r) => setTimeout(r, 500))
+    stop = true
+    await loop
+    const lines = (await t.readFile(`${base}/log`))?.toString().split('\n').filter(Boolean)
+    assert.deepEqual(lines, Array.from({ length: n }, (_, i) => String(i)))
+    assert.deepEqual(JSON.parse((await t.readFile(`${base}/state.json`))?.toString() ?? ''), { n })
+    await t.exec(['rm', '-rf', base])
+  })
+
   it('waits out an sshd outage with back-off, and fails clearly only past reconnectForMs', async () => {
     const patient = await connectSsh(c)
     const impatient = await connectSsh(c, { reconnectForMs: 1500 })

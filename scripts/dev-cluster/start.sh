@@ -18,6 +18,10 @@
 #   RE_SLURM_FAKE_GPUS   fake gres/gpu devices; 0 = none          (2)
 #   RE_SLURM_MIN_JOB_AGE seconds a finished job stays in squeue   (3600)
 #   RE_SLURM_SCHED_PARAMS SchedulerParameters                     (batch_sched_delay=0)
+#   RE_SLURM_CGROUP      auto|1|0: task/cgroup + ConstrainRAMSpace (jobs over --mem end
+#                        OUT_OF_MEMORY); auto = when a cgroup v1 memory hierarchy is writable.
+#                        0 = no cgroups; --mem is then enforced by polling (OverMemoryKill) and
+#                        such a job ends FAILED with exit 0:9, not OUT_OF_MEMORY
 #   RE_INSTALL           0 = do not apt-get install               (1)
 # Config files written: /etc/slurm/{slurm,gres,slurmdbd}.conf (default paths, so no SLURM_CONF
 # is needed over SSH); foreign files there are backed up first.
@@ -39,6 +43,7 @@ SLURM_DBD_PORT=${RE_SLURM_DBD_PORT:-6819}
 SLURM_DB_PORT=${RE_SLURM_DB_PORT:-3307}
 SLURM_DB_PASS=${RE_SLURM_DB_PASS:-redevcluster}
 INSTALL=${RE_INSTALL:-1}
+CGROUP=${RE_SLURM_CGROUP:-auto}
 WAIT=${RE_WAIT:-60}
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs packages and starts daemons)"
@@ -59,8 +64,10 @@ fi
 
 # ------------------------------------------------------------------------- fast path
 # Everything ours is alive, slurmctld answers, the node is usable and an SSH login works.
+# The fast path also requires that this script and its knobs are those of the last full start.
+STAMP=$( { cat "$HERE/start.sh" "$HERE/lib.sh"; echo "$SLURM_NODE $SLURM_CPUS $SLURM_FAKE_GPUS $SLURM_MIN_JOB_AGE $SLURM_SCHED_PARAMS $SLURM_CLUSTER $SLURM_CTLD_PORT $SLURM_SLURMD_PORT $SLURM_DBD_PORT $SLURM_DB_PORT $CGROUP ${RE_SSH_PORT:-}"; } | sha256sum | cut -c1-16)
 all_up() {
-  [ -s "$ENV_FILE" ] || return 1
+  [ -s "$ENV_FILE" ] && [ "$(cat "$RUN/start.stamp" 2>/dev/null)" = "$STAMP" ] || return 1
   local f
   for f in munged:munged mysqld:mariadbd slurmdbd:slurmdbd slurmctld:slurmctld slurmd:slurmd sshd:sshd; do
     pid_alive "$RUN/${f%%:*}.pid" "${f##*:}" || return 1
@@ -219,6 +226,12 @@ start_slurmdbd() {
 }
 
 # ------------------------------------------------------------------------- 4. slurm config
+cgroup_v1_memory_writable() {
+  local probe=/sys/fs/cgroup/memory/re-dev-cluster-probe.$$
+  [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ] || return 1
+  mkdir "$probe" 2>/dev/null || return 1
+  rmdir "$probe"
+}
 write_slurm_conf() {
   local mem_total mem_avail real_mem tmp gres_types="" gres_line="" topo
   mem_total=$(awk '/^MemTotal:/ {print int($2/1024)}' /proc/meminfo)
@@ -231,6 +244,16 @@ write_slurm_conf() {
   topo="CPUs=$SLURM_CPUS"
   if [ "$SLURM_CPUS" = "$(nproc)" ]; then
     topo=$(slurmd -C 2>/dev/null | head -1 | grep -o 'CPUs=[0-9]* Boards=[0-9]* SocketsPerBoard=[0-9]* CoresPerSocket=[0-9]* ThreadsPerCore=[0-9]*' || echo "CPUs=$SLURM_CPUS")
+  fi
+  local task_plugin memory_enforcement
+  if [ "$CGROUP" = auto ]; then if cgroup_v1_memory_writable; then CGROUP=1; else CGROUP=0; fi; fi
+  if [ "$CGROUP" = 1 ]; then
+    task_plugin=task/cgroup
+    memory_enforcement="# --mem enforced by the memory cgroup (cgroup.conf): over it -> OUT_OF_MEMORY"
+  else
+    task_plugin=task/none
+    memory_enforcement="# no cgroups: --mem enforced by polling; a step over it is killed (FAILED 0:9)
+JobAcctGatherParams=OverMemoryKill"
   fi
   tmp=$(mktemp)
   cat >"$tmp" <<CONF
@@ -250,9 +273,9 @@ SlurmctldLogFile=$LOG/slurmctld.log
 SlurmdLogFile=$LOG/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
-# no cgroups: plain process tracking, no task containment (no systemd, maybe no cgroup fs)
+# plain process tracking (no systemd); task containment only for memory, when cgroups allow
 ProctrackType=proctrack/linuxproc
-TaskPlugin=task/none
+TaskPlugin=$task_plugin
 MpiDefault=none
 SwitchType=switch/none
 SchedulerType=sched/backfill
@@ -276,10 +299,9 @@ AccountingStoragePort=$SLURM_DBD_PORT
 AccountingStorageEnforce=associations,limits,qos
 AccountingStorageTRES=gres/gpu
 AccountingStoreFlags=job_comment
-# memory limits enforced by polling (no cgroups): a step over --mem is killed -> OUT_OF_MEMORY
 JobAcctGatherType=jobacct_gather/linux
-JobAcctGatherParams=OverMemoryKill
 JobAcctGatherFrequency=task=1
+$memory_enforcement
 JobCompType=jobcomp/filetxt
 JobCompLoc=$LOG/jobcomp.log
 NodeName=$SLURM_NODE NodeAddr=127.0.0.1 $topo RealMemory=$real_mem $gres_line State=UNKNOWN
@@ -302,8 +324,22 @@ CONF
     printf 'AutoDetect=off\nNodeName=%s Name=gpu File=%s\n' "$SLURM_NODE" "$files" >>"$tmp"
   fi
   install_if_changed "$tmp" "$CONF_DIR/gres.conf" 0644 && CONF_CHANGED=1
-  # 22.05 has no CgroupPlugin=disabled: write no cgroup.conf at all
-  if [ -f "$CONF_DIR/cgroup.conf" ] && grep -q "^$MARKER" "$CONF_DIR/cgroup.conf"; then rm -f "$CONF_DIR/cgroup.conf"; CONF_CHANGED=1; fi
+  if [ "$CGROUP" = 1 ]; then
+    tmp=$(mktemp)
+    cat >"$tmp" <<CONF
+$MARKER
+CgroupPlugin=cgroup/v1
+CgroupMountpoint=/sys/fs/cgroup
+ConstrainRAMSpace=yes
+ConstrainSwapSpace=no
+ConstrainCores=no
+ConstrainDevices=no
+CONF
+    install_if_changed "$tmp" "$CONF_DIR/cgroup.conf" 0644 && CONF_CHANGED=1
+  # 22.05 has no CgroupPlugin=disabled: without cgroups write no cgroup.conf at all
+  elif [ -f "$CONF_DIR/cgroup.conf" ] && grep -q "^$MARKER" "$CONF_DIR/cgroup.conf"; then
+    rm -f "$CONF_DIR/cgroup.conf"; CONF_CHANGED=1
+  fi
   return 0
 }
 
@@ -429,5 +465,6 @@ RE_SSH_KNOWN_HOSTS=$SSH_DIR/known_hosts
 RE_SLURM=1
 ENV
 chmod 0644 "$tmp"; mv -f "$tmp" "$ENV_FILE"
-say "dev cluster ready in $(elapsed)s: Slurm node $SLURM_NODE ($SLURM_CPUS slots), ssh root@127.0.0.1:$SSH_PORT; env in $ENV_FILE"
+echo "$STAMP" >"$RUN/start.stamp"
+say "dev cluster ready in $(elapsed)s: Slurm node $SLURM_NODE ($SLURM_CPUS slots, cgroup memory limits: $CGROUP), ssh root@127.0.0.1:$SSH_PORT; env in $ENV_FILE"
 sinfo

@@ -78,6 +78,8 @@ interface SftpHandle {
   conn: Conn
   sftp: SFTPWrapper
   release: () => void
+  /** Settles when the session or its connection closes: requests in flight then never answer. */
+  lost: Promise<'lost'>
 }
 
 type Attempt =
@@ -183,6 +185,9 @@ export class SshTransport implements Transport {
         if (settled) return
         settled = true
         ready = true
+        // Without ssh2's native crypto binding (never shipped in dist/) each packet goes out in pieces:
+        // with Nagle's algorithm on, every SFTP round trip then waits for a delayed ACK (~100x slower).
+        client.setNoDelay(true)
         const conn: Conn = { client, id }
         this.conn = conn
         this.connectionsOpened++
@@ -425,7 +430,11 @@ export class SshTransport implements Transport {
         }
       })
       if (!(opened instanceof Error)) {
-        const handle: SftpHandle = { conn, sftp: opened, release: releaseOnce }
+        const lost = new Promise<'lost'>((res) => {
+          opened.once('close', () => res('lost'))
+          conn.client.once('close', () => res('lost'))
+        })
+        const handle: SftpHandle = { conn, sftp: opened, release: releaseOnce, lost }
         opened.on('close', () => {
           if (this.sftpSession === handle) this.sftpSession = undefined
           releaseOnce()
@@ -457,18 +466,25 @@ export class SshTransport implements Transport {
    */
   private async withSftp<T>(op: (s: SFTPWrapper) => Promise<T>, retry?: (s: SFTPWrapper) => Promise<T>): Promise<T> {
     let interrupted = false
+    let sessionLosses = 0
     for (;;) {
       const h = await this.sftpHandle()
       try {
-        return await (interrupted && retry ? retry(h.sftp) : op(h.sftp))
+        const pending = interrupted && retry ? retry(h.sftp) : op(h.sftp)
+        pending.catch(() => undefined)
+        const outcome = await Promise.race([pending.then((value) => ({ value })), h.lost])
+        if (outcome !== 'lost') return outcome.value
+        throw new Error('the SFTP session closed with requests in flight')
       } catch (e) {
         const code = (e as { code?: unknown }).code
         const statusError = typeof code === 'number' && code !== SFTP_NO_CONNECTION && code !== SFTP_CONNECTION_LOST
         if (statusError) throw e
         // give the client's 'close' a moment to arrive, then decide
         if (this.isLive(h.conn)) await sleep(200)
-        if (this.isLive(h.conn) && this.sftpSession === h) throw e
-        this.dropped(h.conn.id, `SFTP: ${messageOf(e)}`)
+        if (this.isLive(h.conn)) {
+          // the connection is fine: a local error, or only the SFTP session ended (reopen it)
+          if (this.sftpSession === h || ++sessionLosses > 5) throw e
+        }
         interrupted = true
       }
     }

@@ -7,7 +7,6 @@
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { DefaultArtifactClient } from '@actions/artifact'
 import type { Transport } from '../cluster/transport.js'
 import { err, messageOf, ok, type Result } from '../result.js'
 
@@ -45,6 +44,8 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
       local.push(target)
     }
     if (local.length === 0) return ok({ skipped: 'no files to upload yet' })
+    // Loaded on demand: the artifact client (and the Azure SDK under it) is most of the bundle.
+    const { DefaultArtifactClient } = await import('@actions/artifact')
     const client = new DefaultArtifactClient()
     if (req.replace) {
       try {

@@ -1,30 +1,67 @@
 /**
- * SLURM over any transport: `sbatch --parsable` in the job's directory, and monitoring at a constant
- * cost per cycle whatever the number of jobs: one `squeue` for all of them, then one `sacct` only
- * for the jobs that left the queue, bounded by `-S` so recycled ids never match old jobs. Without
- * accounting it falls back to `scontrol show job`. A poll command that fails (slurmctld restarting)
- * gives UNKNOWN states, never terminal ones.
+ * SLURM over any Transport (this machine, or one SSH connection to a login node).
+ *
+ * - submit: `mkdir -p` the log directory first (SLURM silently drops the log otherwise), then
+ *   `sbatch --parsable --job-name=NAME --output=PATTERN [--comment=NONCE] SCRIPT` in the job's
+ *   directory. Submit-limit rejections (QOSMaxSubmitJobPerUserLimit, AssocMaxSubmitJobLimit,
+ *   "Job violates accounting/QOS policy", "Socket timed out", controller unreachable) come back as
+ *   retryLater. When sbatch's outcome is unknown (the connection dropped or it timed out), the job
+ *   is looked up by name and nonce before anything is said, so nothing is submitted twice.
+ * - poll: a constant number of commands per call, whatever the number of jobs: ONE
+ *   `squeue -h -t all -j IDS`, then ONE `sacct -X -n -P -S now-N -j IDS` only for the jobs that
+ *   left squeue or ended (exit code, times). `-S` bounds accounting so recycled ids never match old
+ *   jobs. A failed command (slurmctld restarting) gives UNKNOWN, never a terminal state.
+ *   Without slurmdbd it uses `sacct -c` (jobcomp/filetxt) and, if that is not configured either,
+ *   `scontrol show job` per finished job (the only per-job mode, a degraded one).
+ * - findByName: `squeue --name` plus `sacct --name`, newest last.
+ * - cancel: one `scancel IDS`.
  */
-import type { Transport } from '../cluster/transport.js'
-import { normaliseState, type JobSpec, type JobStatus, type PollQuery, type Scheduler, type SubmitResult } from './scheduler.js'
+import { randomBytes } from 'node:crypto'
+import type { ExecOptions, ExecResult, Transport } from '../cluster/transport.js'
+import { messageOf } from '../result.js'
+import { isTerminal, normaliseState, type JobSpec, type JobStatus, type PollQuery, type Scheduler, type SubmitResult } from './scheduler.js'
 
 export interface SlurmOptions {
-  /** At most this many of the experiment's jobs queued or running at once. */
+  /** At most this many of the experiment's jobs queued or running at once. Default 25. */
   maxSubmit?: number
+  /** Seconds between two submissions. Default 5. */
   staggerSeconds?: number
-  extraSbatchArgs?: string[]
+  /** Whose jobs to list when squeue needs a user-wide fallback (default: `--me`). */
+  user?: string
+  /** Extra sbatch arguments, e.g. `--qos=gpu-test`, `--account=lab`. */
+  extraSbatchArgs?: readonly string[]
+  /** Limit for one SLURM command. Default 60 000 ms. */
+  commandTimeoutMs?: number
 }
 
-/** sbatch rejections that mean "not now": wait and submit again. */
-const RETRY_LATER = /QOSMaxSubmitJob|AssocMaxSubmitJob|MaxSubmitJobs|violates accounting\/QOS policy|Socket timed out|Unable to contact slurm controller|Resource temporarily unavailable|slurm_persist_conn|Zero Bytes were transmitted/i
+/** How finished jobs are looked up: slurmdbd, jobcomp/filetxt (`sacct -c`), or scontrol only. */
+type Accounting = 'slurmdbd' | 'jobcomp' | 'none'
+
+/** ExecOptions plus the SSH transport's flag for commands that must not run twice. */
+type SubmitExecOptions = ExecOptions & { idempotent?: boolean }
+
+/** Reasons sbatch gives for "not now": the user has too many jobs queued. */
+const SUBMIT_LIMIT = /QOSMaxSubmitJob\w*|AssocMaxSubmitJob\w*|AssocGrpSubmitJob\w*|QOSGrpSubmitJob\w*|MaxSubmitJobs?\w*/i
+/** Any named QoS/association limit: if it is not a submit limit, the job can never run as asked. */
+const NAMED_LIMIT = /\b(?:QOS|Assoc)\w*Limit\b/
+const GENERIC_POLICY = /Job violates accounting\/QOS policy/i
+/** The controller is busy or restarting. */
+const TRANSIENT = /Socket timed out|Unable to contact slurm controller|Slurm temporarily unable|Resource temporarily unavailable|Zero Bytes were transmitted|Connection refused|Communication connection failure|slurm_persist_conn|try again/i
+
+const SQUEUE_FORMAT = '%i|%T|%r'
+const SACCT_FIELDS = 'JobIDRaw,State,ExitCode,Start,End,Reason'
+/** Extra seconds on the sacct -S bound, for clock skew and submission latency. */
+const SINCE_SLACK_S = 600
 
 export class SlurmScheduler implements Scheduler {
   readonly kind = 'slurm' as const
   readonly maxInFlight: number
   readonly staggerSeconds: number
-  /** Cluster commands run, for benchmarks. */
+  /** SLURM commands run (for benchmarks: commands per poll cycle). */
   commands = 0
-  private accounting: boolean | undefined
+  /** What the last sacct told about accounting; undefined until the first one. */
+  accounting: Accounting | undefined
+  private readonly timeoutMs: number
 
   constructor(
     private readonly transport: Transport,
@@ -32,143 +69,296 @@ export class SlurmScheduler implements Scheduler {
   ) {
     this.maxInFlight = options.maxSubmit ?? 25
     this.staggerSeconds = options.staggerSeconds ?? 5
+    this.timeoutMs = options.commandTimeoutMs ?? 60_000
   }
 
-  async submit(job: JobSpec): Promise<SubmitResult> {
-    // SLURM drops the output silently when its directory does not exist.
-    const outDir = job.outputPattern.replace(/\/[^/]*$/, '') || '/'
-    await this.transport.mkdirp(outDir)
+  private run(argv: readonly string[], options: SubmitExecOptions = {}): Promise<ExecResult> {
     this.commands++
-    const r = await this.transport.exec(['sbatch', '--parsable', `--job-name=${job.name}`, ...(this.options.extraSbatchArgs ?? []), job.script], { cwd: job.dir, ...(job.env ? { env: job.env } : {}) })
-    const id = /^(\d+)(?:;\S*)?\s*$/m.exec(r.stdout)?.[1]
-    if (r.code === 0 && id) return { ok: true, value: { jobId: id } }
-    if (r.code === -1) {
-      // The connection dropped around sbatch: the job may exist. Look for it before trying again.
-      const found = await this.findByName(job.name, new Date(Date.now() - 300_000).toISOString()).catch(() => [])
-      const last = found[found.length - 1]
-      if (last) return { ok: true, value: { jobId: last.jobId } }
-    }
-    const message = (r.stderr || r.stdout).trim().split('\n').filter(Boolean).join(' ') || `sbatch exited ${r.code}`
-    return { ok: false, error: { message, retryLater: r.code === -1 || RETRY_LATER.test(message) } }
+    return this.transport.exec(argv, { timeoutMs: this.timeoutMs, ...options })
   }
+
+  // ------------------------------------------------------------------ submit
+
+  async submit(job: JobSpec): Promise<SubmitResult> {
+    const outDir = dirnameOf(job.outputPattern)
+    try {
+      await this.transport.mkdirp(outDir)
+    } catch (e) {
+      const message = `cannot create the log directory ${outDir}: ${messageOf(e)}`
+      return { ok: false, error: { message, retryLater: /cannot reach|connection|timed out/i.test(message) } }
+    }
+    const extra = this.options.extraSbatchArgs ?? []
+    const nonce = `run-experiment:${randomBytes(6).toString('hex')}`
+    const useNonce = !extra.some((a) => a === '--comment' || a.startsWith('--comment='))
+    const argv = ['sbatch', '--parsable', `--job-name=${job.name}`, `--output=${job.outputPattern}`, ...(useNonce ? [`--comment=${nonce}`] : []), ...extra, job.script]
+    const r = await this.run(argv, { cwd: job.dir, ...(job.env ? { env: job.env } : {}), idempotent: false })
+    const id = /^\s*(\d+)(?:;\S*)?\s*$/.exec(r.stdout.split('\n').find((l) => l.trim()) ?? '')?.[1]
+    if (r.code === 0 && id) return { ok: true, value: { jobId: id } }
+
+    const message = sbatchMessage(r)
+    // Outcome unknown: the command may have reached slurmctld. Look before saying anything.
+    if (r.code === -1 || r.code === 124 || /Socket timed out/i.test(message)) {
+      if (!useNonce) return { ok: false, error: { message: `${message} (the job may have been submitted: look for ${job.name} before submitting again)`, retryLater: true } }
+      const found = await this.findByNonce(job.name, nonce)
+      if (found.ok && found.jobId) return { ok: true, value: { jobId: found.jobId } }
+      return { ok: false, error: { message: found.ok ? `${message} (not submitted)` : `${message}; whether the job was submitted is unknown (${found.why}): look for ${job.name} before submitting again`, retryLater: true } }
+    }
+    return { ok: false, error: { message, retryLater: isRetryLater(message) } }
+  }
+
+  /** The job submitted under this name with this nonce in its comment, if slurmctld has it. */
+  private async findByNonce(name: string, nonce: string): Promise<{ ok: true; jobId?: string } | { ok: false; why: string }> {
+    const q = await this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-o', '%i|%k'])
+    if (q.code !== 0) return { ok: false, why: `squeue: ${oneLine(q)}` }
+    for (const line of q.stdout.split('\n')) {
+      const [id, comment] = line.trim().split('|')
+      if (id && comment === nonce) return { ok: true, jobId: id }
+    }
+    return { ok: true }
+  }
+
+  // ------------------------------------------------------------------ poll
 
   async poll(jobs: readonly PollQuery[]): Promise<Map<string, JobStatus>> {
     const result = new Map<string, JobStatus>()
-    if (jobs.length === 0) return result
-    const ids = jobs.map((j) => j.jobId)
+    const ids = [...new Set(jobs.map((j) => j.jobId))]
+    if (ids.length === 0) return result
     const unknown = (id: string, why: string): JobStatus => ({ jobId: id, state: 'UNKNOWN', raw: why })
+    const bad = ids.filter((id) => !/^\d+(?:_\d+)?$/.test(id))
+    for (const id of bad) result.set(id, unknown(id, `not a SLURM job id: ${id}`))
+    const valid = ids.filter((id) => !bad.includes(id))
+    if (valid.length === 0) return result
 
-    // 1. One squeue for every job (finished ones stay visible with -t all until MinJobAge).
-    this.commands++
-    const q = await this.transport.exec(['squeue', '-h', '-t', 'all', '-o', '%i|%T|%r', '-j', ids.join(',')])
-    if (q.code !== 0 && !/Invalid job id/i.test(q.stderr)) {
-      for (const id of ids) result.set(id, unknown(id, `squeue failed: ${q.stderr.trim()}`))
+    // 1. squeue: everything slurmctld still holds (finished jobs too, for MinJobAge).
+    const queue = await this.squeue(valid)
+    if (!queue.ok) {
+      for (const id of valid) result.set(id, unknown(id, queue.why))
       return result
     }
-    for (const line of q.stdout.split('\n')) {
-      const [id, state, reason] = line.trim().split('|')
-      if (!id || !state || !ids.includes(id)) continue
-      const s = normaliseState(state)
-      result.set(id, { jobId: id, state: s, raw: state, ...(reason && reason !== 'None' ? { reason } : {}) })
-    }
+    for (const [id, s] of queue.jobs) result.set(id, s)
 
-    // 2. One sacct for the jobs squeue no longer shows, and for terminal ones (exit code, times).
-    const need = ids.filter((id) => {
+    // 2. accounting: jobs that left squeue, and finished ones (exit code, start and end).
+    const need = valid.filter((id) => {
       const s = result.get(id)
-      return !s || s.state === 'UNKNOWN' || ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE'].includes(s.state)
+      return !s || isTerminal(s.state)
     })
     if (need.length === 0) return result
-    const since = jobs.filter((j) => need.includes(j.jobId)).map((j) => Date.parse(j.submittedAt)).filter(Number.isFinite)
-    const start = new Date(Math.min(...since, Date.now()) - 60_000)
-    if (this.accounting !== false) {
-      this.commands++
-      const a = await this.transport.exec(['sacct', '-X', '-n', '-P', '-S', slurmTime(start), '-j', need.join(','), '-o', 'JobIDRaw,State,ExitCode,Start,End,Reason'], { env: { SLURM_TIME_FORMAT: '%s' } })
-      if (a.code === 0) {
-        this.accounting = true
-        for (const line of a.stdout.split('\n')) {
-          const [id, state, exit, startS, endS, reason] = line.trim().split('|')
-          if (!id || !state || !need.includes(id)) continue
-          const [code, signal] = (exit ?? '').split(':').map(Number)
-          const s = normaliseState(state)
-          const squeueView = result.get(id)
-          // squeue knows the live state best while the job is in memory; sacct adds exit code and times.
-          result.set(id, {
-            jobId: id,
-            state: squeueView && squeueView.state !== 'UNKNOWN' && !isFinal(s) ? squeueView.state : s,
-            raw: state,
-            ...(Number.isFinite(code) ? { exitCode: code } : {}),
-            ...(signal ? { signal } : {}),
-            ...(epochIso(startS) ? { startedAt: epochIso(startS) } : {}),
-            ...(epochIso(endS) ? { endedAt: epochIso(endS) } : {}),
-            ...(reason && reason !== 'None' ? { reason } : squeueView?.reason ? { reason: squeueView.reason } : {}),
-          })
-        }
-        for (const id of need) if (!result.has(id)) result.set(id, unknown(id, 'not in squeue or sacct yet'))
-        return result
-      }
-      if (/accounting storage is disabled|not configured with slurmdbd|slurmdbd/i.test(a.stderr)) this.accounting = false
-      else {
-        for (const id of need) if (!result.has(id)) result.set(id, unknown(id, `sacct failed: ${a.stderr.trim()}`))
-        return result
-      }
-    }
-    // Degraded mode without accounting: scontrol per job that left the queue.
+    const earliest = Math.min(...jobs.filter((j) => need.includes(j.jobId)).map((j) => Date.parse(j.submittedAt)).map((t) => (Number.isFinite(t) ? t : Date.now() - 7 * 86400_000)))
+    const rows = await this.accountingRows(need, earliest)
     for (const id of need) {
-      if (result.get(id) && result.get(id)?.state !== 'UNKNOWN' && result.get(id)?.state !== undefined) continue
-      this.commands++
-      const s = await this.transport.exec(['scontrol', '-o', 'show', 'job', id])
-      const state = /JobState=(\S+)/.exec(s.stdout)?.[1]
-      const exit = /ExitCode=(\d+):(\d+)/.exec(s.stdout)
-      if (s.code === 0 && state) result.set(id, { jobId: id, state: normaliseState(state), raw: state, ...(exit ? { exitCode: Number(exit[1]) } : {}) })
-      else result.set(id, unknown(id, 'no accounting and the controller no longer knows the job'))
+      const fromQueue = queue.jobs.get(id)
+      const row = rows.ok ? rows.rows.get(id) : undefined
+      if (row) result.set(id, merge(fromQueue, row))
+      else if (fromQueue) result.set(id, fromQueue) // ended, but accounting has not caught up (or failed)
+      else result.set(id, unknown(id, rows.ok ? 'neither squeue nor accounting knows this job (yet)' : rows.why))
     }
     return result
   }
 
-  async findByName(name: string, since: string): Promise<JobStatus[]> {
-    const found = new Map<string, JobStatus>()
-    this.commands++
-    const q = await this.transport.exec(['squeue', '-h', '-t', 'all', '--name', name, '-o', '%i|%T|%r'])
-    for (const line of q.stdout.split('\n')) {
-      const [id, state] = line.trim().split('|')
-      if (id && state && /^\d+$/.test(id)) found.set(id, { jobId: id, state: normaliseState(state), raw: state })
+  /** One squeue for these ids; `-j` with a single unknown id is an error, not an empty answer. */
+  private async squeue(ids: readonly string[]): Promise<{ ok: true; jobs: Map<string, JobStatus> } | { ok: false; why: string }> {
+    const r = await this.run(['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-o', SQUEUE_FORMAT])
+    if (r.code === 0) return { ok: true, jobs: parseSqueue(r.stdout, ids) }
+    if (/Invalid job id/i.test(r.stderr)) {
+      if (ids.length === 1) return { ok: true, jobs: new Map() }
+      // Some SLURM versions reject the whole list when one id is gone: list the user's jobs instead.
+      const who = this.options.user ? ['-u', this.options.user] : ['--me']
+      const all = await this.run(['squeue', '-h', '-t', 'all', ...who, '-o', SQUEUE_FORMAT])
+      if (all.code === 0) return { ok: true, jobs: parseSqueue(all.stdout, ids) }
+      return { ok: false, why: `squeue failed: ${oneLine(all)}` }
     }
-    if (this.accounting !== false) {
-      this.commands++
-      const start = new Date(Date.parse(since) - 60_000)
-      const a = await this.transport.exec(['sacct', '-X', '-n', '-P', '-S', slurmTime(Number.isFinite(start.getTime()) ? start : new Date(Date.now() - 7 * 86400_000)), '--name', name, '-o', 'JobIDRaw,State'])
-      for (const line of a.stdout.split('\n')) {
-        const [id, state] = line.trim().split('|')
-        if (id && state && /^\d+$/.test(id) && !found.has(id)) found.set(id, { jobId: id, state: normaliseState(state), raw: state })
-      }
-    }
-    return [...found.values()].sort((a, b) => Number(a.jobId) - Number(b.jobId))
+    return { ok: false, why: `squeue failed: ${oneLine(r)}` }
   }
 
+  /** One accounting query for these ids (sacct, or sacct -c, or scontrol per job without either). */
+  private async accountingRows(ids: readonly string[], earliestMs: number): Promise<{ ok: true; rows: Map<string, JobStatus> } | { ok: false; why: string }> {
+    const since = sinceArg(earliestMs)
+    const env = { SLURM_TIME_FORMAT: '%s' }
+    if (this.accounting === undefined || this.accounting === 'slurmdbd') {
+      const r = await this.run(['sacct', '-X', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], { env })
+      if (r.code === 0) {
+        this.accounting = 'slurmdbd'
+        return { ok: true, rows: parseSacct(r.stdout, ids) }
+      }
+      if (!/accounting storage is disabled/i.test(r.stderr + r.stdout)) return { ok: false, why: `sacct failed: ${oneLine(r)}` }
+      this.accounting = 'jobcomp'
+    }
+    if (this.accounting === 'jobcomp') {
+      const r = await this.run(['sacct', '-c', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], { env })
+      if (r.code === 0) return { ok: true, rows: parseSacct(r.stdout, ids) }
+      if (!/not configured|jobcomp|disabled|No such file/i.test(r.stderr + r.stdout)) return { ok: false, why: `sacct -c failed: ${oneLine(r)}` }
+      this.accounting = 'none'
+    }
+    // Degraded: no accounting at all. scontrol knows jobs only until MinJobAge.
+    const rows = new Map<string, JobStatus>()
+    for (const id of ids) {
+      const r = await this.run(['scontrol', '-o', 'show', 'job', id], { env })
+      if (r.code !== 0) continue
+      const s = parseScontrol(r.stdout, id)
+      if (s) rows.set(id, s)
+    }
+    return { ok: true, rows }
+  }
+
+  // ------------------------------------------------------------------ findByName
+
+  async findByName(name: string, since: string): Promise<JobStatus[]> {
+    const sinceMs = Date.parse(since)
+    // A wrong "nothing found" would submit the job twice, so failures are retried, then thrown.
+    const q = await this.retrying(() => this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-o', `${SQUEUE_FORMAT}|%V`], { env: { SLURM_TIME_FORMAT: '%s' } }), 'squeue')
+    const found = new Map<string, { status: JobStatus; submitted: number }>()
+    for (const line of q.stdout.split('\n')) {
+      const [id, state, reason, submitted] = line.trim().split('|')
+      if (!id || !state || !/^\d+$/.test(id)) continue
+      found.set(id, { status: statusOf(id, state, reason), submitted: Number(submitted) || 0 })
+    }
+    if (this.accounting !== 'none') {
+      const args = ['-X', '-n', '-P', '-S', sinceArg(Number.isFinite(sinceMs) ? sinceMs : Date.now() - 7 * 86400_000), `--name=${name}`, '-o', `${SACCT_FIELDS},Submit`]
+      const a = await this.retrying(() => this.run(['sacct', ...(this.accounting === 'jobcomp' ? ['-c'] : []), ...args], { env: { SLURM_TIME_FORMAT: '%s' } }), 'sacct', (r) => /accounting storage is disabled/i.test(r.stderr + r.stdout))
+      if (a.code === 0) {
+        for (const line of a.stdout.split('\n')) {
+          const fields = line.trim().split('|')
+          const id = fields[0]
+          if (!id || !/^\d+$/.test(id)) continue
+          const row = sacctStatus(fields)
+          if (!row) continue
+          const prev = found.get(id)
+          found.set(id, { status: merge(prev?.status, row), submitted: prev?.submitted || Number(fields[6]) || 0 })
+        }
+      }
+    }
+    return [...found.values()].sort((a, b) => a.submitted - b.submitted || Number(a.status.jobId) - Number(b.status.jobId)).map((f) => f.status)
+  }
+
+  /** Runs a query up to ~1 minute while SLURM is unreachable; throws if it keeps failing. */
+  private async retrying(cmd: () => Promise<ExecResult>, what: string, acceptable: (r: ExecResult) => boolean = () => false): Promise<ExecResult> {
+    let delay = 1000
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      const r = await cmd()
+      if (r.code === 0 || acceptable(r)) return r
+      if (Date.now() > deadline) throw new Error(`${what} failed, so it is unknown whether the job exists: ${oneLine(r)}`)
+      await new Promise((res) => setTimeout(res, delay))
+      delay = Math.min(delay * 2, 15_000)
+    }
+  }
+
+  // ------------------------------------------------------------------ cancel
+
   async cancel(jobIds: readonly string[]): Promise<void> {
-    if (jobIds.length === 0) return
-    this.commands++
-    await this.transport.exec(['scancel', ...jobIds])
+    const ids = [...new Set(jobIds)].filter((id) => /^\d+(?:_\d+)?$/.test(id))
+    if (ids.length === 0) return
+    // scancel of an unknown or finished id prints nothing and exits 0: only real failures retry.
+    await this.retrying(() => this.run(['scancel', ...ids]), 'scancel')
   }
 }
 
-/** Whether SLURM's client tools answer over this transport. */
+/** Whether SLURM's client tools answer over this transport (`sbatch --version`). */
 export async function slurmReachable(transport: Transport): Promise<{ ok: boolean; detail: string }> {
-  const r = await transport.exec(['sbatch', '--version'])
+  const r = await transport.exec(['sbatch', '--version'], { timeoutMs: 30_000 })
   return { ok: r.code === 0, detail: (r.code === 0 ? r.stdout : r.stderr || `exit ${r.code}`).trim() }
 }
 
-function isFinal(state: string): boolean {
-  return ['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'OUT_OF_MEMORY', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE'].includes(state)
+// ------------------------------------------------------------------ parsing
+
+function parseSqueue(stdout: string, ids: readonly string[]): Map<string, JobStatus> {
+  const wanted = new Set(ids)
+  const jobs = new Map<string, JobStatus>()
+  for (const line of stdout.split('\n')) {
+    const [id, state, reason] = line.trim().split('|')
+    if (!id || !state || !wanted.has(id)) continue
+    jobs.set(id, statusOf(id, state, reason))
+  }
+  return jobs
 }
 
-/** `YYYY-MM-DDTHH:MM:SS` in the cluster's local time zone is what sacct -S takes; UTC minus a margin is safe. */
-function slurmTime(d: Date): string {
-  const day = new Date(d.getTime() - 86400_000)
-  return day.toISOString().slice(0, 19)
+function statusOf(id: string, state: string, reason: string | undefined): JobStatus {
+  return { jobId: id, state: normaliseState(state), raw: state, ...(reason && reason !== 'None' && reason !== '(null)' ? { reason } : {}) }
+}
+
+function parseSacct(stdout: string, ids: readonly string[]): Map<string, JobStatus> {
+  const wanted = new Set(ids)
+  const rows = new Map<string, JobStatus>()
+  for (const line of stdout.split('\n')) {
+    const fields = line.trim().split('|')
+    if (!fields[0] || !wanted.has(fields[0])) continue
+    const s = sacctStatus(fields)
+    if (s) rows.set(fields[0], s) // the last row wins: the newest record of a requeued job
+  }
+  return rows
+}
+
+/** JobIDRaw|State|ExitCode|Start|End|Reason (times as epoch seconds). */
+function sacctStatus(fields: readonly string[]): JobStatus | undefined {
+  const [id, state, exit, start, end, reason] = fields
+  if (!id || !state) return undefined
+  const [code, signal] = (exit ?? '').split(':').map((n) => Number(n))
+  const startedAt = epochIso(start)
+  const endedAt = epochIso(end)
+  return {
+    ...statusOf(id, state, reason),
+    ...(exit && Number.isInteger(code) ? { exitCode: code } : {}),
+    ...(signal ? { signal } : {}),
+    ...(startedAt ? { startedAt } : {}),
+    ...(endedAt ? { endedAt } : {}),
+  }
+}
+
+function parseScontrol(stdout: string, id: string): JobStatus | undefined {
+  const field = (k: string): string | undefined => new RegExp(`(?:^|\\s)${k}=(\\S+)`).exec(stdout)?.[1]
+  const state = field('JobState')
+  if (!state) return undefined
+  const exit = /(?:^|\s)ExitCode=(\d+):(\d+)/.exec(stdout)
+  const startedAt = epochIso(field('StartTime'))
+  const endedAt = epochIso(field('EndTime'))
+  return {
+    ...statusOf(id, state, field('Reason')),
+    ...(exit ? { exitCode: Number(exit[1]) } : {}),
+    ...(exit && Number(exit[2]) ? { signal: Number(exit[2]) } : {}),
+    ...(startedAt ? { startedAt } : {}),
+    ...(endedAt ? { endedAt } : {}),
+  }
+}
+
+/** squeue (slurmctld) knows the live state best; accounting adds exit code and times. */
+function merge(fromQueue: JobStatus | undefined, row: JobStatus): JobStatus {
+  if (!fromQueue) return row
+  const times = { ...(row.startedAt ? { startedAt: row.startedAt } : {}), ...(row.endedAt ? { endedAt: row.endedAt } : {}) }
+  // still queued or running (e.g. requeued after PREEMPTED), or accounting lags behind the end
+  if (!isTerminal(fromQueue.state) || !isTerminal(row.state)) return { ...fromQueue, ...times }
+  return { ...row, ...(row.reason ? {} : fromQueue.reason ? { reason: fromQueue.reason } : {}) }
+}
+
+function isRetryLater(message: string): boolean {
+  const named = NAMED_LIMIT.exec(message)?.[0]
+  if (named) return SUBMIT_LIMIT.test(named)
+  return SUBMIT_LIMIT.test(message) || GENERIC_POLICY.test(message) || TRANSIENT.test(message)
+}
+
+/** sbatch's error lines without the `sbatch: error:` prefixes, on one line. */
+function sbatchMessage(r: ExecResult): string {
+  const lines = (r.stderr || r.stdout).split('\n').map((l) => l.replace(/^sbatch:\s*(?:error:\s*)?/, '').trim()).filter(Boolean)
+  return lines.join('; ') || `sbatch exited with code ${r.code}`
+}
+
+function oneLine(r: ExecResult): string {
+  return (r.stderr || r.stdout).trim().split('\n').filter(Boolean).join('; ') || `exit code ${r.code}`
+}
+
+/**
+ * sacct's -S as a time relative to the cluster's own clock (`now-N` seconds): no time zone or
+ * clock-skew question, since N is measured on this machine's clock alone.
+ */
+function sinceArg(earliestMs: number): string {
+  const seconds = Math.max(0, Math.ceil((Date.now() - earliestMs) / 1000)) + SINCE_SLACK_S
+  return `now-${seconds}`
 }
 
 function epochIso(s: string | undefined): string | undefined {
   if (!s || !/^\d+$/.test(s) || s === '0') return undefined
   return new Date(Number(s) * 1000).toISOString()
+}
+
+function dirnameOf(path: string): string {
+  return path.replace(/\/+[^/]*$/, '') || '/'
 }

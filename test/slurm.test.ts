@@ -1,0 +1,285 @@
+/**
+ * SlurmScheduler against the real dev cluster (scripts/dev-cluster/start.sh: SLURM 22.05 with
+ * slurmdbd accounting, an sshd on 127.0.0.1), over LocalTransport and over SshTransport. No mocks of
+ * SLURM. Fails, never skips, when the dev cluster is not running.
+ */
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { LocalTransport } from '../src/cluster/local.ts'
+import type { ExecOptions, ExecResult, Transport } from '../src/cluster/transport.ts'
+import { SlurmScheduler, slurmReachable } from '../src/scheduler/slurm.ts'
+import { isTerminal, type JobSpec, type JobStatus } from '../src/scheduler/scheduler.ts'
+import { connectSsh, devCluster, runDevScript } from './helpers/dev-cluster.ts'
+
+const RUN = randomBytes(3).toString('hex')
+const ROOT = `/tmp/re-slurm-test-${RUN}`
+const QOS = 're-test-submit2'
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Writes SCRIPT into a fresh job directory; the log goes to a logs/ directory that does not exist yet. */
+async function jobSpec(t: Transport, label: string, body: string, sbatch: string[] = []): Promise<JobSpec> {
+  const dir = `${ROOT}/${label}-${randomBytes(3).toString('hex')}`
+  const script = ['#!/bin/bash', ...sbatch.map((s) => `#SBATCH ${s}`), body, ''].join('\n')
+  await t.writeFileAtomic(`${dir}/job.sh`, script)
+  return { dir, script: 'job.sh', name: `re-test-${RUN}-${label}`, outputPattern: `${dir}/logs/slurm-%j.out` }
+}
+
+/** Submits, waiting out retryLater (another test file may be restarting slurmctld). */
+async function submitOk(s: SlurmScheduler, spec: JobSpec): Promise<{ jobId: string; submittedAt: string }> {
+  const submittedAt = new Date().toISOString()
+  for (let i = 0; ; i++) {
+    const r = await s.submit(spec)
+    if (r.ok) return { jobId: r.value.jobId, submittedAt }
+    if (!r.error.retryLater || i > 30) assert.fail(`submit failed: ${r.error.message}`)
+    await sleep(2000)
+  }
+}
+
+async function waitFor(s: SlurmScheduler, jobs: { jobId: string; submittedAt: string }[], until: (st: JobStatus) => boolean, timeoutMs = 60_000): Promise<Map<string, JobStatus>> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const m = await s.poll(jobs)
+    if (jobs.every((j) => { const st = m.get(j.jobId); return st !== undefined && until(st) })) return m
+    if (Date.now() > deadline) assert.fail(`timed out waiting; last states: ${JSON.stringify([...m.values()])}`)
+    await sleep(500)
+  }
+}
+const terminal = (st: JobStatus): boolean => isTerminal(st.state)
+
+/** A transport that runs sbatch for real but reports the connection as dropped (code -1). */
+class DropAfterSbatch implements Transport {
+  constructor(private readonly inner: Transport) {}
+  get description(): string { return this.inner.description }
+  async exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
+    const r = await this.inner.exec(argv, options)
+    return argv[0] === 'sbatch' ? { code: -1, stdout: '', stderr: 'ssh: the connection dropped while the command ran; it may or may not have run' } : r
+  }
+  readFile(p: string): Promise<Buffer | null> { return this.inner.readFile(p) }
+  writeFileAtomic(p: string, d: string | Buffer): Promise<void> { return this.inner.writeFileAtomic(p, d) }
+  appendFile(p: string, d: string): Promise<void> { return this.inner.appendFile(p, d) }
+  createExclusive(p: string, d: string): Promise<boolean> { return this.inner.createExclusive(p, d) }
+  stat(p: string): ReturnType<Transport['stat']> { return this.inner.stat(p) }
+  list(p: string): ReturnType<Transport['list']> { return this.inner.list(p) }
+  mkdirp(p: string): Promise<void> { return this.inner.mkdirp(p) }
+  remove(p: string): Promise<void> { return this.inner.remove(p) }
+  close(): Promise<void> { return this.inner.close() }
+}
+
+const transports: [string, () => Promise<Transport>][] = [
+  ['local', async () => new LocalTransport()],
+  ['ssh', async () => connectSsh(devCluster())],
+]
+
+for (const [label, make] of transports) {
+  describe(`SlurmScheduler over ${label}`, () => {
+    let t: Transport
+    let s: SlurmScheduler
+    let timeoutJob: { jobId: string; submittedAt: string } | undefined
+
+    before(async () => {
+      const c = devCluster()
+      assert.equal(c.slurm, true, 'the dev cluster runs SLURM')
+      t = await make()
+      s = new SlurmScheduler(t, { staggerSeconds: 0 })
+      if (label === 'ssh') {
+        // the slow one (~60-90 s: whole-minute limits, checked every 30 s) runs while the rest do
+        timeoutJob = await submitOk(s, await jobSpec(t, 'timeout', 'sleep 200', ['--time=0:01']))
+      }
+    })
+    after(async () => {
+      await t?.exec(['rm', '-rf', ROOT])
+      await t?.close()
+    })
+
+    it('reaches the SLURM client tools', async () => {
+      const r = await slurmReachable(t)
+      assert.equal(r.ok, true, r.detail)
+      assert.match(r.detail, /slurm/)
+      assert.equal(s.kind, 'slurm')
+      assert.equal(s.maxInFlight, 25)
+      assert.equal(new SlurmScheduler(t).staggerSeconds, 5)
+    })
+
+    it('runs a trivial job to COMPLETED with exit 0, its log in a directory created first', async () => {
+      const spec = { ...(await jobSpec(t, 'ok', 'echo "hello from $SLURM_JOB_ID in $PWD: $RE_GREETING"')), env: { RE_GREETING: "it's $(not) run" } }
+      const job = await submitOk(s, spec)
+      assert.match(job.jobId, /^\d+$/)
+      const st = (await waitFor(s, [job], terminal)).get(job.jobId)
+      assert.equal(st?.state, 'COMPLETED', JSON.stringify(st))
+      assert.equal(st?.exitCode, 0)
+      assert.ok(st?.startedAt && st.endedAt && Date.parse(st.endedAt) >= Date.parse(st.startedAt), JSON.stringify(st))
+      const log = await t.readFile(`${spec.dir}/logs/slurm-${job.jobId}.out`)
+      assert.equal(log?.toString(), `hello from ${job.jobId} in ${spec.dir}: it's $(not) run\n`)
+    })
+
+    it('reports a script that exits 3 as FAILED with exit code 3', async () => {
+      const job = await submitOk(s, await jobSpec(t, 'exit3', 'echo failing; exit 3'))
+      const st = (await waitFor(s, [job], terminal)).get(job.jobId)
+      assert.equal(st?.state, 'FAILED', JSON.stringify(st))
+      assert.equal(st?.exitCode, 3)
+    })
+
+    it('cancels a running job with one scancel: CANCELLED', async () => {
+      const a = await submitOk(s, await jobSpec(t, 'cancel-a', 'sleep 120'))
+      const b = await submitOk(s, await jobSpec(t, 'cancel-b', 'sleep 120'))
+      await waitFor(s, [a, b], (st) => st.state === 'RUNNING')
+      const before = s.commands
+      await s.cancel([a.jobId, b.jobId, a.jobId])
+      assert.equal(s.commands - before, 1, 'one scancel for all')
+      const m = await waitFor(s, [a, b], terminal)
+      for (const j of [a, b]) {
+        assert.equal(m.get(j.jobId)?.state, 'CANCELLED', JSON.stringify(m.get(j.jobId)))
+        assert.match(m.get(j.jobId)?.raw ?? '', /^CANCELLED/)
+      }
+      await s.cancel([])
+    })
+
+    it('finds a submitted job by its name (even a hostile one), newest last', async () => {
+      const name = `re-test-${RUN}-${label} find 'me' $(touch /tmp/pwned-name)`
+      const since = new Date().toISOString()
+      const first = await submitOk(s, { ...(await jobSpec(t, 'find1', 'sleep 1')), name })
+      const second = await submitOk(s, { ...(await jobSpec(t, 'find2', 'sleep 30')), name })
+      const found = await s.findByName(name, since)
+      assert.deepEqual(found.map((f) => f.jobId), [first.jobId, second.jobId])
+      assert.ok(found.every((f) => f.state !== 'UNKNOWN'), JSON.stringify(found))
+      assert.deepEqual(await s.findByName(`re-test-${RUN}-nothing-by-this-name`, since), [])
+      await s.cancel([second.jobId])
+      assert.equal((await t.stat('/tmp/pwned-name')), null)
+    })
+
+    it('rejects an impossible job with SLURM\'s message and retryLater=false', async () => {
+      const spec = await jobSpec(t, 'badpart', 'true', ['--partition=no-such-partition'])
+      const r = await s.submit(spec)
+      assert.equal(r.ok, false)
+      if (!r.ok) {
+        assert.equal(r.error.retryLater, false)
+        assert.match(r.error.message, /invalid partition/i)
+      }
+    })
+
+    it('kills a job over its --mem as OUT_OF_MEMORY', async () => {
+      // needs the dev cluster's memory cgroup (RE_SLURM_CGROUP); without it SLURM kills by polling
+      // and the job ends FAILED 0:9 instead
+      const job = await submitOk(s, await jobSpec(t, 'oom', 'head -c 400M /dev/zero | tail >/dev/null; sleep 1', ['--mem=50M']))
+      const st = (await waitFor(s, [job], terminal)).get(job.jobId)
+      assert.equal(st?.state, 'OUT_OF_MEMORY', JSON.stringify(st))
+    })
+
+    it('polls 20 jobs with one squeue while they run, and squeue + sacct once they ended', async () => {
+      const jobs = []
+      for (let i = 0; i < 20; i++) jobs.push(await submitOk(s, await jobSpec(t, `many${i}`, i % 5 === 4 ? 'sleep 2; exit 4' : 'sleep 2')))
+      let before = s.commands
+      const running = await s.poll(jobs)
+      const active = [...running.values()].filter((st) => !isTerminal(st.state)).length
+      if (active === 20) assert.equal(s.commands - before, 1, 'all still queued or running: squeue only')
+      else console.log(`# ${20 - active} of 20 jobs had already ended at the first poll: ${s.commands - before} commands`)
+      const done = await waitFor(s, jobs, terminal, 120_000)
+      jobs.forEach((j, i) => {
+        const st = done.get(j.jobId)
+        assert.equal(st?.state, i % 5 === 4 ? 'FAILED' : 'COMPLETED', JSON.stringify(st))
+        assert.equal(st?.exitCode, i % 5 === 4 ? 4 : 0)
+      })
+      before = s.commands
+      const again = await s.poll(jobs)
+      assert.equal(s.commands - before, 2, 'exactly 2 commands for 20 finished jobs')
+      assert.equal(again.size, 20)
+      // ids SLURM does not know: still 2 commands, and UNKNOWN, never terminal
+      before = s.commands
+      const withUnknown = await s.poll([...jobs, { jobId: '99999999', submittedAt: new Date().toISOString() }])
+      assert.equal(s.commands - before, 2)
+      assert.equal(withUnknown.get('99999999')?.state, 'UNKNOWN')
+      before = s.commands
+      const single = await s.poll([{ jobId: '99999998', submittedAt: new Date().toISOString() }])
+      assert.equal(s.commands - before, 2, 'squeue -j with one unknown id errors; no extra fallback')
+      assert.equal(single.get('99999998')?.state, 'UNKNOWN')
+      assert.equal((await s.poll([{ jobId: 'x; rm -rf /', submittedAt: new Date().toISOString() }])).get('x; rm -rf /')?.state, 'UNKNOWN')
+    })
+
+    if (label === 'local') {
+      it('defers the submission past a QoS MaxSubmitJobsPerUser=2 limit (retryLater)', async () => {
+        await runDevScript('qos.sh', [QOS, '2'])
+        const q = new SlurmScheduler(t, { extraSbatchArgs: [`--qos=${QOS}`] })
+        const a = await submitOk(q, await jobSpec(t, 'qos1', 'sleep 60'))
+        const b = await submitOk(q, await jobSpec(t, 'qos2', 'sleep 60'))
+        const third = await q.submit(await jobSpec(t, 'qos3', 'sleep 60'))
+        await q.cancel([a.jobId, b.jobId])
+        assert.equal(third.ok, false)
+        if (!third.ok) {
+          assert.equal(third.error.retryLater, true)
+          assert.match(third.error.message, /QOSMaxSubmitJobPerUserLimit/)
+        }
+      })
+
+      it('falls back to sacct -c, then to scontrol per job, when accounting is off', async () => {
+        const jobs = [
+          await submitOk(s, await jobSpec(t, 'noacct-ok', 'true')),
+          await submitOk(s, await jobSpec(t, 'noacct-fail', 'exit 5')),
+        ]
+        await waitFor(s, jobs, terminal)
+        // the same cluster as its clients see it without slurmdbd, and without jobcomp either
+        const conf = readFileSync('/etc/slurm/slurm.conf', 'utf8')
+        const noAcct = conf.replace(/^AccountingStorageType=.*$/m, 'AccountingStorageType=accounting_storage/none')
+        const noComp = noAcct.replace(/^JobCompType=.*$/m, 'JobCompType=jobcomp/none')
+        const saved = process.env['SLURM_CONF']
+        try {
+          for (const [name, text, mode, firstCommands, laterCommands] of [['noacct', noAcct, 'jobcomp', 3, 2], ['nocomp', noComp, 'none', 1 + 2 + jobs.length, 1 + jobs.length]] as const) {
+            await t.writeFileAtomic(`${ROOT}/${name}.conf`, text)
+            process.env['SLURM_CONF'] = `${ROOT}/${name}.conf`
+            const d = new SlurmScheduler(t)
+            for (const expected of [firstCommands, laterCommands]) {
+              const before = d.commands
+              const m = await d.poll(jobs)
+              assert.equal(d.accounting, mode)
+              assert.equal(d.commands - before, expected, `${name}: commands per poll`)
+              assert.equal(m.get(jobs[0]!.jobId)?.state, 'COMPLETED')
+              assert.equal(m.get(jobs[0]!.jobId)?.exitCode, 0)
+              assert.equal(m.get(jobs[1]!.jobId)?.state, 'FAILED')
+              assert.equal(m.get(jobs[1]!.jobId)?.exitCode, 5)
+            }
+          }
+        } finally {
+          if (saved === undefined) delete process.env['SLURM_CONF']
+          else process.env['SLURM_CONF'] = saved
+        }
+      })
+
+      it('finds the job when the connection drops around sbatch, instead of submitting twice', async () => {
+        const d = new SlurmScheduler(new DropAfterSbatch(t), { staggerSeconds: 0 })
+        const spec = await jobSpec(t, 'dropped', 'true')
+        const since = new Date().toISOString()
+        const r = await d.submit(spec)
+        assert.equal(r.ok, true, JSON.stringify(r))
+        const found = await s.findByName(spec.name, since)
+        assert.deepEqual(found.map((f) => f.jobId), r.ok ? [r.value.jobId] : [])
+      })
+    }
+
+    if (label === 'ssh') {
+      it('reports UNKNOWN, never a terminal state, while slurmctld is down', async () => {
+        const job = await submitOk(s, await jobSpec(t, 'ctld', 'sleep 15'))
+        await waitFor(s, [job], (st) => st.state === 'RUNNING')
+        // squeue itself retries the controller for ~18 s before it fails: stay down longer
+        let restarted = false
+        const restart = runDevScript('restart-slurmctld.sh', ['22']).finally(() => { restarted = true })
+        const seen: string[] = []
+        while (!restarted) {
+          seen.push((await s.poll([job])).get(job.jobId)?.state ?? 'missing')
+          await sleep(300)
+        }
+        await restart
+        assert.ok(seen.includes('UNKNOWN'), `a poll ran while slurmctld was down: ${seen.join(',')}`)
+        assert.ok(seen.every((x) => x === 'UNKNOWN' || x === 'RUNNING'), seen.join(','))
+        const st = (await waitFor(s, [job], terminal)).get(job.jobId)
+        assert.equal(st?.state, 'COMPLETED', JSON.stringify(st))
+      })
+
+      it('ends a job past its --time=0:01 as TIMEOUT', async () => {
+        assert.ok(timeoutJob)
+        const st = (await waitFor(s, [timeoutJob], terminal, 150_000)).get(timeoutJob.jobId)
+        assert.equal(st?.state, 'TIMEOUT', JSON.stringify(st))
+      })
+    }
+  })
+}
