@@ -30,4 +30,4 @@ bash scripts/dev-cluster/start.sh
 
 step "tests"
 if [ "$#" -gt 0 ]; then files=("$@"); else files=(test/*.test.ts); fi
-node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

@@ -57,7 +57,7 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
   }
 
   const runnerFs = new LocalTransport()
-  const reached = await reach(settings, runnerFs)
+  const reached = await reach(settings, runnerFs, (m) => io.info(`ssh: ${m}`))
   if (!reached.ok) return alone('failed', reached.error.message, [reached.error])
   const transport = reached.value
   deps.observe?.transport?.(transport)
@@ -88,10 +88,10 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
 }
 
 /** The transport: this host, or one SSH connection to the login node. */
-export async function reach(settings: Settings, runnerFs: Transport): Promise<{ ok: true; value: Transport } | { ok: false; error: Problem }> {
+export async function reach(settings: Settings, runnerFs: Transport, log?: (message: string) => void): Promise<{ ok: true; value: Transport } | { ok: false; error: Problem }> {
   if (!settings.ssh) return { ok: true, value: runnerFs }
   const { SshTransport } = await import('./cluster/ssh.js')
-  const r = await SshTransport.connect({ host: settings.ssh.host, port: settings.ssh.port, username: settings.ssh.user, privateKey: settings.ssh.privateKey, knownHosts: settings.ssh.knownHosts })
+  const r = await SshTransport.connect({ host: settings.ssh.host, port: settings.ssh.port, username: settings.ssh.user, privateKey: settings.ssh.privateKey, knownHosts: settings.ssh.knownHosts, ...(log ? { log } : {}) })
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: { field: 'ssh-host', ...r.error } }
 }
 

@@ -24,7 +24,7 @@ import { resultsSvg } from './report/chart.js'
 import type { RunReport, SkippedEval, Status } from './report/model.js'
 import { jobSummaryMarkdown, resultsMarkdown } from './report/summary.js'
 import { countOutcomes, statusOf } from './report/verdict.js'
-import { formatProblem, type Problem } from './result.js'
+import { formatProblem, messageOf, type Problem } from './result.js'
 import type { Scheduler } from './scheduler/scheduler.js'
 import { toolsFor } from './tools/index.js'
 import type { ToolModule } from './tools/tool.js'
@@ -205,8 +205,9 @@ async function runLocked(c: Locked): Promise<RunReport> {
   const detached = Boolean(optimize?.detached || evaluate?.detached)
   if (detached && settings.cancelOnAbort) {
     const ids = [...(optimize?.outcomes ?? []), ...(evaluate?.outcomes ?? [])].filter((o) => o.result === 'detached' && o.jobId).map((o) => o.jobId as string)
-    await c.scheduler.cancel(ids)
-    await mainLog.write({ action: 'CANCEL_JOBS', details: `cancel-on-abort: cancelled ${ids.length} job(s): ${ids.join(', ') || 'none'}`, result: 'cancelled' })
+    const cancelled = await c.scheduler.cancel(ids).then(() => undefined, (e: unknown) => messageOf(e))
+    if (cancelled) base.warnings.push({ message: `cancel-on-abort: could not cancel job(s) ${ids.join(', ')}: ${cancelled}` })
+    await mainLog.write({ action: 'CANCEL_JOBS', details: `cancel-on-abort: ${ids.length} job(s): ${ids.join(', ') || 'none'}`, result: cancelled ? `failed: ${cancelled}` : 'cancelled' })
   }
   const counts = countOutcomes(optimize?.outcomes ?? [], evaluate?.outcomes ?? [], skipped)
   const { status, verdict } = detached

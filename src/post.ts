@@ -38,8 +38,12 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
       const scheduler = await makeScheduler(settings.value, transport.value, runDir)
       if (!scheduler.ok) continue
       const ids = jobs.filter((j) => j.runDir === runDir).map((j) => j.jobId)
-      await scheduler.value.cancel(ids)
-      io.info(`run-experiment post: cancel-on-abort: cancelled job(s) ${ids.join(', ')} of ${runDir}`)
+      try {
+        await scheduler.value.cancel(ids)
+        io.info(`run-experiment post: cancel-on-abort: cancelled job(s) ${ids.join(', ')} of ${runDir}`)
+      } catch (e) {
+        io.annotate('warning', { message: `run-experiment post: could not cancel job(s) ${ids.join(', ')} of ${runDir}: ${messageOf(e)}` })
+      }
     }
   } finally {
     await transport.value.close()

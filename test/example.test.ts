@@ -53,7 +53,7 @@ it('runs the capitalize example with real torchtune and inspect-ai; fine-tuned b
   assert.ok(row('base').split('|').map((c) => c.trim())[6]?.startsWith(control.toFixed(3)), row('base'))
   assert.ok(summaryMd.includes('![results'), 'summary.md links the chart')
   assert.ok(existsSync(join(exp, 'results.svg')))
-  assert.match(r.summary, /lr1e-3 — job \d+, \d+s, final loss 0\.0\d{3}/)
+  assert.match(r.summary, /lr1e-3 — job \d+, [\dhms ]+, final loss 0\.0\d{3}/)
   assert.match(r.summary, /```mermaid\nxychart-beta/)
   console.log(`accuracies: ${[...accuracy].map(([k, v]) => `${k}=${v}`).join(', ')}`)
 

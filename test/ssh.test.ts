@@ -104,14 +104,16 @@ describe('SshTransport on the dev cluster', () => {
     const before = t.connectionsOpened
     for (const n of [10, 30]) {
       const results = await Promise.all(Array.from({ length: n }, (_, i) => t.exec(['sh', '-c', `sleep 0.3; echo ${i}`])))
-      results.forEach((r, i) => assert.deepEqual(r, { code: 0, stdout: `${i}\n`, stderr: '' }))
+      // stdout and exit codes exact; stderr may carry the login shell's own noise (e.g. pyenv rehash races).
+      results.forEach((r, i) => assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` }))
     }
     assert.equal(t.channelRetries, 0, 'the semaphore keeps under MaxSessions: no channel was refused')
     // past the semaphore, the server's own limit: 12 raw channels on a fresh connection, retried
     const raw = await connectSsh(c, { maxChannels: 12 })
     try {
       const results = await Promise.all(Array.from({ length: 24 }, (_, i) => raw.exec(['sh', '-c', `sleep 0.5; echo ${i}`])))
-      results.forEach((r, i) => assert.deepEqual(r, { code: 0, stdout: `${i}\n`, stderr: '' }))
+      // stdout and exit codes exact; stderr may carry the login shell's own noise (e.g. pyenv rehash races).
+      results.forEach((r, i) => assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` }))
       assert.ok(raw.channelRetries > 0, 'sshd refused some channels (MaxSessions 10) and they were retried')
     } finally {
       await raw.close()

@@ -3,6 +3,7 @@
 # Slurm's own config must live at its default path (/etc/slurm) so that client commands
 # run over SSH or by the tests need no SLURM_CONF; munge keeps its key in /etc/munge.
 
+# shellcheck disable=SC2034  # the variables below are used by the scripts that source this
 DIR=${RE_DEV_CLUSTER_DIR:-/tmp/re-dev-cluster}
 RUN=$DIR/run          # pid files
 LOG=$DIR/log          # daemon logs, apt log

@@ -19,7 +19,8 @@ if [ -z "$existing" ]; then
 fi
 sacctmgr -i modify qos "$NAME" set MaxSubmitJobsPerUser="$MAX" >/dev/null || die "setting MaxSubmitJobsPerUser failed"
 granted=$(sacctmgr -n -P show assoc user=root format=qos)
-if ! tr ',|' '\n\n' <<<"$granted" | grep -qx "$NAME"; then
+granted_list=$(tr ',|' '\n' <<<"$granted")
+if ! grep -qx "$NAME" <<<"$granted_list"; then
   sacctmgr -i modify user root set qos+="$NAME" >/dev/null || die "granting QoS $NAME to root failed"
 fi
 say "QoS $NAME: MaxSubmitJobsPerUser=$MAX, granted to root: $(sacctmgr -n -P show qos "$NAME" format=name,maxsubmitjobsperuser)"

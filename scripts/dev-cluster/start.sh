@@ -74,8 +74,7 @@ all_up() {
   done
   slurmctld_up || return 1
   case "$(sinfo -h -n "$SLURM_NODE" -o %T 2>/dev/null | head -1)" in idle|mixed|allocated|completing) ;; *) return 1 ;; esac
-  # shellcheck disable=SC1090
-  local port; port=$(. "$ENV_FILE"; echo "${RE_SSH_PORT:-}")
+  local port; port=$(awk -F= '$1 == "RE_SSH_PORT" { print $2 }' "$ENV_FILE")
   [ -n "$port" ] && ssh_check "$port"
 }
 if [ "${RE_FORCE:-0}" != 1 ] && all_up; then

@@ -16,6 +16,11 @@ export interface ExecOptions {
   stdin?: string
   /** Kill the command after this many milliseconds (the result then has code 124). */
   timeoutMs?: number
+  /**
+   * False for commands that must not run twice (sbatch): a transport that loses its connection
+   * mid-command then answers code -1 ("may or may not have run") instead of running it again.
+   */
+  idempotent?: boolean
 }
 
 export interface ExecResult {

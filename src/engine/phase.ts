@@ -10,6 +10,7 @@ import { isTerminal, type JobStatus, type Scheduler } from '../scheduler/schedul
 import { sbatchOutput } from '../scheduler/script.js'
 import { substituteOutput } from '../scheduler/local.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
+import { messageOf } from '../result.js'
 import { resolvePath } from '../tools/tool.js'
 import { timestamp, type LogFile } from './log.js'
 import type { Attempt, StateEntry, StateStore } from './state.js'
@@ -113,7 +114,16 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     }
     if (entry.state === 'SUBMITTING') {
       const since = entry.submitted_iso ?? new Date(0).toISOString()
-      const found = entry.job_name ? await ctx.scheduler.findByName(entry.job_name, since) : []
+      let found: JobStatus[]
+      try {
+        found = entry.job_name ? await ctx.scheduler.findByName(entry.job_name, since) : []
+      } catch (e) {
+        // Cannot tell whether the interrupted submission reached the queue: never guess (a duplicate
+        // could cost hours of GPU time). The entry stays as it is for the next run to check again.
+        const error = `an earlier submission was interrupted and the queue cannot be searched for it now (${messageOf(e)}): re-run to check again`
+        tracked.push({ job, resolution: 'found-by-name', outcome: { ...outcomeOf(job, entry, 'failed', 'found-by-name', {}), error } })
+        continue
+      }
       const last = found[found.length - 1]
       if (last) {
         const adopted: StateEntry = { ...entry, job_id: last.jobId, state: last.state === 'UNKNOWN' ? 'PENDING' : last.state, output_file: outputFileFor(entry.output_file ?? '', last.jobId, entry.job_name ?? '') }
