@@ -5,7 +5,7 @@
  */
 import { describe, it, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
@@ -46,6 +46,19 @@ async function sacctNames(since: string, prefix: string, expect: number): Promis
   return names
 }
 const nowForSacct = (): string => new Date(Date.now() - 2000).toISOString().slice(0, 19)
+
+/** Runs a dev-cluster script (a restart) as soon as the action has submitted its first job. */
+function onFirstSubmission(toolLog: string, script: string): (child: ChildProcess) => void {
+  return (child) => {
+    const timer = setInterval(() => {
+      if (readText(toolLog).includes('SUBMIT_JOB')) {
+        clearInterval(timer)
+        execFileSync('bash', [`scripts/dev-cluster/${script}`], { stdio: 'ignore' })
+      }
+    }, 100)
+    child.on('exit', () => clearInterval(timer))
+  }
+}
 
 let cluster: Cluster
 before(() => {
@@ -173,15 +186,7 @@ describe('SLURM, runner on the login node', () => {
     const exp = makeExperiment(tempDir(), { sleep: 6, name: 'slurm-restart' })
     const r = await runAction({
       inputs: slurmInputs(exp),
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (readText(join(exp, 'run-torchtune.log')).includes('SUBMIT_JOB')) {
-            clearInterval(timer)
-            execFileSync('bash', ['scripts/dev-cluster/restart-slurmctld.sh'], { stdio: 'ignore' })
-          }
-        }, 100)
-        child.on('exit', () => clearInterval(timer))
-      },
+      onSpawn: onFirstSubmission(join(exp, 'run-torchtune.log'), 'restart-slurmctld.sh'),
     })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
     assert.equal(executions(exp).length, 6)
@@ -218,15 +223,7 @@ describe('SLURM over SSH', () => {
     const exp = makeExperiment(tempDir(), { sleep: 6, name: 'ssh-restart', dir: remote })
     const r = await runAction({
       inputs: { ...slurmInputs(exp), ...sshInputs(cluster) },
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (readText(join(remote, 'run-torchtune.log')).includes('SUBMIT_JOB')) {
-            clearInterval(timer)
-            execFileSync('bash', ['scripts/dev-cluster/restart-sshd.sh'], { stdio: 'ignore' })
-          }
-        }, 100)
-        child.on('exit', () => clearInterval(timer))
-      },
+      onSpawn: onFirstSubmission(join(remote, 'run-torchtune.log'), 'restart-sshd.sh'),
     })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
     assert.equal(executions(remote).length, 6)

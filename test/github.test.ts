@@ -103,7 +103,7 @@ describe('experiments from the event', () => {
     const exp = makeExperiment(tempDir(), { failTraining: ['lr2'] })
     await runAction({ inputs: localInputs(exp), eventName: 'workflow_dispatch' })
     const again = await runAction({ inputs: localInputs(exp, { 'fail-on': 'never' }), eventName: 'workflow_dispatch' })
-    assert.match(again.summary, /### Resumed\n\nAlready succeeded \(not re-run\): 4 · re-attached: 0 · re-submitted: 1 · newly submitted: 0/)
+    assert.match(again.summary, /### Resumed\n\nAlready succeeded \(not re-run\): 4 · re-attached: 0 · re-submitted: 1 · newly submitted: 0 · skipped: 1/)
     assert.match(again.summary, /lr2\/caps\/epoch1 — training of lr2 failed/)
   })
 })

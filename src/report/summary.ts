@@ -57,7 +57,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   const resumed = [...train, ...(r.evaluate?.outcomes ?? [])]
   const counts = (k: JobOutcome['resolution']): number => resumed.filter((o) => o.resolution === k).length
   if (resumed.some((o) => o.resolution !== 'submitted')) {
-    out.push('### Resumed', '', `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')}`, '')
+    out.push('### Resumed', '', `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')} · skipped: ${r.skippedEvals.length}`, '')
   }
 
   if (resultsTable) {
