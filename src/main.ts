@@ -35,6 +35,8 @@ export interface ActionResult {
 
 export async function run(deps: RunDeps): Promise<ActionResult> {
   const { io } = deps
+  // First thing: the post step runs this same file, and must know it is the post step.
+  io.saveState('isPost', 'true')
   const startedAt = new Date()
   const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd()
   const alone = (status: Status, verdict: string, errors: Problem[]): Promise<ActionResult> =>
@@ -61,7 +63,6 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
   if (!reached.ok) return alone('failed', reached.error.message, [reached.error])
   const transport = reached.value
   deps.observe?.transport?.(transport)
-  io.saveState('isPost', 'true')
   const submitted: { runDir: string; jobId: string }[] = []
   const onSubmitted = (runDir: string, jobId: string): void => {
     submitted.push({ runDir, jobId })

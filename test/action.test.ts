@@ -349,6 +349,7 @@ describe('invalid input', () => {
   it('bad inputs name the input and what is allowed', async () => {
     const exp = makeExperiment(tempDir())
     const r = await runAction({ inputs: localInputs(exp, { 'poll-interval': 'abc', phases: 'train' }) })
+    assert.equal(r.state['isPost'], 'true', 'even a run that stops at once tells the post step what it is')
     assert.equal(r.outputs['status'], 'invalid')
     assert.ok(r.annotations.some((a) => /poll-interval must be a number/.test(a.message)))
     assert.ok(r.annotations.some((a) => /phases must be one of all, optimize, evaluate \(got "train"\)/.test(a.message)))
