@@ -212,6 +212,21 @@ describe('re-runs', () => {
   })
 })
 
+describe('job environment', () => {
+  it('jobs get SLURM-like variables but never the action inputs or the runner tokens', async () => {
+    const exp = makeExperiment(tempDir(), { runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const script = join(exp, 'a/finetune.slurm')
+    writeFileSync(script, readFileSync(script, 'utf8').replace('set -e', 'set -e\nenv > job-env.txt'))
+    const r = await runAction({ inputs: localInputs(exp), env: { ACTIONS_RUNTIME_TOKEN: 'runtime-token-xyz', GITHUB_TOKEN: 'gh-token-xyz' } })
+    assert.equal(r.outputs['status'], 'success', r.summary)
+    const env = readFileSync(join(exp, 'a/job-env.txt'), 'utf8')
+    assert.match(env, /^SLURM_JOB_ID=\d+$/m)
+    assert.match(env, new RegExp(`^SLURM_SUBMIT_DIR=${join(exp, 'a')}$`, 'm'))
+    assert.ok(!/^INPUT_/m.test(env), 'action inputs leaked into the job')
+    assert.ok(!env.includes('runtime-token-xyz') && !env.includes('gh-token-xyz'), 'runner tokens leaked into the job')
+  })
+})
+
 describe('cancellation', () => {
   const waitForSubmission = (exp: string, n: number) => (child: import('node:child_process').ChildProcess, signal: NodeJS.Signals) => {
     const timer = setInterval(() => {

@@ -17,7 +17,7 @@ export class LocalTransport implements Transport {
       }
       const child = spawn(cmd, args, {
         cwd: options.cwd,
-        env: { ...process.env, ...options.env },
+        env: { ...jobSafeEnv(), ...options.env },
         stdio: ['pipe', 'pipe', 'pipe'],
       })
       const out: Buffer[] = []
@@ -136,6 +136,19 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * This process's environment without the action's inputs and the runner's tokens: commands and the
+ * jobs they start (sbatch exports the environment) never see ssh-private-key or ACTIONS_RUNTIME_TOKEN.
+ */
+export function jobSafeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(process.env)) {
+    if (/^(INPUT_|STATE_)/.test(k) || /^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|GITHUB_TOKEN)$/.test(k)) continue
+    env[k] = v
+  }
+  return env
 }
 
 function isMissing(e: unknown): boolean {
