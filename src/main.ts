@@ -10,7 +10,7 @@ import type { ActionIO } from './io.js'
 import { runExperiment } from './pipeline.js'
 import type { RunReport, Status } from './report/model.js'
 import { jobSummaryMarkdown, resultsMarkdown } from './report/summary.js'
-import { shouldFail } from './report/verdict.js'
+import { countOutcomes, shouldFail } from './report/verdict.js'
 import type { Problem } from './result.js'
 import { LocalScheduler } from './scheduler/local.js'
 import type { Scheduler } from './scheduler/scheduler.js'
@@ -116,7 +116,7 @@ export async function makeScheduler(settings: Settings, transport: Transport, ru
 function emptyReport(status: Status, verdict: string, errors: Problem[], startedAt: Date): RunReport {
   return {
     status, verdict, errors, experimentName: '', runDir: '', startedAt, endedAt: new Date(), skippedEvals: [], priorTraining: [], warnings: [], logFiles: [], detached: false,
-    counts: { runsTotal: 0, runsSucceeded: 0, runsFailed: 0, evalsTotal: 0, evalsSucceeded: 0, evalsFailed: 0, evalsSkipped: 0 },
+    counts: countOutcomes([], [], []),
   }
 }
 

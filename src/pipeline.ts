@@ -58,7 +58,7 @@ export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
   const { io, settings, expDir, transport } = c
   const base: Base = {
     experimentName: expDir.split('/').pop() ?? expDir, runDir: expDir, startedAt: new Date(), skippedEvals: [], priorTraining: [], errors: [], warnings: [], logFiles: [], detached: false,
-    counts: { runsTotal: 0, runsSucceeded: 0, runsFailed: 0, evalsTotal: 0, evalsSucceeded: 0, evalsFailed: 0, evalsSkipped: 0 },
+    counts: countOutcomes([], [], []),
   }
   const stop = (status: Status, verdict: string, extra: Partial<RunReport>, log?: LogFile): Promise<RunReport> =>
     finishExperiment(c, { ...base, ...extra, status, verdict, endedAt: new Date() }, log)

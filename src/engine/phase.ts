@@ -300,7 +300,9 @@ const MEMORY_KILL = /Exceeded job memory limit|exceeded memory limit \(\d+ > \d+
 /** A terminal job: validate a COMPLETED one (waiting up to outputWait for late files). */
 async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status: JobStatus): Promise<StateEntry | null> {
   let entry = current
-  if (entry.state === 'FAILED' && entry.output_file && MEMORY_KILL.test(await tailOf(ctx.transport, entry.output_file, 8192))) {
+  // The end of the job's output, read once: it tells a memory kill, and it goes into the error message.
+  const tail = entry.state !== 'COMPLETED' && entry.output_file ? await readTail(ctx.transport, entry.output_file, 8192) : undefined
+  if (entry.state === 'FAILED' && tail && MEMORY_KILL.test(tail.toString('utf8'))) {
     // Reported as what it is: the job ran out of the memory it asked for.
     entry = { ...entry, state: 'OUT_OF_MEMORY', reason: 'exceeded its --mem (killed by slurmstepd)' }
   }
@@ -318,8 +320,8 @@ async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status
       entry = { ...entry, oom_exhausted_logged: true }
     }
     const reason = status.reason ? `: ${status.reason}` : decision && !decision.retry ? `: ${decision.reason}` : ''
-    const tail = entry.output_file ? await tailOf(ctx.transport, entry.output_file) : ''
-    const error = `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}${reason}${tail ? ` — last output: ${tail}` : ''}`
+    const last = tail ? lastLines(tail.subarray(Math.max(0, tail.length - 4096))) : ''
+    const error = `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}${reason}${last ? ` — last output: ${last}` : ''}`
     const final = { ...entry, error }
     t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, entry.outputs ?? {})
     return final
@@ -392,12 +394,16 @@ function outputFileFor(pattern: string, jobId: string, jobName: string): string 
   return substituteOutput(pattern, jobId, jobName)
 }
 
-/** The last lines of a job's output (progress bars split on \r), for messages. */
-async function tailOf(transport: Transport, path: string, bytesWanted = 4096): Promise<string> {
-  const bytes = await transport.readFile(path)
-  if (!bytes) return ''
-  const lines = bytes.subarray(Math.max(0, bytes.length - bytesWanted)).toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean)
-  return bytesWanted > 4096 ? lines.join('\n') : lines.slice(-3).join(' | ').slice(0, 400)
+/** Up to the last `bytes` bytes of a job's output, or undefined when there is none. */
+async function readTail(transport: Transport, path: string, bytes: number): Promise<Buffer | undefined> {
+  const data = await transport.readFile(path)
+  return data ? data.subarray(Math.max(0, data.length - bytes)) : undefined
+}
+
+/** The last three lines of output (progress bars split on \r), for messages. */
+function lastLines(bytes: Buffer): string {
+  const lines = bytes.toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean)
+  return lines.slice(-3).join(' | ').slice(0, 400)
 }
 
 function countBy(values: string[]): string {
