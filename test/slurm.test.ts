@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { LocalTransport } from '../src/cluster/local.ts'
 import type { ExecOptions, ExecResult, Transport } from '../src/cluster/transport.ts'
-import { SlurmScheduler, slurmReachable } from '../src/scheduler/slurm.ts'
+import { SlurmScheduler, parseExit, slurmReachable } from '../src/scheduler/slurm.ts'
 import { isTerminal, type JobSpec, type JobStatus } from '../src/scheduler/scheduler.ts'
 import { connectSsh, devCluster, runDevScript } from './helpers/dev-cluster.ts'
 
@@ -48,13 +48,12 @@ async function waitFor(s: SlurmScheduler, jobs: { jobId: string; submittedAt: st
 }
 const terminal = (st: JobStatus): boolean => isTerminal(st.state)
 
-/** A transport that runs sbatch for real but reports the connection as dropped (code -1). */
-class DropAfterSbatch implements Transport {
-  constructor(private readonly inner: Transport) {}
+/** A transport that runs every command for real, then lets the test rewrite what one reports. */
+class Rewriting implements Transport {
+  constructor(private readonly inner: Transport, private readonly rewrite: (argv: readonly string[], r: ExecResult) => ExecResult) {}
   get description(): string { return this.inner.description }
   async exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
-    const r = await this.inner.exec(argv, options)
-    return argv[0] === 'sbatch' ? { code: -1, stdout: '', stderr: 'ssh: the connection dropped while the command ran; it may or may not have run' } : r
+    return this.rewrite(argv, await this.inner.exec(argv, options))
   }
   readFile(p: string): Promise<Buffer | null> { return this.inner.readFile(p) }
   writeFileAtomic(p: string, d: string | Buffer): Promise<void> { return this.inner.writeFileAtomic(p, d) }
@@ -66,6 +65,20 @@ class DropAfterSbatch implements Transport {
   remove(p: string): Promise<void> { return this.inner.remove(p) }
   close(): Promise<void> { return this.inner.close() }
 }
+
+describe('parseExit', () => {
+  it('reads squeue\'s raw wait status and sacct\'s code:signal', () => {
+    assert.deepEqual(parseExit('768'), { code: 3, signal: 0 })
+    assert.deepEqual(parseExit('0'), { code: 0, signal: 0 })
+    assert.deepEqual(parseExit('9 '), { code: 0, signal: 9 })
+    assert.deepEqual(parseExit('65280'), { code: 255, signal: 0 })
+    assert.deepEqual(parseExit('3:0'), { code: 3, signal: 0 })
+    assert.deepEqual(parseExit('0:15'), { code: 0, signal: 15 })
+    assert.equal(parseExit(''), undefined)
+    assert.equal(parseExit('N/A'), undefined)
+    assert.equal(parseExit(undefined), undefined)
+  })
+})
 
 const transports: [string, () => Promise<Transport>][] = [
   ['local', async () => new LocalTransport()],
@@ -245,8 +258,25 @@ for (const [label, make] of transports) {
         }
       })
 
+      it('takes the exit code from squeue when a job ended before accounting recorded it', async () => {
+        const jobs = [
+          await submitOk(s, await jobSpec(t, 'lag-exit4', 'exit 4')),
+          await submitOk(s, await jobSpec(t, 'lag-ok', 'true')),
+        ]
+        await waitFor(s, jobs, terminal)
+        // slurmdbd lags behind slurmctld: sacct answers, but without these jobs (or still RUNNING)
+        for (const lag of ['', jobs.map((j) => `${j.jobId}|RUNNING|0:0|Unknown|Unknown|None`).join('\n')]) {
+          const lagging = new SlurmScheduler(new Rewriting(t, (argv, r) => (argv[0] === 'sacct' ? { code: 0, stdout: lag, stderr: '' } : r)))
+          const m = await lagging.poll(jobs)
+          assert.deepEqual([m.get(jobs[0]!.jobId)?.state, m.get(jobs[0]!.jobId)?.exitCode], ['FAILED', 4], JSON.stringify([...m.values()]))
+          assert.deepEqual([m.get(jobs[1]!.jobId)?.state, m.get(jobs[1]!.jobId)?.exitCode], ['COMPLETED', 0], JSON.stringify([...m.values()]))
+        }
+      })
+
       it('finds the job when the connection drops around sbatch, instead of submitting twice', async () => {
-        const d = new SlurmScheduler(new DropAfterSbatch(t), { staggerSeconds: 0 })
+        // sbatch runs, but the connection is reported as dropped (code -1)
+        const dropped = new Rewriting(t, (argv, r) => (argv[0] === 'sbatch' ? { code: -1, stdout: '', stderr: 'ssh: the connection dropped while the command ran; it may or may not have run' } : r))
+        const d = new SlurmScheduler(dropped, { staggerSeconds: 0 })
         const spec = await jobSpec(t, 'dropped', 'true')
         const since = new Date().toISOString()
         const r = await d.submit(spec)

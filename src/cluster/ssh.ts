@@ -203,6 +203,8 @@ export class SshTransport implements Transport {
           else fail(e)
         }
       })
+      // each open channel and the SFTP session watch the connection's close: maxChannels of them
+      client.setMaxListeners(this.o.maxChannels + 10)
       client.on('close', () => {
         if (!ready) fail(new Error(hostKeyProblem ?? 'the connection closed during the handshake'))
         else this.dropped(id, 'the connection closed')

@@ -48,7 +48,12 @@ const GENERIC_POLICY = /Job violates accounting\/QOS policy/i
 /** The controller is busy or restarting. */
 const TRANSIENT = /Socket timed out|Unable to contact slurm controller|Slurm temporarily unable|Resource temporarily unavailable|Zero Bytes were transmitted|Connection refused|Communication connection failure|slurm_persist_conn|try again/i
 
-const SQUEUE_FORMAT = '%i|%T|%r'
+/**
+ * squeue's `--Format` (`name:|` = no padding, `|` after): id, state, reason and, for finished jobs
+ * that slurmctld still holds, the exit code, so a job that ended before accounting caught up is
+ * reported with its exit code too.
+ */
+const SQUEUE_FIELDS = 'JobArrayId:|,State:|,Reason:|,exit_code:|'
 const SACCT_FIELDS = 'JobIDRaw,State,ExitCode,Start,End,Reason'
 /** Extra seconds on the sacct -S bound, for clock skew and submission latency. */
 const SINCE_SLACK_S = 600
@@ -157,13 +162,13 @@ export class SlurmScheduler implements Scheduler {
 
   /** One squeue for these ids; `-j` with a single unknown id is an error, not an empty answer. */
   private async squeue(ids: readonly string[]): Promise<{ ok: true; jobs: Map<string, JobStatus> } | { ok: false; why: string }> {
-    const r = await this.run(['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-o', SQUEUE_FORMAT])
+    const r = await this.run(['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-O', SQUEUE_FIELDS])
     if (r.code === 0) return { ok: true, jobs: parseSqueue(r.stdout, ids) }
     if (/Invalid job id/i.test(r.stderr)) {
       if (ids.length === 1) return { ok: true, jobs: new Map() }
       // Some SLURM versions reject the whole list when one id is gone: list the user's jobs instead.
       const who = this.options.user ? ['-u', this.options.user] : ['--me']
-      const all = await this.run(['squeue', '-h', '-t', 'all', ...who, '-o', SQUEUE_FORMAT])
+      const all = await this.run(['squeue', '-h', '-t', 'all', ...who, '-O', SQUEUE_FIELDS])
       if (all.code === 0) return { ok: true, jobs: parseSqueue(all.stdout, ids) }
       return { ok: false, why: `squeue failed: ${oneLine(all)}` }
     }
@@ -205,12 +210,13 @@ export class SlurmScheduler implements Scheduler {
   async findByName(name: string, since: string): Promise<JobStatus[]> {
     const sinceMs = Date.parse(since)
     // A wrong "nothing found" would submit the job twice, so failures are retried, then thrown.
-    const q = await this.retrying(() => this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-o', `${SQUEUE_FORMAT}|%V`], { env: { SLURM_TIME_FORMAT: '%s' } }), 'squeue')
+    const q = await this.retrying(() => this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-O', `${SQUEUE_FIELDS},SubmitTime:|`], { env: { SLURM_TIME_FORMAT: '%s' } }), 'squeue')
     const found = new Map<string, { status: JobStatus; submitted: number }>()
     for (const line of q.stdout.split('\n')) {
-      const [id, state, reason, submitted] = line.trim().split('|')
+      const fields = line.trim().split('|')
+      const [id, state, reason, exit, submitted] = fields
       if (!id || !state || !/^\d+$/.test(id)) continue
-      found.set(id, { status: statusOf(id, state, reason), submitted: Number(submitted) || 0 })
+      found.set(id, { status: queueStatus(id, state, reason, exit), submitted: Number(submitted) || 0 })
     }
     if (this.accounting !== 'none') {
       const args = ['-X', '-n', '-P', '-S', sinceArg(Number.isFinite(sinceMs) ? sinceMs : Date.now() - 7 * 86400_000), `--name=${name}`, '-o', `${SACCT_FIELDS},Submit`]
@@ -265,11 +271,33 @@ function parseSqueue(stdout: string, ids: readonly string[]): Map<string, JobSta
   const wanted = new Set(ids)
   const jobs = new Map<string, JobStatus>()
   for (const line of stdout.split('\n')) {
-    const [id, state, reason] = line.trim().split('|')
+    const [id, state, reason, exit] = line.trim().split('|')
     if (!id || !state || !wanted.has(id)) continue
-    jobs.set(id, statusOf(id, state, reason))
+    jobs.set(id, queueStatus(id, state, reason, exit))
   }
   return jobs
+}
+
+/** A squeue row; the exit code only counts once the job has ended (it reads 0 before). */
+function queueStatus(id: string, state: string, reason: string | undefined, exit: string | undefined): JobStatus {
+  const status = statusOf(id, state, reason)
+  if (!isTerminal(status.state)) return status
+  const ended = parseExit(exit)
+  return { ...status, ...(ended ? { exitCode: ended.code, ...(ended.signal ? { signal: ended.signal } : {}) } : {}) }
+}
+
+/**
+ * squeue's exit_code: the raw wait status (22.05: 768 = exit 3, 9 = killed by signal 9), or
+ * `code:signal` as sacct and scontrol print it.
+ */
+export function parseExit(text: string | undefined): { code: number; signal: number } | undefined {
+  const t = (text ?? '').trim()
+  const pair = /^(\d+):(\d+)$/.exec(t)
+  if (pair) return { code: Number(pair[1]), signal: Number(pair[2]) }
+  if (!/^\d+$/.test(t)) return undefined
+  const raw = Number(t)
+  const signal = raw & 0x7f
+  return signal ? { code: 0, signal } : { code: (raw >> 8) & 0xff, signal: 0 }
 }
 
 function statusOf(id: string, state: string, reason: string | undefined): JobStatus {
