@@ -282,8 +282,11 @@ function parseSqueue(stdout: string, ids: readonly string[]): Map<string, JobSta
 function queueStatus(id: string, state: string, reason: string | undefined, exit: string | undefined): JobStatus {
   const status = statusOf(id, state, reason)
   if (!isTerminal(status.state)) return status
-  const ended = parseExit(exit)
-  return { ...status, ...(ended ? { exitCode: ended.code, ...(ended.signal ? { signal: ended.signal } : {}) } : {}) }
+  return { ...status, ...exitFields(parseExit(exit)) }
+}
+
+function exitFields(exit: { code: number; signal: number } | undefined): Pick<JobStatus, 'exitCode' | 'signal'> {
+  return exit ? { exitCode: exit.code, ...(exit.signal ? { signal: exit.signal } : {}) } : {}
 }
 
 /**
@@ -320,13 +323,11 @@ function parseSacct(stdout: string, ids: readonly string[]): Map<string, JobStat
 function sacctStatus(fields: readonly string[]): JobStatus | undefined {
   const [id, state, exit, start, end, reason] = fields
   if (!id || !state) return undefined
-  const [code, signal] = (exit ?? '').split(':').map((n) => Number(n))
   const startedAt = epochIso(start)
   const endedAt = epochIso(end)
   return {
     ...statusOf(id, state, reason),
-    ...(exit && Number.isInteger(code) ? { exitCode: code } : {}),
-    ...(signal ? { signal } : {}),
+    ...exitFields(parseExit(exit)),
     ...(startedAt ? { startedAt } : {}),
     ...(endedAt ? { endedAt } : {}),
   }
@@ -336,13 +337,11 @@ function parseScontrol(stdout: string, id: string): JobStatus | undefined {
   const field = (k: string): string | undefined => new RegExp(`(?:^|\\s)${k}=(\\S+)`).exec(stdout)?.[1]
   const state = field('JobState')
   if (!state) return undefined
-  const exit = /(?:^|\s)ExitCode=(\d+):(\d+)/.exec(stdout)
   const startedAt = epochIso(field('StartTime'))
   const endedAt = epochIso(field('EndTime'))
   return {
     ...statusOf(id, state, field('Reason')),
-    ...(exit ? { exitCode: Number(exit[1]) } : {}),
-    ...(exit && Number(exit[2]) ? { signal: Number(exit[2]) } : {}),
+    ...exitFields(parseExit(field('ExitCode'))),
     ...(startedAt ? { startedAt } : {}),
     ...(endedAt ? { endedAt } : {}),
   }
