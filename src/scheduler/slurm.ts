@@ -213,8 +213,7 @@ export class SlurmScheduler implements Scheduler {
     const q = await this.retrying(() => this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-O', `${SQUEUE_FIELDS},SubmitTime:|`], { env: { SLURM_TIME_FORMAT: '%s' } }), 'squeue')
     const found = new Map<string, { status: JobStatus; submitted: number }>()
     for (const line of q.stdout.split('\n')) {
-      const fields = line.trim().split('|')
-      const [id, state, reason, exit, submitted] = fields
+      const [id, state, reason, exit, submitted] = line.trim().split('|')
       if (!id || !state || !/^\d+$/.test(id)) continue
       found.set(id, { status: queueStatus(id, state, reason, exit), submitted: Number(submitted) || 0 })
     }
