@@ -37,17 +37,46 @@ writeFileSync(join(exp, 'experiment_summary.yaml'), yaml)
 for (let i = 0; i < runs; i++) {
   mkdirSync(join(exp, `r${i}/eval/t_epoch0`), { recursive: true })
   writeFileSync(join(exp, `r${i}/finetune.yaml`), 'output_dir: artifacts\n')
-  writeFileSync(join(exp, `r${i}/finetune.slurm`), '#!/bin/bash\n#SBATCH --output=artifacts/slurm-%j.out\nmkdir -p artifacts/epoch_0 && echo w > artifacts/epoch_0/model.safetensors\n')
-  writeFileSync(join(exp, `r${i}/eval/t_epoch0/cell.slurm`), `#!/bin/bash\n#SBATCH --output=slurm-%j.out\nmkdir -p logs && python3 -c "import zipfile,json; z=zipfile.ZipFile('logs/x.eval','w'); z.writestr('header.json', json.dumps({'status':'success','eval':{'task':'t'},'results':{'scores':[]}})); z.close()"\n`)
+  writeFileSync(
+    join(exp, `r${i}/finetune.slurm`),
+    '#!/bin/bash\n#SBATCH --output=artifacts/slurm-%j.out\nmkdir -p artifacts/epoch_0 && echo w > artifacts/epoch_0/model.safetensors\n',
+  )
+  writeFileSync(
+    join(exp, `r${i}/eval/t_epoch0/cell.slurm`),
+    `#!/bin/bash\n#SBATCH --output=slurm-%j.out\nmkdir -p logs && python3 -c "import zipfile,json; z=zipfile.ZipFile('logs/x.eval','w'); z.writestr('header.json', json.dumps({'status':'success','eval':{'task':'t'},'results':{'scores':[]}})); z.close()"\n`,
+  )
 }
 
 const inputs: Record<string, string> = {
-  'experiment-dir': exp, executor: 'slurm', 'poll-interval': '2', 'max-poll-interval': '10', stagger: '0', 'max-submit': '400', 'output-wait': '30',
-  ...(local ? {} : { 'ssh-host': env['RE_SSH_HOST'] ?? '', 'ssh-port': env['RE_SSH_PORT'] ?? '', 'ssh-user': env['RE_SSH_USER'] ?? '', 'ssh-private-key': readFileSync(env['RE_SSH_KEY'] ?? '', 'utf8'), 'ssh-known-hosts': readFileSync(env['RE_SSH_KNOWN_HOSTS'] ?? '', 'utf8') }),
+  'experiment-dir': exp,
+  executor: 'slurm',
+  'poll-interval': '2',
+  'max-poll-interval': '10',
+  stagger: '0',
+  'max-submit': '400',
+  'output-wait': '30',
+  ...(local
+    ? {}
+    : {
+        'ssh-host': env['RE_SSH_HOST'] ?? '',
+        'ssh-port': env['RE_SSH_PORT'] ?? '',
+        'ssh-user': env['RE_SSH_USER'] ?? '',
+        'ssh-private-key': readFileSync(env['RE_SSH_KEY'] ?? '', 'utf8'),
+        'ssh-known-hosts': readFileSync(env['RE_SSH_KNOWN_HOSTS'] ?? '', 'utf8'),
+      }),
 }
 const io: ActionIO = {
-  getInput: (n) => inputs[n] ?? '', setOutput: () => undefined, info: () => undefined, annotate: (k, p) => { if (k === 'error') console.error(p.message) },
-  writeSummary: async () => undefined, setFailed: (m) => console.error(m), saveState: () => undefined, mask: () => undefined, env: { GITHUB_WORKSPACE: root },
+  getInput: (n) => inputs[n] ?? '',
+  setOutput: () => undefined,
+  info: () => undefined,
+  annotate: (k, p) => {
+    if (k === 'error') console.error(p.message)
+  },
+  writeSummary: async () => undefined,
+  setFailed: (m) => console.error(m),
+  saveState: () => undefined,
+  mask: () => undefined,
+  env: { GITHUB_WORKSPACE: root },
 }
 
 const pollCommands: number[] = []
@@ -57,7 +86,9 @@ const result = await run({
   io,
   signal: new AbortController().signal,
   observe: {
-    transport: (t) => { transport = t },
+    transport: (t) => {
+      transport = t
+    },
     scheduler: (s: Scheduler): Scheduler => {
       const counted = s as Scheduler & { commands?: number }
       const poll = s.poll.bind(s)
@@ -72,11 +103,26 @@ const result = await run({
   },
 })
 const wall = (Date.now() - started) / 1000
-const state = (f: string): Record<string, { ended_iso?: string; submitted_iso?: string }> => JSON.parse(readFileSync(join(remote, f), 'utf8'))
-const lastTrainEnd = Math.max(...Object.values(state('run-torchtune.state.json')).map((e) => Date.parse(e.ended_iso ?? '')).filter(Number.isFinite))
-const firstEvalSubmit = Math.min(...Object.values(state('run-inspect.state.json')).map((e) => Date.parse(e.submitted_iso ?? '')).filter(Number.isFinite))
+const state = (f: string): Record<string, { ended_iso?: string; submitted_iso?: string }> =>
+  JSON.parse(readFileSync(join(remote, f), 'utf8'))
+const lastTrainEnd = Math.max(
+  ...Object.values(state('run-torchtune.state.json'))
+    .map((e) => Date.parse(e.ended_iso ?? ''))
+    .filter(Number.isFinite),
+)
+const firstEvalSubmit = Math.min(
+  ...Object.values(state('run-inspect.state.json'))
+    .map((e) => Date.parse(e.submitted_iso ?? ''))
+    .filter(Number.isFinite),
+)
 const connections = (transport as (Transport & { connectionsOpened?: number }) | undefined)?.connectionsOpened
-console.log(`${runs * 2} jobs (${runs} fine-tuning + ${runs} evaluations), executor slurm, ${local ? 'login-node runner (local transport)' : 'over SSH'}: status ${result.status}, wall ${wall.toFixed(0)} s`)
-console.log(`cluster commands per poll cycle: min ${Math.min(...pollCommands)}, max ${Math.max(...pollCommands)}, over ${pollCommands.length} cycles`)
-console.log(`last training job end -> first evaluation submission: ${((firstEvalSubmit - lastTrainEnd) / 1000).toFixed(1)} s (SLURM records end times in whole seconds)`)
+console.log(
+  `${runs * 2} jobs (${runs} fine-tuning + ${runs} evaluations), executor slurm, ${local ? 'login-node runner (local transport)' : 'over SSH'}: status ${result.status}, wall ${wall.toFixed(0)} s`,
+)
+console.log(
+  `cluster commands per poll cycle: min ${Math.min(...pollCommands)}, max ${Math.max(...pollCommands)}, over ${pollCommands.length} cycles`,
+)
+console.log(
+  `last training job end -> first evaluation submission: ${((firstEvalSubmit - lastTrainEnd) / 1000).toFixed(1)} s (SLURM records end times in whole seconds)`,
+)
 if (!local) console.log(`SSH connections opened: ${connections ?? 'unknown'}`)

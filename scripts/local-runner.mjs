@@ -41,7 +41,12 @@ export function parseAnnotations(stdout) {
     const props = {}
     for (const part of (m[2] ?? '').trim().split(',').filter(Boolean)) {
       const at = part.indexOf('=')
-      props[part.slice(0, at)] = decodeURIComponent(part.slice(at + 1).replace(/%2C/g, ',').replace(/%3A/g, ':'))
+      props[part.slice(0, at)] = decodeURIComponent(
+        part
+          .slice(at + 1)
+          .replace(/%2C/g, ',')
+          .replace(/%3A/g, ':'),
+      )
     }
     found.push({ kind: m[1], ...props, message: m[3].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%') })
   }
@@ -52,19 +57,44 @@ export function parseAnnotations(stdout) {
  * Runs the action once. inputs: { 'experiment-dir': ..., executor: 'local', ... }.
  * Returns { code, signal, outputs, state, summary, stdout, stderr, annotations, child }.
  */
-export function runAction({ inputs = {}, env = {}, workspace = process.cwd(), eventName = 'workflow_dispatch', event = {}, entry = join(repoRoot, 'dist/index.js'), onSpawn } = {}) {
+export function runAction({
+  inputs = {},
+  env = {},
+  workspace = process.cwd(),
+  eventName = 'workflow_dispatch',
+  event = {},
+  entry = join(repoRoot, 'dist/index.js'),
+  onSpawn,
+} = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'run-experiment-runner-'))
-  const files = { output: join(dir, 'output'), state: join(dir, 'state'), summary: join(dir, 'summary.md'), event: join(dir, 'event.json') }
+  const files = {
+    output: join(dir, 'output'),
+    state: join(dir, 'state'),
+    summary: join(dir, 'summary.md'),
+    event: join(dir, 'event.json'),
+  }
   for (const f of [files.output, files.state, files.summary]) writeFileSync(f, '')
   writeFileSync(files.event, JSON.stringify(event))
   const inputEnv = {}
   for (const [k, v] of Object.entries(inputs)) inputEnv[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = String(v)
   const childEnv = {
-    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && !k.startsWith('STATE_'))),
-    GITHUB_ACTIONS: 'true', CI: 'true',
-    GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: files.output, GITHUB_STATE: files.state,
-    GITHUB_STEP_SUMMARY: files.summary, GITHUB_EVENT_PATH: files.event, GITHUB_EVENT_NAME: eventName,
-    GITHUB_RUN_ID: '1', GITHUB_RUN_ATTEMPT: '1', GITHUB_REPOSITORY: 'lab/experiments', GITHUB_SERVER_URL: 'https://github.com',
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('INPUT_') && !k.startsWith('GITHUB_') && !k.startsWith('STATE_'),
+      ),
+    ),
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_WORKSPACE: workspace,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_EVENT_NAME: eventName,
+    GITHUB_RUN_ID: '1',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_REPOSITORY: 'lab/experiments',
+    GITHUB_SERVER_URL: 'https://github.com',
     RUNNER_TEMP: dir,
     ...inputEnv,
     ...env,
@@ -78,7 +108,16 @@ export function runAction({ inputs = {}, env = {}, workspace = process.cwd(), ev
     onSpawn?.(child)
     child.on('close', (code, signal) => {
       const read = (f) => (existsSync(f) ? readFileSync(f, 'utf8') : '')
-      const result = { code, signal, outputs: parseFileCommands(read(files.output)), state: parseFileCommands(read(files.state)), summary: read(files.summary), stdout, stderr, annotations: parseAnnotations(stdout) }
+      const result = {
+        code,
+        signal,
+        outputs: parseFileCommands(read(files.output)),
+        state: parseFileCommands(read(files.state)),
+        summary: read(files.summary),
+        stdout,
+        stderr,
+        annotations: parseAnnotations(stdout),
+      }
       rmSync(dir, { recursive: true, force: true })
       resolvePromise(result)
     })
@@ -106,13 +145,19 @@ async function main(argv) {
     else if (a.startsWith('--')) inputs[a.slice(2)] = value()
     else throw new Error(`unexpected argument ${a}`)
   }
-  const r = await runAction({ inputs, workspace: opts.workspace, ...(opts.event ? { event: opts.event } : {}), ...(opts.eventName ? { eventName: opts.eventName } : {}), onSpawn: (child) => {
-    if (!opts.quiet) {
-      child.stdout.pipe(process.stdout)
-      child.stderr.pipe(process.stderr)
-    }
-    for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s))
-  } })
+  const r = await runAction({
+    inputs,
+    workspace: opts.workspace,
+    ...(opts.event ? { event: opts.event } : {}),
+    ...(opts.eventName ? { eventName: opts.eventName } : {}),
+    onSpawn: (child) => {
+      if (!opts.quiet) {
+        child.stdout.pipe(process.stdout)
+        child.stderr.pipe(process.stderr)
+      }
+      for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => child.kill(s))
+    },
+  })
   process.stdout.write(`\n========== job summary ==========\n${r.summary}\n========== outputs ==========\n`)
   for (const [k, v] of Object.entries(r.outputs)) process.stdout.write(`${k}=${v}\n`)
   process.exitCode = r.code ?? 1

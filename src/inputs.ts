@@ -29,60 +29,110 @@ export const INPUT_DEFAULTS = {
 export type InputName = keyof typeof INPUT_DEFAULTS
 
 const number = (name: string, min: number, integer: boolean) =>
-  z.string().trim().transform((s, ctx) => {
-    const n = Number(s)
-    if (s === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
-      ctx.addIssue({ code: 'custom', message: `input ${name} must be ${integer ? 'a whole number' : 'a number'} of at least ${min} (got "${s}")` })
-      return z.NEVER
-    }
-    return n
-  })
+  z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      const n = Number(s)
+      if (s === '' || !Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `input ${name} must be ${integer ? 'a whole number' : 'a number'} of at least ${min} (got "${s}")`,
+        })
+        return z.NEVER
+      }
+      return n
+    })
 
 const choice = <T extends string>(name: string, values: readonly [T, ...T[]]) =>
-  z.string().trim().transform((s, ctx) => {
-    if (!(values as readonly string[]).includes(s)) {
-      ctx.addIssue({ code: 'custom', message: `input ${name} must be one of ${values.join(', ')} (got "${s}")` })
-      return z.NEVER
-    }
-    return s as T
-  })
+  z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      if (!(values as readonly string[]).includes(s)) {
+        ctx.addIssue({ code: 'custom', message: `input ${name} must be one of ${values.join(', ')} (got "${s}")` })
+        return z.NEVER
+      }
+      return s as T
+    })
 
 const bool = (name: string) =>
-  z.string().trim().transform((s, ctx) => {
-    if (/^(true|yes|on|1)$/i.test(s)) return true
-    if (/^(false|no|off|0)$/i.test(s)) return false
-    ctx.addIssue({ code: 'custom', message: `input ${name} must be true or false (got "${s}")` })
-    return z.NEVER
-  })
+  z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      if (/^(true|yes|on|1)$/i.test(s)) return true
+      if (/^(false|no|off|0)$/i.test(s)) return false
+      ctx.addIssue({ code: 'custom', message: `input ${name} must be true or false (got "${s}")` })
+      return z.NEVER
+    })
 
-export const SettingsSchema = z.object({
-  'experiment-dir': z.string().trim(),
-  phases: choice('phases', ['all', 'optimize', 'evaluate']),
-  executor: choice('executor', ['slurm', 'local']),
-  'max-parallel': number('max-parallel', 1, true),
-  'poll-interval': number('poll-interval', 0.05, false),
-  'max-poll-interval': number('max-poll-interval', 0.05, false),
-  'max-submit': number('max-submit', 1, true),
-  stagger: number('stagger', 0, false),
-  'output-wait': number('output-wait', 0, false),
-  'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
-  summarize: bool('summarize'),
-  'artifact-name': z.string().trim().refine((s) => !/["':<>|*?\\/\r\n]/.test(s), { message: 'input artifact-name may not contain " : < > | * ? \\ / or line breaks' }),
-  'retention-days': number('retention-days', 0, true).refine((n) => n <= 90, { message: 'input retention-days must be between 0 (the repository default) and 90' }),
-  'include-eval-logs': bool('include-eval-logs'),
-  'allow-fork-pull-requests': bool('allow-fork-pull-requests'),
-  'ssh-host': z.string().trim().refine((s) => !/[\s'"`$;&|<>]/.test(s) && !s.startsWith('-'), { message: 'input ssh-host must be a host name or address' }),
-  'ssh-port': number('ssh-port', 1, true).refine((n) => n <= 65535, { message: 'input ssh-port must be a port number (1-65535)' }),
-  'ssh-user': z.string().trim().refine((s) => /^[A-Za-z0-9._-]*$/.test(s) && !s.startsWith('-'), { message: 'input ssh-user must be a user name' }),
-  'ssh-private-key': z.string(),
-  'ssh-known-hosts': z.string(),
-  'remote-experiment-dir': z.string().trim().refine((s) => s === '' || s.startsWith('/'), { message: 'input remote-experiment-dir must be an absolute path on the cluster' }),
-  'cancel-on-abort': bool('cancel-on-abort'),
-}).superRefine((s, ctx) => {
-  if (s['ssh-host'] && !s['ssh-private-key'].trim()) ctx.addIssue({ code: 'custom', path: ['ssh-private-key'], message: 'input ssh-private-key is required with ssh-host (pass it from a secret)' })
-  if (s['ssh-host'] && !s['ssh-known-hosts'].trim()) ctx.addIssue({ code: 'custom', path: ['ssh-known-hosts'], message: 'input ssh-known-hosts is required with ssh-host: the host key is pinned (e.g. the output of ssh-keyscan, checked by hand)' })
-  if (s['ssh-host'] && !s['ssh-user']) ctx.addIssue({ code: 'custom', path: ['ssh-user'], message: 'input ssh-user is required with ssh-host' })
-})
+export const SettingsSchema = z
+  .object({
+    'experiment-dir': z.string().trim(),
+    phases: choice('phases', ['all', 'optimize', 'evaluate']),
+    executor: choice('executor', ['slurm', 'local']),
+    'max-parallel': number('max-parallel', 1, true),
+    'poll-interval': number('poll-interval', 0.05, false),
+    'max-poll-interval': number('max-poll-interval', 0.05, false),
+    'max-submit': number('max-submit', 1, true),
+    stagger: number('stagger', 0, false),
+    'output-wait': number('output-wait', 0, false),
+    'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
+    summarize: bool('summarize'),
+    'artifact-name': z
+      .string()
+      .trim()
+      .refine((s) => !/["':<>|*?\\/\r\n]/.test(s), {
+        message: 'input artifact-name may not contain " : < > | * ? \\ / or line breaks',
+      }),
+    'retention-days': number('retention-days', 0, true).refine((n) => n <= 90, {
+      message: 'input retention-days must be between 0 (the repository default) and 90',
+    }),
+    'include-eval-logs': bool('include-eval-logs'),
+    'allow-fork-pull-requests': bool('allow-fork-pull-requests'),
+    'ssh-host': z
+      .string()
+      .trim()
+      .refine((s) => !/[\s'"`$;&|<>]/.test(s) && !s.startsWith('-'), {
+        message: 'input ssh-host must be a host name or address',
+      }),
+    'ssh-port': number('ssh-port', 1, true).refine((n) => n <= 65535, {
+      message: 'input ssh-port must be a port number (1-65535)',
+    }),
+    'ssh-user': z
+      .string()
+      .trim()
+      .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) && !s.startsWith('-'), {
+        message: 'input ssh-user must be a user name',
+      }),
+    'ssh-private-key': z.string(),
+    'ssh-known-hosts': z.string(),
+    'remote-experiment-dir': z
+      .string()
+      .trim()
+      .refine((s) => s === '' || s.startsWith('/'), {
+        message: 'input remote-experiment-dir must be an absolute path on the cluster',
+      }),
+    'cancel-on-abort': bool('cancel-on-abort'),
+  })
+  .superRefine((s, ctx) => {
+    if (s['ssh-host'] && !s['ssh-private-key'].trim())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ssh-private-key'],
+        message: 'input ssh-private-key is required with ssh-host (pass it from a secret)',
+      })
+    if (s['ssh-host'] && !s['ssh-known-hosts'].trim())
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ssh-known-hosts'],
+        message:
+          'input ssh-known-hosts is required with ssh-host: the host key is pinned (e.g. the output of ssh-keyscan, checked by hand)',
+      })
+    if (s['ssh-host'] && !s['ssh-user'])
+      ctx.addIssue({ code: 'custom', path: ['ssh-user'], message: 'input ssh-user is required with ssh-host' })
+  })
 
 export interface Settings {
   experimentDir: string
@@ -115,7 +165,10 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
   const parsed = SettingsSchema.safeParse(raw)
   if (!parsed.success) {
     // Never echo a secret back: messages name inputs, values only for non-secret ones.
-    return { ok: false, error: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message })) }
+    return {
+      ok: false,
+      error: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message })),
+    }
   }
   const s = parsed.data
   return {
@@ -136,7 +189,17 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
       retentionDays: s['retention-days'],
       includeEvalLogs: s['include-eval-logs'],
       allowForkPullRequests: s['allow-fork-pull-requests'],
-      ...(s['ssh-host'] ? { ssh: { host: s['ssh-host'], port: s['ssh-port'], user: s['ssh-user'], privateKey: s['ssh-private-key'], knownHosts: s['ssh-known-hosts'] } } : {}),
+      ...(s['ssh-host']
+        ? {
+            ssh: {
+              host: s['ssh-host'],
+              port: s['ssh-port'],
+              user: s['ssh-user'],
+              privateKey: s['ssh-private-key'],
+              knownHosts: s['ssh-known-hosts'],
+            },
+          }
+        : {}),
       remoteExperimentDir: s['remote-experiment-dir'],
       cancelOnAbort: s['cancel-on-abort'],
     },

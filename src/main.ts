@@ -48,11 +48,21 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
   if (settings.ssh) {
     // The whole key, and each of its lines: the runner masks values, and a key may be printed line by line.
     io.mask(settings.ssh.privateKey)
-    for (const line of settings.ssh.privateKey.split(/\r?\n/)) if (line.trim().length >= 8 && !/^-----/.test(line.trim())) io.mask(line.trim())
+    for (const line of settings.ssh.privateKey.split(/\r?\n/))
+      if (line.trim().length >= 8 && !/^-----/.test(line.trim())) io.mask(line.trim())
   }
 
-  const located = locateExperiments({ experimentDirInput: settings.experimentDir, eventName: io.env['GITHUB_EVENT_NAME'] ?? '', ...(io.env['GITHUB_EVENT_PATH'] ? { eventPath: io.env['GITHUB_EVENT_PATH'] } : {}), workspace, allowForks: settings.allowForkPullRequests })
-  if (!located.ok) return alone(located.error.field === 'allow-fork-pull-requests' ? 'failed' : 'invalid', located.error.message, [located.error])
+  const located = locateExperiments({
+    experimentDirInput: settings.experimentDir,
+    eventName: io.env['GITHUB_EVENT_NAME'] ?? '',
+    ...(io.env['GITHUB_EVENT_PATH'] ? { eventPath: io.env['GITHUB_EVENT_PATH'] } : {}),
+    workspace,
+    allowForks: settings.allowForkPullRequests,
+  })
+  if (!located.ok)
+    return alone(located.error.field === 'allow-fork-pull-requests' ? 'failed' : 'invalid', located.error.message, [
+      located.error,
+    ])
   if (located.value.dirs.length === 0) {
     io.annotate('notice', { message: 'this pull request adds or changes no experiment_summary.yaml: nothing to run' })
     return publish(io, [], settings)
@@ -72,15 +82,26 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
     const reports: RunReport[] = []
     for (const expDir of located.value.dirs) {
       if (deps.signal.aborted) break
-      reports.push(await runExperiment({
-        io, signal: deps.signal, transport, settings, expDir, workspace, runnerFs, onSubmitted,
-        remote: transport !== runnerFs,
-        ...(settings.remoteExperimentDir && located.value.dirs.length === 1 ? { remoteRunDir: settings.remoteExperimentDir } : {}),
-        makeScheduler: async (runDir) => {
-          const s = await makeScheduler(settings, transport, runDir)
-          return s.ok && deps.observe?.scheduler ? { ok: true, value: deps.observe.scheduler(s.value) } : s
-        },
-      }))
+      reports.push(
+        await runExperiment({
+          io,
+          signal: deps.signal,
+          transport,
+          settings,
+          expDir,
+          workspace,
+          runnerFs,
+          onSubmitted,
+          remote: transport !== runnerFs,
+          ...(settings.remoteExperimentDir && located.value.dirs.length === 1
+            ? { remoteRunDir: settings.remoteExperimentDir }
+            : {}),
+          makeScheduler: async (runDir) => {
+            const s = await makeScheduler(settings, transport, runDir)
+            return s.ok && deps.observe?.scheduler ? { ok: true, value: deps.observe.scheduler(s.value) } : s
+          },
+        }),
+      )
     }
     return await publish(io, reports, settings)
   } finally {
@@ -89,15 +110,34 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
 }
 
 /** The transport: this host, or one SSH connection to the login node. */
-export async function reach(settings: Settings, runnerFs: Transport, log?: (message: string) => void): Promise<{ ok: true; value: Transport } | { ok: false; error: Problem }> {
+export async function reach(
+  settings: Settings,
+  runnerFs: Transport,
+  log?: (message: string) => void,
+): Promise<{ ok: true; value: Transport } | { ok: false; error: Problem }> {
   if (!settings.ssh) return { ok: true, value: runnerFs }
   const { SshTransport } = await import('./cluster/ssh.js')
-  const r = await SshTransport.connect({ host: settings.ssh.host, port: settings.ssh.port, username: settings.ssh.user, privateKey: settings.ssh.privateKey, knownHosts: settings.ssh.knownHosts, ...(log ? { log } : {}) })
+  const r = await SshTransport.connect({
+    host: settings.ssh.host,
+    port: settings.ssh.port,
+    username: settings.ssh.user,
+    privateKey: settings.ssh.privateKey,
+    knownHosts: settings.ssh.knownHosts,
+    ...(log ? { log } : {}),
+  })
   return r.ok ? { ok: true, value: r.value } : { ok: false, error: { field: 'ssh-host', ...r.error } }
 }
 
-export async function makeScheduler(settings: Settings, transport: Transport, runDir: string): Promise<{ ok: true; value: Scheduler } | { ok: false; error: Problem }> {
-  if (settings.executor === 'local') return { ok: true, value: new LocalScheduler(transport, `${runDir}/.run-experiment/local-jobs`, settings.maxParallel) }
+export async function makeScheduler(
+  settings: Settings,
+  transport: Transport,
+  runDir: string,
+): Promise<{ ok: true; value: Scheduler } | { ok: false; error: Problem }> {
+  if (settings.executor === 'local')
+    return {
+      ok: true,
+      value: new LocalScheduler(transport, `${runDir}/.run-experiment/local-jobs`, settings.maxParallel),
+    }
   const probe = await transport.exec(['sbatch', '--version'])
   if (probe.code !== 0) {
     return {
@@ -105,17 +145,33 @@ export async function makeScheduler(settings: Settings, transport: Transport, ru
       error: {
         field: 'executor',
         message: `executor is slurm, but ${settings.ssh ? `${settings.ssh.host} has` : 'this runner has'} no SLURM client (sbatch: ${(probe.stderr || `exit ${probe.code}`).trim()})`,
-        hint: settings.ssh ? 'check that sbatch is on the PATH of a non-interactive shell there, or set executor: local' : 'run on a login node with SLURM, reach one with ssh-host, or set executor: local to run the job scripts on this machine',
+        hint: settings.ssh
+          ? 'check that sbatch is on the PATH of a non-interactive shell there, or set executor: local'
+          : 'run on a login node with SLURM, reach one with ssh-host, or set executor: local to run the job scripts on this machine',
       },
     }
   }
   const { SlurmScheduler } = await import('./scheduler/slurm.js')
-  return { ok: true, value: new SlurmScheduler(transport, { maxSubmit: settings.maxSubmit, staggerSeconds: settings.stagger }) }
+  return {
+    ok: true,
+    value: new SlurmScheduler(transport, { maxSubmit: settings.maxSubmit, staggerSeconds: settings.stagger }),
+  }
 }
 
 function emptyReport(status: Status, verdict: string, errors: Problem[], startedAt: Date): RunReport {
   return {
-    status, verdict, errors, experimentName: '', runDir: '', startedAt, endedAt: new Date(), skippedEvals: [], priorTraining: [], warnings: [], logFiles: [], detached: false,
+    status,
+    verdict,
+    errors,
+    experimentName: '',
+    runDir: '',
+    startedAt,
+    endedAt: new Date(),
+    skippedEvals: [],
+    priorTraining: [],
+    warnings: [],
+    logFiles: [],
+    detached: false,
     counts: countOutcomes([], [], []),
   }
 }
@@ -139,18 +195,33 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   const budget = MAX_ERROR_ANNOTATIONS - (failing ? 1 : 0)
   const shown = errors.length <= budget ? errors.length : budget - 1
   errors.slice(0, shown).forEach((p) => io.annotate('error', p))
-  if (errors.length > shown) io.annotate('error', { message: `${errors.length - shown} more problems: all are listed in the job summary` })
+  if (errors.length > shown)
+    io.annotate('error', { message: `${errors.length - shown} more problems: all are listed in the job summary` })
   warnings.slice(0, MAX_WARNING_ANNOTATIONS).forEach((p) => io.annotate('warning', p))
 
-  const sections = reports.map((r) => jobSummaryMarkdown(r, r.experiment && r.status !== 'invalid' && settings?.summarize !== false ? resultsMarkdown(r).table : undefined))
-  let markdown = reports.length === 0
-    ? '## Run Experiment\n\nThis pull request adds or changes no `experiment_summary.yaml`: nothing was run.\n'
-    : reports.length === 1 ? (sections[0] ?? '') : [`# Run Experiment: ${reports.length} experiments — ${status}`, '', ...sections.map((s) => s.replace(/^## /m, '## '))].join('\n')
+  const sections = reports.map((r) =>
+    jobSummaryMarkdown(
+      r,
+      r.experiment && r.status !== 'invalid' && settings?.summarize !== false ? resultsMarkdown(r).table : undefined,
+    ),
+  )
+  let markdown =
+    reports.length === 0
+      ? '## Run Experiment\n\nThis pull request adds or changes no `experiment_summary.yaml`: nothing was run.\n'
+      : reports.length === 1
+        ? (sections[0] ?? '')
+        : [
+            `# Run Experiment: ${reports.length} experiments — ${status}`,
+            '',
+            ...sections.map((s) => s.replace(/^## /m, '## ')),
+          ].join('\n')
   if (Buffer.byteLength(markdown, 'utf8') > MAX_SUMMARY_BYTES) markdown = trimSummary(markdown, reports)
   await io.writeSummary(markdown)
 
   const sum = (k: keyof RunReport['counts']): number => reports.reduce((n, r) => n + r.counts[k], 0)
-  const artifactIds = reports.map((r) => (r.artifact && 'id' in r.artifact ? String(r.artifact.id) : '')).filter(Boolean)
+  const artifactIds = reports
+    .map((r) => (r.artifact && 'id' in r.artifact ? String(r.artifact.id) : ''))
+    .filter(Boolean)
   const outputs: Record<string, string | number> = {
     status,
     'runs-total': sum('runsTotal'),
@@ -160,20 +231,36 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
     'evals-succeeded': sum('evalsSucceeded'),
     'evals-failed': sum('evalsFailed'),
     'evals-skipped': sum('evalsSkipped'),
-    'experiment-dir': reports.map((r) => r.runDir).filter(Boolean).join('\n'),
-    'summary-path': reports.map((r) => r.summaryPath ?? '').filter(Boolean).join('\n'),
+    'experiment-dir': reports
+      .map((r) => r.runDir)
+      .filter(Boolean)
+      .join('\n'),
+    'summary-path': reports
+      .map((r) => r.summaryPath ?? '')
+      .filter(Boolean)
+      .join('\n'),
     'artifact-id': artifactIds.join('\n'),
   }
   for (const [k, v] of Object.entries(outputs)) io.setOutput(k, v)
   io.saveState('completed', 'true')
-  const verdict = reports.length === 1 ? (reports[0]?.verdict ?? '') : `${reports.length} experiments: ${reports.map((r) => `${r.experimentName || r.runDir}: ${r.status}`).join(', ')}`
+  const verdict =
+    reports.length === 1
+      ? (reports[0]?.verdict ?? '')
+      : `${reports.length} experiments: ${reports.map((r) => `${r.experimentName || r.runDir}: ${r.status}`).join(', ')}`
   io.info(`run-experiment: ${status} — ${verdict}`)
   if (failing) io.setFailed(`run-experiment: ${status} — ${verdict}`)
   return { status, reports }
 }
 
 function trimSummary(markdown: string, reports: RunReport[]): string {
-  const where = reports.map((r) => [r.summaryPath, r.artifact && 'name' in r.artifact ? `artifact ${r.artifact.name}` : ''].filter(Boolean).join(' and ')).filter(Boolean).join('; ')
+  const where = reports
+    .map((r) =>
+      [r.summaryPath, r.artifact && 'name' in r.artifact ? `artifact ${r.artifact.name}` : '']
+        .filter(Boolean)
+        .join(' and '),
+    )
+    .filter(Boolean)
+    .join('; ')
   const note = `\n\n---\n**This summary was trimmed: it exceeded GitHub's 1 MiB limit for a step summary.** The full text is in ${where || 'the run directory'}.\n`
   const budget = MAX_SUMMARY_BYTES - Buffer.byteLength(note, 'utf8')
   let cut = Buffer.from(markdown, 'utf8').subarray(0, budget).toString('utf8')

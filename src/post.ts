@@ -17,20 +17,26 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
   if (state('completed') === 'true') return
   const settings = readSettings(io.getInput)
   if (!settings.ok || !settings.value.cancelOnAbort) {
-    io.info('run-experiment post: the main step did not finish; its jobs keep running (re-run the workflow to re-attach)')
+    io.info(
+      'run-experiment post: the main step did not finish; its jobs keep running (re-run the workflow to re-attach)',
+    )
     return
   }
   let jobs: z.infer<typeof SavedJobs>
   try {
     jobs = SavedJobs.parse(JSON.parse(state('jobs') || '[]'))
   } catch (e) {
-    io.annotate('warning', { message: `run-experiment post: cannot read the saved job ids (${messageOf(e)}); nothing cancelled` })
+    io.annotate('warning', {
+      message: `run-experiment post: cannot read the saved job ids (${messageOf(e)}); nothing cancelled`,
+    })
     return
   }
   if (jobs.length === 0) return
   const transport = await reach(settings.value, new LocalTransport())
   if (!transport.ok) {
-    io.annotate('warning', { message: `run-experiment post: cannot reach the cluster to cancel ${jobs.length} job(s): ${transport.error.message}` })
+    io.annotate('warning', {
+      message: `run-experiment post: cannot reach the cluster to cancel ${jobs.length} job(s): ${transport.error.message}`,
+    })
     return
   }
   try {
@@ -42,7 +48,9 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
         await scheduler.value.cancel(ids)
         io.info(`run-experiment post: cancel-on-abort: cancelled job(s) ${ids.join(', ')} of ${runDir}`)
       } catch (e) {
-        io.annotate('warning', { message: `run-experiment post: could not cancel job(s) ${ids.join(', ')} of ${runDir}: ${messageOf(e)}` })
+        io.annotate('warning', {
+          message: `run-experiment post: could not cancel job(s) ${ids.join(', ')} of ${runDir}: ${messageOf(e)}`,
+        })
       }
     }
   } finally {

@@ -32,13 +32,30 @@ describe('local executor, all succeed', () => {
       // Logs in the required format.
       const main = logBlocks(readText(join(exp, 'run-experiment.log')))
       const actions = main.map((b) => b.action)
-      for (const a of ['DISCOVER_EXPERIMENT', 'VALIDATE_EXPERIMENT', 'READ_TOOLS', 'VERIFY_SCAFFOLD', 'MODULE_START', 'MODULE_END', 'CHECK', 'COMPLETE']) assert.ok(actions.includes(a), `${a} missing from ${actions.join(',')}`)
-      for (const b of main) assert.ok(b.lines.some((l) => l.startsWith('Result: ')), `block ${b.action} has no Result line`)
+      for (const a of [
+        'DISCOVER_EXPERIMENT',
+        'VALIDATE_EXPERIMENT',
+        'READ_TOOLS',
+        'VERIFY_SCAFFOLD',
+        'MODULE_START',
+        'MODULE_END',
+        'CHECK',
+        'COMPLETE',
+      ])
+        assert.ok(actions.includes(a), `${a} missing from ${actions.join(',')}`)
+      for (const b of main)
+        assert.ok(
+          b.lines.some((l) => l.startsWith('Result: ')),
+          `block ${b.action} has no Result line`,
+        )
       assert.equal(main.filter((b) => b.action === 'CHECK').length, 8)
       assert.ok(main.filter((b) => b.action === 'CHECK').every((b) => b.lines.includes('Result: ✓')))
       const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
       const submits = tt.filter((b) => b.action === 'SUBMIT_JOB')
-      assert.deepEqual(submits.map((b) => b.description), ['lr1', 'lr2'])
+      assert.deepEqual(
+        submits.map((b) => b.description),
+        ['lr1', 'lr2'],
+      )
       for (const s of submits) {
         assert.deepEqual(s.lines[0], 'Details: sbatch finetune.slurm')
         assert.match(s.lines[1] ?? '', /^Job ID: \d+$/)
@@ -47,16 +64,37 @@ describe('local executor, all succeed', () => {
       assert.ok(tt.some((b) => b.action === 'STATE_CHANGE'))
       assert.equal(tt.at(-1)?.action, 'ALL_COMPLETE')
       const ins = logBlocks(readText(join(exp, 'run-inspect.log')))
-      assert.deepEqual(ins.filter((b) => b.action === 'SUBMIT_EVAL').map((b) => b.description).sort(), ['base/caps', 'lr1/caps/epoch0', 'lr1/caps/epoch1', 'lr2/caps/epoch1'])
+      assert.deepEqual(
+        ins
+          .filter((b) => b.action === 'SUBMIT_EVAL')
+          .map((b) => b.description)
+          .sort(),
+        ['base/caps', 'lr1/caps/epoch0', 'lr1/caps/epoch1', 'lr2/caps/epoch1'],
+      )
 
       // cruijff_kit-compatible state.
-      const state = JSON.parse(readText(join(exp, 'run-inspect.state.json'))) as Record<string, { job_id: string; state: string; submitted_at: string }>
+      const state = JSON.parse(readText(join(exp, 'run-inspect.state.json'))) as Record<
+        string,
+        { job_id: string; state: string; submitted_at: string }
+      >
       const key = layout === 'cell' ? 'lr1/eval/caps_epoch0/cell.slurm' : 'lr1/eval/caps_epoch0.slurm'
       assert.equal(state[key]?.state, 'COMPLETED')
       assert.match(state[key]?.submitted_at ?? '', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
 
       // The job summary in the requirement's shape, and the same markdown in the run directory.
-      for (const heading of ['## Run Experiment Complete', '### Optimization Results', '### Evaluation Results', '### Total Time', '### Next Steps', '**Completed runs:**', '**Failed runs:**', '**Model checkpoints:**', '**Evaluation logs:**', 'inspect view', 'inspect log export']) {
+      for (const heading of [
+        '## Run Experiment Complete',
+        '### Optimization Results',
+        '### Evaluation Results',
+        '### Total Time',
+        '### Next Steps',
+        '**Completed runs:**',
+        '**Failed runs:**',
+        '**Model checkpoints:**',
+        '**Evaluation logs:**',
+        'inspect view',
+        'inspect log export',
+      ]) {
         assert.ok(r.summary.includes(heading), `summary lacks ${heading}`)
       }
       assert.ok(r.summary.includes('✓ 2/2 runs completed successfully'))
@@ -96,7 +134,13 @@ describe('failures', () => {
   })
 
   it('CUDA out of memory: re-submitted with half the batch and twice the accumulation, at most 3 times', async () => {
-    const exp = makeExperiment(tempDir(), { runs: [{ name: 'big', lr: 1, epochs: [0] }, { name: 'huge', lr: 1, epochs: [0] }], oomAbove: { big: 2, huge: 0 } })
+    const exp = makeExperiment(tempDir(), {
+      runs: [
+        { name: 'big', lr: 1, epochs: [0] },
+        { name: 'huge', lr: 1, epochs: [0] },
+      ],
+      oomAbove: { big: 2, huge: 0 },
+    })
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['runs-succeeded'], '1', r.summary)
     assert.equal(r.outputs['runs-failed'], '1')
@@ -105,17 +149,26 @@ describe('failures', () => {
     assert.match(yaml, /^gradient_accumulation_steps: 4$/m)
     const log = logBlocks(readText(join(exp, 'run-torchtune.log')))
     const retries = log.filter((b) => b.action === 'OOM_RETRY' && b.description === 'big')
-    assert.deepEqual(retries.map((b) => b.lines[0]), [
-      'Details: batch_size 8 -> 4, gradient_accumulation_steps 1 -> 2 (attempt 1/3); finetune.yaml updated',
-      'Details: batch_size 4 -> 2, gradient_accumulation_steps 2 -> 4 (attempt 2/3); finetune.yaml updated',
-    ])
+    assert.deepEqual(
+      retries.map((b) => b.lines[0]),
+      [
+        'Details: batch_size 8 -> 4, gradient_accumulation_steps 1 -> 2 (attempt 1/3); finetune.yaml updated',
+        'Details: batch_size 4 -> 2, gradient_accumulation_steps 2 -> 4 (attempt 2/3); finetune.yaml updated',
+      ],
+    )
     assert.match(retries[0]?.lines[1] ?? '', /^Result: resubmitted as job \d+$/)
     assert.equal(log.filter((b) => b.action === 'OOM_RETRY' && b.description === 'huge').length, 3)
     assert.equal(log.filter((b) => b.action === 'OOM_EXHAUSTED' && b.description === 'huge').length, 1)
     assert.match(r.summary, /big — job \d+, \d+s, attempt 3, 2 out-of-memory retries: batch_size → 4 → 2/)
     assert.match(r.summary, /huge — FAILED \(exit 1\): out of memory again after 3 retries/)
-    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<string, { retry_history: unknown; oom_detected_via: string }>
-    assert.deepEqual(state['big/finetune.slurm']?.retry_history, [{ batch_size: 4, gradient_accumulation_steps: 2 }, { batch_size: 2, gradient_accumulation_steps: 4 }])
+    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<
+      string,
+      { retry_history: unknown; oom_detected_via: string }
+    >
+    assert.deepEqual(state['big/finetune.slurm']?.retry_history, [
+      { batch_size: 4, gradient_accumulation_steps: 2 },
+      { batch_size: 2, gradient_accumulation_steps: 4 },
+    ])
     assert.equal(state['big/finetune.slurm']?.oom_detected_via, 'cuda_log')
     // A re-run keeps the adjusted config and runs nothing again.
     const before = executions(exp).length
@@ -142,7 +195,10 @@ describe('re-runs', () => {
     const second = await runAction({ inputs: localInputs(exp) })
     assert.equal(second.outputs['status'], 'success')
     assert.equal(executions(exp).length, before, 'a job ran again')
-    assert.match(second.summary, /Already succeeded \(not re-run\): 6 · re-attached: 0 · re-submitted: 0 · newly submitted: 0/)
+    assert.match(
+      second.summary,
+      /Already succeeded \(not re-run\): 6 · re-attached: 0 · re-submitted: 0 · newly submitted: 0/,
+    )
     const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
     assert.equal(tt.filter((b) => b.action === 'SUBMIT_JOB').length, 2)
   })
@@ -152,10 +208,19 @@ describe('re-runs', () => {
     await runAction({ inputs: localInputs(exp) })
     // Fix the script, as a researcher would, and re-run.
     const script = join(exp, 'lr2/finetune.slurm')
-    writeFileSync(script, readFileSync(script, 'utf8').replace('exit 1', 'mkdir -p artifacts/epoch_0 artifacts/epoch_1; echo w > artifacts/epoch_0/a.safetensors; echo w > artifacts/epoch_1/a.safetensors'))
+    writeFileSync(
+      script,
+      readFileSync(script, 'utf8').replace(
+        'exit 1',
+        'mkdir -p artifacts/epoch_0 artifacts/epoch_1; echo w > artifacts/epoch_0/a.safetensors; echo w > artifacts/epoch_1/a.safetensors',
+      ),
+    )
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
-    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<string, { attempt: number; history?: unknown[] }>
+    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<
+      string,
+      { attempt: number; history?: unknown[] }
+    >
     assert.equal(state['lr2/finetune.slurm']?.attempt, 2)
     assert.equal(state['lr2/finetune.slurm']?.history?.length, 1)
     assert.equal(state['lr1/finetune.slurm']?.attempt, 1)
@@ -184,8 +249,19 @@ describe('re-runs', () => {
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
     const ran = executions(exp)
-    for (const line of ['train lr1', 'train lr2', 'eval lr1/caps/epoch0', 'eval lr1/caps/epoch1', 'eval lr2/caps/epoch1', 'eval base/caps']) {
-      assert.equal(ran.filter((l) => l.startsWith(`${line} `)).length, 1, `${line} ran ${ran.filter((l) => l.startsWith(`${line} `)).length} times:\n${ran.join('\n')}`)
+    for (const line of [
+      'train lr1',
+      'train lr2',
+      'eval lr1/caps/epoch0',
+      'eval lr1/caps/epoch1',
+      'eval lr2/caps/epoch1',
+      'eval base/caps',
+    ]) {
+      assert.equal(
+        ran.filter((l) => l.startsWith(`${line} `)).length,
+        1,
+        `${line} ran ${ran.filter((l) => l.startsWith(`${line} `)).length} times:\n${ran.join('\n')}`,
+      )
     }
     assert.match(r.summary, /re-attached: 2/)
   })
@@ -193,7 +269,8 @@ describe('re-runs', () => {
   it('a second run while one holds the lock fails with the holder named', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 2, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
     const first = runAction({ inputs: localInputs(exp) })
-    for (let i = 0; i < 100 && !existsSync(join(exp, '.run-experiment/lock')); i++) await new Promise((r) => setTimeout(r, 50))
+    for (let i = 0; i < 100 && !existsSync(join(exp, '.run-experiment/lock')); i++)
+      await new Promise((r) => setTimeout(r, 50))
     const second = await runAction({ inputs: localInputs(exp) })
     assert.equal(second.outputs['status'], 'failed')
     assert.match(second.summary, /already running this experiment: pid \d+ on /)
@@ -205,7 +282,15 @@ describe('re-runs', () => {
     const { hostname } = await import('node:os')
     const { mkdirSync } = await import('node:fs')
     mkdirSync(join(exp, '.run-experiment'), { recursive: true })
-    writeFileSync(join(exp, '.run-experiment/lock'), JSON.stringify({ host: hostname(), pid: 999999, started: new Date().toISOString(), heartbeat: new Date().toISOString() }))
+    writeFileSync(
+      join(exp, '.run-experiment/lock'),
+      JSON.stringify({
+        host: hostname(),
+        pid: 999999,
+        started: new Date().toISOString(),
+        heartbeat: new Date().toISOString(),
+      }),
+    )
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success')
     assert.ok(r.annotations.some((a) => a.kind === 'warning' && /stale lock/.test(a.message)))
@@ -217,7 +302,10 @@ describe('job environment', () => {
     const exp = makeExperiment(tempDir(), { runs: [{ name: 'a', lr: 1, epochs: [0] }] })
     const script = join(exp, 'a/finetune.slurm')
     writeFileSync(script, readFileSync(script, 'utf8').replace('set -e', 'set -e\nenv > job-env.txt'))
-    const r = await runAction({ inputs: localInputs(exp), env: { ACTIONS_RUNTIME_TOKEN: 'runtime-token-xyz', GITHUB_TOKEN: 'gh-token-xyz' } })
+    const r = await runAction({
+      inputs: localInputs(exp),
+      env: { ACTIONS_RUNTIME_TOKEN: 'runtime-token-xyz', GITHUB_TOKEN: 'gh-token-xyz' },
+    })
     assert.equal(r.outputs['status'], 'success', r.summary)
     const env = readFileSync(join(exp, 'a/job-env.txt'), 'utf8')
     assert.match(env, /^SLURM_JOB_ID=\d+$/m)
@@ -228,22 +316,26 @@ describe('job environment', () => {
 })
 
 describe('cancellation', () => {
-  const waitForSubmission = (exp: string, n: number) => (child: import('node:child_process').ChildProcess, signal: NodeJS.Signals) => {
-    const timer = setInterval(() => {
-      if ((readText(join(exp, 'run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= n) {
-        clearInterval(timer)
-        child.kill(signal)
-      }
-    }, 50)
-    child.on('exit', () => clearInterval(timer))
-  }
+  const waitForSubmission =
+    (exp: string, n: number) => (child: import('node:child_process').ChildProcess, signal: NodeJS.Signals) => {
+      const timer = setInterval(() => {
+        if ((readText(join(exp, 'run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= n) {
+          clearInterval(timer)
+          child.kill(signal)
+        }
+      }, 50)
+      child.on('exit', () => clearInterval(timer))
+    }
 
   it('SIGINT detaches: state flushed, jobs keep running, a re-run re-attaches', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 3 })
     const first = await runAction({ inputs: localInputs(exp), onSpawn: (c) => waitForSubmission(exp, 2)(c, 'SIGINT') })
     assert.equal(first.code, 1)
     assert.match(first.summary, /detached by SIGINT: jobs keep running; re-run to re-attach/)
-    assert.match(readText(join(exp, 'run-torchtune.log')), /MONITOR_DETACHED\nDetails: reason=SIGINT; state breakdown: /)
+    assert.match(
+      readText(join(exp, 'run-torchtune.log')),
+      /MONITOR_DETACHED\nDetails: reason=SIGINT; state breakdown: /,
+    )
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success')
     assert.equal(executions(exp).length, 6)
@@ -251,7 +343,10 @@ describe('cancellation', () => {
 
   it('cancel-on-abort: SIGINT cancels the jobs', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 30, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
-    const first = await runAction({ inputs: localInputs(exp, { 'cancel-on-abort': 'true' }), onSpawn: (c) => waitForSubmission(exp, 1)(c, 'SIGINT') })
+    const first = await runAction({
+      inputs: localInputs(exp, { 'cancel-on-abort': 'true' }),
+      onSpawn: (c) => waitForSubmission(exp, 1)(c, 'SIGINT'),
+    })
     assert.match(first.summary, /jobs cancelled \(cancel-on-abort\)/)
     assert.match(readText(join(exp, 'run-experiment.log')), /CANCEL_JOBS/)
     assert.ok(existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')))
@@ -269,7 +364,10 @@ describe('cancellation', () => {
     assert.match(post.stdout, /cancel-on-abort: cancelled job\(s\) 1 of /)
     assert.ok(existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')))
     // Without cancel-on-abort the post step leaves the jobs alone.
-    const polite = await runAction({ inputs: localInputs(exp), env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' } })
+    const polite = await runAction({
+      inputs: localInputs(exp),
+      env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' },
+    })
     assert.match(polite.stdout, /its jobs keep running/)
   })
 })
@@ -327,10 +425,20 @@ describe('phases and scaffolding', () => {
     assert.ok(existsSync(join(runDir, 'run-experiment.log')))
     assert.ok(!existsSync(join(checkout, 'a/artifacts')))
     // A fresh checkout whose script differs from the one the successful job ran with.
-    writeFileSync(join(checkout, 'a/finetune.slurm'), `${readFileSync(join(checkout, 'a/finetune.slurm'), 'utf8')}\n# edited\n`)
+    writeFileSync(
+      join(checkout, 'a/finetune.slurm'),
+      `${readFileSync(join(checkout, 'a/finetune.slurm'), 'utf8')}\n# edited\n`,
+    )
     const again = await runAction({ inputs: localInputs(checkout) })
     assert.equal(again.outputs['status'], 'success')
-    assert.ok(again.annotations.some((x) => x.kind === 'warning' && /staging conflict/.test(x.message) && /a\/finetune\.slurm/.test(`${x.file} ${x.message}`)))
+    assert.ok(
+      again.annotations.some(
+        (x) =>
+          x.kind === 'warning' &&
+          /staging conflict/.test(x.message) &&
+          /a\/finetune\.slurm/.test(`${x.file} ${x.message}`),
+      ),
+    )
     assert.ok(!readFileSync(join(runDir, 'a/finetune.slurm'), 'utf8').includes('# edited'))
   })
 })
@@ -339,7 +447,9 @@ describe('invalid input', () => {
   it('an invalid experiment gives annotations on the right lines and submits nothing', async () => {
     const exp = makeExperiment(tempDir())
     const path = join(exp, 'experiment_summary.yaml')
-    const text = readFileSync(path, 'utf8').replace('type: control', 'type: baseline').replace('- run: lr2', '- run: lr9')
+    const text = readFileSync(path, 'utf8')
+      .replace('type: control', 'type: baseline')
+      .replace('- run: lr2', '- run: lr9')
     writeFileSync(path, text)
     const lines = text.split('\n')
     const r = await runAction({ inputs: localInputs(exp), workspace: exp })
@@ -367,7 +477,9 @@ describe('invalid input', () => {
     assert.equal(r.state['isPost'], 'true', 'even a run that stops at once tells the post step what it is')
     assert.equal(r.outputs['status'], 'invalid')
     assert.ok(r.annotations.some((a) => /poll-interval must be a number/.test(a.message)))
-    assert.ok(r.annotations.some((a) => /phases must be one of all, optimize, evaluate \(got "train"\)/.test(a.message)))
+    assert.ok(
+      r.annotations.some((a) => /phases must be one of all, optimize, evaluate \(got "train"\)/.test(a.message)),
+    )
     assert.equal(executions(exp).length, 0)
   })
 

@@ -30,16 +30,40 @@ function devCluster(): Cluster {
     const m = /^([A-Z_]+)=(.*)$/.exec(line.trim())
     if (m?.[1]) env[m[1]] = (m[2] ?? '').replace(/^['"]|['"]$/g, '')
   }
-  return { host: env['RE_SSH_HOST'] ?? '', port: env['RE_SSH_PORT'] ?? '', user: env['RE_SSH_USER'] ?? '', key: readFileSync(env['RE_SSH_KEY'] ?? '', 'utf8'), knownHosts: readFileSync(env['RE_SSH_KNOWN_HOSTS'] ?? '', 'utf8'), dir }
+  return {
+    host: env['RE_SSH_HOST'] ?? '',
+    port: env['RE_SSH_PORT'] ?? '',
+    user: env['RE_SSH_USER'] ?? '',
+    key: readFileSync(env['RE_SSH_KEY'] ?? '', 'utf8'),
+    knownHosts: readFileSync(env['RE_SSH_KNOWN_HOSTS'] ?? '', 'utf8'),
+    dir,
+  }
 }
 
-const slurmInputs = (exp: string, extra: Record<string, string> = {}): Record<string, string> => ({ 'experiment-dir': exp, executor: 'slurm', 'poll-interval': '0.5', 'max-poll-interval': '2', stagger: '0', 'output-wait': '10', ...extra })
-const sshInputs = (c: Cluster): Record<string, string> => ({ 'ssh-host': c.host, 'ssh-port': c.port, 'ssh-user': c.user, 'ssh-private-key': c.key, 'ssh-known-hosts': c.knownHosts })
+const slurmInputs = (exp: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  'experiment-dir': exp,
+  executor: 'slurm',
+  'poll-interval': '0.5',
+  'max-poll-interval': '2',
+  stagger: '0',
+  'output-wait': '10',
+  ...extra,
+})
+const sshInputs = (c: Cluster): Record<string, string> => ({
+  'ssh-host': c.host,
+  'ssh-port': c.port,
+  'ssh-user': c.user,
+  'ssh-private-key': c.key,
+  'ssh-known-hosts': c.knownHosts,
+})
 /** Job names sacct knows since a time, waiting for slurmdbd to catch up to `expect` names with the prefix. */
 async function sacctNames(since: string, prefix: string, expect: number): Promise<string[]> {
   let names: string[] = []
   for (let i = 0; i < 30; i++) {
-    names = execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'JobName%200'], { encoding: 'utf8' }).split('\n').map((l) => l.trim()).filter((l) => l.startsWith(prefix))
+    names = execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'JobName%200'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith(prefix))
     if (names.length >= expect) break
     await new Promise((r) => setTimeout(r, 500))
   }
@@ -95,10 +119,19 @@ describe('SLURM, runner on the login node', () => {
   })
 
   it('TIMEOUT and OUT_OF_MEMORY are reported with their SLURM state', { timeout: 300_000 }, async () => {
-    const exp = makeExperiment(tempDir(), { runs: [{ name: 'slow', lr: 1, epochs: [0] }, { name: 'hog', lr: 1, epochs: [0] }], name: 'slurm-limits' })
+    const exp = makeExperiment(tempDir(), {
+      runs: [
+        { name: 'slow', lr: 1, epochs: [0] },
+        { name: 'hog', lr: 1, epochs: [0] },
+      ],
+      name: 'slurm-limits',
+    })
     const header = (extra: string): string => `#!/bin/bash\n#SBATCH --output=artifacts/slurm-%j.out\n${extra}\n`
     writeFileSync(join(exp, 'slow/finetune.slurm'), `${header('#SBATCH --time=0:01')}sleep 300\n`)
-    writeFileSync(join(exp, 'hog/finetune.slurm'), `${header('#SBATCH --mem=50M')}python3 -c "import time; x = bytearray(600 * 1024 * 1024); [x.__setitem__(i, 1) for i in range(0, len(x), 4096)]; time.sleep(30)"\n`)
+    writeFileSync(
+      join(exp, 'hog/finetune.slurm'),
+      `${header('#SBATCH --mem=50M')}python3 -c "import time; x = bytearray(600 * 1024 * 1024); [x.__setitem__(i, 1) for i in range(0, len(x), 4096)]; time.sleep(30)"\n`,
+    )
     const r = await runAction({ inputs: slurmInputs(exp, { 'poll-interval': '2', 'max-poll-interval': '5' }) })
     assert.equal(r.outputs['status'], 'failed', r.summary)
     assert.match(r.summary, /slow — TIMEOUT/)
@@ -108,24 +141,37 @@ describe('SLURM, runner on the login node', () => {
     assert.equal(state['hog/finetune.slurm']?.state, 'OUT_OF_MEMORY')
   })
 
-  it('a QoS with MaxSubmitJobsPerUser=3 and 10 jobs: all complete, none lost, the waits logged', { timeout: 300_000 }, async () => {
-    execFileSync('bash', ['scripts/dev-cluster/qos.sh', 'reqos3', '3'])
-    const runs = Array.from({ length: 10 }, (_, i) => ({ name: `r${i}`, lr: i, epochs: [0] }))
-    const exp = makeExperiment(tempDir(), { runs, name: 'slurm-qos', sleep: 1 })
-    for (const run of runs) {
-      const p = join(exp, run.name, 'finetune.slurm')
-      writeFileSync(p, readFileSync(p, 'utf8').replace('#SBATCH --output', '#SBATCH --qos=reqos3\n#SBATCH --output'))
-    }
-    const r = await runAction({ inputs: slurmInputs(exp, { phases: 'optimize' }) })
-    assert.equal(r.outputs['status'], 'success', r.summary)
-    assert.equal(r.outputs['runs-succeeded'], '10')
-    const main = logBlocks(readText(join(exp, 'run-experiment.log')))
-    assert.ok(main.some((b) => b.action === 'SUBMIT_DEFERRED' && b.lines.some((l) => /QOSMaxSubmitJobPerUserLimit|accounting\/QOS policy/.test(l))), 'no deferral logged')
-    const ids = logBlocks(readText(join(exp, 'run-torchtune.log'))).filter((b) => b.action === 'SUBMIT_JOB').map((b) => b.lines[1])
-    assert.equal(ids.length, 10)
-    assert.equal(new Set(ids).size, 10)
-    assert.equal(executions(exp).length, 10)
-  })
+  it(
+    'a QoS with MaxSubmitJobsPerUser=3 and 10 jobs: all complete, none lost, the waits logged',
+    { timeout: 300_000 },
+    async () => {
+      execFileSync('bash', ['scripts/dev-cluster/qos.sh', 'reqos3', '3'])
+      const runs = Array.from({ length: 10 }, (_, i) => ({ name: `r${i}`, lr: i, epochs: [0] }))
+      const exp = makeExperiment(tempDir(), { runs, name: 'slurm-qos', sleep: 1 })
+      for (const run of runs) {
+        const p = join(exp, run.name, 'finetune.slurm')
+        writeFileSync(p, readFileSync(p, 'utf8').replace('#SBATCH --output', '#SBATCH --qos=reqos3\n#SBATCH --output'))
+      }
+      const r = await runAction({ inputs: slurmInputs(exp, { phases: 'optimize' }) })
+      assert.equal(r.outputs['status'], 'success', r.summary)
+      assert.equal(r.outputs['runs-succeeded'], '10')
+      const main = logBlocks(readText(join(exp, 'run-experiment.log')))
+      assert.ok(
+        main.some(
+          (b) =>
+            b.action === 'SUBMIT_DEFERRED' &&
+            b.lines.some((l) => /QOSMaxSubmitJobPerUserLimit|accounting\/QOS policy/.test(l)),
+        ),
+        'no deferral logged',
+      )
+      const ids = logBlocks(readText(join(exp, 'run-torchtune.log')))
+        .filter((b) => b.action === 'SUBMIT_JOB')
+        .map((b) => b.lines[1])
+      assert.equal(ids.length, 10)
+      assert.equal(new Set(ids).size, 10)
+      assert.equal(executions(exp).length, 10)
+    },
+  )
 
   it('cancel mid-phase, then re-run: re-attaches, nothing runs twice', { timeout: 120_000 }, async () => {
     const exp = makeExperiment(tempDir(), { sleep: 4, name: 'slurm-cancel' })
@@ -157,7 +203,10 @@ describe('SLURM, runner on the login node', () => {
       inputs: slurmInputs(exp),
       onSpawn: (child) => {
         const timer = setInterval(() => {
-          if (readText(join(exp, 'run-torchtune.state.json')).includes('"state": "PENDING"') || readText(join(exp, 'run-torchtune.state.json')).includes('"state": "RUNNING"')) {
+          if (
+            readText(join(exp, 'run-torchtune.state.json')).includes('"state": "PENDING"') ||
+            readText(join(exp, 'run-torchtune.state.json')).includes('"state": "RUNNING"')
+          ) {
             clearInterval(timer)
             child.kill('SIGKILL')
           }
@@ -205,12 +254,22 @@ describe('SLURM over SSH', () => {
     assert.ok(!existsSync(join(exp, 'lr1/artifacts')))
     assert.equal(executions(remote).length, 6)
     const keyLine = cluster.key.split('\n')[1] ?? 'none'
-    assert.ok(!r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n').includes(keyLine) && !r.summary.includes(keyLine), 'the key leaked')
+    assert.ok(
+      !r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n')
+        .includes(keyLine) && !r.summary.includes(keyLine),
+      'the key leaked',
+    )
   })
 
   it('a changed host key is refused with a clear error', async () => {
     const exp = makeExperiment(tempDir(), { name: 'ssh-badkey', dir: '/tmp/re-never' })
-    const wrong = cluster.knownHosts.replace(/(ssh-ed25519 )\S+/, '$1AAAAC3NzaC1lZDI1NTE5AAAAIJ8V4YkM8jQbTn0yG4zC6cQjJcS3Bb7y0g6bq3Hj8w8K')
+    const wrong = cluster.knownHosts.replace(
+      /(ssh-ed25519 )\S+/,
+      '$1AAAAC3NzaC1lZDI1NTE5AAAAIJ8V4YkM8jQbTn0yG4zC6cQjJcS3Bb7y0g6bq3Hj8w8K',
+    )
     const r = await runAction({ inputs: { ...slurmInputs(exp), ...sshInputs(cluster), 'ssh-known-hosts': wrong } })
     assert.equal(r.outputs['status'], 'failed')
     assert.match(r.summary, /host key/i)
@@ -234,7 +293,10 @@ describe('the real example over SLURM', () => {
   it('fine-tunes with torchtune and evaluates with inspect-ai as SLURM jobs', { timeout: 15 * 60_000 }, async () => {
     const venv = toolsVenv()
     const exp = copyExample('re-example-slurm-')
-    const r = await runAction({ inputs: slurmInputs(exp, { 'poll-interval': '2', 'max-poll-interval': '5' }), env: { RUN_EXPERIMENT_VENV: venv } })
+    const r = await runAction({
+      inputs: slurmInputs(exp, { 'poll-interval': '2', 'max-poll-interval': '5' }),
+      env: { RUN_EXPERIMENT_VENV: venv },
+    })
     assert.equal(r.outputs['status'], 'success', `${r.summary}\n${r.stderr}`)
     assert.equal(r.outputs['evals-succeeded'], '3')
     const summary = readText(join(exp, 'summary.md'))

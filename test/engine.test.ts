@@ -36,8 +36,14 @@ describe('local executor', () => {
     const st = (await s.poll(q)).get(r.value.jobId)
     assert.equal(st?.exitCode, 7)
     assert.ok(st?.startedAt && st.endedAt)
-    assert.equal(readFileSync(join(dir, `out/slurm-${r.value.jobId}.out`), 'utf8'), `id=${r.value.jobId} dir=${dir} pwd=${dir}\n`)
-    assert.deepEqual((await s.findByName('exp-job')).map((j) => j.jobId), [r.value.jobId])
+    assert.equal(
+      readFileSync(join(dir, `out/slurm-${r.value.jobId}.out`), 'utf8'),
+      `id=${r.value.jobId} dir=${dir} pwd=${dir}\n`,
+    )
+    assert.deepEqual(
+      (await s.findByName('exp-job')).map((j) => j.jobId),
+      [r.value.jobId],
+    )
     assert.deepEqual(await s.findByName('other'), [])
   })
 
@@ -46,12 +52,21 @@ describe('local executor', () => {
     writeFileSync(join(dir, 'job.sh'), 'sleep 30\n')
     const markers = join(dir, '.markers')
     // Submit from a separate node process that exits at once.
-    execFileSync(process.execPath, ['--import', 'tsx', '-e', `
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `
       import { LocalTransport } from ${JSON.stringify(join(process.cwd(), 'src/cluster/local.ts'))}
       import { LocalScheduler } from ${JSON.stringify(join(process.cwd(), 'src/scheduler/local.ts'))}
       const s = new LocalScheduler(new LocalTransport(), ${JSON.stringify(markers)}, 1)
       await s.submit({ dir: ${JSON.stringify(dir)}, script: 'job.sh', name: 'n', outputPattern: ${JSON.stringify(join(dir, 'o.out'))} })
-    `], { cwd: process.cwd() })
+    `,
+      ],
+      { cwd: process.cwd() },
+    )
     const s = new LocalScheduler(transport, markers, 1)
     const q = [{ jobId: '1', submittedAt: new Date().toISOString() }]
     await until(async () => (await s.poll(q)).get('1')?.state === 'RUNNING')
@@ -77,7 +92,11 @@ describe('local executor', () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'job.sh'), 'true\n')
     const s = new LocalScheduler(transport, join(dir, '.markers'), 10)
-    const ids = await Promise.all(Array.from({ length: 8 }, () => s.submit({ dir, script: 'job.sh', name: 'n', outputPattern: join(dir, 'o-%j.out') })))
+    const ids = await Promise.all(
+      Array.from({ length: 8 }, () =>
+        s.submit({ dir, script: 'job.sh', name: 'n', outputPattern: join(dir, 'o-%j.out') }),
+      ),
+    )
     const values = ids.map((r) => (r.ok ? r.value.jobId : 'x'))
     assert.equal(new Set(values).size, 8)
   })
@@ -91,10 +110,14 @@ describe('lock', () => {
     assert.ok(first.ok)
     const second = await acquireLock(transport, path, { staleAfterMs: 60_000 })
     assert.equal(second.ok, false)
-    if (!second.ok) assert.match(second.error.message, new RegExp(`pid ${process.pid} on ${hostname()} \\(workflow run 77\\)`))
+    if (!second.ok)
+      assert.match(second.error.message, new RegExp(`pid ${process.pid} on ${hostname()} \\(workflow run 77\\)`))
     await first.value.release()
     assert.ok(!existsSync(path))
-    writeFileSync(path, JSON.stringify({ host: 'elsewhere', pid: 1, started: '2020-01-01T00:00:00Z', heartbeat: '2020-01-01T00:00:00Z' }))
+    writeFileSync(
+      path,
+      JSON.stringify({ host: 'elsewhere', pid: 1, started: '2020-01-01T00:00:00Z', heartbeat: '2020-01-01T00:00:00Z' }),
+    )
     const third = await acquireLock(transport, path, { staleAfterMs: 60_000 })
     assert.ok(third.ok)
     assert.match(third.value.tookOver ?? '', /no heartbeat for \d+ s/)
@@ -121,8 +144,11 @@ describe('state', () => {
 
 describe('small pieces', () => {
   it('quotes hostile arguments so a shell passes them verbatim', () => {
-    const hostile = ["$(touch /tmp/pwned)", "'; rm -rf / #", 'a b', 'new\nline', '`id`', '"', '', '-rf', '*']
-    const out = execFileSync('bash', ['-c', `printf '%s\\0' ${shellJoin(hostile)}`]).toString('utf8').split('\0').slice(0, -1)
+    const hostile = ['$(touch /tmp/pwned)', "'; rm -rf / #", 'a b', 'new\nline', '`id`', '"', '', '-rf', '*']
+    const out = execFileSync('bash', ['-c', `printf '%s\\0' ${shellJoin(hostile)}`])
+      .toString('utf8')
+      .split('\0')
+      .slice(0, -1)
     assert.deepEqual(out, hostile)
     assert.equal(shellQuote('plain-word_1.0'), 'plain-word_1.0')
     assert.equal(commandLine(['ls', 'a b'], '/tmp/x y', { A: '1 2' }), "cd '/tmp/x y' && env 'A=1 2' ls 'a b'")
@@ -139,15 +165,31 @@ describe('small pieces', () => {
   })
 
   it('reads #SBATCH --output and substitutes patterns', () => {
-    assert.equal(sbatchOutput('#!/bin/bash\n#SBATCH --job-name=x\n#SBATCH --output=artifacts/slurm-%j.out\necho\n#SBATCH --output=ignored'), 'artifacts/slurm-%j.out')
+    assert.equal(
+      sbatchOutput(
+        '#!/bin/bash\n#SBATCH --job-name=x\n#SBATCH --output=artifacts/slurm-%j.out\necho\n#SBATCH --output=ignored',
+      ),
+      'artifacts/slurm-%j.out',
+    )
     assert.equal(sbatchOutput('#!/bin/bash\n#SBATCH -o "logs/%x-%j.log"\n'), 'logs/%x-%j.log')
     assert.equal(sbatchOutput('#!/bin/bash\necho hi\n'), undefined)
     assert.equal(substituteOutput('a/%x-%j-%%.out', '12', 'name'), 'a/name-12-%.out')
   })
 
   it('formats log blocks on one line each', () => {
-    assert.equal(formatBlock({ action: 'SUBMIT_JOB', description: 'lr1', details: 'sbatch finetune.slurm', lines: ['Job ID: 5'], result: 'success' }, new Date(2026, 0, 2, 3, 4, 5)), '[2026-01-02 03:04:05] SUBMIT_JOB: lr1\nDetails: sbatch finetune.slurm\nJob ID: 5\nResult: success')
+    assert.equal(
+      formatBlock(
+        {
+          action: 'SUBMIT_JOB',
+          description: 'lr1',
+          details: 'sbatch finetune.slurm',
+          lines: ['Job ID: 5'],
+          result: 'success',
+        },
+        new Date(2026, 0, 2, 3, 4, 5),
+      ),
+      '[2026-01-02 03:04:05] SUBMIT_JOB: lr1\nDetails: sbatch finetune.slurm\nJob ID: 5\nResult: success',
+    )
     assert.match(formatBlock({ action: 'X', details: 'a\nb' }), /Details: a \| b$/)
   })
 })
-

@@ -15,7 +15,11 @@ const HEADER = {
     total_samples: 40,
     completed_samples: 40,
     scores: [
-      { name: 'match', scorer: 'match', metrics: { accuracy: { name: 'accuracy', value: 0.875 }, stderr: { name: 'stderr', value: 0.05 } } },
+      {
+        name: 'match',
+        scorer: 'match',
+        metrics: { accuracy: { name: 'accuracy', value: 0.875 }, stderr: { name: 'stderr', value: 0.05 } },
+      },
       { name: 'includes', scorer: 'includes', metrics: { accuracy: { name: 'accuracy', value: 0.9 } } },
     ],
   },
@@ -25,16 +29,26 @@ function zipWith(entries: Record<string, string>, method: 'ZIP_DEFLATED' | 'ZIP_
   const dir = tempDir()
   const out = join(dir, 'x.eval')
   writeFileSync(join(dir, 'entries.json'), JSON.stringify(entries))
-  execFileSync('python3', ['-c', `import json,sys,zipfile
+  execFileSync('python3', [
+    '-c',
+    `import json,sys,zipfile
 entries=json.load(open(sys.argv[1]))
 with zipfile.ZipFile(sys.argv[2],'w',zipfile.${method}) as z:
-    [z.writestr(k,v) for k,v in entries.items()]`, join(dir, 'entries.json'), out])
+    [z.writestr(k,v) for k,v in entries.items()]`,
+    join(dir, 'entries.json'),
+    out,
+  ])
   return readFileSync(out)
 }
 
 it('reads status, task, model, metadata, samples and every scorer (deflate and stored)', async () => {
   for (const method of ['ZIP_DEFLATED', 'ZIP_STORED'] as const) {
-    const r = await readEvalHeader(zipWith({ '_journal/start.json': '{}', 'samples/1_epoch_1.json': '{"x":1}', 'header.json': JSON.stringify(HEADER) }, method))
+    const r = await readEvalHeader(
+      zipWith(
+        { '_journal/start.json': '{}', 'samples/1_epoch_1.json': '{"x":1}', 'header.json': JSON.stringify(HEADER) },
+        method,
+      ),
+    )
     assert.ok(r.ok, JSON.stringify(r))
     assert.equal(r.value.status, 'success')
     assert.equal(r.value.task, 'capitalize')
@@ -50,7 +64,19 @@ it('reads status, task, model, metadata, samples and every scorer (deflate and s
 })
 
 it('an error log carries its message', async () => {
-  const r = await readEvalHeader(zipWith({ 'header.json': JSON.stringify({ ...HEADER, status: 'error', results: null, error: { message: 'CUDA out of memory\ntraceback' } }) }, 'ZIP_DEFLATED'))
+  const r = await readEvalHeader(
+    zipWith(
+      {
+        'header.json': JSON.stringify({
+          ...HEADER,
+          status: 'error',
+          results: null,
+          error: { message: 'CUDA out of memory\ntraceback' },
+        }),
+      },
+      'ZIP_DEFLATED',
+    ),
+  )
   assert.ok(r.ok)
   assert.equal(r.value.status, 'error')
   assert.equal(r.value.error, 'CUDA out of memory\ntraceback')
@@ -63,7 +89,12 @@ it('a log still being written reads as started', async () => {
 })
 
 it('garbage is an error value, not an exception', async () => {
-  for (const bytes of [Buffer.from('not a zip'), Buffer.alloc(0), zipWith({ 'header.json': '{not json' }, 'ZIP_STORED'), zipWith({ 'other.txt': 'x' }, 'ZIP_STORED')]) {
+  for (const bytes of [
+    Buffer.from('not a zip'),
+    Buffer.alloc(0),
+    zipWith({ 'header.json': '{not json' }, 'ZIP_STORED'),
+    zipWith({ 'other.txt': 'x' }, 'ZIP_STORED'),
+  ]) {
     const r = await readEvalHeader(bytes)
     assert.equal(r.ok, false)
   }

@@ -16,14 +16,53 @@ import { makeExperiment, tempDir } from './helpers/experiment.ts'
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
 const hostileNames = fc.constantFrom(
-  '../escape', '..', 'a/b', '/etc', '-rf', '--help', '$(touch /tmp/pwned)', '`id`', 'a;rm -rf ~', 'x && y', 'a|b', 'a b',
-  "it's", 'a"b', 'new\nline', 'tab\tname', '', ' ', 'x'.repeat(5000), 'a\u0000b', '*', '~root', 'a>b', 'é', '😀', 'a..b', '.',
+  '../escape',
+  '..',
+  'a/b',
+  '/etc',
+  '-rf',
+  '--help',
+  '$(touch /tmp/pwned)',
+  '`id`',
+  'a;rm -rf ~',
+  'x && y',
+  'a|b',
+  'a b',
+  "it's",
+  'a"b',
+  'new\nline',
+  'tab\tname',
+  '',
+  ' ',
+  'x'.repeat(5000),
+  'a\u0000b',
+  '*',
+  '~root',
+  'a>b',
+  'é',
+  '😀',
+  'a..b',
+  '.',
 )
 const wrongScalar = fc.oneof(
-  fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant([] as Json[]), fc.constant({} as Json),
-  fc.constant(1e308), fc.constant(-1), fc.constant(Number.MAX_SAFE_INTEGER),
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant([] as Json[]),
+  fc.constant({} as Json),
+  fc.constant(1e308),
+  fc.constant(-1),
+  fc.constant(Number.MAX_SAFE_INTEGER),
 )
-const hugeNumber = fc.oneof(fc.constant(1e300), fc.constant(-5), fc.constant(2.5), fc.constant(10 ** 12), fc.constant('three'), fc.constant(true))
+const hugeNumber = fc.oneof(
+  fc.constant(1e300),
+  fc.constant(-5),
+  fc.constant(2.5),
+  fc.constant(10 ** 12),
+  fc.constant('three'),
+  fc.constant(true),
+)
 
 function valid(): { [k: string]: Json } {
   return {
@@ -59,31 +98,100 @@ const at = (d: Json, path: (string | number)[]): { [k: string]: Json } => {
 
 /** Every mutation makes the summary invalid, whatever the values drawn. */
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constantFrom<(string | number)[]>(['experiment'], ['runs']).map((path) => (d: Doc) => { delete d[path[0] as string] }),
-  fc.constantFrom<[(string | number)[], string]>([['experiment'], 'name'], [['runs', 0], 'name'], [['runs', 1], 'type'], [['evaluation', 'matrix', 0], 'run'], [['evaluation', 'matrix', 1], 'tasks'])
-    .map(([path, key]) => (d: Doc) => { delete at(d, path)[key] }),
-  fc.tuple(fc.constantFrom<[(string | number)[], string]>([[], 'experiment'], [[], 'runs'], [['experiment'], 'name'], [['runs', 0], 'name'], [['runs', 2], 'type'], [['evaluation', 'matrix', 0], 'tasks'], [['evaluation'], 'matrix'], [['evaluation'], 'tasks'], [[], 'tools']), wrongScalar.filter((v) => v !== null && typeof v !== 'object'))
-    .map(([[path, key], v]) => (d: Doc) => { at(d, path)[key] = v }),
-  fc.tuple(fc.integer({ min: 0, max: 2 }), hostileNames).map(([i, name]) => (d: Doc) => { (at(d, ['runs', i]) as { name: Json }).name = name }),
-  hostileNames.map((name) => (d: Doc) => { (at(d, ['evaluation', 'tasks', 0]) as { name: Json }).name = name }),
-  fc.tuple(fc.integer({ min: 0, max: 1 }), hugeNumber).map(([i, v]) => (d: Doc) => { const e = at(d, ['evaluation', 'matrix', i, 'epochs']); if (Array.isArray(e)) e[0] = v }),
-  hugeNumber.filter((v) => v !== 1e300).map((v) => (d: Doc) => { (at(d, ['controls']) as { epochs: Json }).epochs = v === 10 ** 12 ? 0 : v }),
-  fc.constantFrom('fine_tuned', 'FINE-TUNED', 'base', '', 'eval only').map((t) => (d: Doc) => { (at(d, ['runs', 1]) as { type: Json }).type = t }),
-  fc.string({ maxLength: 20 }).filter((s) => !['lr1', 'lr2', 'base'].includes(s)).map((s) => (d: Doc) => { (at(d, ['evaluation', 'matrix', 0]) as { run: Json }).run = s }),
-  fc.string({ maxLength: 20 }).filter((s) => s !== 'caps').map((s) => (d: Doc) => { const t = at(d, ['evaluation', 'matrix', 1, 'tasks']); if (Array.isArray(t)) t.push(s) }),
-  fc.constant<Mutation>((d) => { (at(d, ['evaluation', 'matrix', 2]) as { epochs: Json }).epochs = [0] }),
-  fc.constant<Mutation>((d) => { (at(d, ['evaluation', 'matrix', 0]) as { epochs: Json }).epochs = null }),
-  fc.constant<Mutation>((d) => { const r = at(d, ['runs']); if (Array.isArray(r)) r.push({ name: 'lr1', type: 'control' }) }),
-  fc.constant<Mutation>((d) => { const r = at(d, ['runs']); if (Array.isArray(r)) r.length = 0 }),
-  fc.constantFrom('slurm-tune', 'axolotl', '', 'torchtune; rm -rf /').map((t) => (d: Doc) => { (at(d, ['tools']) as { preparation: Json }).preparation = t }),
+  fc.constantFrom<(string | number)[]>(['experiment'], ['runs']).map((path) => (d: Doc) => {
+    delete d[path[0] as string]
+  }),
+  fc
+    .constantFrom<[(string | number)[], string]>(
+      [['experiment'], 'name'],
+      [['runs', 0], 'name'],
+      [['runs', 1], 'type'],
+      [['evaluation', 'matrix', 0], 'run'],
+      [['evaluation', 'matrix', 1], 'tasks'],
+    )
+    .map(([path, key]) => (d: Doc) => {
+      delete at(d, path)[key]
+    }),
+  fc
+    .tuple(
+      fc.constantFrom<[(string | number)[], string]>(
+        [[], 'experiment'],
+        [[], 'runs'],
+        [['experiment'], 'name'],
+        [['runs', 0], 'name'],
+        [['runs', 2], 'type'],
+        [['evaluation', 'matrix', 0], 'tasks'],
+        [['evaluation'], 'matrix'],
+        [['evaluation'], 'tasks'],
+        [[], 'tools'],
+      ),
+      wrongScalar.filter((v) => v !== null && typeof v !== 'object'),
+    )
+    .map(([[path, key], v]) => (d: Doc) => {
+      at(d, path)[key] = v
+    }),
+  fc.tuple(fc.integer({ min: 0, max: 2 }), hostileNames).map(([i, name]) => (d: Doc) => {
+    ;(at(d, ['runs', i]) as { name: Json }).name = name
+  }),
+  hostileNames.map((name) => (d: Doc) => {
+    ;(at(d, ['evaluation', 'tasks', 0]) as { name: Json }).name = name
+  }),
+  fc.tuple(fc.integer({ min: 0, max: 1 }), hugeNumber).map(([i, v]) => (d: Doc) => {
+    const e = at(d, ['evaluation', 'matrix', i, 'epochs'])
+    if (Array.isArray(e)) e[0] = v
+  }),
+  hugeNumber
+    .filter((v) => v !== 1e300)
+    .map((v) => (d: Doc) => {
+      ;(at(d, ['controls']) as { epochs: Json }).epochs = v === 10 ** 12 ? 0 : v
+    }),
+  fc.constantFrom('fine_tuned', 'FINE-TUNED', 'base', '', 'eval only').map((t) => (d: Doc) => {
+    ;(at(d, ['runs', 1]) as { type: Json }).type = t
+  }),
+  fc
+    .string({ maxLength: 20 })
+    .filter((s) => !['lr1', 'lr2', 'base'].includes(s))
+    .map((s) => (d: Doc) => {
+      ;(at(d, ['evaluation', 'matrix', 0]) as { run: Json }).run = s
+    }),
+  fc
+    .string({ maxLength: 20 })
+    .filter((s) => s !== 'caps')
+    .map((s) => (d: Doc) => {
+      const t = at(d, ['evaluation', 'matrix', 1, 'tasks'])
+      if (Array.isArray(t)) t.push(s)
+    }),
+  fc.constant<Mutation>((d) => {
+    ;(at(d, ['evaluation', 'matrix', 2]) as { epochs: Json }).epochs = [0]
+  }),
+  fc.constant<Mutation>((d) => {
+    ;(at(d, ['evaluation', 'matrix', 0]) as { epochs: Json }).epochs = null
+  }),
+  fc.constant<Mutation>((d) => {
+    const r = at(d, ['runs'])
+    if (Array.isArray(r)) r.push({ name: 'lr1', type: 'control' })
+  }),
+  fc.constant<Mutation>((d) => {
+    const r = at(d, ['runs'])
+    if (Array.isArray(r)) r.length = 0
+  }),
+  fc.constantFrom('slurm-tune', 'axolotl', '', 'torchtune; rm -rf /').map((t) => (d: Doc) => {
+    ;(at(d, ['tools']) as { preparation: Json }).preparation = t
+  }),
 )
 
 /** Texts that are not a summary at all: syntax errors, alias bombs, scalars, lists, binary. */
 const brokenText = fc.oneof(
   fc.string({ maxLength: 200 }).map((s) => `runs: [${s}`),
-  fc.constant('a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n'),
+  fc.constant(
+    'a: &a [1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n',
+  ),
   fc.constant('experiment: {name: x}\nexperiment: {name: y}\nruns: []\n'),
-  fc.string({ maxLength: 100 }).filter((s) => !s.includes(':') && !s.trim().startsWith('-') && !s.trim().startsWith('[') && !s.trim().startsWith('{')),
+  fc
+    .string({ maxLength: 100 })
+    .filter(
+      (s) => !s.includes(':') && !s.trim().startsWith('-') && !s.trim().startsWith('[') && !s.trim().startsWith('{'),
+    ),
   fc.array(fc.integer(), { maxLength: 5 }).map((a) => stringify(a)),
   fc.uint8Array({ minLength: 1, maxLength: 64 }).map((b) => Buffer.from(b).toString('latin1')),
   fc.constant('\t\tbad: indentation\n  - mixed'),
@@ -104,17 +212,23 @@ it('1000+ malformed or hostile summaries: always invalid, located, nothing execu
     assert.equal(io.outputs['status'], 'invalid')
     const errors = io.annotations.filter((a) => a.kind === 'error')
     assert.ok(errors.length >= 1, 'no error annotation')
-    assert.ok(errors.some((e) => e.problem.file && typeof e.problem.line === 'number' && e.problem.line >= 1), `no located error: ${JSON.stringify(errors)}`)
+    assert.ok(
+      errors.some((e) => e.problem.file && typeof e.problem.line === 'number' && e.problem.line >= 1),
+      `no located error: ${JSON.stringify(errors)}`,
+    )
     assert.ok(!existsSync(join(dir, 'executions.txt')), 'a job ran')
     assert.ok(!existsSync(join(dir, '.run-experiment')), 'the executor was started')
     assert.ok(!readdirSync(dir).some((f) => f.endsWith('.state.json')))
     rmSync(dir, { recursive: true, force: true })
   }
-  await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
-    const d = valid()
-    for (const m of mutations) m(d)
-    await check(stringify(d))
-  }), { numRuns: 800, seed: 20261126 })
+  await fc.assert(
+    fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+      const d = valid()
+      for (const m of mutations) m(d)
+      await check(stringify(d))
+    }),
+    { numRuns: 800, seed: 20261126 },
+  )
   await fc.assert(fc.asyncProperty(brokenText, check), { numRuns: 250, seed: 42 })
   assert.ok(n >= 1000, `only ${n} cases`)
 })

@@ -13,7 +13,8 @@ import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
 import { localInputs, readText, runAction } from './helpers/action.ts'
 import { startArtifactServer, unzip } from './helpers/artifact-server.ts'
 
-const git = (cwd: string, ...args: string[]): string => execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
 
 /** A repository whose main has experiment `old`; a branch adds the given experiments. Returns the PR event. */
 function prRepo(added: string[], opts: { fork?: boolean } = {}): { ws: string; event: unknown } {
@@ -25,14 +26,27 @@ function prRepo(added: string[], opts: { fork?: boolean } = {}): { ws: string; e
   git(ws, 'commit', '-qm', 'base')
   const base = git(ws, 'rev-parse', 'HEAD')
   git(ws, 'checkout', '-qb', 'feature')
-  for (const name of added) makeExperiment(join(ws, 'experiments', name), { runs: [{ name: 'a', lr: 1, epochs: [0] }], name })
+  for (const name of added)
+    makeExperiment(join(ws, 'experiments', name), { runs: [{ name: 'a', lr: 1, epochs: [0] }], name })
   writeFileSync(join(ws, 'README.md'), 'lab, changed\n')
   git(ws, 'add', '-A')
   git(ws, 'commit', '-qm', 'add experiments')
   const head = git(ws, 'rev-parse', 'HEAD')
   const repo = { full_name: 'lab/experiments', fork: false }
   const headRepo = opts.fork ? { full_name: 'stranger/experiments', fork: true } : repo
-  return { ws, event: { action: 'opened', number: 7, pull_request: { number: 7, base: { sha: base, ref: 'main', repo }, head: { sha: head, ref: 'feature', repo: headRepo } }, repository: repo } }
+  return {
+    ws,
+    event: {
+      action: 'opened',
+      number: 7,
+      pull_request: {
+        number: 7,
+        base: { sha: base, ref: 'main', repo },
+        head: { sha: head, ref: 'feature', repo: headRepo },
+      },
+      repository: repo,
+    },
+  }
 }
 
 const fast = { executor: 'local', 'poll-interval': '0.2', 'max-poll-interval': '0.5' }
@@ -51,7 +65,10 @@ describe('experiments from the event', () => {
     const { ws, event } = prRepo(['exp1', 'exp2'])
     const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
     assert.equal(r.outputs['status'], 'success', r.summary)
-    assert.deepEqual(r.outputs['experiment-dir']?.split('\n'), [join(ws, 'experiments/exp1'), join(ws, 'experiments/exp2')])
+    assert.deepEqual(r.outputs['experiment-dir']?.split('\n'), [
+      join(ws, 'experiments/exp1'),
+      join(ws, 'experiments/exp2'),
+    ])
     assert.equal(r.outputs['runs-total'], '2')
     assert.equal(r.outputs['evals-succeeded'], '2')
     assert.match(r.summary, /^# Run Experiment: 2 experiments — success/m)
@@ -74,9 +91,16 @@ describe('experiments from the event', () => {
     const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
     assert.equal(r.code, 1)
     assert.equal(r.outputs['status'], 'failed')
-    assert.ok(r.annotations.some((a) => a.kind === 'error' && /fork stranger\/experiments: refusing to run/.test(a.message)))
+    assert.ok(
+      r.annotations.some((a) => a.kind === 'error' && /fork stranger\/experiments: refusing to run/.test(a.message)),
+    )
     assert.equal(executions(join(ws, 'experiments/exp1')).length, 0)
-    const allowed = await runAction({ inputs: { ...fast, 'allow-fork-pull-requests': 'true' }, workspace: ws, eventName: 'pull_request_target', event })
+    const allowed = await runAction({
+      inputs: { ...fast, 'allow-fork-pull-requests': 'true' },
+      workspace: ws,
+      eventName: 'pull_request_target',
+      event,
+    })
     assert.equal(allowed.outputs['status'], 'success', allowed.summary)
   })
 
@@ -94,7 +118,12 @@ describe('experiments from the event', () => {
     const none = await runAction({ inputs: fast, workspace: ws, eventName: 'workflow_dispatch', event: { inputs: {} } })
     assert.equal(none.outputs['status'], 'invalid')
     assert.ok(none.annotations.some((a) => /experiment-dir is required for a workflow_dispatch event/.test(a.message)))
-    const explicit = await runAction({ inputs: { ...fast, 'experiment-dir': 'experiments/old' }, workspace: ws, eventName: 'pull_request', event })
+    const explicit = await runAction({
+      inputs: { ...fast, 'experiment-dir': 'experiments/old' },
+      workspace: ws,
+      eventName: 'pull_request',
+      event,
+    })
     assert.equal(explicit.outputs['experiment-dir'], join(ws, 'experiments/old'))
     assert.equal(executions(join(ws, 'experiments/exp1')).length, 0)
   })
@@ -103,7 +132,10 @@ describe('experiments from the event', () => {
     const exp = makeExperiment(tempDir(), { failTraining: ['lr2'] })
     await runAction({ inputs: localInputs(exp), eventName: 'workflow_dispatch' })
     const again = await runAction({ inputs: localInputs(exp, { 'fail-on': 'never' }), eventName: 'workflow_dispatch' })
-    assert.match(again.summary, /### Resumed\n\nAlready succeeded \(not re-run\): 4 · re-attached: 0 · re-submitted: 1 · newly submitted: 0 · skipped: 1/)
+    assert.match(
+      again.summary,
+      /### Resumed\n\nAlready succeeded \(not re-run\): 4 · re-attached: 0 · re-submitted: 1 · newly submitted: 0 · skipped: 1/,
+    )
     assert.match(again.summary, /lr2\/caps\/epoch1 — training of lr2 failed/)
   })
 })
@@ -113,7 +145,10 @@ describe('artifacts', () => {
     const server = await startArtifactServer()
     try {
       const exp = makeExperiment(tempDir())
-      const r = await runAction({ inputs: localInputs(exp, { 'retention-days': '5' }), env: { ...server.env, GITHUB_RUN_ATTEMPT: '2' } })
+      const r = await runAction({
+        inputs: localInputs(exp, { 'retention-days': '5' }),
+        env: { ...server.env, GITHUB_RUN_ATTEMPT: '2' },
+      })
       assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
       const live = server.artifacts.filter((a) => !a.deleted)
       assert.equal(live.length, 1, JSON.stringify(server.calls))
@@ -126,12 +161,27 @@ describe('artifacts', () => {
       assert.ok(server.calls.filter((c) => c === 'CreateArtifact').length >= 3, server.calls.join(','))
       const files = await unzip(art.zip)
       const names = [...files.keys()].sort()
-      for (const f of ['run-experiment.log', 'run-torchtune.log', 'run-inspect.log', 'run-torchtune.state.json', 'run-inspect.state.json', 'summary.md', 'run-experiment-summary.md']) assert.ok(names.includes(f), `${f} missing: ${names.join(', ')}`)
+      for (const f of [
+        'run-experiment.log',
+        'run-torchtune.log',
+        'run-inspect.log',
+        'run-torchtune.state.json',
+        'run-inspect.state.json',
+        'summary.md',
+        'run-experiment-summary.md',
+      ])
+        assert.ok(names.includes(f), `${f} missing: ${names.join(', ')}`)
       assert.equal(names.filter((n) => n.endsWith('.eval')).length, 4)
       assert.ok(!names.some((n) => n.includes('/artifacts/')), `checkpoints uploaded: ${names.join(', ')}`)
       assert.match(files.get('run-experiment.log')?.toString('utf8') ?? '', /MODULE_END: inspect-ai/)
       assert.match(r.summary, /Artifact: `run-experiment-fixture-attempt2` \(id \d+\)/)
-      const noEval = await runAction({ inputs: localInputs(makeExperiment(tempDir(), { name: 'other' }), { 'include-eval-logs': 'false', 'artifact-name': 'logs' }), env: server.env })
+      const noEval = await runAction({
+        inputs: localInputs(makeExperiment(tempDir(), { name: 'other' }), {
+          'include-eval-logs': 'false',
+          'artifact-name': 'logs',
+        }),
+        env: server.env,
+      })
       const other = server.artifacts.find((a) => a.name === 'logs-attempt1' && !a.deleted)
       assert.ok(other, `${JSON.stringify(server.artifacts.map((a) => a.name))} ${noEval.stderr}`)
       assert.equal([...(await unzip(other.zip)).keys()].filter((n) => n.endsWith('.eval')).length, 0)
@@ -175,7 +225,10 @@ describe('limits and safety', () => {
   it('a job summary over 1 MiB is trimmed with a pointer, not an error', async () => {
     const exp = makeExperiment(tempDir())
     const path = join(exp, 'experiment_summary.yaml')
-    const extra = Array.from({ length: 9000 }, (_, i) => `    - {run: ghost_run_with_a_long_name_${i}, tasks: [caps], epochs: [0]}`).join('\n')
+    const extra = Array.from(
+      { length: 9000 },
+      (_, i) => `    - {run: ghost_run_with_a_long_name_${i}, tasks: [caps], epochs: [0]}`,
+    ).join('\n')
     writeFileSync(path, `${readFileSync(path, 'utf8').trimEnd()}\n${extra}\n`)
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'invalid')
@@ -184,14 +237,38 @@ describe('limits and safety', () => {
   })
 
   it('the SSH private key never appears in logs, summaries or outputs', async () => {
-    const secret = '-----BEGIN OPENSSH PRIVATE KEY-----\nRECOGNISABLE-FAKE-KEY-0123456789abcdef\n-----END OPENSSH PRIVATE KEY-----'
+    const secret =
+      '-----BEGIN OPENSSH PRIVATE KEY-----\nRECOGNISABLE-FAKE-KEY-0123456789abcdef\n-----END OPENSSH PRIVATE KEY-----'
     const exp = makeExperiment(tempDir(), { dir: '/tmp/re-remote-never-used' })
-    const r = await runAction({ inputs: { ...localInputs(exp), executor: 'slurm', 'ssh-host': '127.0.0.1', 'ssh-port': '1', 'ssh-user': 'root', 'ssh-private-key': secret, 'ssh-known-hosts': '[127.0.0.1]:1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ8V4YkM8jQbTn0yG4zC6cQjJcS3Bb7y0g6bq3Hj8w8K' } })
+    const r = await runAction({
+      inputs: {
+        ...localInputs(exp),
+        executor: 'slurm',
+        'ssh-host': '127.0.0.1',
+        'ssh-port': '1',
+        'ssh-user': 'root',
+        'ssh-private-key': secret,
+        'ssh-known-hosts':
+          '[127.0.0.1]:1 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIJ8V4YkM8jQbTn0yG4zC6cQjJcS3Bb7y0g6bq3Hj8w8K',
+      },
+    })
     assert.equal(r.outputs['status'], 'failed')
     // The only place the key may appear is the runner's own ::add-mask:: command, which masks it.
     const masks = r.stdout.split('\n').filter((l) => l.startsWith('::add-mask::'))
-    assert.ok(masks.some((l) => l === '::add-mask::RECOGNISABLE-FAKE-KEY-0123456789abcdef'), 'each line of the key is masked')
-    const everything = [r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), r.stderr, r.summary, JSON.stringify(r.outputs), readText(join(exp, 'run-experiment.log'))].join('\n')
+    assert.ok(
+      masks.some((l) => l === '::add-mask::RECOGNISABLE-FAKE-KEY-0123456789abcdef'),
+      'each line of the key is masked',
+    )
+    const everything = [
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+      r.stderr,
+      r.summary,
+      JSON.stringify(r.outputs),
+      readText(join(exp, 'run-experiment.log')),
+    ].join('\n')
     assert.ok(!everything.includes('RECOGNISABLE-FAKE-KEY'), 'the key leaked')
   })
 })
@@ -199,12 +276,18 @@ describe('limits and safety', () => {
 describe('README', () => {
   it('its workflows are valid YAML that use only real inputs', () => {
     const readme = readFileSync('README.md', 'utf8')
-    const action = parseYaml(readFileSync('action.yml', 'utf8')) as { inputs: Record<string, unknown>; outputs: Record<string, unknown> }
+    const action = parseYaml(readFileSync('action.yml', 'utf8')) as {
+      inputs: Record<string, unknown>
+      outputs: Record<string, unknown>
+    }
     const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')
     assert.ok(blocks.length >= 3, `only ${blocks.length} yaml blocks`)
     let uses = 0
     for (const text of blocks) {
-      const wf = parseYaml(text) as { on?: unknown; jobs?: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }> }
+      const wf = parseYaml(text) as {
+        on?: unknown
+        jobs?: Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>
+      }
       assert.ok(wf.on && wf.jobs, `not a workflow:\n${text}`)
       for (const job of Object.values(wf.jobs)) {
         for (const step of job.steps ?? []) {
@@ -216,7 +299,7 @@ describe('README', () => {
     }
     assert.ok(uses >= 2)
     // Every input and output is documented in the README's tables.
-    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)]) assert.ok(readme.includes(`\`${name}\``), `${name} not in README`)
+    for (const name of [...Object.keys(action.inputs), ...Object.keys(action.outputs)])
+      assert.ok(readme.includes(`\`${name}\``), `${name} not in README`)
   })
 })
-

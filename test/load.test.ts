@@ -30,9 +30,12 @@ describe('loadExperiment', () => {
     const r = load(BASE)
     assert.deepEqual(r.errors, [])
     assert.deepEqual(r.experiment?.cells, [
-      { run: 'lr1', task: 'caps', epoch: 0 }, { run: 'lr1', task: 'caps', epoch: 1 },
-      { run: 'lr1', task: 'words', epoch: 0 }, { run: 'lr1', task: 'words', epoch: 1 },
-      { run: 'base', task: 'caps', epoch: null }, { run: 'ext', task: 'words', epoch: null },
+      { run: 'lr1', task: 'caps', epoch: 0 },
+      { run: 'lr1', task: 'caps', epoch: 1 },
+      { run: 'lr1', task: 'words', epoch: 0 },
+      { run: 'lr1', task: 'words', epoch: 1 },
+      { run: 'base', task: 'caps', epoch: null },
+      { run: 'ext', task: 'words', epoch: null },
     ])
     assert.equal(r.experiment?.tools.defaulted, false)
   })
@@ -65,13 +68,33 @@ describe('loadExperiment', () => {
     ['shell characters', 'name: base,', 'name: "a;b",', /may only contain letters/],
     ['matrix names a missing run', '{run: base,', '{run: nope,', /names run "nope", which is not in runs/],
     ['matrix names a missing task', 'tasks: [caps], epochs: null', 'tasks: [nada], epochs: null', /names task "nada"/],
-    ['epoch beyond controls.epochs', 'epochs: [0, 1]', 'epochs: [0, 2]', /epoch 2 does not exist: run "lr1" trains 2 epoch/],
+    [
+      'epoch beyond controls.epochs',
+      'epochs: [0, 1]',
+      'epochs: [0, 2]',
+      /epoch 2 does not exist: run "lr1" trains 2 epoch/,
+    ],
     ['negative epoch', 'epochs: [0, 1]', 'epochs: [-1, 1]', /must be 0 or more/],
     ['fractional epoch', 'epochs: [0, 1]', 'epochs: [0.5, 1]', /whole number/],
-    ['control with epochs', 'tasks: [caps], epochs: null', 'tasks: [caps], epochs: [0]', /control: it has no training epochs, so epochs must be null/],
-    ['eval-only with epochs', 'tasks: [words], epochs: null', 'tasks: [words], epochs: [1]', /eval-only: it has no training epochs/],
+    [
+      'control with epochs',
+      'tasks: [caps], epochs: null',
+      'tasks: [caps], epochs: [0]',
+      /control: it has no training epochs, so epochs must be null/,
+    ],
+    [
+      'eval-only with epochs',
+      'tasks: [words], epochs: null',
+      'tasks: [words], epochs: [1]',
+      /eval-only: it has no training epochs/,
+    ],
     ['fine-tuned without epochs', 'epochs: [0, 1]', 'epochs: null', /fine-tuned: list the epochs/],
-    ['bad run type', 'type: control', 'type: baseline', /must be one of fine-tuned, control, eval-only \(found "baseline"\)/],
+    [
+      'bad run type',
+      'type: control',
+      'type: baseline',
+      /must be one of fine-tuned, control, eval-only \(found "baseline"\)/,
+    ],
     ['wrong type', 'epochs: 2', 'epochs: two', /must be a whole number/],
   ]
   for (const [title, from, to, message] of cases) {

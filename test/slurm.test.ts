@@ -37,11 +37,22 @@ async function submitOk(s: SlurmScheduler, spec: JobSpec): Promise<{ jobId: stri
   }
 }
 
-async function waitFor(s: SlurmScheduler, jobs: { jobId: string; submittedAt: string }[], until: (st: JobStatus) => boolean, timeoutMs = 60_000): Promise<Map<string, JobStatus>> {
+async function waitFor(
+  s: SlurmScheduler,
+  jobs: { jobId: string; submittedAt: string }[],
+  until: (st: JobStatus) => boolean,
+  timeoutMs = 60_000,
+): Promise<Map<string, JobStatus>> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const m = await s.poll(jobs)
-    if (jobs.every((j) => { const st = m.get(j.jobId); return st !== undefined && until(st) })) return m
+    if (
+      jobs.every((j) => {
+        const st = m.get(j.jobId)
+        return st !== undefined && until(st)
+      })
+    )
+      return m
     if (Date.now() > deadline) assert.fail(`timed out waiting; last states: ${JSON.stringify([...m.values()])}`)
     await sleep(500)
   }
@@ -50,24 +61,47 @@ const terminal = (st: JobStatus): boolean => isTerminal(st.state)
 
 /** A transport that runs every command for real, then lets the test rewrite what one reports. */
 class Rewriting implements Transport {
-  constructor(private readonly inner: Transport, private readonly rewrite: (argv: readonly string[], r: ExecResult) => ExecResult) {}
-  get description(): string { return this.inner.description }
+  constructor(
+    private readonly inner: Transport,
+    private readonly rewrite: (argv: readonly string[], r: ExecResult) => ExecResult,
+  ) {}
+  get description(): string {
+    return this.inner.description
+  }
   async exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
     return this.rewrite(argv, await this.inner.exec(argv, options))
   }
-  readFile(p: string): Promise<Buffer | null> { return this.inner.readFile(p) }
-  writeFileAtomic(p: string, d: string | Buffer): Promise<void> { return this.inner.writeFileAtomic(p, d) }
-  appendFile(p: string, d: string): Promise<void> { return this.inner.appendFile(p, d) }
-  createExclusive(p: string, d: string): Promise<boolean> { return this.inner.createExclusive(p, d) }
-  stat(p: string): ReturnType<Transport['stat']> { return this.inner.stat(p) }
-  list(p: string): ReturnType<Transport['list']> { return this.inner.list(p) }
-  mkdirp(p: string): Promise<void> { return this.inner.mkdirp(p) }
-  remove(p: string): Promise<void> { return this.inner.remove(p) }
-  close(): Promise<void> { return this.inner.close() }
+  readFile(p: string): Promise<Buffer | null> {
+    return this.inner.readFile(p)
+  }
+  writeFileAtomic(p: string, d: string | Buffer): Promise<void> {
+    return this.inner.writeFileAtomic(p, d)
+  }
+  appendFile(p: string, d: string): Promise<void> {
+    return this.inner.appendFile(p, d)
+  }
+  createExclusive(p: string, d: string): Promise<boolean> {
+    return this.inner.createExclusive(p, d)
+  }
+  stat(p: string): ReturnType<Transport['stat']> {
+    return this.inner.stat(p)
+  }
+  list(p: string): ReturnType<Transport['list']> {
+    return this.inner.list(p)
+  }
+  mkdirp(p: string): Promise<void> {
+    return this.inner.mkdirp(p)
+  }
+  remove(p: string): Promise<void> {
+    return this.inner.remove(p)
+  }
+  close(): Promise<void> {
+    return this.inner.close()
+  }
 }
 
 describe('parseExit', () => {
-  it('reads squeue\'s raw wait status and sacct\'s code:signal', () => {
+  it("reads squeue's raw wait status and sacct's code:signal", () => {
     assert.deepEqual(parseExit('768'), { code: 3, signal: 0 })
     assert.deepEqual(parseExit('0'), { code: 0, signal: 0 })
     assert.deepEqual(parseExit('9 '), { code: 0, signal: 9 })
@@ -116,7 +150,10 @@ for (const [label, make] of transports) {
     })
 
     it('runs a trivial job to COMPLETED with exit 0, its log in a directory created first', async () => {
-      const spec = { ...(await jobSpec(t, 'ok', 'echo "hello from $SLURM_JOB_ID in $PWD: $RE_GREETING"')), env: { RE_GREETING: "it's $(not) run" } }
+      const spec = {
+        ...(await jobSpec(t, 'ok', 'echo "hello from $SLURM_JOB_ID in $PWD: $RE_GREETING"')),
+        env: { RE_GREETING: "it's $(not) run" },
+      }
       const job = await submitOk(s, spec)
       assert.match(job.jobId, /^\d+$/)
       const st = (await waitFor(s, [job], terminal)).get(job.jobId)
@@ -155,14 +192,20 @@ for (const [label, make] of transports) {
       const first = await submitOk(s, { ...(await jobSpec(t, 'find1', 'sleep 1')), name })
       const second = await submitOk(s, { ...(await jobSpec(t, 'find2', 'sleep 30')), name })
       const found = await s.findByName(name, since)
-      assert.deepEqual(found.map((f) => f.jobId), [first.jobId, second.jobId])
-      assert.ok(found.every((f) => f.state !== 'UNKNOWN'), JSON.stringify(found))
+      assert.deepEqual(
+        found.map((f) => f.jobId),
+        [first.jobId, second.jobId],
+      )
+      assert.ok(
+        found.every((f) => f.state !== 'UNKNOWN'),
+        JSON.stringify(found),
+      )
       assert.deepEqual(await s.findByName(`re-test-${RUN}-nothing-by-this-name`, since), [])
       await s.cancel([second.jobId])
-      assert.equal((await t.stat('/tmp/pwned-name')), null)
+      assert.equal(await t.stat('/tmp/pwned-name'), null)
     })
 
-    it('rejects an impossible job with SLURM\'s message and retryLater=false', async () => {
+    it("rejects an impossible job with SLURM's message and retryLater=false", async () => {
       const spec = await jobSpec(t, 'badpart', 'true', ['--partition=no-such-partition'])
       const r = await s.submit(spec)
       assert.equal(r.ok, false)
@@ -175,19 +218,24 @@ for (const [label, make] of transports) {
     it('kills a job over its --mem as OUT_OF_MEMORY', async () => {
       // needs the dev cluster's memory cgroup (RE_SLURM_CGROUP); without it SLURM kills by polling
       // and the job ends FAILED 0:9 instead
-      const job = await submitOk(s, await jobSpec(t, 'oom', 'head -c 400M /dev/zero | tail >/dev/null; sleep 1', ['--mem=50M']))
+      const job = await submitOk(
+        s,
+        await jobSpec(t, 'oom', 'head -c 400M /dev/zero | tail >/dev/null; sleep 1', ['--mem=50M']),
+      )
       const st = (await waitFor(s, [job], terminal)).get(job.jobId)
       assert.equal(st?.state, 'OUT_OF_MEMORY', JSON.stringify(st))
     })
 
     it('polls 20 jobs with one squeue while they run, and squeue + sacct once they ended', async () => {
       const jobs = []
-      for (let i = 0; i < 20; i++) jobs.push(await submitOk(s, await jobSpec(t, `many${i}`, i % 5 === 4 ? 'sleep 2; exit 4' : 'sleep 2')))
+      for (let i = 0; i < 20; i++)
+        jobs.push(await submitOk(s, await jobSpec(t, `many${i}`, i % 5 === 4 ? 'sleep 2; exit 4' : 'sleep 2')))
       let before = s.commands
       const running = await s.poll(jobs)
       const active = [...running.values()].filter((st) => !isTerminal(st.state)).length
       if (active === 20) assert.equal(s.commands - before, 1, 'all still queued or running: squeue only')
-      else console.log(`# ${20 - active} of 20 jobs had already ended at the first poll: ${s.commands - before} commands`)
+      else
+        console.log(`# ${20 - active} of 20 jobs had already ended at the first poll: ${s.commands - before} commands`)
       const done = await waitFor(s, jobs, terminal, 120_000)
       jobs.forEach((j, i) => {
         const st = done.get(j.jobId)
@@ -207,7 +255,10 @@ for (const [label, make] of transports) {
       const single = await s.poll([{ jobId: '99999998', submittedAt: new Date().toISOString() }])
       assert.equal(s.commands - before, 2, 'squeue -j with one unknown id errors; no extra fallback')
       assert.equal(single.get('99999998')?.state, 'UNKNOWN')
-      assert.equal((await s.poll([{ jobId: 'x; rm -rf /', submittedAt: new Date().toISOString() }])).get('x; rm -rf /')?.state, 'UNKNOWN')
+      assert.equal(
+        (await s.poll([{ jobId: 'x; rm -rf /', submittedAt: new Date().toISOString() }])).get('x; rm -rf /')?.state,
+        'UNKNOWN',
+      )
     })
 
     if (label === 'local') {
@@ -237,7 +288,10 @@ for (const [label, make] of transports) {
         const noComp = noAcct.replace(/^JobCompType=.*$/m, 'JobCompType=jobcomp/none')
         const saved = process.env['SLURM_CONF']
         try {
-          for (const [name, text, mode, firstCommands, laterCommands] of [['noacct', noAcct, 'jobcomp', 3, 2], ['nocomp', noComp, 'none', 1 + 2 + jobs.length, 1 + jobs.length]] as const) {
+          for (const [name, text, mode, firstCommands, laterCommands] of [
+            ['noacct', noAcct, 'jobcomp', 3, 2],
+            ['nocomp', noComp, 'none', 1 + 2 + jobs.length, 1 + jobs.length],
+          ] as const) {
             await t.writeFileAtomic(`${ROOT}/${name}.conf`, text)
             process.env['SLURM_CONF'] = `${ROOT}/${name}.conf`
             const d = new SlurmScheduler(t)
@@ -266,23 +320,44 @@ for (const [label, make] of transports) {
         await waitFor(s, jobs, terminal)
         // slurmdbd lags behind slurmctld: sacct answers, but without these jobs (or still RUNNING)
         for (const lag of ['', jobs.map((j) => `${j.jobId}|RUNNING|0:0|Unknown|Unknown|None`).join('\n')]) {
-          const lagging = new SlurmScheduler(new Rewriting(t, (argv, r) => (argv[0] === 'sacct' ? { code: 0, stdout: lag, stderr: '' } : r)))
+          const lagging = new SlurmScheduler(
+            new Rewriting(t, (argv, r) => (argv[0] === 'sacct' ? { code: 0, stdout: lag, stderr: '' } : r)),
+          )
           const m = await lagging.poll(jobs)
-          assert.deepEqual([m.get(jobs[0]!.jobId)?.state, m.get(jobs[0]!.jobId)?.exitCode], ['FAILED', 4], JSON.stringify([...m.values()]))
-          assert.deepEqual([m.get(jobs[1]!.jobId)?.state, m.get(jobs[1]!.jobId)?.exitCode], ['COMPLETED', 0], JSON.stringify([...m.values()]))
+          assert.deepEqual(
+            [m.get(jobs[0]!.jobId)?.state, m.get(jobs[0]!.jobId)?.exitCode],
+            ['FAILED', 4],
+            JSON.stringify([...m.values()]),
+          )
+          assert.deepEqual(
+            [m.get(jobs[1]!.jobId)?.state, m.get(jobs[1]!.jobId)?.exitCode],
+            ['COMPLETED', 0],
+            JSON.stringify([...m.values()]),
+          )
         }
       })
 
       it('finds the job when the connection drops around sbatch, instead of submitting twice', async () => {
         // sbatch runs, but the connection is reported as dropped (code -1)
-        const dropped = new Rewriting(t, (argv, r) => (argv[0] === 'sbatch' ? { code: -1, stdout: '', stderr: 'ssh: the connection dropped while the command ran; it may or may not have run' } : r))
+        const dropped = new Rewriting(t, (argv, r) =>
+          argv[0] === 'sbatch'
+            ? {
+                code: -1,
+                stdout: '',
+                stderr: 'ssh: the connection dropped while the command ran; it may or may not have run',
+              }
+            : r,
+        )
         const d = new SlurmScheduler(dropped, { staggerSeconds: 0 })
         const spec = await jobSpec(t, 'dropped', 'true')
         const since = new Date().toISOString()
         const r = await d.submit(spec)
         assert.equal(r.ok, true, JSON.stringify(r))
         const found = await s.findByName(spec.name, since)
-        assert.deepEqual(found.map((f) => f.jobId), r.ok ? [r.value.jobId] : [])
+        assert.deepEqual(
+          found.map((f) => f.jobId),
+          r.ok ? [r.value.jobId] : [],
+        )
       })
     }
 
@@ -292,7 +367,9 @@ for (const [label, make] of transports) {
         await waitFor(s, [job], (st) => st.state === 'RUNNING')
         // squeue itself retries the controller for ~18 s before it fails: stay down longer
         let restarted = false
-        const restart = runDevScript('restart-slurmctld.sh', ['22']).finally(() => { restarted = true })
+        const restart = runDevScript('restart-slurmctld.sh', ['22']).finally(() => {
+          restarted = true
+        })
         const seen: string[] = []
         while (!restarted) {
           seen.push((await s.poll([job])).get(job.jobId)?.state ?? 'missing')
@@ -300,7 +377,10 @@ for (const [label, make] of transports) {
         }
         await restart
         assert.ok(seen.includes('UNKNOWN'), `a poll ran while slurmctld was down: ${seen.join(',')}`)
-        assert.ok(seen.every((x) => x === 'UNKNOWN' || x === 'RUNNING'), seen.join(','))
+        assert.ok(
+          seen.every((x) => x === 'UNKNOWN' || x === 'RUNNING'),
+          seen.join(','),
+        )
         const st = (await waitFor(s, [job], terminal)).get(job.jobId)
         assert.equal(st?.state, 'COMPLETED', JSON.stringify(st))
       })

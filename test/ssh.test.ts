@@ -103,7 +103,9 @@ describe('SshTransport on the dev cluster', () => {
   it('runs 10 (and 30) execs in parallel on one connection, all succeeding', async () => {
     const before = t.connectionsOpened
     for (const n of [10, 30]) {
-      const results = await Promise.all(Array.from({ length: n }, (_, i) => t.exec(['sh', '-c', `sleep 0.3; echo ${i}`])))
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) => t.exec(['sh', '-c', `sleep 0.3; echo ${i}`])),
+      )
       // stdout and exit codes exact; stderr may carry the login shell's own noise (e.g. pyenv rehash races).
       results.forEach((r, i) => assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` }))
     }
@@ -111,7 +113,9 @@ describe('SshTransport on the dev cluster', () => {
     // past the semaphore, the server's own limit: 12 raw channels on a fresh connection, retried
     const raw = await connectSsh(c, { maxChannels: 12 })
     try {
-      const results = await Promise.all(Array.from({ length: 24 }, (_, i) => raw.exec(['sh', '-c', `sleep 0.5; echo ${i}`])))
+      const results = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => raw.exec(['sh', '-c', `sleep 0.5; echo ${i}`])),
+      )
       // stdout and exit codes exact; stderr may carry the login shell's own noise (e.g. pyenv rehash races).
       results.forEach((r, i) => assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` }))
       assert.ok(raw.channelRetries > 0, 'sshd refused some channels (MaxSessions 10) and they were retried')
@@ -161,9 +165,21 @@ describe('SshTransport on the dev cluster', () => {
     await t.remove(`${base}/link`)
     assert.equal((await t.stat(`${base}/deep`))?.isDirectory, true, 'remove of a symlink keeps its target')
     // no temporary files left behind by atomic writes
-    assert.deepEqual((await t.list(`${base}/deep/er`))?.map((e) => e.name), ['file.txt'])
+    assert.deepEqual(
+      (await t.list(`${base}/deep/er`))?.map((e) => e.name),
+      ['file.txt'],
+    )
     // files and execs interleaved in parallel share the channel budget
-    const mixed = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? t.exec(['echo', String(i)]).then((r) => r.stdout) : t.writeFileAtomic(`${base}/p${i}`, String(i)).then(() => t.readFile(`${base}/p${i}`)).then((b) => `${b?.toString()}\n`))))
+    const mixed = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        i % 2
+          ? t.exec(['echo', String(i)]).then((r) => r.stdout)
+          : t
+              .writeFileAtomic(`${base}/p${i}`, String(i))
+              .then(() => t.readFile(`${base}/p${i}`))
+              .then((b) => `${b?.toString()}\n`),
+      ),
+    )
     mixed.forEach((s, i) => assert.equal(s, `${i}\n`))
     await t.exec(['rm', '-rf', base])
   })
@@ -171,12 +187,17 @@ describe('SshTransport on the dev cluster', () => {
   it('refuses a host whose key differs from known_hosts, naming host and fingerprint', async () => {
     const real = serverKey(c)
     const wrong = otherEd25519Blob()
-    const r = await SshTransport.connect(sshOptions(c, { knownHosts: `[${c.host}]:${c.port} ssh-ed25519 ${wrong.toString('base64')}\n` }))
+    const r = await SshTransport.connect(
+      sshOptions(c, { knownHosts: `[${c.host}]:${c.port} ssh-ed25519 ${wrong.toString('base64')}\n` }),
+    )
     assert.equal(r.ok, false)
     if (r.ok) return
     assert.match(r.error.message, /CHANGED/)
     assert.ok(r.error.message.includes(`[${c.host}]:${c.port}`), r.error.message)
-    assert.ok(r.error.message.includes(fingerprint(real)), `names the offered key ${fingerprint(real)}: ${r.error.message}`)
+    assert.ok(
+      r.error.message.includes(fingerprint(real)),
+      `names the offered key ${fingerprint(real)}: ${r.error.message}`,
+    )
     assert.ok(r.error.message.includes(fingerprint(wrong)), 'names the pinned key')
     assert.match(fingerprint(real), /^SHA256:[A-Za-z0-9+/]{43}$/)
     assert.equal(fingerprint(real), `SHA256:${createHash('sha256').update(real).digest('base64').replace(/=+$/, '')}`)
@@ -197,7 +218,9 @@ describe('SshTransport on the dev cluster', () => {
       assert.ok(r.error.message.includes(fingerprint(serverKey(c))), r.error.message)
       assert.equal(r.error.field, 'ssh-known-hosts')
     }
-    const revoked = await SshTransport.connect(sshOptions(c, { knownHosts: `@revoked * ssh-ed25519 ${key}\n[${c.host}]:${c.port} ssh-ed25519 ${key}` }))
+    const revoked = await SshTransport.connect(
+      sshOptions(c, { knownHosts: `@revoked * ssh-ed25519 ${key}\n[${c.host}]:${c.port} ssh-ed25519 ${key}` }),
+    )
     assert.equal(revoked.ok, false)
     if (!revoked.ok) assert.match(revoked.error.message, /revoked/)
   })
@@ -220,7 +243,9 @@ describe('SshTransport on the dev cluster', () => {
 
   it('parses known_hosts and verifies keys without a server', () => {
     const key = serverKey(c)
-    const entries = parseKnownHosts(`example.org,*.example.com ssh-ed25519 ${key.toString('base64')}\nbad line\n@cert-authority * ssh-ed25519 ${key.toString('base64')}`)
+    const entries = parseKnownHosts(
+      `example.org,*.example.com ssh-ed25519 ${key.toString('base64')}\nbad line\n@cert-authority * ssh-ed25519 ${key.toString('base64')}`,
+    )
     assert.equal(entries.length, 2)
     assert.equal(verifyHostKey(entries, 'example.org', 22, key), true)
     assert.equal(verifyHostKey(entries, 'a.example.com', 22, key), true)
@@ -280,7 +305,10 @@ describe('SshTransport on the dev cluster', () => {
     stop = true
     await loop
     const lines = (await t.readFile(`${base}/log`))?.toString().split('\n').filter(Boolean)
-    assert.deepEqual(lines, Array.from({ length: n }, (_, i) => String(i)))
+    assert.deepEqual(
+      lines,
+      Array.from({ length: n }, (_, i) => String(i)),
+    )
     assert.deepEqual(JSON.parse((await t.readFile(`${base}/state.json`))?.toString() ?? ''), { n })
     await t.exec(['rm', '-rf', base])
   })

@@ -145,7 +145,13 @@ export class LocalTransport implements Transport {
 export function jobSafeEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(INPUT_|STATE_)/.test(k) || /^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|GITHUB_TOKEN)$/.test(k)) continue
+    if (
+      /^(INPUT_|STATE_)/.test(k) ||
+      /^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|GITHUB_TOKEN)$/.test(
+        k,
+      )
+    )
+      continue
     env[k] = v
   }
   return env

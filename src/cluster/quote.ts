@@ -17,12 +17,16 @@ export function shellJoin(argv: readonly string[]): string {
 
 /** `cd DIR && env K=V … argv`, all quoted: what an SSH exec runs for ExecOptions. */
 export function commandLine(argv: readonly string[], cwd?: string, env?: Record<string, string>): string {
-  const envPart = env && Object.keys(env).length > 0
-    ? ['env', ...Object.entries(env).map(([k, v]) => {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name: ${k}`)
-        return `${k}=${v}`
-      })]
-    : []
+  const envPart =
+    env && Object.keys(env).length > 0
+      ? [
+          'env',
+          ...Object.entries(env).map(([k, v]) => {
+            if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`invalid environment variable name: ${k}`)
+            return `${k}=${v}`
+          }),
+        ]
+      : []
   const cmd = shellJoin([...envPart, ...argv])
   return cwd ? `cd ${shellQuote(cwd)} && ${cmd}` : cmd
 }

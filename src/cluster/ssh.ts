@@ -101,7 +101,8 @@ export class SshTransport implements Transport {
   /** Channel opens the server refused (MaxSessions) and that were retried. */
   channelRetries = 0
 
-  private readonly o: Required<Omit<SshConnectOptions, 'passphrase' | 'log'>> & Pick<SshConnectOptions, 'passphrase' | 'log'>
+  private readonly o: Required<Omit<SshConnectOptions, 'passphrase' | 'log'>> &
+    Pick<SshConnectOptions, 'passphrase' | 'log'>
   private readonly known: KnownHostEntry[]
   private readonly sem: Semaphore
   private conn: Conn | undefined
@@ -140,7 +141,11 @@ export class SshTransport implements Transport {
     const parsed = ssh2.utils.parseKey(options.privateKey, options.passphrase)
     const key = Array.isArray(parsed) ? parsed[0] : parsed
     if (!key || key instanceof Error) {
-      return err({ message: `the SSH private key cannot be used: ${key instanceof Error ? key.message : 'no key found'}`, field: 'ssh-private-key', hint: 'an unencrypted OpenSSH or PEM private key (or give its passphrase)' })
+      return err({
+        message: `the SSH private key cannot be used: ${key instanceof Error ? key.message : 'no key found'}`,
+        field: 'ssh-private-key',
+        hint: 'an unencrypted OpenSSH or PEM private key (or give its passphrase)',
+      })
     }
     if (!key.isPrivateKey()) return err({ message: 'the SSH private key is a public key', field: 'ssh-private-key' })
     const t = new SshTransport(options)
@@ -154,7 +159,12 @@ export class SshTransport implements Transport {
           return err({
             message: `cannot connect to ${where}: ${messageOf(e)}`,
             ...(e instanceof FatalSshError && /host key/i.test(e.message)
-              ? { field: 'ssh-known-hosts', hint: /unknown/.test(e.message) ? `add the host's line, e.g. from: ssh-keyscan -p ${t.o.port} ${t.o.host} (and check its fingerprint)` : 'the host key is pinned by ssh-known-hosts: change that input only if the key really changed' }
+              ? {
+                  field: 'ssh-known-hosts',
+                  hint: /unknown/.test(e.message)
+                    ? `add the host's line, e.g. from: ssh-keyscan -p ${t.o.port} ${t.o.host} (and check its fingerprint)`
+                    : 'the host key is pinned by ssh-known-hosts: change that input only if the key really changed',
+                }
               : { hint: 'check ssh-host, ssh-port, ssh-user and ssh-private-key' }),
           })
         }
@@ -199,7 +209,8 @@ export class SshTransport implements Transport {
         this.lastError = e.message
         if (!ready) {
           if (hostKeyProblem) fail(new FatalSshError(hostKeyProblem))
-          else if (e.level === 'client-authentication') fail(new FatalSshError(`the server refused the key for ${this.o.username} (${e.message})`))
+          else if (e.level === 'client-authentication')
+            fail(new FatalSshError(`the server refused the key for ${this.o.username} (${e.message})`))
           else fail(e)
         }
       })
@@ -271,7 +282,9 @@ export class SshTransport implements Transport {
         const downFor = Date.now() - (this.downSince ?? Date.now())
         // Past the deadline every operation still makes one attempt of its own, then fails.
         if (downFor >= this.o.reconnectForMs) {
-          throw new Error(`cannot reach ${this.description}: down for ${Math.round(downFor / 1000)} s (last error: ${this.lastError})`)
+          throw new Error(
+            `cannot reach ${this.description}: down for ${Math.round(downFor / 1000)} s (last error: ${this.lastError})`,
+          )
         }
         await sleep(Math.min(delay, this.o.reconnectForMs - downFor) * (0.8 + Math.random() * 0.4))
         delay = Math.min(delay * 2, 10_000)
@@ -321,14 +334,22 @@ export class SshTransport implements Transport {
       if (attempt.kind === 'dropped') {
         this.dropped(conn.id, 'the connection dropped while a command ran')
         if (!idempotent) {
-          return { code: -1, stdout: attempt.stdout, stderr: `${attempt.stderr}ssh: the connection to ${this.description} dropped while the command ran; it may or may not have run` }
+          return {
+            code: -1,
+            stdout: attempt.stdout,
+            stderr: `${attempt.stderr}ssh: the connection to ${this.description} dropped while the command ran; it may or may not have run`,
+          }
         }
         continue
       }
       // not started: the server refused a channel (too many sessions), or the connection is gone
       if (attempt.channelLimit && this.isLive(conn)) {
         if (Date.now() - started > this.o.reconnectForMs) {
-          return { code: -1, stdout: '', stderr: `ssh: ${attempt.message} (for ${Math.round((Date.now() - started) / 1000)} s)` }
+          return {
+            code: -1,
+            stdout: '',
+            stderr: `ssh: ${attempt.message} (for ${Math.round((Date.now() - started) / 1000)} s)`,
+          }
         }
         this.channelRetries++
         await sleep(openDelay * (0.5 + Math.random()))
@@ -364,7 +385,11 @@ export class SshTransport implements Transport {
       try {
         conn.client.exec(line, (e, stream) => {
           if (e) {
-            finish({ kind: 'not-started', message: e.message, channelLimit: /Channel open failure/i.test(e.message) && this.isLive(conn) })
+            finish({
+              kind: 'not-started',
+              message: e.message,
+              channelLimit: /Channel open failure/i.test(e.message) && this.isLive(conn),
+            })
             return
           }
           channel = stream
@@ -379,14 +404,32 @@ export class SshTransport implements Transport {
           stream.stderr.on('data', (d: Buffer) => errs.push(d))
           stream.on('exit', (code: number | null, signal?: string) => {
             if (typeof code === 'number') exitCode = code
-            else if (signal) exitCode = 128 + (osConstants.signals[(signal.startsWith('SIG') ? signal : `SIG${signal}`) as keyof typeof osConstants.signals] ?? 0)
+            else if (signal)
+              exitCode =
+                128 +
+                (osConstants.signals[
+                  (signal.startsWith('SIG') ? signal : `SIG${signal}`) as keyof typeof osConstants.signals
+                ] ?? 0)
           })
           stream.on('close', () => {
-            if (timedOut) return finish({ kind: 'done', result: { code: 124, stdout: text(out), stderr: `${text(errs)}ssh: timed out` } })
-            if (exitCode !== undefined) return finish({ kind: 'done', result: { code: exitCode, stdout: text(out), stderr: text(errs) } })
+            if (timedOut)
+              return finish({
+                kind: 'done',
+                result: { code: 124, stdout: text(out), stderr: `${text(errs)}ssh: timed out` },
+              })
+            if (exitCode !== undefined)
+              return finish({ kind: 'done', result: { code: exitCode, stdout: text(out), stderr: text(errs) } })
             // closed without an exit status: the connection is going away
             setTimeout(() => {
-              if (this.isLive(conn) && !settled) finish({ kind: 'done', result: { code: -1, stdout: text(out), stderr: `${text(errs)}ssh: the channel closed without an exit status` } })
+              if (this.isLive(conn) && !settled)
+                finish({
+                  kind: 'done',
+                  result: {
+                    code: -1,
+                    stdout: text(out),
+                    stderr: `${text(errs)}ssh: the channel closed without an exit status`,
+                  },
+                })
               else finish({ kind: 'dropped', stdout: text(out), stderr: text(errs) })
             }, 200)
           })
@@ -450,8 +493,13 @@ export class SshTransport implements Transport {
         return handle
       }
       releaseOnce()
-      if (/Unable to start subsystem/i.test(opened.message)) throw new Error(`SFTP is not available on ${this.description}: ${opened.message}`)
-      if (/Channel open failure/i.test(opened.message) && this.isLive(conn) && Date.now() - started < this.o.reconnectForMs) {
+      if (/Unable to start subsystem/i.test(opened.message))
+        throw new Error(`SFTP is not available on ${this.description}: ${opened.message}`)
+      if (
+        /Channel open failure/i.test(opened.message) &&
+        this.isLive(conn) &&
+        Date.now() - started < this.o.reconnectForMs
+      ) {
         this.channelRetries++
         await sleep(delay * (0.5 + Math.random()))
         delay = Math.min(delay * 2, 3000)
@@ -493,7 +541,13 @@ export class SshTransport implements Transport {
   }
 
   async readFile(path: string): Promise<Buffer | null> {
-    return this.withSftp((s) => call<Buffer | null>((cb) => s.readFile(path, (e: Error | null | undefined, data: Buffer) => (e && isMissing(e) ? cb(null, null) : cb(e, data)))))
+    return this.withSftp((s) =>
+      call<Buffer | null>((cb) =>
+        s.readFile(path, (e: Error | null | undefined, data: Buffer) =>
+          e && isMissing(e) ? cb(null, null) : cb(e, data),
+        ),
+      ),
+    )
   }
 
   async writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
@@ -522,7 +576,8 @@ export class SshTransport implements Transport {
           const tail = await readRange(s, path, sizeBefore, bytes.length)
           if (tail.equals(bytes)) return
         }
-        if (sizeBefore >= 0 && now !== sizeBefore) throw new Error(`append to ${path} was interrupted by a dropped connection and the file changed meanwhile`)
+        if (sizeBefore >= 0 && now !== sizeBefore)
+          throw new Error(`append to ${path} was interrupted by a dropped connection and the file changed meanwhile`)
         await writeWhole(s, path, 'a', bytes)
       },
     )
@@ -544,7 +599,8 @@ export class SshTransport implements Transport {
     return this.withSftp(attempt, async (s) => {
       // After a drop the file may be ours: same content means our create went through.
       const existing = await statOf(s, path)
-      if (existing && existing.size === bytes.length && (await readRange(s, path, 0, bytes.length)).equals(bytes)) return true
+      if (existing && existing.size === bytes.length && (await readRange(s, path, 0, bytes.length)).equals(bytes))
+        return true
       return attempt(s)
     })
   }
@@ -555,16 +611,21 @@ export class SshTransport implements Transport {
   }
 
   async list(path: string): Promise<DirEntry[] | null> {
-    const entries = await this.withSftp((s) => call<{ filename: string; attrs: Stats }[] | null>((cb) => s.readdir(path, (e, list) => {
-      if (e && (isMissing(e) || (e as { code?: unknown }).code === 4)) cb(null, null)
-      else cb(e, list as unknown as { filename: string; attrs: Stats }[])
-    })))
+    const entries = await this.withSftp((s) =>
+      call<{ filename: string; attrs: Stats }[] | null>((cb) =>
+        s.readdir(path, (e, list) => {
+          if (e && (isMissing(e) || (e as { code?: unknown }).code === 4)) cb(null, null)
+          else cb(e, list as unknown as { filename: string; attrs: Stats }[])
+        }),
+      ),
+    )
     if (!entries) return null
     const result: DirEntry[] = []
     for (const e of entries) {
       if (e.filename === '.' || e.filename === '..') continue
       let isDirectory = e.attrs.isDirectory()
-      if (e.attrs.isSymbolicLink()) isDirectory = (await this.stat(`${path.replace(/\/+$/, '')}/${e.filename}`))?.isDirectory ?? false
+      if (e.attrs.isSymbolicLink())
+        isDirectory = (await this.stat(`${path.replace(/\/+$/, '')}/${e.filename}`))?.isDirectory ?? false
       result.push({ name: e.filename, isDirectory })
     }
     return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -595,7 +656,9 @@ export class SshTransport implements Transport {
 
   async remove(path: string): Promise<void> {
     await this.withSftp(async (s) => {
-      const st = await call<Stats | null>((cb) => s.lstat(path, (e, a) => (e && isMissing(e) ? cb(null, null) : cb(e, a))))
+      const st = await call<Stats | null>((cb) =>
+        s.lstat(path, (e, a) => (e && isMissing(e) ? cb(null, null) : cb(e, a))),
+      )
       if (!st) return
       await call<void>((cb) => {
         const done = (e: Error | null | undefined): void => cb(e && isMissing(e) ? null : e)
@@ -663,7 +726,9 @@ async function readRange(s: SFTPWrapper, path: string, position: number, length:
     const buf = Buffer.alloc(length)
     let got = 0
     while (got < length) {
-      const n = await call<number>((cb) => s.read(handle, buf, got, length - got, position + got, (e, bytesRead) => cb(e, bytesRead)))
+      const n = await call<number>((cb) =>
+        s.read(handle, buf, got, length - got, position + got, (e, bytesRead) => cb(e, bytesRead)),
+      )
       if (n <= 0) break
       got += n
     }
@@ -718,7 +783,8 @@ class Semaphore {
       if (done) return
       done = true
       const next = this.waiting.shift()
-      if (next) next() // the permit passes straight to the next waiter
+      if (next)
+        next() // the permit passes straight to the next waiter
       else this.active--
     }
   }
@@ -777,7 +843,10 @@ function hostMatches(patterns: readonly string[], host: string, port: number): b
     let hit: boolean
     if (pattern.startsWith('|1|')) {
       const [, , salt, hash] = pattern.split('|')
-      hit = !!salt && !!hash && createHmac('sha1', Buffer.from(salt, 'base64')).update(hostLabel(host, port)).digest('base64') === hash
+      hit =
+        !!salt &&
+        !!hash &&
+        createHmac('sha1', Buffer.from(salt, 'base64')).update(hostLabel(host, port)).digest('base64') === hash
     } else {
       hit = globToRegExp(pattern.toLowerCase()).test(name)
     }
@@ -788,7 +857,10 @@ function hostMatches(patterns: readonly string[], host: string, port: number): b
 }
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
   return new RegExp(`^${body}$`)
 }
 
@@ -805,14 +877,21 @@ function blobType(key: Buffer): string {
 }
 
 /** true, or why the key is refused (naming the host and the key's fingerprint). */
-export function verifyHostKey(entries: readonly KnownHostEntry[], host: string, port: number, key: Buffer): true | string {
+export function verifyHostKey(
+  entries: readonly KnownHostEntry[],
+  host: string,
+  port: number,
+  key: Buffer,
+): true | string {
   const who = hostLabel(host, port)
   const fp = `${blobType(key)} ${fingerprint(key)}`
   const mine = entries.filter((e) => e.marker !== 'cert-authority' && e.matches(host, port))
-  if (mine.some((e) => e.marker === 'revoked' && e.key.equals(key))) return `the host key of ${who} (${fp}) is marked @revoked in known_hosts; refusing to connect`
+  if (mine.some((e) => e.marker === 'revoked' && e.key.equals(key)))
+    return `the host key of ${who} (${fp}) is marked @revoked in known_hosts; refusing to connect`
   if (mine.some((e) => e.marker === undefined && e.key.equals(key))) return true
   const pinned = mine.filter((e) => e.marker === undefined)
-  if (pinned.length === 0) return `the host key of ${who} (${fp}) is unknown: known_hosts has no entry for ${who}; refusing to connect`
+  if (pinned.length === 0)
+    return `the host key of ${who} (${fp}) is unknown: known_hosts has no entry for ${who}; refusing to connect`
   return `the host key of ${who} has CHANGED or does not match known_hosts: the server offered ${fp}, known_hosts pins ${pinned.map((e) => `${e.keyType} ${fingerprint(e.key)}`).join(', ')}; refusing to connect (possible man-in-the-middle)`
 }
 

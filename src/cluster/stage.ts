@@ -21,20 +21,28 @@ export interface StageReport {
 export function isRunOutput(rel: string): boolean {
   const parts = rel.split('/')
   const base = parts[parts.length - 1] ?? ''
-  if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith('.run-experiment'))) return true
-  if (/^run-.*\.(log|state\.json)$/.test(base) || base === 'summary.md' || base === 'run-experiment-summary.md') return true
+  if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith('.run-experiment')))
+    return true
+  if (/^run-.*\.(log|state\.json)$/.test(base) || base === 'summary.md' || base === 'run-experiment-summary.md')
+    return true
   if (/^slurm-.*\.out$/.test(base) || base.endsWith('.eval') || base.endsWith('.tmp')) return true
   return false
 }
 
-export async function stageExperiment(sourceDir: string, runDir: string, transport: Transport, entries: StateEntry[]): Promise<StageReport> {
+export async function stageExperiment(
+  sourceDir: string,
+  runDir: string,
+  transport: Transport,
+  entries: StateEntry[],
+): Promise<StageReport> {
   const report: StageReport = { copied: [], updated: [], unchanged: 0, conflicts: [] }
   // Which file hash each live or successful job ran with.
   const inUse = new Map<string, { hash: string; state: string; name: string }>()
   // Configs the action itself adjusted (out-of-memory retries) stay as adjusted, silently.
   const adjusted = new Set<string>()
   for (const e of entries) {
-    if (e.retry_history?.length) for (const path of Object.keys(e.inputs ?? {})) if (path.endsWith('/finetune.yaml')) adjusted.add(path)
+    if (e.retry_history?.length)
+      for (const path of Object.keys(e.inputs ?? {})) if (path.endsWith('/finetune.yaml')) adjusted.add(path)
     const live = !isTerminal(e.state) || (e.state === 'COMPLETED' && e.validated === true)
     if (!live || !e.inputs) continue
     for (const [path, hash] of Object.entries(e.inputs)) inUse.set(path, { hash, state: e.state, name: e.name ?? path })
@@ -54,7 +62,10 @@ export async function stageExperiment(sourceDir: string, runDir: string, transpo
     if (existing) {
       const used = inUse.get(rel)
       if (used && used.hash !== sha256(data)) {
-        report.conflicts.push({ path: rel, reason: `job ${used.name} (${used.state}) ran with the version in the run directory; the checked-out file differs and was not copied` })
+        report.conflicts.push({
+          path: rel,
+          reason: `job ${used.name} (${used.state}) ran with the version in the run directory; the checked-out file differs and was not copied`,
+        })
         continue
       }
     }

@@ -21,7 +21,14 @@ export function gateEvaluations(evalJobs: PlannedJob[], training: Map<string, { 
     if (!cell) continue
     const t = cell.epoch === null ? undefined : training.get(cell.run)
     if (cell.epoch === null || t?.ok) runnable.push(job)
-    else skipped.push({ display: job.display, run: cell.run, task: cell.task, epoch: cell.epoch, reason: t ? t.why : `training of ${cell.run} did not run` })
+    else
+      skipped.push({
+        display: job.display,
+        run: cell.run,
+        task: cell.task,
+        epoch: cell.epoch,
+        reason: t ? t.why : `training of ${cell.run} did not run`,
+      })
   }
   return { runnable, skipped }
 }
@@ -30,19 +37,48 @@ export function gateEvaluations(evalJobs: PlannedJob[], training: Map<string, { 
 export function trainingFromOutcomes(outcomes: JobOutcome[]): Map<string, { ok: boolean; why: string }> {
   const m = new Map<string, { ok: boolean; why: string }>()
   for (const o of outcomes) {
-    m.set(o.job.run, o.result === 'succeeded' ? { ok: true, why: '' } : { ok: false, why: o.result === 'detached' ? `training of ${o.job.run} is still running` : `training of ${o.job.run} failed: ${o.error ?? o.state}` })
+    m.set(
+      o.job.run,
+      o.result === 'succeeded'
+        ? { ok: true, why: '' }
+        : {
+            ok: false,
+            why:
+              o.result === 'detached'
+                ? `training of ${o.job.run} is still running`
+                : `training of ${o.job.run} failed: ${o.error ?? o.state}`,
+          },
+    )
   }
   return m
 }
 
 /** Training verdicts when only evaluation was asked for: do the checkpoints exist? */
-export async function trainingFromCheckpoints(optimizer: ToolModule, jobs: PlannedJob[], experiment: Experiment, transport: Transport, runDir: string): Promise<{ verdicts: Map<string, { ok: boolean; why: string }>; outcomes: JobOutcome[] }> {
+export async function trainingFromCheckpoints(
+  optimizer: ToolModule,
+  jobs: PlannedJob[],
+  experiment: Experiment,
+  transport: Transport,
+  runDir: string,
+): Promise<{ verdicts: Map<string, { ok: boolean; why: string }>; outcomes: JobOutcome[] }> {
   const verdicts = new Map<string, { ok: boolean; why: string }>()
   const outcomes: JobOutcome[] = []
   for (const job of jobs) {
     const v = await optimizer.validate({ transport, runDir, experiment, job })
-    verdicts.set(job.run, v.ok ? { ok: true, why: '' } : { ok: false, why: `no usable checkpoint for ${job.run}: ${v.problem ?? ''}` })
-    outcomes.push({ job, result: v.ok ? 'succeeded' : 'failed', resolution: 'already-succeeded', state: v.ok ? 'COMPLETED' : 'MISSING', jobId: null, attempt: 0, outputs: v.outputs, ...(v.ok ? {} : { error: v.problem ?? 'checkpoint missing' }) })
+    verdicts.set(
+      job.run,
+      v.ok ? { ok: true, why: '' } : { ok: false, why: `no usable checkpoint for ${job.run}: ${v.problem ?? ''}` },
+    )
+    outcomes.push({
+      job,
+      result: v.ok ? 'succeeded' : 'failed',
+      resolution: 'already-succeeded',
+      state: v.ok ? 'COMPLETED' : 'MISSING',
+      jobId: null,
+      attempt: 0,
+      outputs: v.outputs,
+      ...(v.ok ? {} : { error: v.problem ?? 'checkpoint missing' }),
+    })
   }
   return { verdicts, outcomes }
 }

@@ -24,9 +24,19 @@ export interface AcquiredLock {
   release(): Promise<void>
 }
 
-export async function acquireLock(transport: Transport, path: string, options: { staleAfterMs: number; run?: string }): Promise<Result<AcquiredLock, Problem>> {
+export async function acquireLock(
+  transport: Transport,
+  path: string,
+  options: { staleAfterMs: number; run?: string },
+): Promise<Result<AcquiredLock, Problem>> {
   const now = new Date().toISOString()
-  const me: LockHolder = { host: hostname(), pid: process.pid, started: now, heartbeat: now, ...(options.run ? { run: options.run } : {}) }
+  const me: LockHolder = {
+    host: hostname(),
+    pid: process.pid,
+    started: now,
+    heartbeat: now,
+    ...(options.run ? { run: options.run } : {}),
+  }
   let tookOver: string | undefined
   for (let tries = 0; tries < 3; tries++) {
     if (await transport.createExclusive(path, `${JSON.stringify(me)}\n`)) {
@@ -46,7 +56,10 @@ export async function acquireLock(transport: Transport, path: string, options: {
     tookOver = `took over a stale lock (${staleWhy})${holder ? ` held by pid ${holder.pid} on ${holder.host} since ${holder.started}` : ''}`
     await transport.remove(path)
   }
-  return err({ file: path, message: 'could not take the experiment lock: it keeps being re-created by another process' })
+  return err({
+    file: path,
+    message: 'could not take the experiment lock: it keeps being re-created by another process',
+  })
 }
 
 function makeLock(transport: Transport, path: string, me: LockHolder, tookOver: string | undefined): AcquiredLock {
@@ -59,7 +72,8 @@ function makeLock(transport: Transport, path: string, me: LockHolder, tookOver: 
     async release() {
       const bytes = await transport.readFile(path)
       const holder = bytes ? parseHolder(bytes.toString('utf8')) : null
-      if (holder && holder.pid === me.pid && holder.host === me.host && holder.started === me.started) await transport.remove(path)
+      if (holder && holder.pid === me.pid && holder.host === me.host && holder.started === me.started)
+        await transport.remove(path)
     },
   }
 }

@@ -99,12 +99,28 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       continue
     }
     if (entry.state === 'COMPLETED' && entry.validated) {
-      const v = await ctx.tool.validate({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
+      const v = await ctx.tool.validate({
+        transport: ctx.transport,
+        runDir: ctx.runDir,
+        experiment: ctx.experiment,
+        job,
+        ...(entry.output_file ? { outputFile: entry.output_file } : {}),
+        ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
+      })
       if (v.ok) {
-        tracked.push({ job, resolution: 'already-succeeded', outcome: outcomeOf(job, entry, 'succeeded', 'already-succeeded', { ...(entry.outputs ?? {}), ...v.outputs }) })
+        tracked.push({
+          job,
+          resolution: 'already-succeeded',
+          outcome: outcomeOf(job, entry, 'succeeded', 'already-succeeded', { ...(entry.outputs ?? {}), ...v.outputs }),
+        })
         continue
       }
-      await ctx.toolLog.write({ action: 'OUTPUTS_INVALID', description: job.display, details: `job ${entry.job_id ?? '?'} completed earlier, but ${v.problem ?? 'its outputs no longer validate'}`, result: 'will run again' })
+      await ctx.toolLog.write({
+        action: 'OUTPUTS_INVALID',
+        description: job.display,
+        details: `job ${entry.job_id ?? '?'} completed earlier, but ${v.problem ?? 'its outputs no longer validate'}`,
+        result: 'will run again',
+      })
       queue.push({ job, resolution: 'resubmitted' })
       continue
     }
@@ -121,14 +137,29 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
         // Cannot tell whether the interrupted submission reached the queue: never guess (a duplicate
         // could cost hours of GPU time). The entry stays as it is for the next run to check again.
         const error = `an earlier submission was interrupted and the queue cannot be searched for it now (${messageOf(e)}): re-run to check again`
-        tracked.push({ job, resolution: 'found-by-name', outcome: { ...outcomeOf(job, entry, 'failed', 'found-by-name', {}), error } })
+        tracked.push({
+          job,
+          resolution: 'found-by-name',
+          outcome: { ...outcomeOf(job, entry, 'failed', 'found-by-name', {}), error },
+        })
         continue
       }
       const last = found[found.length - 1]
       if (last) {
-        const adopted: StateEntry = { ...entry, job_id: last.jobId, state: last.state === 'UNKNOWN' ? 'PENDING' : last.state, output_file: outputFileFor(entry.output_file ?? '', last.jobId, entry.job_name ?? '') }
+        const adopted: StateEntry = {
+          ...entry,
+          job_id: last.jobId,
+          state: last.state === 'UNKNOWN' ? 'PENDING' : last.state,
+          output_file: outputFileFor(entry.output_file ?? '', last.jobId, entry.job_name ?? ''),
+        }
         await ctx.state.put(job.key, adopted)
-        await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script} (interrupted before its id was recorded; found in the queue by name ${entry.job_name})`, lines: [`Job ID: ${last.jobId}`], result: 'success' })
+        await ctx.toolLog.write({
+          action: ctx.tool.submitAction,
+          description: job.display,
+          details: `sbatch ${job.script} (interrupted before its id was recorded; found in the queue by name ${entry.job_name})`,
+          lines: [`Job ID: ${last.jobId}`],
+          result: 'success',
+        })
         tracked.push({ job, resolution: 'found-by-name' })
         continue
       }
@@ -159,7 +190,8 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       queue.shift()
       submissions++
       tracked.push(next)
-      if (queue.length > 0 && ctx.scheduler.staggerSeconds > 0) await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
+      if (queue.length > 0 && ctx.scheduler.staggerSeconds > 0)
+        await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
     }
     if (queue.length === 0 && tracked.every((t) => t.outcome)) break
 
@@ -176,7 +208,10 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       queue.unshift(t)
     }
     if (ctx.onCycle) await ctx.onCycle()
-    interval = changed || deferred ? ctx.settings.pollInterval : Math.min(interval * 1.5, Math.max(ctx.settings.maxPollInterval, ctx.settings.pollInterval))
+    interval =
+      changed || deferred
+        ? ctx.settings.pollInterval
+        : Math.min(interval * 1.5, Math.max(ctx.settings.maxPollInterval, ctx.settings.pollInterval))
   }
 
   // 3. Outcomes, and the phase's closing block.
@@ -192,9 +227,17 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   outcomes.sort((a, b) => ctx.jobs.indexOf(a.job) - ctx.jobs.indexOf(b.job))
   const breakdown = countBy(outcomes.map((o) => o.state))
   if (detached) {
-    await ctx.toolLog.write({ action: 'MONITOR_DETACHED', details: `reason=${String(ctx.signal.reason ?? 'signal')}; state breakdown: ${breakdown || '(no state)'}`, result: 'monitoring paused; jobs continue' })
+    await ctx.toolLog.write({
+      action: 'MONITOR_DETACHED',
+      details: `reason=${String(ctx.signal.reason ?? 'signal')}; state breakdown: ${breakdown || '(no state)'}`,
+      result: 'monitoring paused; jobs continue',
+    })
   } else {
-    await ctx.toolLog.write({ action: 'ALL_COMPLETE', details: `terminal-state breakdown: ${breakdown}`, result: 'done' })
+    await ctx.toolLog.write({
+      action: 'ALL_COMPLETE',
+      details: `terminal-state breakdown: ${breakdown}`,
+      result: 'done',
+    })
   }
   return { outcomes, startedAt, endedAt: new Date(), detached, submissions }
 }
@@ -245,18 +288,39 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
   if (!r.ok) {
     const failed: StateEntry = { ...pending, state: 'SUBMIT_FAILED', error: r.error.message }
     await ctx.state.put(job.key, failed)
-    await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script}`, result: `failure: ${r.error.message}` })
+    await ctx.toolLog.write({
+      action: ctx.tool.submitAction,
+      description: job.display,
+      details: `sbatch ${job.script}`,
+      result: `failure: ${r.error.message}`,
+    })
     t.outcome = outcomeOf(job, failed, 'failed', t.resolution, {})
     t.outcome.error = `submission failed: ${r.error.message}`
     return 'failed'
   }
   const jobId = r.value.jobId
-  const submitted: StateEntry = { ...pending, job_id: jobId, state: 'PENDING', output_file: outputFileFor(outputPattern, jobId, jobName) }
+  const submitted: StateEntry = {
+    ...pending,
+    job_id: jobId,
+    state: 'PENDING',
+    output_file: outputFileFor(outputPattern, jobId, jobName),
+  }
   await ctx.state.put(job.key, submitted)
   ctx.onSubmitted?.(jobId)
-  await ctx.toolLog.write({ action: ctx.tool.submitAction, description: job.display, details: `sbatch ${job.script}${attempt > 1 ? ` (attempt ${attempt})` : ''}`, lines: [`Job ID: ${jobId}`], result: 'success' })
+  await ctx.toolLog.write({
+    action: ctx.tool.submitAction,
+    description: job.display,
+    details: `sbatch ${job.script}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+    lines: [`Job ID: ${jobId}`],
+    result: 'success',
+  })
   if (t.retryNote) {
-    await ctx.toolLog.write({ action: 'OOM_RETRY', description: job.display, details: t.retryNote, result: `resubmitted as job ${jobId}` })
+    await ctx.toolLog.write({
+      action: 'OOM_RETRY',
+      description: job.display,
+      details: t.retryNote,
+      result: `resubmitted as job ${jobId}`,
+    })
     delete t.retryNote
   }
   return 'ok'
@@ -267,7 +331,9 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
   const open = tracked.filter((t) => !t.outcome)
   const queries = open.flatMap((t) => {
     const e = ctx.state.get(t.job.key)
-    return e?.job_id ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? new Date(Date.now() - 7 * 86400_000).toISOString() }] : []
+    return e?.job_id
+      ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? new Date(Date.now() - 7 * 86400_000).toISOString() }]
+      : []
   })
   if (queries.length === 0) return false
   const statuses = await ctx.scheduler.poll(queries)
@@ -280,7 +346,12 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
     let updated = applyStatus(entry, status)
     if (updated.state !== entry.state) {
       changed = true
-      await ctx.toolLog.write({ action: 'STATE_CHANGE', description: t.job.key, details: `job ${entry.job_id}: ${entry.state || '?'} -> ${updated.state}`, result: 'tracked' })
+      await ctx.toolLog.write({
+        action: 'STATE_CHANGE',
+        description: t.job.key,
+        details: `job ${entry.job_id}: ${entry.state || '?'} -> ${updated.state}`,
+        result: 'tracked',
+      })
     }
     if (isTerminal(updated.state)) {
       const done = await finish(ctx, t, updated, status)
@@ -295,28 +366,56 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
 }
 
 /** SLURM's own words when it kills a job for exceeding --mem without cgroups (state FAILED). */
-const MEMORY_KILL = /Exceeded job memory limit|exceeded memory limit \(\d+ > \d+\), being killed|oom-kill event|OUT_OF_MEMORY/i
+const MEMORY_KILL =
+  /Exceeded job memory limit|exceeded memory limit \(\d+ > \d+\), being killed|oom-kill event|OUT_OF_MEMORY/i
 
 /** A terminal job: validate a COMPLETED one (waiting up to outputWait for late files). */
-async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status: JobStatus): Promise<StateEntry | null> {
+async function finish(
+  ctx: PhaseContext,
+  t: Tracked,
+  current: StateEntry,
+  status: JobStatus,
+): Promise<StateEntry | null> {
   let entry = current
   // The end of the job's output, read once: it tells a memory kill, and it goes into the error message.
-  const tail = entry.state !== 'COMPLETED' && entry.output_file ? await readTail(ctx.transport, entry.output_file, 8192) : undefined
+  const tail =
+    entry.state !== 'COMPLETED' && entry.output_file
+      ? await readTail(ctx.transport, entry.output_file, 8192)
+      : undefined
   if (entry.state === 'FAILED' && tail && MEMORY_KILL.test(tail.toString('utf8'))) {
     // Reported as what it is: the job ran out of the memory it asked for.
     entry = { ...entry, state: 'OUT_OF_MEMORY', reason: 'exceeded its --mem (killed by slurmstepd)' }
   }
   if (entry.state !== 'COMPLETED') {
     const decision = ctx.tool.retry
-      ? await ctx.tool.retry({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job: t.job, state: entry.state, retries: entry.retry_history?.length ?? 0, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
+      ? await ctx.tool.retry({
+          transport: ctx.transport,
+          runDir: ctx.runDir,
+          experiment: ctx.experiment,
+          job: t.job,
+          state: entry.state,
+          retries: entry.retry_history?.length ?? 0,
+          ...(entry.output_file ? { outputFile: entry.output_file } : {}),
+          ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
+        })
       : null
     if (decision?.retry) {
       t.requeue = true
       t.retryNote = decision.description
-      return { ...entry, retry_history: [...(entry.retry_history ?? []), decision.settings], oom_detected_via: decision.detectedVia, oom_exhausted_logged: false }
+      return {
+        ...entry,
+        retry_history: [...(entry.retry_history ?? []), decision.settings],
+        oom_detected_via: decision.detectedVia,
+        oom_exhausted_logged: false,
+      }
     }
     if (decision && !decision.retry && !entry.oom_exhausted_logged) {
-      await ctx.toolLog.write({ action: 'OOM_EXHAUSTED', description: t.job.display, details: `${decision.reason}; tried ${JSON.stringify(entry.retry_history ?? [])}`, result: 'manual intervention required' })
+      await ctx.toolLog.write({
+        action: 'OOM_EXHAUSTED',
+        description: t.job.display,
+        details: `${decision.reason}; tried ${JSON.stringify(entry.retry_history ?? [])}`,
+        result: 'manual intervention required',
+      })
       entry = { ...entry, oom_exhausted_logged: true }
     }
     const reason = status.reason ? `: ${status.reason}` : decision && !decision.retry ? `: ${decision.reason}` : ''
@@ -326,7 +425,14 @@ async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status
     t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, entry.outputs ?? {})
     return final
   }
-  const v = await ctx.tool.validate({ transport: ctx.transport, runDir: ctx.runDir, experiment: ctx.experiment, job: t.job, ...(entry.output_file ? { outputFile: entry.output_file } : {}), ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}) })
+  const v = await ctx.tool.validate({
+    transport: ctx.transport,
+    runDir: ctx.runDir,
+    experiment: ctx.experiment,
+    job: t.job,
+    ...(entry.output_file ? { outputFile: entry.output_file } : {}),
+    ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
+  })
   if (v.ok) {
     const final: StateEntry = { ...entry, validated: true, outputs: v.outputs }
     delete final.error
@@ -335,9 +441,19 @@ async function finish(ctx: PhaseContext, t: Tracked, current: StateEntry, status
   }
   t.validatingSince ??= Date.now()
   if (Date.now() - t.validatingSince < ctx.settings.outputWait * 1000) return null
-  const final: StateEntry = { ...entry, validated: false, outputs: v.outputs, error: `completed, but ${v.problem ?? 'its outputs are missing'}` }
+  const final: StateEntry = {
+    ...entry,
+    validated: false,
+    outputs: v.outputs,
+    error: `completed, but ${v.problem ?? 'its outputs are missing'}`,
+  }
   t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, v.outputs)
-  await ctx.toolLog.write({ action: 'OUTPUTS_MISSING', description: t.job.display, details: `job ${entry.job_id ?? '?'}: ${v.problem ?? 'outputs missing'}`, result: 'failure' })
+  await ctx.toolLog.write({
+    action: 'OUTPUTS_MISSING',
+    description: t.job.display,
+    details: `job ${entry.job_id ?? '?'}: ${v.problem ?? 'outputs missing'}`,
+    result: 'failure',
+  })
   return final
 }
 
@@ -352,7 +468,13 @@ function applyStatus(entry: StateEntry, s: JobStatus): StateEntry {
   }
 }
 
-function outcomeOf(job: PlannedJob, entry: StateEntry | undefined, result: JobOutcome['result'], resolution: Resolution, outputs: Record<string, unknown>): JobOutcome {
+function outcomeOf(
+  job: PlannedJob,
+  entry: StateEntry | undefined,
+  result: JobOutcome['result'],
+  resolution: Resolution,
+  outputs: Record<string, unknown>,
+): JobOutcome {
   return {
     job,
     result,
@@ -385,7 +507,10 @@ function attemptOf(e: StateEntry): Attempt {
 
 /** `re-<experiment id>-<job key as a name>`: unique per experiment and job, stable across re-runs. */
 export function jobNameFor(experimentId: string, key: string): string {
-  const slug = key.replace(/\/(finetune|cell)\.slurm$/, '').replace(/\.slurm$/, '').replace(/[^\w.-]+/g, '_')
+  const slug = key
+    .replace(/\/(finetune|cell)\.slurm$/, '')
+    .replace(/\.slurm$/, '')
+    .replace(/[^\w.-]+/g, '_')
   const short = createHash('sha256').update(key).digest('hex').slice(0, 6)
   return `re-${experimentId}-${slug.slice(0, 80)}-${short}`
 }
@@ -402,14 +527,21 @@ async function readTail(transport: Transport, path: string, bytes: number): Prom
 
 /** The last three lines of output (progress bars split on \r), for messages. */
 function lastLines(bytes: Buffer): string {
-  const lines = bytes.toString('utf8').split(/\r?\n|\r/).map((l) => l.trim()).filter(Boolean)
+  const lines = bytes
+    .toString('utf8')
+    .split(/\r?\n|\r/)
+    .map((l) => l.trim())
+    .filter(Boolean)
   return lines.slice(-3).join(' | ').slice(0, 400)
 }
 
 function countBy(values: string[]): string {
   const counts = new Map<string, number>()
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
-  return [...counts.keys()].sort().map((k) => `${k}=${counts.get(k)}`).join(', ')
+  return [...counts.keys()]
+    .sort()
+    .map((k) => `${k}=${counts.get(k)}`)
+    .join(', ')
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

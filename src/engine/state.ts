@@ -67,12 +67,21 @@ export class StateStore {
     try {
       data = JSON.parse(bytes.toString('utf8'))
     } catch (e) {
-      return err({ file: path, message: `the resume state is not valid JSON (${(e as Error).message})`, hint: 'fix it, or move it away to forget what ran (jobs may then run twice)' })
+      return err({
+        file: path,
+        message: `the resume state is not valid JSON (${(e as Error).message})`,
+        hint: 'fix it, or move it away to forget what ran (jobs may then run twice)',
+      })
     }
     const parsed = StateFileSchema.safeParse(data)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      return err({ file: path, field: issue?.path.join('.'), message: `the resume state is malformed: ${issue?.message ?? 'unknown problem'}`, hint: 'fix it, or move it away to forget what ran (jobs may then run twice)' })
+      return err({
+        file: path,
+        field: issue?.path.join('.'),
+        message: `the resume state is malformed: ${issue?.message ?? 'unknown problem'}`,
+        hint: 'fix it, or move it away to forget what ran (jobs may then run twice)',
+      })
     }
     return ok(new StateStore(transport, path, parsed.data))
   }

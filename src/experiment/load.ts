@@ -39,7 +39,12 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
   const sourceDir = summaryPath.replace(/\/[^/]*$/, '') || '/'
 
   if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) {
-    errors.push({ file: displayPath, line: 1, column: 1, message: `the file is larger than ${LIMITS.maxFileBytes} bytes; an experiment summary is a few KB` })
+    errors.push({
+      file: displayPath,
+      line: 1,
+      column: 1,
+      message: `the file is larger than ${LIMITS.maxFileBytes} bytes; an experiment summary is a few KB`,
+    })
     return { errors, warnings }
   }
 
@@ -74,7 +79,12 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
     return { errors, warnings }
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    errors.push({ file: displayPath, line: 1, column: 1, message: 'must be a YAML mapping with `experiment`, `runs` and `evaluation` sections' })
+    errors.push({
+      file: displayPath,
+      line: 1,
+      column: 1,
+      message: 'must be a YAML mapping with `experiment`, `runs` and `evaluation` sections',
+    })
     return { errors, warnings }
   }
 
@@ -89,18 +99,33 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
   const tools = { preparation: 'torchtune' as const, evaluation: 'inspect-ai' as const, defaulted: false }
   if (!summary.tools) {
     tools.defaulted = true
-    warnings.push({ file: displayPath, line: 1, column: 1, field: 'tools', message: 'no `tools` section: assuming torchtune for fine-tuning and inspect-ai for evaluation', hint: 'add `tools: {preparation: torchtune, evaluation: inspect-ai}`' })
+    warnings.push({
+      file: displayPath,
+      line: 1,
+      column: 1,
+      field: 'tools',
+      message: 'no `tools` section: assuming torchtune for fine-tuning and inspect-ai for evaluation',
+      hint: 'add `tools: {preparation: torchtune, evaluation: inspect-ai}`',
+    })
   } else {
     for (const phase of ['preparation', 'evaluation'] as const) {
       const given = summary.tools[phase]
       if (given === undefined) {
         tools.defaulted = true
-        warnings.push(problem(['tools'], `no tools.${phase}: assuming ${phase === 'preparation' ? 'torchtune' : 'inspect-ai'}`))
+        warnings.push(
+          problem(['tools'], `no tools.${phase}: assuming ${phase === 'preparation' ? 'torchtune' : 'inspect-ai'}`),
+        )
         continue
       }
       const name = TOOL_ALIASES[given] ?? given
       if (!(SUPPORTED_TOOLS[phase] as readonly string[]).includes(name)) {
-        errors.push(problem(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${SUPPORTED_TOOLS[phase].join(', ')}`))
+        errors.push(
+          problem(
+            ['tools', phase],
+            `unknown ${phase} tool "${given}"`,
+            `supported: ${SUPPORTED_TOOLS[phase].join(', ')}`,
+          ),
+        )
       }
     }
   }
@@ -112,7 +137,13 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
   summary.runs.forEach((r, i) => {
     const previous = runIndex.get(r.name)
     if (previous !== undefined) {
-      errors.push(problem(['runs', i, 'name'], `duplicate run name "${r.name}" (also runs[${previous}])`, 'run names become directories and must be unique'))
+      errors.push(
+        problem(
+          ['runs', i, 'name'],
+          `duplicate run name "${r.name}" (also runs[${previous}])`,
+          'run names become directories and must be unique',
+        ),
+      )
       return
     }
     runIndex.set(r.name, i)
@@ -123,7 +154,13 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
       if (typeof own === 'number' && Number.isInteger(own) && own >= 1 && own <= LIMITS.maxEpoch) epochs = own
       else errors.push(problem(['runs', i, 'parameters', 'epochs'], 'must be a whole number of 1 or more'))
     }
-    runs.push({ name: r.name, type: r.type, ...(r.model !== undefined ? { model: r.model } : {}), parameters, ...(epochs !== undefined ? { epochs } : {}) })
+    runs.push({
+      name: r.name,
+      type: r.type,
+      ...(r.model !== undefined ? { model: r.model } : {}),
+      parameters,
+      ...(epochs !== undefined ? { epochs } : {}),
+    })
   })
 
   // Tasks: unique names.
@@ -132,7 +169,12 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
   ;(summary.evaluation?.tasks ?? []).forEach((t, i) => {
     const previous = taskIndex.get(t.name)
     if (previous !== undefined) {
-      errors.push(problem(['evaluation', 'tasks', i, 'name'], `duplicate task name "${t.name}" (also evaluation.tasks[${previous}])`))
+      errors.push(
+        problem(
+          ['evaluation', 'tasks', i, 'name'],
+          `duplicate task name "${t.name}" (also evaluation.tasks[${previous}])`,
+        ),
+      )
       return
     }
     taskIndex.set(t.name, i)
@@ -145,29 +187,61 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
   ;(summary.evaluation?.matrix ?? []).forEach((m, i) => {
     const runAt = runIndex.get(m.run)
     if (runAt === undefined) {
-      errors.push(problem(['evaluation', 'matrix', i, 'run'], `names run "${m.run}", which is not in runs`, `runs are: ${[...runIndex.keys()].slice(0, 20).join(', ')}`))
+      errors.push(
+        problem(
+          ['evaluation', 'matrix', i, 'run'],
+          `names run "${m.run}", which is not in runs`,
+          `runs are: ${[...runIndex.keys()].slice(0, 20).join(', ')}`,
+        ),
+      )
       return
     }
     const run = runs.find((r) => r.name === m.run)
     if (!run) return
     m.tasks.forEach((t, j) => {
       if (!taskIndex.has(t)) {
-        errors.push(problem(['evaluation', 'matrix', i, 'tasks', j], `names task "${t}", which is not in evaluation.tasks`, tasks.length ? `tasks are: ${tasks.map((x) => x.name).slice(0, 20).join(', ')}` : 'add it to evaluation.tasks'))
+        errors.push(
+          problem(
+            ['evaluation', 'matrix', i, 'tasks', j],
+            `names task "${t}", which is not in evaluation.tasks`,
+            tasks.length
+              ? `tasks are: ${tasks
+                  .map((x) => x.name)
+                  .slice(0, 20)
+                  .join(', ')}`
+              : 'add it to evaluation.tasks',
+          ),
+        )
       }
     })
     const epochs = m.epochs ?? null
     if (run.type === 'fine-tuned') {
       if (epochs === null) {
-        errors.push(problem(['evaluation', 'matrix', i, m.epochs === undefined ? 'run' : 'epochs'], `run "${run.name}" is fine-tuned: list the epochs to evaluate, e.g. epochs: [0]`))
+        errors.push(
+          problem(
+            ['evaluation', 'matrix', i, m.epochs === undefined ? 'run' : 'epochs'],
+            `run "${run.name}" is fine-tuned: list the epochs to evaluate, e.g. epochs: [0]`,
+          ),
+        )
         return
       }
       epochs.forEach((e, k) => {
         if (run.epochs !== undefined && e >= run.epochs) {
-          errors.push(problem(['evaluation', 'matrix', i, 'epochs', k], `epoch ${e} does not exist: run "${run.name}" trains ${run.epochs} epoch(s), numbered 0 to ${run.epochs - 1}`))
+          errors.push(
+            problem(
+              ['evaluation', 'matrix', i, 'epochs', k],
+              `epoch ${e} does not exist: run "${run.name}" trains ${run.epochs} epoch(s), numbered 0 to ${run.epochs - 1}`,
+            ),
+          )
         }
       })
     } else if (epochs !== null) {
-      errors.push(problem(['evaluation', 'matrix', i, 'epochs'], `run "${run.name}" is ${run.type}: it has no training epochs, so epochs must be null`))
+      errors.push(
+        problem(
+          ['evaluation', 'matrix', i, 'epochs'],
+          `run "${run.name}" is ${run.type}: it has no training epochs, so epochs must be null`,
+        ),
+      )
       return
     }
     for (const task of m.tasks) {
@@ -182,7 +256,12 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
 
   for (const r of runs) {
     if (r.type !== 'fine-tuned' && !cells.some((c) => c.run === r.name)) {
-      warnings.push(problem(['runs', runIndex.get(r.name) ?? 0, 'name'], `${r.type} run "${r.name}" is not in evaluation.matrix: nothing will run for it`))
+      warnings.push(
+        problem(
+          ['runs', runIndex.get(r.name) ?? 0, 'name'],
+          `${r.type} run "${r.name}" is not in evaluation.matrix: nothing will run for it`,
+        ),
+      )
     }
   }
 
@@ -222,11 +301,19 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const message = plainMessage(issue.message)
   if (found === undefined) return message.startsWith('is required') ? message : 'is required but missing'
   const shown = ` (found ${preview(found)})`
-  if (issue.path.at(-1) === 'type' && issue.code === 'invalid_value') return `must be one of ${RUN_TYPES.join(', ')}${shown}`
+  if (issue.path.at(-1) === 'type' && issue.code === 'invalid_value')
+    return `must be one of ${RUN_TYPES.join(', ')}${shown}`
   return `${message}${shown}`
 }
 
-const TYPE_WORDS: Record<string, string> = { string: 'text', number: 'a number', array: 'a list', object: 'a mapping', boolean: 'true or false', null: 'null' }
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  array: 'a list',
+  object: 'a mapping',
+  boolean: 'true or false',
+  null: 'null',
+}
 
 /** zod's "Invalid input: expected string, received number" -> "must be text". */
 function plainMessage(message: string): string {
@@ -247,7 +334,16 @@ function valueAt(data: unknown, path: Path): unknown {
 function preview(v: unknown): string {
   let s: string
   try {
-    s = typeof v === 'string' ? JSON.stringify(v) : Array.isArray(v) ? 'a list' : v === null ? 'null' : typeof v === 'object' ? 'a mapping' : String(v)
+    s =
+      typeof v === 'string'
+        ? JSON.stringify(v)
+        : Array.isArray(v)
+          ? 'a list'
+          : v === null
+            ? 'null'
+            : typeof v === 'object'
+              ? 'a mapping'
+              : String(v)
   } catch {
     s = typeof v
   }

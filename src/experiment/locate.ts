@@ -57,14 +57,25 @@ export function locateExperiments(input: LocateInput): Result<Located, Problem> 
   }
   const changed = changedSummaries(input.workspace, pr.base.sha, pr.head.sha)
   if (!changed.ok) return changed
-  return ok({ dirs: changed.value.map((f) => resolve(input.workspace, dirname(f))), how: `experiment_summary.yaml files added or modified by pull request${pr.number ? ` #${pr.number}` : ''}` })
+  return ok({
+    dirs: changed.value.map((f) => resolve(input.workspace, dirname(f))),
+    how: `experiment_summary.yaml files added or modified by pull request${pr.number ? ` #${pr.number}` : ''}`,
+  })
 }
 
 function readEvent(path: string | undefined): Result<z.infer<typeof PullRequestEventSchema>, Problem> {
-  if (!path || !existsSync(path)) return err({ message: 'the pull request event payload (GITHUB_EVENT_PATH) is missing', hint: 'set experiment-dir explicitly' })
+  if (!path || !existsSync(path))
+    return err({
+      message: 'the pull request event payload (GITHUB_EVENT_PATH) is missing',
+      hint: 'set experiment-dir explicitly',
+    })
   try {
     const parsed = PullRequestEventSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')))
-    if (!parsed.success) return err({ message: `the pull request event payload has no base/head commits: ${parsed.error.issues[0]?.message ?? ''}`, hint: 'set experiment-dir explicitly' })
+    if (!parsed.success)
+      return err({
+        message: `the pull request event payload has no base/head commits: ${parsed.error.issues[0]?.message ?? ''}`,
+        hint: 'set experiment-dir explicitly',
+      })
     return ok(parsed.data)
   } catch (e) {
     return err({ message: `the event payload cannot be read: ${messageOf(e)}` })
@@ -78,8 +89,12 @@ function isFork(base: z.infer<typeof RepoSchema>, head: z.infer<typeof RepoSchem
 
 /** experiment_summary.yaml files the PR adds or modifies, from the checkout's git history. */
 function changedSummaries(workspace: string, base: string, head: string): Result<string[], Problem> {
-  const git = (...args: string[]): string => execFileSync('git', ['-C', workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-  for (const [sha, which] of [[base, 'base'], [head, 'head']] as const) {
+  const git = (...args: string[]): string =>
+    execFileSync('git', ['-C', workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+  for (const [sha, which] of [
+    [base, 'base'],
+    [head, 'head'],
+  ] as const) {
     try {
       git('cat-file', '-e', `${sha}^{commit}`)
     } catch {
@@ -91,12 +106,18 @@ function changedSummaries(workspace: string, base: string, head: string): Result
   }
   try {
     const out = git('diff', '--name-only', '--diff-filter=AMR', '--no-renames', `${base}...${head}`)
-    const files = out.split('\n').map((l) => l.trim()).filter((l) => l === 'experiment_summary.yaml' || l.endsWith('/experiment_summary.yaml'))
+    const files = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l === 'experiment_summary.yaml' || l.endsWith('/experiment_summary.yaml'))
     return ok([...new Set(files)].sort())
   } catch (e) {
     const message = messageOf(e)
     if (/no merge base/i.test(message)) {
-      return err({ message: 'the checkout has no merge base between the pull request\'s base and head: its history is too shallow', hint: 'use actions/checkout with fetch-depth: 0' })
+      return err({
+        message: "the checkout has no merge base between the pull request's base and head: its history is too shallow",
+        hint: 'use actions/checkout with fetch-depth: 0',
+      })
     }
     return err({ message: `git diff of the pull request failed: ${message.split('\n')[0] ?? message}` })
   }

@@ -33,7 +33,10 @@ export interface ScaffoldReport {
 }
 
 /** `exists(relativePath)` answers for the experiment's directory (the checked-out copy). */
-export async function verifyScaffold(experiment: Experiment, exists: (relative: string) => Promise<boolean>): Promise<ScaffoldReport> {
+export async function verifyScaffold(
+  experiment: Experiment,
+  exists: (relative: string) => Promise<boolean>,
+): Promise<ScaffoldReport> {
   const report: ScaffoldReport = { training: [], evals: [], missingTraining: new Map(), missingEval: new Map() }
   const add = (map: Map<string, string[]>, run: string, path: string): void => {
     map.set(run, [...(map.get(run) ?? []), path])
@@ -47,16 +50,29 @@ export async function verifyScaffold(experiment: Experiment, exists: (relative: 
         complete = false
       }
     }
-    if (complete) report.training.push({ run: run.name, dir: run.name, script: 'finetune.slurm', config: 'finetune.yaml' })
+    if (complete)
+      report.training.push({ run: run.name, dir: run.name, script: 'finetune.slurm', config: 'finetune.yaml' })
   }
   for (const cell of experiment.cells) {
     const name = cellDirName(cell)
     const cellScript = `${cell.run}/eval/${name}/cell.slurm`
     const flatScript = `${cell.run}/eval/${name}.slurm`
     if (await exists(cellScript)) {
-      report.evals.push({ cell, display: cellDisplayName(cell), layout: 'cell', dir: `${cell.run}/eval/${name}`, script: 'cell.slurm' })
+      report.evals.push({
+        cell,
+        display: cellDisplayName(cell),
+        layout: 'cell',
+        dir: `${cell.run}/eval/${name}`,
+        script: 'cell.slurm',
+      })
     } else if (await exists(flatScript)) {
-      report.evals.push({ cell, display: cellDisplayName(cell), layout: 'flat', dir: `${cell.run}/eval`, script: `${name}.slurm` })
+      report.evals.push({
+        cell,
+        display: cellDisplayName(cell),
+        layout: 'flat',
+        dir: `${cell.run}/eval`,
+        script: `${name}.slurm`,
+      })
     } else {
       add(report.missingEval, cell.run, `${cellScript} (or ${flatScript})`)
     }

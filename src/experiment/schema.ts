@@ -30,7 +30,8 @@ export function directoryNameProblem(name: string): string | null {
   if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character (newline, tab, ...)'
   if (name === '.') return 'is "."'
   // Names reach job names, log blocks (cruijff_kit's readers match [\w.-]+) and shell commands.
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) return 'may only contain letters, digits, "_", "." and "-" (no spaces or shell characters such as $ ; & | ` \' " *)'
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    return 'may only contain letters, digits, "_", "." and "-" (no spaces or shell characters such as $ ; & | ` \' " *)'
   return null
 }
 
@@ -69,9 +70,13 @@ export const TaskSchema = z.looseObject({
 
 export const MatrixEntrySchema = z.looseObject({
   run: z.string({ error: 'must name a run (a text value)' }),
-  tasks: z.array(z.string({ error: 'must be a task name' }), { error: 'must be a list of task names' }).min(1, 'must list at least one task'),
+  tasks: z
+    .array(z.string({ error: 'must be a task name' }), { error: 'must be a list of task names' })
+    .min(1, 'must list at least one task'),
   epochs: z
-    .array(epochNumber, { error: 'must be a list of epoch numbers such as [0, 1], or null for control and eval-only runs' })
+    .array(epochNumber, {
+      error: 'must be a list of epoch numbers such as [0, 1], or null for control and eval-only runs',
+    })
     .max(LIMITS.maxCellsPerEntry)
     .nullable()
     .optional(),
@@ -79,33 +84,48 @@ export const MatrixEntrySchema = z.looseObject({
 })
 
 export const SummarySchema = z.looseObject({
-  experiment: z.looseObject({
-    name: z.string({ error: 'is required: the experiment name (text)' }).min(1, 'must not be empty').max(LIMITS.maxNameLength),
-    project: z.string().optional(),
-    dir: z.string().optional(),
-  }, { error: 'is required: a mapping with at least `name`' }),
+  experiment: z.looseObject(
+    {
+      name: z
+        .string({ error: 'is required: the experiment name (text)' })
+        .min(1, 'must not be empty')
+        .max(LIMITS.maxNameLength),
+      project: z.string().optional(),
+      dir: z.string().optional(),
+    },
+    { error: 'is required: a mapping with at least `name`' },
+  ),
   tools: z
-    .looseObject({
-      preparation: z.string({ error: 'must be a tool name such as torchtune' }).optional(),
-      evaluation: z.string({ error: 'must be a tool name such as inspect-ai' }).optional(),
-    }, { error: 'must be a mapping such as {preparation: torchtune, evaluation: inspect-ai}' })
+    .looseObject(
+      {
+        preparation: z.string({ error: 'must be a tool name such as torchtune' }).optional(),
+        evaluation: z.string({ error: 'must be a tool name such as inspect-ai' }).optional(),
+      },
+      { error: 'must be a mapping such as {preparation: torchtune, evaluation: inspect-ai}' },
+    )
     .optional(),
   controls: z
-    .looseObject({
-      epochs: positiveCount.optional(),
-      batch_size: positiveCount.optional(),
-      gradient_accumulation_steps: positiveCount.optional(),
-    }, { error: 'must be a mapping' })
+    .looseObject(
+      {
+        epochs: positiveCount.optional(),
+        batch_size: positiveCount.optional(),
+        gradient_accumulation_steps: positiveCount.optional(),
+      },
+      { error: 'must be a mapping' },
+    )
     .optional(),
   runs: z
     .array(RunSchema, { error: 'is required: the list of runs (model x hyperparameters)' })
     .min(1, 'must list at least one run')
     .max(LIMITS.maxRuns, `must list at most ${LIMITS.maxRuns} runs`),
   evaluation: z
-    .looseObject({
-      tasks: z.array(TaskSchema, { error: 'must be a list of tasks' }).optional(),
-      matrix: z.array(MatrixEntrySchema, { error: 'must be a list of {run, tasks, epochs} entries' }).optional(),
-    }, { error: 'must be a mapping with `tasks` and `matrix`' })
+    .looseObject(
+      {
+        tasks: z.array(TaskSchema, { error: 'must be a list of tasks' }).optional(),
+        matrix: z.array(MatrixEntrySchema, { error: 'must be a list of {run, tasks, epochs} entries' }).optional(),
+      },
+      { error: 'must be a mapping with `tasks` and `matrix`' },
+    )
     .optional(),
 })
 

@@ -37,7 +37,9 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
     for (const path of [...new Set(req.files)]) {
       const bytes = await req.transport.readFile(path)
       if (!bytes) continue
-      const rel = path.startsWith(`${req.runDir}/`) ? path.slice(req.runDir.length + 1) : path.split('/').pop() ?? 'file'
+      const rel = path.startsWith(`${req.runDir}/`)
+        ? path.slice(req.runDir.length + 1)
+        : (path.split('/').pop() ?? 'file')
       const target = join(staging, rel)
       mkdirSync(dirname(target), { recursive: true })
       writeFileSync(target, bytes.length > MAX_FILE_BYTES ? bytes.subarray(bytes.length - MAX_FILE_BYTES) : bytes)
@@ -54,7 +56,12 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
         // nothing to replace
       }
     }
-    const r = await client.uploadArtifact(req.name, local, staging, req.retentionDays > 0 ? { retentionDays: req.retentionDays } : {})
+    const r = await client.uploadArtifact(
+      req.name,
+      local,
+      staging,
+      req.retentionDays > 0 ? { retentionDays: req.retentionDays } : {},
+    )
     if (r.id === undefined) return err('the artifact service returned no id')
     return ok({ id: r.id, size: r.size ?? 0, files: local.length })
   } catch (e) {

@@ -42,7 +42,16 @@ export function mermaidCharts(r: RunReport): string {
   const out: string[] = []
   for (const [task, { metric, bars }] of metricBars(r)) {
     const max = Math.max(1, ...bars.map((b) => b.value))
-    out.push('```mermaid', 'xychart-beta', `    title "${clean(task)}: ${clean(metric)}"`, `    x-axis [${bars.map((b) => `"${clean(b.label)}"`).join(', ')}]`, `    y-axis "${clean(metric)}" 0 --> ${round(max)}`, `    bar [${bars.map((b) => round(b.value)).join(', ')}]`, '```', '')
+    out.push(
+      '```mermaid',
+      'xychart-beta',
+      `    title "${clean(task)}: ${clean(metric)}"`,
+      `    x-axis [${bars.map((b) => `"${clean(b.label)}"`).join(', ')}]`,
+      `    y-axis "${clean(metric)}" 0 --> ${round(max)}`,
+      `    bar [${bars.map((b) => round(b.value)).join(', ')}]`,
+      '```',
+      '',
+    )
   }
   return out.join('\n')
 }
@@ -51,7 +60,10 @@ export function mermaidCharts(r: RunReport): string {
 export function resultsSvg(r: RunReport): string | undefined {
   const groups = [...metricBars(r)]
   const curves = [...(r.optimize?.outcomes ?? [])]
-    .map((o) => ({ run: o.job.run, points: (o.outputs['loss_curve'] as { step: number; loss: number }[] | undefined) ?? [] }))
+    .map((o) => ({
+      run: o.job.run,
+      points: (o.outputs['loss_curve'] as { step: number; loss: number }[] | undefined) ?? [],
+    }))
     .filter((c) => c.points.length > 1)
   if (groups.length === 0 && curves.length === 0) return undefined
   const width = 720
@@ -65,7 +77,11 @@ export function resultsSvg(r: RunReport): string | undefined {
     y += 24
     for (const b of bars) {
       const w = Math.max(1, (b.value / max) * 400)
-      parts.push(`<text x="170" y="${y + 15}" font-size="12" text-anchor="end">${esc(b.label)}</text>`, `<rect x="180" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="#2f81f7"/>`, `<text x="${(186 + w).toFixed(1)}" y="${y + 15}" font-size="12">${round(b.value)}</text>`)
+      parts.push(
+        `<text x="170" y="${y + 15}" font-size="12" text-anchor="end">${esc(b.label)}</text>`,
+        `<rect x="180" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="#2f81f7"/>`,
+        `<text x="${(186 + w).toFixed(1)}" y="${y + 15}" font-size="12">${round(b.value)}</text>`,
+      )
       y += rowH
     }
     y += 10
@@ -78,11 +94,26 @@ export function resultsSvg(r: RunReport): string | undefined {
     const maxStep = Math.max(...curves.flatMap((c) => c.points.map((p) => p.step)))
     const maxLoss = Math.max(...curves.flatMap((c) => c.points.map((p) => p.loss)))
     const colors = ['#2f81f7', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989']
-    parts.push(`<text x="10" y="${y + 16}" font-size="13" font-weight="bold">training loss</text>`, `<line x1="${x0}" y1="${top + plotH}" x2="${x1}" y2="${top + plotH}" stroke="#888"/>`, `<line x1="${x0}" y1="${top}" x2="${x0}" y2="${top + plotH}" stroke="#888"/>`, `<text x="${x0 - 5}" y="${top + 10}" font-size="11" text-anchor="end">${round(maxLoss)}</text>`, `<text x="${x0 - 5}" y="${top + plotH}" font-size="11" text-anchor="end">0</text>`, `<text x="${x1}" y="${top + plotH + 15}" font-size="11" text-anchor="end">step ${maxStep}</text>`)
+    parts.push(
+      `<text x="10" y="${y + 16}" font-size="13" font-weight="bold">training loss</text>`,
+      `<line x1="${x0}" y1="${top + plotH}" x2="${x1}" y2="${top + plotH}" stroke="#888"/>`,
+      `<line x1="${x0}" y1="${top}" x2="${x0}" y2="${top + plotH}" stroke="#888"/>`,
+      `<text x="${x0 - 5}" y="${top + 10}" font-size="11" text-anchor="end">${round(maxLoss)}</text>`,
+      `<text x="${x0 - 5}" y="${top + plotH}" font-size="11" text-anchor="end">0</text>`,
+      `<text x="${x1}" y="${top + plotH + 15}" font-size="11" text-anchor="end">step ${maxStep}</text>`,
+    )
     curves.forEach((c, i) => {
       const color = colors[i % colors.length] ?? '#000'
-      const pts = c.points.map((p) => `${(x0 + (p.step / maxStep) * (x1 - x0)).toFixed(1)},${(top + plotH - (p.loss / (maxLoss || 1)) * plotH).toFixed(1)}`).join(' ')
-      parts.push(`<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts}"/>`, `<text x="${x1 - 100}" y="${top + 15 + i * 15}" font-size="12" fill="${color}">${esc(c.run)}</text>`)
+      const pts = c.points
+        .map(
+          (p) =>
+            `${(x0 + (p.step / maxStep) * (x1 - x0)).toFixed(1)},${(top + plotH - (p.loss / (maxLoss || 1)) * plotH).toFixed(1)}`,
+        )
+        .join(' ')
+      parts.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts}"/>`,
+        `<text x="${x1 - 100}" y="${top + 15 + i * 15}" font-size="12" fill="${color}">${esc(c.run)}</text>`,
+      )
     })
     y = top + plotH + 25
   }

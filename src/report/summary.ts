@@ -14,7 +14,14 @@ const MAX_LIST = 50
 
 export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string {
   const out: string[] = []
-  const title = r.status === 'invalid' ? '## Run Experiment: invalid experiment' : !r.experiment ? '## Run Experiment: did not start' : r.detached ? '## Run Experiment: detached (jobs keep running)' : '## Run Experiment Complete'
+  const title =
+    r.status === 'invalid'
+      ? '## Run Experiment: invalid experiment'
+      : !r.experiment
+        ? '## Run Experiment: did not start'
+        : r.detached
+          ? '## Run Experiment: detached (jobs keep running)'
+          : '## Run Experiment Complete'
   out.push(title, '')
   if (r.runDir) out.push(`Experiment: \`${r.runDir}\``, '')
   out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${r.verdict}`, '')
@@ -34,10 +41,27 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   if (r.optimize) {
     const ok = train.filter((o) => o.result === 'succeeded')
     const bad = train.filter((o) => o.result !== 'succeeded')
-    out.push('### Optimization Results', '', `${ok.length === train.length ? '✓' : '✗'} ${ok.length}/${train.length} runs completed successfully`, `Duration: ${formatDuration(r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime())}`, '')
+    out.push(
+      '### Optimization Results',
+      '',
+      `${ok.length === train.length ? '✓' : '✗'} ${ok.length}/${train.length} runs completed successfully`,
+      `Duration: ${formatDuration(r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime())}`,
+      '',
+    )
     out.push('**Completed runs:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
-    out.push('**Failed runs:**', ...list(bad.map((o) => `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}${o.retries?.length ? ` (${retryText(o.retries)})` : ''}`)), '')
-    const ckpts = ok.flatMap((o) => Object.values((o.outputs['checkpoints'] as Record<string, string> | undefined) ?? {}))
+    out.push(
+      '**Failed runs:**',
+      ...list(
+        bad.map(
+          (o) =>
+            `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}${o.retries?.length ? ` (${retryText(o.retries)})` : ''}`,
+        ),
+      ),
+      '',
+    )
+    const ckpts = ok.flatMap((o) =>
+      Object.values((o.outputs['checkpoints'] as Record<string, string> | undefined) ?? {}),
+    )
     out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
   }
   if (r.evaluate || r.skippedEvals.length > 0) {
@@ -45,11 +69,30 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     const ok = evals.filter((o) => o.result === 'succeeded')
     const bad = evals.filter((o) => o.result !== 'succeeded')
     const total = evals.length + r.skippedEvals.length
-    out.push('### Evaluation Results', '', `${ok.length === total ? '✓' : '✗'} ${ok.length}/${total} evaluations completed successfully`)
-    if (r.evaluate) out.push(`Duration: ${formatDuration(r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime())}`)
+    out.push(
+      '### Evaluation Results',
+      '',
+      `${ok.length === total ? '✓' : '✗'} ${ok.length}/${total} evaluations completed successfully`,
+    )
+    if (r.evaluate)
+      out.push(`Duration: ${formatDuration(r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime())}`)
     out.push('', '**Completed evaluations:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
-    out.push('**Failed evaluations:**', ...list(bad.map((o) => `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}`)), '')
-    if (r.skippedEvals.length > 0) out.push('**Skipped evaluations:**', ...list(r.skippedEvals.map((s) => `${s.display} — ${escapeMd(s.reason)}`)), '')
+    out.push(
+      '**Failed evaluations:**',
+      ...list(
+        bad.map(
+          (o) =>
+            `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}`,
+        ),
+      ),
+      '',
+    )
+    if (r.skippedEvals.length > 0)
+      out.push(
+        '**Skipped evaluations:**',
+        ...list(r.skippedEvals.map((s) => `${s.display} — ${escapeMd(s.reason)}`)),
+        '',
+      )
     const logs = ok.map((o) => o.outputs['eval_log']).filter((p): p is string => typeof p === 'string')
     out.push('**Evaluation logs:**', ...list(logs.map((p) => `\`${p}\``)), '')
   }
@@ -57,7 +100,12 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   const resumed = [...train, ...(r.evaluate?.outcomes ?? [])]
   const counts = (k: JobOutcome['resolution']): number => resumed.filter((o) => o.resolution === k).length
   if (resumed.some((o) => o.resolution !== 'submitted')) {
-    out.push('### Resumed', '', `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')} · skipped: ${r.skippedEvals.length}`, '')
+    out.push(
+      '### Resumed',
+      '',
+      `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')} · skipped: ${r.skippedEvals.length}`,
+      '',
+    )
   }
 
   if (resultsTable) {
@@ -67,22 +115,49 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   }
 
   if (!r.experiment) {
-    out.push('### Next Steps', '', '1. Fix the problems above (each names the file, line and field, or the input), then re-run.', '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.', '')
+    out.push(
+      '### Next Steps',
+      '',
+      '1. Fix the problems above (each names the file, line and field, or the input), then re-run.',
+      '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.',
+      '',
+    )
     return out.join('\n')
   }
   const optMs = r.optimize ? r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime() : 0
   const evalMs = r.evaluate ? r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime() : 0
-  out.push('### Total Time', '', `Complete workflow: ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}`, `- Optimization: ${r.optimize ? formatDuration(optMs) : 'not run'}`, `- Evaluation: ${r.evaluate ? formatDuration(evalMs) : 'not run'}`, '')
+  out.push(
+    '### Total Time',
+    '',
+    `Complete workflow: ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}`,
+    `- Optimization: ${r.optimize ? formatDuration(optMs) : 'not run'}`,
+    `- Evaluation: ${r.evaluate ? formatDuration(evalMs) : 'not run'}`,
+    '',
+  )
   out.push('### Next Steps', '')
   if (r.status === 'invalid') {
-    out.push('1. Fix the problems above (each names the file, line and field), then re-run.', '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.')
+    out.push(
+      '1. Fix the problems above (each names the file, line and field), then re-run.',
+      '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.',
+    )
   } else {
-    out.push(`1. View results: \`inspect view --log-dir ${r.runDir} --port=$(get_free_port)\``, `2. Export data: \`inspect log export ${r.runDir}/<run>/eval/<cell>/logs/<log>.eval\``, '3. Analyze results (see experiment_summary.yaml for configuration)')
-    if (r.status !== 'success') out.push('4. Re-run this workflow to retry what failed: succeeded jobs are never run again.')
+    out.push(
+      `1. View results: \`inspect view --log-dir ${r.runDir} --port=$(get_free_port)\``,
+      `2. Export data: \`inspect log export ${r.runDir}/<run>/eval/<cell>/logs/<log>.eval\``,
+      '3. Analyze results (see experiment_summary.yaml for configuration)',
+    )
+    if (r.status !== 'success')
+      out.push('4. Re-run this workflow to retry what failed: succeeded jobs are never run again.')
   }
   out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`)
   if (r.artifact) {
-    out.push('id' in r.artifact ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries${r.evaluate ? ' and .eval logs' : ''}` : 'failed' in r.artifact ? `Artifact upload failed (${escapeMd(r.artifact.failed)}): the files stay in \`${r.runDir}\`` : `Artifact not uploaded: ${r.artifact.skipped}`)
+    out.push(
+      'id' in r.artifact
+        ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries${r.evaluate ? ' and .eval logs' : ''}`
+        : 'failed' in r.artifact
+          ? `Artifact upload failed (${escapeMd(r.artifact.failed)}): the files stay in \`${r.runDir}\``
+          : `Artifact not uploaded: ${r.artifact.skipped}`,
+    )
   }
   out.push('')
   return out.join('\n')
@@ -96,15 +171,25 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   const out: string[] = []
   const done = r.counts.runsSucceeded + r.counts.evalsSucceeded
   const total = r.counts.runsTotal + r.counts.evalsTotal
-  out.push('# Experiment Summary', '', `**Experiment:** \`${exp.name}\` | **Generated:** ${timestamp(r.endedAt)} | **Status:** ${done}/${total} complete`, '')
+  out.push(
+    '# Experiment Summary',
+    '',
+    `**Experiment:** \`${exp.name}\` | **Generated:** ${timestamp(r.endedAt)} | **Status:** ${done}/${total} complete`,
+    '',
+  )
   out.push('## Results', '', table, '')
   if (resultsSvg(r)) out.push('![results: metrics per run and training loss](results.svg)', '')
   const incomplete = [
-    ...(r.optimize?.outcomes ?? []).filter((o) => o.result !== 'succeeded').map((o) => `| ${o.job.display} | fine-tuning | ${o.state} | ${escapeCell(o.error ?? '')} |`),
-    ...(r.evaluate?.outcomes ?? []).filter((o) => o.result !== 'succeeded').map((o) => `| ${o.job.display} | evaluation | ${o.state} | ${escapeCell(o.error ?? '')} |`),
+    ...(r.optimize?.outcomes ?? [])
+      .filter((o) => o.result !== 'succeeded')
+      .map((o) => `| ${o.job.display} | fine-tuning | ${o.state} | ${escapeCell(o.error ?? '')} |`),
+    ...(r.evaluate?.outcomes ?? [])
+      .filter((o) => o.result !== 'succeeded')
+      .map((o) => `| ${o.job.display} | evaluation | ${o.state} | ${escapeCell(o.error ?? '')} |`),
     ...r.skippedEvals.map((s) => `| ${s.display} | evaluation | SKIPPED | ${escapeCell(s.reason)} |`),
   ]
-  if (incomplete.length > 0) out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
+  if (incomplete.length > 0)
+    out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
   out.push('## Next Steps', '', `- \`inspect view --log-dir ${r.runDir}\``, `- \`inspect log export <log>.eval\``, '')
   return { markdown: out.join('\n'), table }
 }
@@ -115,7 +200,9 @@ function resultsTable(exp: Experiment, r: RunReport): string {
   const evals = new Map<string, JobOutcome>()
   for (const o of r.evaluate?.outcomes ?? []) if (o.job.cell) evals.set(cellDisplayName(o.job.cell), o)
   const skipped = new Map(r.skippedEvals.map((s) => [s.display, s]))
-  const paramKeys = [...new Set(exp.runs.flatMap((run) => Object.keys(run.parameters)))].filter((k) => exp.runs.some((run) => isScalar(run.parameters[k]))).slice(0, 8)
+  const paramKeys = [...new Set(exp.runs.flatMap((run) => Object.keys(run.parameters)))]
+    .filter((k) => exp.runs.some((run) => isScalar(run.parameters[k])))
+    .slice(0, 8)
   const columns = [...new Set(exp.cells.map(columnOf))]
   const header = ['Run', 'Type', ...paramKeys, 'Final loss', ...columns]
   const rows = exp.runs.map((run) => {
@@ -129,10 +216,31 @@ function resultsTable(exp: Experiment, r: RunReport): string {
       if (o) return o.result === 'detached' ? 'running' : 'failed'
       return skipped.has(cellDisplayName(cell)) ? 'skipped' : '–'
     })
-    const lossText = typeof loss === 'number' ? loss.toFixed(4) : run.type === 'fine-tuned' ? (t ? (t.result === 'succeeded' ? 'n/a' : t.result === 'detached' ? 'running' : 'failed') : '–') : ''
-    return [run.name, run.type, ...paramKeys.map((k) => (isScalar(run.parameters[k]) ? String(run.parameters[k]) : '')), lossText, ...cells]
+    const lossText =
+      typeof loss === 'number'
+        ? loss.toFixed(4)
+        : run.type === 'fine-tuned'
+          ? t
+            ? t.result === 'succeeded'
+              ? 'n/a'
+              : t.result === 'detached'
+                ? 'running'
+                : 'failed'
+            : '–'
+          : ''
+    return [
+      run.name,
+      run.type,
+      ...paramKeys.map((k) => (isScalar(run.parameters[k]) ? String(run.parameters[k]) : '')),
+      lossText,
+      ...cells,
+    ]
   })
-  return [`| ${header.map(escapeCell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`)].join('\n')
+  return [
+    `| ${header.map(escapeCell).join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ].join('\n')
 }
 
 /** Column of a cell: `task` for control runs, `task @ epoch N` for checkpoints. */
@@ -160,14 +268,19 @@ function jobFacts(o: JobOutcome): string {
   if (o.attempt > 1) parts.push(`attempt ${o.attempt}`)
   if (o.retries?.length) parts.push(retryText(o.retries))
   if (o.resolution === 'already-succeeded') parts.push('done earlier, not re-run')
-  if (typeof o.outputs['final_loss'] === 'number') parts.push(`final loss ${(o.outputs['final_loss'] as number).toFixed(4)}`)
+  if (typeof o.outputs['final_loss'] === 'number')
+    parts.push(`final loss ${(o.outputs['final_loss'] as number).toFixed(4)}`)
   if (o.job.cell && o.outputs['scores']) parts.push(metricText(o.outputs))
   return parts.join(', ')
 }
 
 /** `out-of-memory retries: batch_size 8 → 4 → 2 (gradient_accumulation_steps 1 → 2 → 4)`. */
 function retryText(retries: Record<string, number>[]): string {
-  const chain = (key: string): string => retries.map((r) => r[key]).filter((v) => v !== undefined).join(' → ')
+  const chain = (key: string): string =>
+    retries
+      .map((r) => r[key])
+      .filter((v) => v !== undefined)
+      .join(' → ')
   return `${retries.length} out-of-memory ${retries.length === 1 ? 'retry' : 'retries'}: batch_size → ${chain('batch_size')}, gradient_accumulation_steps → ${chain('gradient_accumulation_steps')}`
 }
 

@@ -69,11 +69,31 @@ export class LocalScheduler implements Scheduler {
     this.commands++
     const envArgs = Object.entries(job.env ?? {}).map(([k, v]) => `${k}=${v}`)
     const argv = envArgs.length
-      ? ['env', ...envArgs, 'bash', '-c', LAUNCH, 'launch', WRAPPER, id, job.dir, job.script, output, this.markerDir, job.name]
+      ? [
+          'env',
+          ...envArgs,
+          'bash',
+          '-c',
+          LAUNCH,
+          'launch',
+          WRAPPER,
+          id,
+          job.dir,
+          job.script,
+          output,
+          this.markerDir,
+          job.name,
+        ]
       : ['bash', '-c', LAUNCH, 'launch', WRAPPER, id, job.dir, job.script, output, this.markerDir, job.name]
     const r = await this.transport.exec(argv)
     if (r.code !== 0) {
-      return { ok: false, error: { message: `could not start the job: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`}`, retryLater: false } }
+      return {
+        ok: false,
+        error: {
+          message: `could not start the job: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`}`,
+          retryLater: false,
+        },
+      }
     }
     return { ok: true, value: { jobId: id } }
   }
@@ -85,13 +105,17 @@ export class LocalScheduler implements Scheduler {
     const r = await this.transport.exec(['bash', '-c', POLL, 'poll', this.markerDir, ...jobs.map((j) => j.jobId)])
     const submitted = new Map(jobs.map((j) => [j.jobId, Date.parse(j.submittedAt)]))
     if (r.code !== 0) {
-      for (const j of jobs) result.set(j.jobId, { jobId: j.jobId, state: 'UNKNOWN', raw: `poll failed: ${r.stderr.trim()}` })
+      for (const j of jobs)
+        result.set(j.jobId, { jobId: j.jobId, state: 'UNKNOWN', raw: `poll failed: ${r.stderr.trim()}` })
       return result
     }
     for (const line of r.stdout.split('\n')) {
       const [id, exit, start, alive, cancelled] = line.split('|')
       if (!id || alive === undefined) continue
-      result.set(id, interpret(id, exit ?? '', start ?? '', alive === '1', cancelled === '1', submitted.get(id) ?? Date.now()))
+      result.set(
+        id,
+        interpret(id, exit ?? '', start ?? '', alive === '1', cancelled === '1', submitted.get(id) ?? Date.now()),
+      )
     }
     return result
   }
@@ -131,14 +155,23 @@ done; exit 0`
       if (m?.[1]) next = Math.max(next, Number(m[1]) + 1)
     }
     for (;;) {
-      if (await this.transport.createExclusive(`${this.markerDir}/${next}.id`, `${new Date().toISOString()}\n`)) return String(next)
+      if (await this.transport.createExclusive(`${this.markerDir}/${next}.id`, `${new Date().toISOString()}\n`))
+        return String(next)
       next++
     }
   }
 }
 
-function interpret(id: string, exit: string, start: string, alive: boolean, cancelled: boolean, submittedMs: number): JobStatus {
-  const epochIso = (s: string | undefined): string | undefined => (s && /^\d+$/.test(s) ? new Date(Number(s) * 1000).toISOString() : undefined)
+function interpret(
+  id: string,
+  exit: string,
+  start: string,
+  alive: boolean,
+  cancelled: boolean,
+  submittedMs: number,
+): JobStatus {
+  const epochIso = (s: string | undefined): string | undefined =>
+    s && /^\d+$/.test(s) ? new Date(Number(s) * 1000).toISOString() : undefined
   const [pid, startEpoch] = start.split(' ')
   const startedAt = epochIso(startEpoch)
   const base = { jobId: id, ...(startedAt ? { startedAt } : {}) }
@@ -151,8 +184,15 @@ function interpret(id: string, exit: string, start: string, alive: boolean, canc
   }
   if (alive) return { ...base, state: 'RUNNING', raw: `RUNNING (pid ${pid})` }
   if (cancelled) return { ...base, state: 'CANCELLED', raw: 'CANCELLED' }
-  if (start) return { ...base, state: 'FAILED', raw: 'FAILED', reason: `the job's process ${pid} disappeared without recording an exit status (machine restarted or process killed)` }
-  if (Date.now() - submittedMs > START_GRACE_MS) return { ...base, state: 'FAILED', raw: 'FAILED', reason: 'the job never started' }
+  if (start)
+    return {
+      ...base,
+      state: 'FAILED',
+      raw: 'FAILED',
+      reason: `the job's process ${pid} disappeared without recording an exit status (machine restarted or process killed)`,
+    }
+  if (Date.now() - submittedMs > START_GRACE_MS)
+    return { ...base, state: 'FAILED', raw: 'FAILED', reason: 'the job never started' }
   return { ...base, state: 'PENDING', raw: 'PENDING' }
 }
 
@@ -160,11 +200,18 @@ function interpret(id: string, exit: string, start: string, alive: boolean, canc
 export function substituteOutput(pattern: string, jobId: string, jobName: string): string {
   return pattern.replace(/%(%|j|J|x|u|A|a)/g, (_, c: string) => {
     switch (c) {
-      case '%': return '%'
-      case 'j': case 'J': case 'A': return jobId
-      case 'x': return jobName
-      case 'u': return process.env['USER'] ?? 'user'
-      default: return '0'
+      case '%':
+        return '%'
+      case 'j':
+      case 'J':
+      case 'A':
+        return jobId
+      case 'x':
+        return jobName
+      case 'u':
+        return process.env['USER'] ?? 'user'
+      default:
+        return '0'
     }
   })
 }

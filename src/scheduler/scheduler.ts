@@ -41,15 +41,36 @@ export function isTerminal(state: string): state is TerminalState {
 export function normaliseState(raw: string): JobState {
   const word = (raw.trim().split(/[\s+]/)[0] ?? '').toUpperCase()
   const short: Record<string, JobState> = {
-    PD: 'PENDING', R: 'RUNNING', CG: 'COMPLETING', CD: 'COMPLETED', F: 'FAILED', CA: 'CANCELLED',
-    TO: 'TIMEOUT', OOM: 'OUT_OF_MEMORY', NF: 'NODE_FAIL', PR: 'PREEMPTED', BF: 'BOOT_FAIL',
-    DL: 'DEADLINE', S: 'SUSPENDED', CF: 'CONFIGURING', RQ: 'REQUEUED', RS: 'RESIZING', ST: 'STOPPED',
-    SI: 'SIGNALING', SO: 'STAGE_OUT',
+    PD: 'PENDING',
+    R: 'RUNNING',
+    CG: 'COMPLETING',
+    CD: 'COMPLETED',
+    F: 'FAILED',
+    CA: 'CANCELLED',
+    TO: 'TIMEOUT',
+    OOM: 'OUT_OF_MEMORY',
+    NF: 'NODE_FAIL',
+    PR: 'PREEMPTED',
+    BF: 'BOOT_FAIL',
+    DL: 'DEADLINE',
+    S: 'SUSPENDED',
+    CF: 'CONFIGURING',
+    RQ: 'REQUEUED',
+    RS: 'RESIZING',
+    ST: 'STOPPED',
+    SI: 'SIGNALING',
+    SO: 'STAGE_OUT',
   }
   if (short[word]) return short[word]
   if ((TERMINAL_STATES as readonly string[]).includes(word)) return word as TerminalState
   if ((ACTIVE_STATES as readonly string[]).includes(word)) return word as ActiveState
-  if (word === 'REQUEUE_FED' || word === 'REQUEUE_HOLD' || word === 'RESV_DEL_HOLD' || word === 'REVOKED' || word === 'SPECIAL_EXIT') {
+  if (
+    word === 'REQUEUE_FED' ||
+    word === 'REQUEUE_HOLD' ||
+    word === 'RESV_DEL_HOLD' ||
+    word === 'REVOKED' ||
+    word === 'SPECIAL_EXIT'
+  ) {
     return 'PENDING'
   }
   return 'UNKNOWN'

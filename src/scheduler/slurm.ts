@@ -19,7 +19,15 @@
 import { randomBytes } from 'node:crypto'
 import type { ExecOptions, ExecResult, Transport } from '../cluster/transport.js'
 import { messageOf } from '../result.js'
-import { isTerminal, normaliseState, type JobSpec, type JobStatus, type PollQuery, type Scheduler, type SubmitResult } from './scheduler.js'
+import {
+  isTerminal,
+  normaliseState,
+  type JobSpec,
+  type JobStatus,
+  type PollQuery,
+  type Scheduler,
+  type SubmitResult,
+} from './scheduler.js'
 
 export interface SlurmOptions {
   /** At most this many of the experiment's jobs queued or running at once. Default 25. */
@@ -41,12 +49,14 @@ type Accounting = 'slurmdbd' | 'jobcomp' | 'none'
 type SubmitExecOptions = ExecOptions & { idempotent?: boolean }
 
 /** Reasons sbatch gives for "not now": the user has too many jobs queued. */
-const SUBMIT_LIMIT = /QOSMaxSubmitJob\w*|AssocMaxSubmitJob\w*|AssocGrpSubmitJob\w*|QOSGrpSubmitJob\w*|MaxSubmitJobs?\w*/i
+const SUBMIT_LIMIT =
+  /QOSMaxSubmitJob\w*|AssocMaxSubmitJob\w*|AssocGrpSubmitJob\w*|QOSGrpSubmitJob\w*|MaxSubmitJobs?\w*/i
 /** Any named QoS/association limit: if it is not a submit limit, the job can never run as asked. */
 const NAMED_LIMIT = /\b(?:QOS|Assoc)\w*Limit\b/
 const GENERIC_POLICY = /Job violates accounting\/QOS policy/i
 /** The controller is busy or restarting. */
-const TRANSIENT = /Socket timed out|Unable to contact slurm controller|Slurm temporarily unable|Resource temporarily unavailable|Zero Bytes were transmitted|Connection refused|Communication connection failure|slurm_persist_conn|try again/i
+const TRANSIENT =
+  /Socket timed out|Unable to contact slurm controller|Slurm temporarily unable|Resource temporarily unavailable|Zero Bytes were transmitted|Connection refused|Communication connection failure|slurm_persist_conn|try again/i
 
 /**
  * squeue's `--Format` (`name:|` = no padding, `|` after): id, state, reason and, for finished jobs
@@ -95,7 +105,15 @@ export class SlurmScheduler implements Scheduler {
     const extra = this.options.extraSbatchArgs ?? []
     const nonce = `run-experiment:${randomBytes(6).toString('hex')}`
     const useNonce = !extra.some((a) => a === '--comment' || a.startsWith('--comment='))
-    const argv = ['sbatch', '--parsable', `--job-name=${job.name}`, `--output=${job.outputPattern}`, ...(useNonce ? [`--comment=${nonce}`] : []), ...extra, job.script]
+    const argv = [
+      'sbatch',
+      '--parsable',
+      `--job-name=${job.name}`,
+      `--output=${job.outputPattern}`,
+      ...(useNonce ? [`--comment=${nonce}`] : []),
+      ...extra,
+      job.script,
+    ]
     const r = await this.run(argv, { cwd: job.dir, ...(job.env ? { env: job.env } : {}), idempotent: false })
     const id = /^\s*(\d+)(?:;\S*)?\s*$/.exec(r.stdout.split('\n').find((l) => l.trim()) ?? '')?.[1]
     if (r.code === 0 && id) return { ok: true, value: { jobId: id } }
@@ -103,16 +121,34 @@ export class SlurmScheduler implements Scheduler {
     const message = sbatchMessage(r)
     // Outcome unknown: the command may have reached slurmctld. Look before saying anything.
     if (r.code === -1 || r.code === 124 || /Socket timed out/i.test(message)) {
-      if (!useNonce) return { ok: false, error: { message: `${message} (the job may have been submitted: look for ${job.name} before submitting again)`, retryLater: true } }
+      if (!useNonce)
+        return {
+          ok: false,
+          error: {
+            message: `${message} (the job may have been submitted: look for ${job.name} before submitting again)`,
+            retryLater: true,
+          },
+        }
       const found = await this.findByNonce(job.name, nonce)
       if (found.ok && found.jobId) return { ok: true, value: { jobId: found.jobId } }
-      return { ok: false, error: { message: found.ok ? `${message} (not submitted)` : `${message}; whether the job was submitted is unknown (${found.why}): look for ${job.name} before submitting again`, retryLater: true } }
+      return {
+        ok: false,
+        error: {
+          message: found.ok
+            ? `${message} (not submitted)`
+            : `${message}; whether the job was submitted is unknown (${found.why}): look for ${job.name} before submitting again`,
+          retryLater: true,
+        },
+      }
     }
     return { ok: false, error: { message, retryLater: isRetryLater(message) } }
   }
 
   /** The job submitted under this name with this nonce in its comment, if slurmctld has it. */
-  private async findByNonce(name: string, nonce: string): Promise<{ ok: true; jobId?: string } | { ok: false; why: string }> {
+  private async findByNonce(
+    name: string,
+    nonce: string,
+  ): Promise<{ ok: true; jobId?: string } | { ok: false; why: string }> {
     const q = await this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-o', '%i|%k'])
     if (q.code !== 0) return { ok: false, why: `squeue: ${oneLine(q)}` }
     for (const line of q.stdout.split('\n')) {
@@ -148,20 +184,28 @@ export class SlurmScheduler implements Scheduler {
       return !s || isTerminal(s.state)
     })
     if (need.length === 0) return result
-    const earliest = Math.min(...jobs.filter((j) => need.includes(j.jobId)).map((j) => Date.parse(j.submittedAt)).map((t) => (Number.isFinite(t) ? t : Date.now() - 7 * 86400_000)))
+    const earliest = Math.min(
+      ...jobs
+        .filter((j) => need.includes(j.jobId))
+        .map((j) => Date.parse(j.submittedAt))
+        .map((t) => (Number.isFinite(t) ? t : Date.now() - 7 * 86400_000)),
+    )
     const rows = await this.accountingRows(need, earliest)
     for (const id of need) {
       const fromQueue = queue.jobs.get(id)
       const row = rows.ok ? rows.rows.get(id) : undefined
       if (row) result.set(id, merge(fromQueue, row))
-      else if (fromQueue) result.set(id, fromQueue) // ended, but accounting has not caught up (or failed)
+      else if (fromQueue)
+        result.set(id, fromQueue) // ended, but accounting has not caught up (or failed)
       else result.set(id, unknown(id, rows.ok ? 'neither squeue nor accounting knows this job (yet)' : rows.why))
     }
     return result
   }
 
   /** One squeue for these ids; `-j` with a single unknown id is an error, not an empty answer. */
-  private async squeue(ids: readonly string[]): Promise<{ ok: true; jobs: Map<string, JobStatus> } | { ok: false; why: string }> {
+  private async squeue(
+    ids: readonly string[],
+  ): Promise<{ ok: true; jobs: Map<string, JobStatus> } | { ok: false; why: string }> {
     const r = await this.run(['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-O', SQUEUE_FIELDS])
     if (r.code === 0) return { ok: true, jobs: parseSqueue(r.stdout, ids) }
     if (/Invalid job id/i.test(r.stderr)) {
@@ -176,22 +220,31 @@ export class SlurmScheduler implements Scheduler {
   }
 
   /** One accounting query for these ids (sacct, or sacct -c, or scontrol per job without either). */
-  private async accountingRows(ids: readonly string[], earliestMs: number): Promise<{ ok: true; rows: Map<string, JobStatus> } | { ok: false; why: string }> {
+  private async accountingRows(
+    ids: readonly string[],
+    earliestMs: number,
+  ): Promise<{ ok: true; rows: Map<string, JobStatus> } | { ok: false; why: string }> {
     const since = sinceArg(earliestMs)
     const env = { SLURM_TIME_FORMAT: '%s' }
     if (this.accounting === undefined || this.accounting === 'slurmdbd') {
-      const r = await this.run(['sacct', '-X', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], { env })
+      const r = await this.run(['sacct', '-X', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], {
+        env,
+      })
       if (r.code === 0) {
         this.accounting = 'slurmdbd'
         return { ok: true, rows: parseSacct(r.stdout, ids) }
       }
-      if (!/accounting storage is disabled/i.test(r.stderr + r.stdout)) return { ok: false, why: `sacct failed: ${oneLine(r)}` }
+      if (!/accounting storage is disabled/i.test(r.stderr + r.stdout))
+        return { ok: false, why: `sacct failed: ${oneLine(r)}` }
       this.accounting = 'jobcomp'
     }
     if (this.accounting === 'jobcomp') {
-      const r = await this.run(['sacct', '-c', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], { env })
+      const r = await this.run(['sacct', '-c', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], {
+        env,
+      })
       if (r.code === 0) return { ok: true, rows: parseSacct(r.stdout, ids) }
-      if (!/not configured|jobcomp|disabled|No such file/i.test(r.stderr + r.stdout)) return { ok: false, why: `sacct -c failed: ${oneLine(r)}` }
+      if (!/not configured|jobcomp|disabled|No such file/i.test(r.stderr + r.stdout))
+        return { ok: false, why: `sacct -c failed: ${oneLine(r)}` }
       this.accounting = 'none'
     }
     // Degraded: no accounting at all. scontrol knows jobs only until MinJobAge.
@@ -210,7 +263,13 @@ export class SlurmScheduler implements Scheduler {
   async findByName(name: string, since: string): Promise<JobStatus[]> {
     const sinceMs = Date.parse(since)
     // A wrong "nothing found" would submit the job twice, so failures are retried, then thrown.
-    const q = await this.retrying(() => this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-O', `${SQUEUE_FIELDS},SubmitTime:|`], { env: { SLURM_TIME_FORMAT: '%s' } }), 'squeue')
+    const q = await this.retrying(
+      () =>
+        this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-O', `${SQUEUE_FIELDS},SubmitTime:|`], {
+          env: { SLURM_TIME_FORMAT: '%s' },
+        }),
+      'squeue',
+    )
     const found = new Map<string, { status: JobStatus; submitted: number }>()
     for (const line of q.stdout.split('\n')) {
       const [id, state, reason, exit, submitted] = line.trim().split('|')
@@ -218,8 +277,24 @@ export class SlurmScheduler implements Scheduler {
       found.set(id, { status: queueStatus(id, state, reason, exit), submitted: Number(submitted) || 0 })
     }
     if (this.accounting !== 'none') {
-      const args = ['-X', '-n', '-P', '-S', sinceArg(Number.isFinite(sinceMs) ? sinceMs : Date.now() - 7 * 86400_000), `--name=${name}`, '-o', `${SACCT_FIELDS},Submit`]
-      const a = await this.retrying(() => this.run(['sacct', ...(this.accounting === 'jobcomp' ? ['-c'] : []), ...args], { env: { SLURM_TIME_FORMAT: '%s' } }), 'sacct', (r) => /accounting storage is disabled/i.test(r.stderr + r.stdout))
+      const args = [
+        '-X',
+        '-n',
+        '-P',
+        '-S',
+        sinceArg(Number.isFinite(sinceMs) ? sinceMs : Date.now() - 7 * 86400_000),
+        `--name=${name}`,
+        '-o',
+        `${SACCT_FIELDS},Submit`,
+      ]
+      const a = await this.retrying(
+        () =>
+          this.run(['sacct', ...(this.accounting === 'jobcomp' ? ['-c'] : []), ...args], {
+            env: { SLURM_TIME_FORMAT: '%s' },
+          }),
+        'sacct',
+        (r) => /accounting storage is disabled/i.test(r.stderr + r.stdout),
+      )
       if (a.code === 0) {
         for (const line of a.stdout.split('\n')) {
           const fields = line.trim().split('|')
@@ -232,17 +307,24 @@ export class SlurmScheduler implements Scheduler {
         }
       }
     }
-    return [...found.values()].sort((a, b) => a.submitted - b.submitted || Number(a.status.jobId) - Number(b.status.jobId)).map((f) => f.status)
+    return [...found.values()]
+      .sort((a, b) => a.submitted - b.submitted || Number(a.status.jobId) - Number(b.status.jobId))
+      .map((f) => f.status)
   }
 
   /** Runs a query up to ~1 minute while SLURM is unreachable; throws if it keeps failing. */
-  private async retrying(cmd: () => Promise<ExecResult>, what: string, acceptable: (r: ExecResult) => boolean = () => false): Promise<ExecResult> {
+  private async retrying(
+    cmd: () => Promise<ExecResult>,
+    what: string,
+    acceptable: (r: ExecResult) => boolean = () => false,
+  ): Promise<ExecResult> {
     let delay = 1000
     const deadline = Date.now() + 60_000
     for (;;) {
       const r = await cmd()
       if (r.code === 0 || acceptable(r)) return r
-      if (Date.now() > deadline) throw new Error(`${what} failed, so it is unknown whether the job exists: ${oneLine(r)}`)
+      if (Date.now() > deadline)
+        throw new Error(`${what} failed, so it is unknown whether the job exists: ${oneLine(r)}`)
       await new Promise((res) => setTimeout(res, delay))
       delay = Math.min(delay * 2, 15_000)
     }
@@ -303,7 +385,12 @@ export function parseExit(text: string | undefined): { code: number; signal: num
 }
 
 function statusOf(id: string, state: string, reason: string | undefined): JobStatus {
-  return { jobId: id, state: normaliseState(state), raw: state, ...(reason && reason !== 'None' && reason !== '(null)' ? { reason } : {}) }
+  return {
+    jobId: id,
+    state: normaliseState(state),
+    raw: state,
+    ...(reason && reason !== 'None' && reason !== '(null)' ? { reason } : {}),
+  }
 }
 
 function parseSacct(stdout: string, ids: readonly string[]): Map<string, JobStatus> {
@@ -349,7 +436,10 @@ function parseScontrol(stdout: string, id: string): JobStatus | undefined {
 /** squeue (slurmctld) knows the live state best; accounting adds exit code and times. */
 function merge(fromQueue: JobStatus | undefined, row: JobStatus): JobStatus {
   if (!fromQueue) return row
-  const times = { ...(row.startedAt ? { startedAt: row.startedAt } : {}), ...(row.endedAt ? { endedAt: row.endedAt } : {}) }
+  const times = {
+    ...(row.startedAt ? { startedAt: row.startedAt } : {}),
+    ...(row.endedAt ? { endedAt: row.endedAt } : {}),
+  }
   // still queued or running (e.g. requeued after PREEMPTED), or accounting lags behind the end
   if (!isTerminal(fromQueue.state) || !isTerminal(row.state)) return { ...fromQueue, ...times }
   return { ...row, ...(row.reason ? {} : fromQueue.reason ? { reason: fromQueue.reason } : {}) }
@@ -363,7 +453,10 @@ function isRetryLater(message: string): boolean {
 
 /** sbatch's error lines without the `sbatch: error:` prefixes, on one line. */
 function sbatchMessage(r: ExecResult): string {
-  const lines = (r.stderr || r.stdout).split('\n').map((l) => l.replace(/^sbatch:\s*(?:error:\s*)?/, '').trim()).filter(Boolean)
+  const lines = (r.stderr || r.stdout)
+    .split('\n')
+    .map((l) => l.replace(/^sbatch:\s*(?:error:\s*)?/, '').trim())
+    .filter(Boolean)
   return lines.join('; ') || `sbatch exited with code ${r.code}`
 }
 

@@ -18,18 +18,22 @@ const ScoreSchema = z.looseObject({
 })
 const HeaderSchema = z.looseObject({
   status: z.string(),
-  eval: z.looseObject({
-    task: z.string().optional(),
-    model: z.string().optional(),
-    created: z.string().optional(),
-    metadata: z.record(z.string(), z.unknown()).nullish(),
-    task_args: z.record(z.string(), z.unknown()).nullish(),
-  }).optional(),
-  results: z.looseObject({
-    total_samples: z.number().optional(),
-    completed_samples: z.number().optional(),
-    scores: z.array(ScoreSchema).optional(),
-  }).nullish(),
+  eval: z
+    .looseObject({
+      task: z.string().optional(),
+      model: z.string().optional(),
+      created: z.string().optional(),
+      metadata: z.record(z.string(), z.unknown()).nullish(),
+      task_args: z.record(z.string(), z.unknown()).nullish(),
+    })
+    .optional(),
+  results: z
+    .looseObject({
+      total_samples: z.number().optional(),
+      completed_samples: z.number().optional(),
+      scores: z.array(ScoreSchema).optional(),
+    })
+    .nullish(),
   error: z.looseObject({ message: z.string().optional() }).nullish(),
 })
 
@@ -63,7 +67,9 @@ export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, 
   }
   const header = entries.get('header.json')
   if (!header) {
-    return entries.has('_journal/start.json') ? ok({ status: 'started', metadata: {}, scores: [] }) : err('no header.json in the archive')
+    return entries.has('_journal/start.json')
+      ? ok({ status: 'started', metadata: {}, scores: [] })
+      : err('no header.json in the archive')
   }
   let json: unknown
   try {
@@ -76,7 +82,8 @@ export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, 
   const h = parsed.data
   const scores: EvalScore[] = (h.results?.scores ?? []).map((s) => {
     const metrics: Record<string, number> = {}
-    for (const [k, m] of Object.entries(s.metrics ?? {})) if (typeof m.value === 'number') metrics[m.name ?? k] = m.value
+    for (const [k, m] of Object.entries(s.metrics ?? {}))
+      if (typeof m.value === 'number') metrics[m.name ?? k] = m.value
     return { name: s.name, metrics }
   })
   return ok({
@@ -143,9 +150,13 @@ function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<
 
 function decompress(raw: Buffer, method: number): Buffer {
   switch (method) {
-    case 0: return raw
-    case 8: return inflateRawSync(raw, { maxOutputLength: MAX_ENTRY_BYTES })
-    case 93: return Buffer.from(zstdDecompress(raw))
-    default: throw new Error(`unsupported zip compression method ${method}`)
+    case 0:
+      return raw
+    case 8:
+      return inflateRawSync(raw, { maxOutputLength: MAX_ENTRY_BYTES })
+    case 93:
+      return Buffer.from(zstdDecompress(raw))
+    default:
+      throw new Error(`unsupported zip compression method ${method}`)
   }
 }

@@ -11,6 +11,7 @@ export function toolsFor(experiment: Experiment): { optimizer: ToolModule; evalu
   const optimizer = OPTIMIZERS[experiment.tools.preparation]
   const evaluator = EVALUATORS[experiment.tools.evaluation]
   // load.ts only lets supported names through, so both exist.
-  if (!optimizer || !evaluator) throw new Error(`no module for tools ${experiment.tools.preparation} / ${experiment.tools.evaluation}`)
+  if (!optimizer || !evaluator)
+    throw new Error(`no module for tools ${experiment.tools.preparation} / ${experiment.tools.evaluation}`)
   return { optimizer, evaluator }
 }

@@ -42,7 +42,13 @@ export const inspect: ToolModule = {
       if (cell.epoch !== null) {
         const e = header.metadata['epoch']
         if (e !== undefined && Number(e) !== cell.epoch) return false
-        if (e === undefined && header.model && /epoch_(\d+)/.test(header.model) && !header.model.includes(`epoch_${cell.epoch}`)) return false
+        if (
+          e === undefined &&
+          header.model &&
+          /epoch_(\d+)/.test(header.model) &&
+          !header.model.includes(`epoch_${cell.epoch}`)
+        )
+          return false
       }
       return true
     })
@@ -77,7 +83,11 @@ export async function findEvalLogs(transport: Transport, logDir: string, sinceMs
     const bytes = await transport.readFile(path)
     if (!bytes) continue
     const header = await readEvalHeader(bytes)
-    out.push({ path, mtimeMs: stat.mtimeMs, header: header.ok ? header.value : { status: 'unreadable', metadata: {}, scores: [], error: header.error } })
+    out.push({
+      path,
+      mtimeMs: stat.mtimeMs,
+      header: header.ok ? header.value : { status: 'unreadable', metadata: {}, scores: [], error: header.error },
+    })
   }
   return out
 }

@@ -69,7 +69,10 @@ export interface ToolModule {
 }
 
 export function joinPath(...parts: string[]): string {
-  return parts.filter((p) => p !== '').join('/').replace(/\/+/g, '/')
+  return parts
+    .filter((p) => p !== '')
+    .join('/')
+    .replace(/\/+/g, '/')
 }
 
 /** Resolves `p` against `base` unless it is absolute; normalises `.` and `..`. */

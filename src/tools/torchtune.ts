@@ -37,7 +37,11 @@ export const torchtune: ToolModule = {
   async validate(ctx: ValidationContext): Promise<Validation> {
     const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
     const outputDir = await checkpointRoot(ctx.transport, jobDir)
-    const epochs = [...new Set(ctx.experiment.cells.filter((c) => c.run === ctx.job.run && c.epoch !== null).map((c) => c.epoch as number))].sort((a, b) => a - b)
+    const epochs = [
+      ...new Set(
+        ctx.experiment.cells.filter((c) => c.run === ctx.job.run && c.epoch !== null).map((c) => c.epoch as number),
+      ),
+    ].sort((a, b) => a - b)
     const checkpoints: Record<string, string> = {}
     const missing: string[] = []
     for (const epoch of epochs) {
@@ -62,15 +66,18 @@ export const torchtune: ToolModule = {
     if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
     else if (ctx.state === 'FAILED' && ctx.outputFile) {
       const bytes = await ctx.transport.readFile(ctx.outputFile)
-      if (bytes && CUDA_OOM.test(bytes.subarray(Math.max(0, bytes.length - 65536)).toString('utf8'))) detectedVia = 'cuda_log'
+      if (bytes && CUDA_OOM.test(bytes.subarray(Math.max(0, bytes.length - 65536)).toString('utf8')))
+        detectedVia = 'cuda_log'
     }
     if (!detectedVia) return null
-    if (ctx.retries >= MAX_OOM_RETRIES) return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
+    if (ctx.retries >= MAX_OOM_RETRIES)
+      return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
     const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/finetune.yaml`
     const text = (await ctx.transport.readFile(path))?.toString('utf8')
     if (text === undefined) return { retry: false, reason: 'out of memory, and finetune.yaml is gone' }
     const batch = /^batch_size:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
-    if (!batch?.[1]) return { retry: false, reason: 'out of memory, and finetune.yaml has no top-level batch_size to reduce' }
+    if (!batch?.[1])
+      return { retry: false, reason: 'out of memory, and finetune.yaml has no top-level batch_size to reduce' }
     const oldBatch = Number(batch[1])
     if (oldBatch <= 1) return { retry: false, reason: 'out of memory with batch_size already 1' }
     const ga = /^gradient_accumulation_steps:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
@@ -79,7 +86,9 @@ export const torchtune: ToolModule = {
     const newGa = oldGa * 2
     // Edit the two lines in place, keeping comments and order; the effective batch size stays the same.
     let edited = text.replace(/^batch_size:[ \t]*\d+/m, `batch_size: ${newBatch}`)
-    edited = ga ? edited.replace(/^gradient_accumulation_steps:[ \t]*\d+/m, `gradient_accumulation_steps: ${newGa}`) : `${edited.replace(/\n?$/, '\n')}gradient_accumulation_steps: ${newGa}\n`
+    edited = ga
+      ? edited.replace(/^gradient_accumulation_steps:[ \t]*\d+/m, `gradient_accumulation_steps: ${newGa}`)
+      : `${edited.replace(/\n?$/, '\n')}gradient_accumulation_steps: ${newGa}\n`
     await ctx.transport.writeFileAtomic(path, edited)
     return {
       retry: true,
@@ -101,8 +110,16 @@ async function checkpointRoot(transport: Transport, jobDir: string): Promise<str
     // an unreadable config: the job would have failed; fall back to the conventional location
   }
   const checkpointer = config['checkpointer']
-  const fromCheckpointer = checkpointer && typeof checkpointer === 'object' ? (checkpointer as Record<string, unknown>)['output_dir'] : undefined
-  const raw = typeof config['output_dir'] === 'string' ? config['output_dir'] : typeof fromCheckpointer === 'string' ? fromCheckpointer : 'artifacts'
+  const fromCheckpointer =
+    checkpointer && typeof checkpointer === 'object'
+      ? (checkpointer as Record<string, unknown>)['output_dir']
+      : undefined
+  const raw =
+    typeof config['output_dir'] === 'string'
+      ? config['output_dir']
+      : typeof fromCheckpointer === 'string'
+        ? fromCheckpointer
+        : 'artifacts'
   return resolvePath(jobDir, interpolate(raw, config))
 }
 
@@ -127,7 +144,12 @@ export interface LossPoint {
  * The loss curve: torchtune's metric log (`{output_dir}/logs/log_*.txt`, lines `Step 12 | loss:2.3 ...`)
  * written by this job, else the progress lines `1|12|Loss: 2.345` (1-based epoch) in the job output.
  */
-export async function readLosses(transport: Transport, outputDir: string, outputFile: string | undefined, since: string | undefined): Promise<LossPoint[]> {
+export async function readLosses(
+  transport: Transport,
+  outputDir: string,
+  outputFile: string | undefined,
+  since: string | undefined,
+): Promise<LossPoint[]> {
   const logDir = `${outputDir}/logs`
   const sinceMs = since ? Date.parse(since) - 5000 : 0
   const candidates: { path: string; mtime: number }[] = []

@@ -37,7 +37,14 @@ export const runAction = runActionUntyped as (run: ActionRun) => Promise<ActionR
 
 /** Defaults for fast local runs. */
 export function localInputs(experimentDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'experiment-dir': experimentDir, executor: 'local', 'poll-interval': '0.2', 'max-poll-interval': '0.5', 'max-parallel': '2', ...extra }
+  return {
+    'experiment-dir': experimentDir,
+    executor: 'local',
+    'poll-interval': '0.2',
+    'max-poll-interval': '0.5',
+    'max-parallel': '2',
+    ...extra,
+  }
 }
 
 export function readText(path: string): string {

@@ -58,16 +58,31 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
       const msg = JSON.parse(data.toString('utf8') || '{}') as Record<string, unknown>
       if (method === 'CreateArtifact') {
         if ((server as Server & { failWith?: number }).failWith) {
-          json(res, { code: 'unavailable', msg: 'stand-in told to fail' }, (server as Server & { failWith?: number }).failWith)
+          json(
+            res,
+            { code: 'unavailable', msg: 'stand-in told to fail' },
+            (server as Server & { failWith?: number }).failWith,
+          )
           return
         }
         const name = String(msg['name'])
         if (state.artifacts.some((a) => a.name === name && !a.deleted)) {
-          json(res, { code: 'already_exists', msg: 'an artifact with this name already exists on the workflow run' }, 409)
+          json(
+            res,
+            { code: 'already_exists', msg: 'an artifact with this name already exists on the workflow run' },
+            409,
+          )
           return
         }
         const id = nextId++
-        state.artifacts.push({ id, name, zip: Buffer.alloc(0), finalized: false, deleted: false, ...(typeof msg['expires_at'] === 'string' ? { expiresAt: msg['expires_at'] } : {}) })
+        state.artifacts.push({
+          id,
+          name,
+          zip: Buffer.alloc(0),
+          finalized: false,
+          deleted: false,
+          ...(typeof msg['expires_at'] === 'string' ? { expiresAt: msg['expires_at'] } : {}),
+        })
         const port = (server.address() as AddressInfo).port
         json(res, { ok: true, signed_upload_url: `http://127.0.0.1:${port}/blob/${id}?sig=stand-in` })
         return
@@ -86,7 +101,16 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
       if (method === 'ListArtifacts') {
         const filter = (msg['name_filter'] as string | undefined) ?? undefined
         const list = state.artifacts.filter((a) => !a.deleted && a.finalized && (!filter || a.name === filter))
-        json(res, { artifacts: list.map((a) => ({ workflow_run_backend_id: 'run-1', workflow_job_run_backend_id: 'job-1', database_id: String(a.id), name: a.name, size: String(a.zip.length), created_at: new Date().toISOString() })) })
+        json(res, {
+          artifacts: list.map((a) => ({
+            workflow_run_backend_id: 'run-1',
+            workflow_job_run_backend_id: 'job-1',
+            database_id: String(a.id),
+            name: a.name,
+            size: String(a.zip.length),
+            created_at: new Date().toISOString(),
+          })),
+        })
         return
       }
       if (method === 'DeleteArtifact') {
@@ -101,7 +125,12 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
     if (req.method === 'PUT' && url.pathname.startsWith('/blob/')) {
       const id = url.pathname.slice('/blob/'.length)
       const comp = url.searchParams.get('comp')
-      const headers = { 'x-ms-request-id': 'stand-in', 'x-ms-version': '2024-11-04', etag: '"0x1"', 'last-modified': new Date().toUTCString() }
+      const headers = {
+        'x-ms-request-id': 'stand-in',
+        'x-ms-version': '2024-11-04',
+        etag: '"0x1"',
+        'last-modified': new Date().toUTCString(),
+      }
       if (comp === 'block') {
         const blockId = url.searchParams.get('blockid') ?? ''
         const m = blocks.get(id) ?? new Map<string, Buffer>()
@@ -112,7 +141,9 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
         return
       }
       if (comp === 'blocklist') {
-        const ids = [...data.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)<\//g)].map((m) => m[1] ?? '')
+        const ids = [...data.toString('utf8').matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)<\//g)].map(
+          (m) => m[1] ?? '',
+        )
         const m = blocks.get(id) ?? new Map<string, Buffer>()
         blobs.set(id, Buffer.concat(ids.map((b) => m.get(b) ?? Buffer.alloc(0))))
         res.writeHead(201, headers)
@@ -133,7 +164,11 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: 'Actions.GenericRead Actions.Results:run-1:job-1' })}.stand-in`
   const result: ArtifactServer = {
     url: `http://127.0.0.1:${port}/`,
-    env: { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`, GITHUB_SERVER_URL: 'https://github.com' },
+    env: {
+      ACTIONS_RUNTIME_TOKEN: token,
+      ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`,
+      GITHUB_SERVER_URL: 'https://github.com',
+    },
     ...state,
     get failWith() {
       return (server as Server & { failWith?: number }).failWith

@@ -75,9 +75,21 @@ export function makeExperiment(root: string, o: FixtureOptions = {}): string {
     mkdirSync(join(p, '..'), { recursive: true })
     writeFileSync(p, text, { mode })
   }
-  const yamlRuns = runs.map((r) => `  - name: ${r.name}\n    type: ${r.type ?? 'fine-tuned'}\n    model: tiny\n    parameters: ${r.lr !== undefined ? `{lr: ${r.lr}}` : '{}'}`).join('\n')
-  const matrix = runs.map((r) => `    - run: ${r.name}\n      tasks: [${tasks.join(', ')}]\n      epochs: ${(r.type ?? 'fine-tuned') === 'fine-tuned' ? `[${(r.epochs ?? [0]).join(', ')}]` : 'null'}`).join('\n')
-  write('experiment_summary.yaml', `experiment:
+  const yamlRuns = runs
+    .map(
+      (r) =>
+        `  - name: ${r.name}\n    type: ${r.type ?? 'fine-tuned'}\n    model: tiny\n    parameters: ${r.lr !== undefined ? `{lr: ${r.lr}}` : '{}'}`,
+    )
+    .join('\n')
+  const matrix = runs
+    .map(
+      (r) =>
+        `    - run: ${r.name}\n      tasks: [${tasks.join(', ')}]\n      epochs: ${(r.type ?? 'fine-tuned') === 'fine-tuned' ? `[${(r.epochs ?? [0]).join(', ')}]` : 'null'}`,
+    )
+    .join('\n')
+  write(
+    'experiment_summary.yaml',
+    `experiment:
   name: ${o.name ?? 'fixture'}
   project: tests
 ${o.dir ? `  dir: ${o.dir}\n` : ''}tools:
@@ -93,27 +105,43 @@ evaluation:
 ${tasks.map((t) => `    - {name: ${t}, script: task.py}`).join('\n')}
   matrix:
 ${matrix}
-`)
+`,
+  )
   write('write_eval.py', EVAL_WRITER)
   for (const r of runs) {
     if ((r.type ?? 'fine-tuned') === 'fine-tuned') {
       const fail = o.failTraining?.includes(r.name)
       const oom = o.oomAbove?.[r.name]
-      write(`${r.name}/finetune.yaml`, `output_dir: artifacts\nbatch_size: 8  # per device\nepochs: ${trainEpochs}\ngradient_accumulation_steps: 1\noptimizer:\n  lr: ${r.lr ?? 0.001}\n`)
-      write(`${r.name}/finetune.slurm`, `#!/bin/bash
+      write(
+        `${r.name}/finetune.yaml`,
+        `output_dir: artifacts\nbatch_size: 8  # per device\nepochs: ${trainEpochs}\ngradient_accumulation_steps: 1\noptimizer:\n  lr: ${r.lr ?? 0.001}\n`,
+      )
+      write(
+        `${r.name}/finetune.slurm`,
+        `#!/bin/bash
 #SBATCH --job-name=${r.name}
 #SBATCH --output=artifacts/slurm-%j.out
 set -e
 echo "train ${r.name} job=$SLURM_JOB_ID" >> ../executions.txt
 sleep ${sleep}
-${oom !== undefined ? `bs=$(sed -n 's/^batch_size: *\\([0-9]*\\).*/\\1/p' finetune.yaml)
+${
+  oom !== undefined
+    ? `bs=$(sed -n 's/^batch_size: *\\([0-9]*\\).*/\\1/p' finetune.yaml)
 if [ "$bs" -gt ${oom} ]; then echo "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB (batch $bs)" >&2; exit 1; fi
-` : ''}${fail ? 'echo "RuntimeError: training diverged" >&2\nexit 1' : `for e in $(seq 0 ${trainEpochs - 1}); do
+`
+    : ''
+}${
+          fail
+            ? 'echo "RuntimeError: training diverged" >&2\nexit 1'
+            : `for e in $(seq 0 ${trainEpochs - 1}); do
   mkdir -p artifacts/epoch_$e
   echo weights > artifacts/epoch_$e/adapter_model.safetensors
   echo "$((e+1))|$((e*10+10))|Loss: 1.$((9-e))00"
-done`}
-`, 0o755)
+done`
+        }
+`,
+        0o755,
+      )
     }
     for (const t of tasks) {
       const epochs = (r.type ?? 'fine-tuned') === 'fine-tuned' ? (r.epochs ?? [0]) : [null]
