@@ -74,6 +74,9 @@ class Rewriting implements Transport {
   readFile(p: string): Promise<Buffer | null> {
     return this.inner.readFile(p)
   }
+  readRange(p: string, start: number, length: number): Promise<Buffer | null> {
+    return this.inner.readRange(p, start, length)
+  }
   writeFileAtomic(p: string, d: string | Buffer): Promise<void> {
     return this.inner.writeFileAtomic(p, d)
   }

@@ -57,6 +57,28 @@ export class LocalTransport implements Transport {
     }
   }
 
+  async readRange(path: string, start: number, length: number): Promise<Buffer | null> {
+    let handle: fs.FileHandle
+    try {
+      handle = await fs.open(path, 'r')
+    } catch (e) {
+      if (isMissing(e)) return null
+      throw e
+    }
+    try {
+      const buf = Buffer.alloc(Math.max(0, length))
+      let got = 0
+      while (got < buf.length) {
+        const { bytesRead } = await handle.read(buf, got, buf.length - got, start + got)
+        if (bytesRead <= 0) break
+        got += bytesRead
+      }
+      return buf.subarray(0, got)
+    } finally {
+      await handle.close()
+    }
+  }
+
   async writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
     await fs.mkdir(dirname(path), { recursive: true })
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`

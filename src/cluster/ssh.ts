@@ -550,6 +550,13 @@ export class SshTransport implements Transport {
     )
   }
 
+  async readRange(path: string, start: number, length: number): Promise<Buffer | null> {
+    return this.withSftp(async (s) => {
+      if (!(await statOf(s, path))) return null
+      return readRange(s, path, start, Math.max(0, length))
+    })
+  }
+
   async writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
     await this.mkdirp(parentOf(path))
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`

@@ -46,8 +46,13 @@ export interface Transport {
   readonly description: string
   /** Runs argv[0] with arguments argv[1..]. Never throws for a non-zero exit. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>
-  /** The file's bytes, or null when it does not exist. */
+  /** The file's bytes, or null when it does not exist. Whole files: use it for small files only. */
   readFile(path: string): Promise<Buffer | null>
+  /**
+   * Up to `length` bytes from byte `start` (fewer at the end of the file), or null when it does not exist.
+   * Job outputs and logs can be gigabytes: read them in bounded ranges (see cluster/read.ts).
+   */
+  readRange(path: string, start: number, length: number): Promise<Buffer | null>
   /** Writes via a temporary file, fsync and rename, creating parent directories. */
   writeFileAtomic(path: string, data: string | Buffer): Promise<void>
   /** Appends, creating the file and its parent directories when missing. */
