@@ -1,0 +1,352 @@
+/**
+ * Compute used by an experiment, per job and per phase: wall time, queue wait, GPUs and GPU-hours
+ * (SLURM's AllocTRES × elapsed; the local executor has none), peak memory (MaxRSS) and, where a
+ * job wrote cruijff_kit's `gpu_metrics.csv` (nvidia-smi sampled every 30 s), mean GPU utilisation
+ * and peak GPU memory. Pure functions over text the scheduler and the transport fetched: one
+ * `sacct` for all jobs (SACCT_USAGE_FIELDS, without -X, since MaxRSS lives on the job's steps).
+ */
+import { formatDuration } from '../engine/log.js'
+import { err, ok, type Result } from '../result.js'
+
+/** The sacct fields parseSacctUsage reads, in order (`sacct -n -P -o ${fields.join(',')}`). */
+export const SACCT_USAGE_FIELDS = [
+  'JobIDRaw',
+  'State',
+  'Submit',
+  'Start',
+  'End',
+  'ElapsedRaw',
+  'AllocTRES',
+  'MaxRSS',
+] as const
+
+export interface JobUsage {
+  jobId: string
+  state?: string
+  /** Epoch milliseconds. */
+  submittedAt?: number
+  startedAt?: number
+  endedAt?: number
+  elapsedS?: number
+  gpus: number
+  maxRssBytes?: number
+}
+
+/** A time as sacct prints it: epoch seconds (SLURM_TIME_FORMAT=%s) or local ISO; Unknown/None: undefined. */
+export function parseSacctTime(s: string): number | undefined {
+  const t = s.trim()
+  if (/^\d+$/.test(t)) return Number(t) * 1000
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(t)) return undefined
+  const ms = Date.parse(t) // no offset: local time, as sacct prints it
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+const UNITS: Record<string, number> = { K: 1, M: 2, G: 3, T: 4, P: 5 }
+
+/** `169928K` -> bytes (sacct's suffixes are powers of 1024; a bare number is bytes). */
+export function parseSlurmSize(s: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([KMGTP]?)$/i.exec(s.trim())
+  if (!m) return undefined
+  return Number(m[1]) * 1024 ** (UNITS[(m[2] ?? '').toUpperCase()] ?? 0)
+}
+
+/** GPUs in an AllocTRES string: `gres/gpu=N`, else the sum of typed `gres/gpu:TYPE=N`. */
+export function gpusOfTres(tres: string): number {
+  let untyped: number | undefined
+  let typed = 0
+  for (const part of tres.split(',')) {
+    const [key, value] = part.split('=')
+    const n = Number(value)
+    if (!key || !Number.isFinite(n)) continue
+    if (key === 'gres/gpu') untyped = n
+    else if (key.startsWith('gres/gpu:')) typed += n
+  }
+  return untyped ?? typed
+}
+
+/**
+ * One `sacct -n -P -o SACCT_USAGE_FIELDS` output -> usage per job id. The allocation row gives
+ * state, times and AllocTRES; its steps (`ID.batch`, `ID.0`, ...) give MaxRSS, of which the
+ * largest is the job's peak. Lines that do not parse are skipped (sacct warnings, truncation).
+ */
+export function parseSacctUsage(text: string): Map<string, JobUsage> {
+  const out = new Map<string, JobUsage>()
+  for (const line of text.split('\n')) {
+    const f = line.split('|')
+    if (f.length < SACCT_USAGE_FIELDS.length) continue
+    const [idRaw = '', state = '', submit = '', start = '', end = '', elapsed = '', tres = '', rss = ''] = f
+    const m = /^(\d+)(?:[._+](\S+))?$/.exec(idRaw.trim())
+    if (!m?.[1]) continue
+    const jobId = m[1]
+    const isStep = idRaw.includes('.')
+    const u = out.get(jobId) ?? { jobId, gpus: 0 }
+    const bytes = parseSlurmSize(rss)
+    if (bytes !== undefined && bytes > (u.maxRssBytes ?? -1)) u.maxRssBytes = bytes
+    if (!isStep || u.state === undefined) {
+      const word = state.trim().split(/\s+/)[0]
+      if (word) u.state = word
+      const times = {
+        submittedAt: parseSacctTime(submit),
+        startedAt: parseSacctTime(start),
+        endedAt: parseSacctTime(end),
+      }
+      for (const [k, v] of Object.entries(times) as [keyof typeof times, number | undefined][])
+        if (v !== undefined) u[k] = v
+      if (/^\d+$/.test(elapsed.trim())) u.elapsedS = Number(elapsed.trim())
+      if (tres.trim()) u.gpus = gpusOfTres(tres)
+    }
+    out.set(jobId, u)
+  }
+  return out
+}
+
+/** Usage of a job of the local executor, from the times it recorded: no GPUs, no accounting. */
+export function localUsage(
+  jobId: string,
+  times: { submittedIso?: string; startedIso?: string; endedIso?: string },
+): JobUsage {
+  const at = (iso?: string): number | undefined => (iso === undefined ? undefined : Date.parse(iso) || undefined)
+  const u: JobUsage = { jobId, gpus: 0 }
+  const submittedAt = at(times.submittedIso)
+  const startedAt = at(times.startedIso)
+  const endedAt = at(times.endedIso)
+  if (submittedAt !== undefined) u.submittedAt = submittedAt
+  if (startedAt !== undefined) u.startedAt = startedAt
+  if (endedAt !== undefined) u.endedAt = endedAt
+  return u
+}
+
+// ------------------------------------------------------------------ gpu_metrics.csv
+
+export interface GpuMetrics {
+  /** Data rows read (one per GPU per sample). */
+  samples: number
+  utilMeanPct?: number
+  utilMaxPct?: number
+  memPeakMiB?: number
+  memTotalMiB?: number
+  powerMeanW?: number
+}
+
+/** The columns cruijff_kit's job scripts ask nvidia-smi for, used when the header line is missing. */
+const CRUIJFF_COLUMNS = [
+  'timestamp',
+  'utilization.gpu',
+  'utilization.memory',
+  'memory.used',
+  'memory.total',
+  'power.draw',
+  'temperature.gpu',
+]
+
+/** `87 %`, `12345 MiB`, `250.12 W`: the number; `[N/A]`, `[Not Supported]` or junk: undefined. */
+function nvidiaNumber(s: string | undefined): number | undefined {
+  const m = /^\s*(-?\d+(?:\.\d+)?)\s*(?:%|MiB|W|C)?\s*$/.exec(s ?? '')
+  return m ? Number(m[1]) : undefined
+}
+
+/**
+ * `nvidia-smi --query-gpu=... --format=csv` as cruijff_kit's scripts write it (header line with
+ * units, one row per GPU every 30 s). Columns are found by the header's names, so a different
+ * order or extra fields still read; rows cut short by a killed job are skipped.
+ */
+export function parseGpuMetricsCsv(text: string): Result<GpuMetrics, string> {
+  let columns = CRUIJFF_COLUMNS
+  const utils: number[] = []
+  const mems: number[] = []
+  const totals: number[] = []
+  const powers: number[] = []
+  let samples = 0
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.trim()) continue
+    const cells = line.split(',').map((c) => c.trim())
+    if (cells.some((c) => /^(utilization|memory)\./.test(c))) {
+      columns = cells.map((c) => c.replace(/\s*\[.*\]$/, ''))
+      continue
+    }
+    if (cells.length < columns.length) continue
+    const get = (name: string): number | undefined => {
+      const i = columns.indexOf(name)
+      return i < 0 ? undefined : nvidiaNumber(cells[i])
+    }
+    samples++
+    const u = get('utilization.gpu')
+    const m = get('memory.used')
+    const t = get('memory.total')
+    const p = get('power.draw')
+    if (u !== undefined) utils.push(u)
+    if (m !== undefined) mems.push(m)
+    if (t !== undefined) totals.push(t)
+    if (p !== undefined) powers.push(p)
+  }
+  if (!columns.includes('utilization.gpu') && !columns.includes('memory.used'))
+    return err('no utilization.gpu or memory.used column')
+  const mean = (xs: number[]): number | undefined =>
+    xs.length === 0 ? undefined : xs.reduce((a, b) => a + b, 0) / xs.length
+  const max = (xs: number[]): number | undefined => (xs.length === 0 ? undefined : Math.max(...xs))
+  const g: GpuMetrics = { samples }
+  const fields: [keyof GpuMetrics, number | undefined][] = [
+    ['utilMeanPct', mean(utils)],
+    ['utilMaxPct', max(utils)],
+    ['memPeakMiB', max(mems)],
+    ['memTotalMiB', max(totals)],
+    ['powerMeanW', mean(powers)],
+  ]
+  for (const [k, v] of fields) if (v !== undefined) g[k] = v
+  return ok(g)
+}
+
+// ------------------------------------------------------------------ rows, totals, markdown
+
+export interface ComputeJob {
+  phase: string
+  /** `lr1e-3`, `lr1e-3/capitalize/epoch1`; one entry per attempt when a job was retried. */
+  display: string
+  jobId: string | null
+}
+
+export interface ComputeRow {
+  phase: string
+  display: string
+  jobId: string | null
+  state?: string
+  queueS?: number
+  wallS?: number
+  gpus: number
+  gpuHours: number
+  peakRssBytes?: number
+  gpuUtilMeanPct?: number
+  gpuMemPeakMiB?: number
+}
+
+/** Joins jobs with their usage and GPU metrics. Wall time of a running job counts up to `now`. */
+export function computeRows(
+  jobs: ComputeJob[],
+  usage: Map<string, JobUsage>,
+  gpuMetrics: Map<string, GpuMetrics>,
+  now: number,
+): ComputeRow[] {
+  return jobs.map((j) => {
+    const u = j.jobId === null ? undefined : usage.get(j.jobId)
+    const g = j.jobId === null ? undefined : gpuMetrics.get(j.jobId)
+    const row: ComputeRow = { phase: j.phase, display: j.display, jobId: j.jobId, gpus: u?.gpus ?? 0, gpuHours: 0 }
+    if (!u) return row
+    if (u.state !== undefined) row.state = u.state
+    if (u.submittedAt !== undefined && u.startedAt !== undefined)
+      row.queueS = Math.max(0, (u.startedAt - u.submittedAt) / 1000)
+    const wall =
+      u.elapsedS ?? (u.startedAt !== undefined ? Math.max(0, ((u.endedAt ?? now) - u.startedAt) / 1000) : undefined)
+    if (wall !== undefined) {
+      row.wallS = wall
+      row.gpuHours = (row.gpus * wall) / 3600
+    }
+    if (u.maxRssBytes !== undefined) row.peakRssBytes = u.maxRssBytes
+    if (g?.utilMeanPct !== undefined) row.gpuUtilMeanPct = g.utilMeanPct
+    if (g?.memPeakMiB !== undefined) row.gpuMemPeakMiB = g.memPeakMiB
+    return row
+  })
+}
+
+export interface ComputeTotals {
+  /** A phase, or `all`. */
+  phase: string
+  jobs: number
+  wallS: number
+  gpuHours: number
+  /** Largest single-job values. */
+  maxQueueS?: number
+  peakRssBytes?: number
+  gpuMemPeakMiB?: number
+}
+
+/** Totals per phase (in first-seen order), then `all` when there is more than one phase. */
+export function computeTotals(rows: ComputeRow[]): ComputeTotals[] {
+  const total = (phase: string, rs: ComputeRow[]): ComputeTotals => {
+    const t: ComputeTotals = {
+      phase,
+      jobs: rs.length,
+      wallS: rs.reduce((a, r) => a + (r.wallS ?? 0), 0),
+      gpuHours: rs.reduce((a, r) => a + r.gpuHours, 0),
+    }
+    const peak = (xs: (number | undefined)[]): number | undefined => {
+      const ns = xs.filter((x): x is number => x !== undefined)
+      return ns.length > 0 ? Math.max(...ns) : undefined
+    }
+    const q = peak(rs.map((r) => r.queueS))
+    const rss = peak(rs.map((r) => r.peakRssBytes))
+    const gm = peak(rs.map((r) => r.gpuMemPeakMiB))
+    if (q !== undefined) t.maxQueueS = q
+    if (rss !== undefined) t.peakRssBytes = rss
+    if (gm !== undefined) t.gpuMemPeakMiB = gm
+    return t
+  }
+  const phases = [...new Set(rows.map((r) => r.phase))]
+  const out = phases.map((p) =>
+    total(
+      p,
+      rows.filter((r) => r.phase === p),
+    ),
+  )
+  if (phases.length > 1) out.push(total('all', rows))
+  return out
+}
+
+/** `166 MiB`, `1.6 GiB`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = bytes
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v >= 10 || i === 0 ? Math.round(v) : v.toFixed(1)} ${units[i] ?? 'B'}`
+}
+
+const dash = '–'
+
+/** The compute table: one row per job, then a bold total row per phase (and overall). */
+export function computeMarkdown(rows: ComputeRow[]): string {
+  if (rows.length === 0) return ''
+  const gpuCols = rows.some((r) => r.gpuUtilMeanPct !== undefined || r.gpuMemPeakMiB !== undefined)
+  const header = ['Job', 'Phase', 'Job ID', 'State', 'Queue wait', 'Wall time', 'GPUs', 'GPU-hours', 'Peak memory']
+  if (gpuCols) header.push('GPU util (mean)', 'Peak GPU memory')
+  const dur = (s?: number): string => (s === undefined ? dash : formatDuration(s * 1000))
+  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= 4 ? '---:' : '---')).join('|')}|`]
+  for (const r of rows) {
+    const c = [
+      r.display,
+      r.phase,
+      r.jobId ?? dash,
+      r.state ?? dash,
+      dur(r.queueS),
+      dur(r.wallS),
+      String(r.gpus),
+      r.gpuHours.toFixed(2),
+      r.peakRssBytes === undefined ? dash : formatBytes(r.peakRssBytes),
+    ]
+    if (gpuCols)
+      c.push(
+        r.gpuUtilMeanPct === undefined ? dash : `${Math.round(r.gpuUtilMeanPct)}%`,
+        r.gpuMemPeakMiB === undefined ? dash : formatBytes(r.gpuMemPeakMiB * 1024 * 1024),
+      )
+    lines.push(`| ${c.map(cell).join(' | ')} |`)
+  }
+  for (const t of computeTotals(rows)) {
+    const c = [
+      `**${t.phase === 'all' ? 'Total' : `Total ${t.phase}`}**`,
+      t.phase === 'all' ? '' : t.phase,
+      `${t.jobs} jobs`,
+      '',
+      t.maxQueueS === undefined ? dash : `max ${dur(t.maxQueueS)}`,
+      `**${dur(t.wallS)}**`,
+      '',
+      `**${t.gpuHours.toFixed(2)}**`,
+      t.peakRssBytes === undefined ? dash : `max ${formatBytes(t.peakRssBytes)}`,
+    ]
+    if (gpuCols) c.push('', t.gpuMemPeakMiB === undefined ? dash : `max ${formatBytes(t.gpuMemPeakMiB * 1024 * 1024)}`)
+    lines.push(`| ${c.join(' | ')} |`)
+  }
+  return lines.join('\n')
+}
