@@ -1,0 +1,279 @@
+/**
+ * The sticky pull-request comment: one comment per experiment, found again by a hidden marker
+ * (on re-runs and new pushes) and updated in place, so reviewers see the experiment's state in
+ * the conversation ("training done, evaluating", then the results).
+ *
+ * Through @actions/github (octokit), loaded on first use like @actions/artifact. REST endpoints:
+ * list, create and update issue comments (pull requests are issues there). The token needs
+ * `pull-requests: write` (or `issues: write`); without it (fork pull requests get a read-only
+ * token) the comment is one warning and is off for the rest of the run: never a failure. Every
+ * call has a deadline, so a slow or unreachable API never stalls the experiment.
+ */
+import { readFileSync } from 'node:fs'
+import { z } from 'zod'
+import { messageOf } from '../result.js'
+
+/** When the action comments: always (default), on-failure (and then keeps that comment current), never. */
+export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const
+export type CommentMode = (typeof COMMENT_MODES)[number]
+
+/** GitHub refuses comment bodies over 65 536 characters. */
+export const MAX_COMMENT_CHARS = 65_536
+
+export interface CommentTarget {
+  owner: string
+  repo: string
+  /** The pull request's number (its issue number). */
+  issueNumber: number
+}
+
+const EventSchema = z.looseObject({
+  number: z.number().int().positive().optional(),
+  pull_request: z.looseObject({ number: z.number().int().positive() }).optional(),
+})
+
+/** The pull request a run belongs to, from GITHUB_REPOSITORY and the event payload; none outside pull requests. */
+export function commentTarget(env: Record<string, string | undefined>): CommentTarget | undefined {
+  const event = env['GITHUB_EVENT_NAME'] ?? ''
+  if (event !== 'pull_request' && event !== 'pull_request_target') return undefined
+  const [owner, repo, ...rest] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
+  if (!owner || !repo || rest.length > 0) return undefined
+  const path = env['GITHUB_EVENT_PATH']
+  if (!path) return undefined
+  let payload: unknown
+  try {
+    payload = JSON.parse(readFileSync(path, 'utf8'))
+  } catch {
+    return undefined
+  }
+  const parsed = EventSchema.safeParse(payload)
+  const issueNumber = parsed.success ? (parsed.data.pull_request?.number ?? parsed.data.number) : undefined
+  return issueNumber === undefined ? undefined : { owner, repo, issueNumber }
+}
+
+/** The hidden first line that marks the comment of one experiment (the key is URI-encoded: no `-->`). */
+export function commentMarker(key: string): string {
+  return `<!-- run-experiment:sticky ${encodeURIComponent(key)} -->`
+}
+
+/** Marker, then the body, cut to GitHub's limit with a note where it was cut. */
+export function commentBody(key: string, body: string): string {
+  const marker = commentMarker(key)
+  const full = `${marker}\n${body}`
+  if (full.length <= MAX_COMMENT_CHARS) return full
+  const note = '\n\n… (cut to fit a comment: the job summary and the artifact have everything)\n'
+  return full.slice(0, MAX_COMMENT_CHARS - note.length) + note
+}
+
+export interface StickyCommentOptions {
+  token: string
+  target: CommentTarget
+  /** Identity of the experiment (e.g. its experiment_summary.yaml path in the repository). */
+  key: string
+  /** REST API root; default GITHUB_API_URL, else https://api.github.com. */
+  apiUrl?: string
+  /** Deadline of one publish (all its requests together). Default 30 s. */
+  timeoutMs?: number
+  /** Pages of 100 comments searched for the marker. Default 10. */
+  maxPages?: number
+}
+
+export type PublishResult =
+  | { ok: true; action: 'created' | 'updated' | 'unchanged'; id: number; url: string }
+  | { ok: false; warning: string; disabled: boolean }
+  | { ok: false; skipped: string }
+
+interface Comment {
+  id: number
+  body?: string
+  html_url: string
+}
+
+/** The parts of the octokit client this module uses (typed by the real one). */
+interface Client {
+  rest: {
+    issues: {
+      listComments(p: {
+        owner: string
+        repo: string
+        issue_number: number
+        per_page: number
+        page: number
+        request: { signal: AbortSignal }
+      }): Promise<{ data: Comment[] }>
+      createComment(p: {
+        owner: string
+        repo: string
+        issue_number: number
+        body: string
+        request: { signal: AbortSignal }
+      }): Promise<{ data: Comment }>
+      updateComment(p: {
+        owner: string
+        repo: string
+        comment_id: number
+        body: string
+        request: { signal: AbortSignal }
+      }): Promise<{ data: Comment }>
+    }
+  }
+}
+
+/** HTTP status of an octokit RequestError, if it is one. */
+function statusOf(e: unknown): number | undefined {
+  if (typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number') return e.status
+  return undefined
+}
+
+export class StickyComment {
+  private client: Client | undefined
+  private id: number | undefined
+  private url = ''
+  private lastBody: string | undefined
+  private disabled: string | undefined
+
+  constructor(private readonly options: StickyCommentOptions) {}
+
+  /** Why comments are off for this run, once a publish turned them off. */
+  get off(): string | undefined {
+    return this.disabled
+  }
+
+  /**
+   * Updates the experiment's comment in place, or creates it (unless `create` is false: the
+   * `on-failure` mode keeps an existing comment current without starting one). Never throws.
+   */
+  async publish(body: string, options: { create?: boolean } = {}): Promise<PublishResult> {
+    if (this.disabled !== undefined) return { ok: false, skipped: this.disabled }
+    const text = commentBody(this.options.key, body)
+    const controller = new AbortController()
+    const timeoutMs = this.options.timeoutMs ?? 30_000
+    const timer = setTimeout(() => {
+      controller.abort(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`))
+    }, timeoutMs)
+    try {
+      const run = this.publishWith(text, options.create ?? true, controller.signal)
+      // The deadline holds even if a request ignored the abort signal.
+      const deadline = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => {
+          reject(controller.signal.reason as Error)
+        })
+      })
+      return await Promise.race([run, deadline])
+    } catch (e) {
+      return this.failure(e, controller.signal.aborted)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async publishWith(text: string, create: boolean, signal: AbortSignal): Promise<PublishResult> {
+    const client = await this.connect()
+    const { owner, repo, issueNumber } = this.options.target
+    const request = { signal }
+    if (this.id === undefined) {
+      const found = await this.find(client, signal)
+      if (found) {
+        this.id = found.id
+        this.url = found.html_url
+        this.lastBody = found.body
+      }
+    }
+    if (this.id !== undefined && this.lastBody === text)
+      return { ok: true, action: 'unchanged', id: this.id, url: this.url }
+    if (this.id !== undefined) {
+      try {
+        const { data } = await client.rest.issues.updateComment({
+          owner,
+          repo,
+          comment_id: this.id,
+          body: text,
+          request,
+        })
+        this.lastBody = text
+        this.url = data.html_url
+        return { ok: true, action: 'updated', id: data.id, url: data.html_url }
+      } catch (e) {
+        // Deleted by someone since: write a new one below.
+        if (statusOf(e) !== 404) throw e
+        this.id = undefined
+      }
+    }
+    if (!create) return { ok: false, skipped: 'no comment of this experiment yet' }
+    const { data } = await client.rest.issues.createComment({
+      owner,
+      repo,
+      issue_number: issueNumber,
+      body: text,
+      request,
+    })
+    this.id = data.id
+    this.url = data.html_url
+    this.lastBody = text
+    return { ok: true, action: 'created', id: data.id, url: data.html_url }
+  }
+
+  /** The oldest comment that starts with this experiment's marker. */
+  private async find(client: Client, signal: AbortSignal): Promise<Comment | undefined> {
+    const { owner, repo, issueNumber } = this.options.target
+    const marker = commentMarker(this.options.key)
+    const maxPages = this.options.maxPages ?? 10
+    for (let page = 1; page <= maxPages; page++) {
+      const { data } = await client.rest.issues.listComments({
+        owner,
+        repo,
+        issue_number: issueNumber,
+        per_page: 100,
+        page,
+        request: { signal },
+      })
+      const mine = data.find((c) => c.body?.startsWith(marker))
+      if (mine) return mine
+      if (data.length < 100) return undefined
+    }
+    return undefined
+  }
+
+  private async connect(): Promise<Client> {
+    if (this.client) return this.client
+    // Loaded on demand: octokit is not needed by runs that never comment.
+    const { getOctokit } = await import('@actions/github')
+    const baseUrl = this.options.apiUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com'
+    this.client = getOctokit(this.options.token, { baseUrl })
+    return this.client
+  }
+
+  private failure(e: unknown, timedOut: boolean): PublishResult {
+    const status = statusOf(e)
+    const { owner, repo, issueNumber } = this.options.target
+    const where = `${owner}/${repo}#${issueNumber}`
+    const detail = messageOf(e).split('\n')[0] ?? ''
+    if ((status === 401 || status === 403 || status === 404) && !/rate limit/i.test(detail)) {
+      this.disabled = `the token cannot write comments on ${where} (HTTP ${status}: ${detail})`
+      return {
+        ok: false,
+        disabled: true,
+        warning: `${this.disabled}. Give the job \`permissions: pull-requests: write\`; pull requests from forks get a read-only token. No comment for the rest of this run.`,
+      }
+    }
+    if (timedOut) {
+      this.disabled = `the GitHub API did not answer in time (${detail})`
+      return {
+        ok: false,
+        disabled: true,
+        warning: `cannot update the comment on ${where}: ${this.disabled}. No comment for the rest of this run.`,
+      }
+    }
+    return {
+      ok: false,
+      disabled: false,
+      warning: `cannot update the comment on ${where}${status ? ` (HTTP ${status})` : ''}: ${detail}`,
+    }
+  }
+}
+
+/** What a publish may do in a mode: `on-failure` creates the comment once the run is failing, and else only updates it. */
+export function commentPolicy(mode: CommentMode, failing: boolean): { publish: boolean; create: boolean } {
+  if (mode === 'never') return { publish: false, create: false }
+  return { publish: true, create: mode === 'always' || failing }
+}
