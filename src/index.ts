@@ -5,13 +5,19 @@
 import * as core from '@actions/core'
 import { coreIO } from './io.js'
 import { run } from './main.js'
+import { SAVED } from './names.js'
 import { post } from './post.js'
+
+// Stack traces name src/ files and lines: dist/ carries source maps.
+process.setSourceMapsEnabled(true)
 
 const io = coreIO()
 
-if (core.getState('isPost') === 'true') {
+if (core.getState(SAVED.isPost) === 'true') {
   post(io, (name) => core.getState(name))
-    .catch((e: unknown) => core.warning(`run-experiment post: ${e instanceof Error ? e.message : String(e)}`))
+    .catch((e: unknown) => {
+      core.warning(`run-experiment post: ${e instanceof Error ? e.message : String(e)}`)
+    })
     .finally(() => process.exit(0))
 } else {
   const controller = new AbortController()

@@ -1,32 +1,9 @@
 /** Action inputs -> typed Settings, with every default in one place. A bad value names the input. */
 import { z } from 'zod'
+import { INPUTS, type InputName } from './names.js'
 import type { Problem, Result } from './result.js'
-
-export const INPUT_DEFAULTS = {
-  'experiment-dir': '',
-  phases: 'all',
-  executor: 'slurm',
-  'max-parallel': '1',
-  'poll-interval': '60',
-  'max-poll-interval': '300',
-  'max-submit': '25',
-  stagger: '5',
-  'output-wait': '120',
-  'fail-on': 'any-failure',
-  summarize: 'true',
-  'artifact-name': '',
-  'retention-days': '0',
-  'include-eval-logs': 'true',
-  'allow-fork-pull-requests': 'false',
-  'ssh-host': '',
-  'ssh-port': '22',
-  'ssh-user': '',
-  'ssh-private-key': '',
-  'ssh-known-hosts': '',
-  'remote-experiment-dir': '',
-  'cancel-on-abort': 'false',
-} as const
-export type InputName = keyof typeof INPUT_DEFAULTS
+import type { FailOn } from './report/verdict.js'
+import { schedulerNames } from './scheduler/index.js'
 
 const number = (name: string, min: number, integer: boolean) =>
   z
@@ -67,84 +44,102 @@ const bool = (name: string) =>
       return z.NEVER
     })
 
-export const SettingsSchema = z
-  .object({
-    'experiment-dir': z.string().trim(),
-    phases: choice('phases', ['all', 'optimize', 'evaluate']),
-    executor: choice('executor', ['slurm', 'local']),
-    'max-parallel': number('max-parallel', 1, true),
-    'poll-interval': number('poll-interval', 0.05, false),
-    'max-poll-interval': number('max-poll-interval', 0.05, false),
-    'max-submit': number('max-submit', 1, true),
-    stagger: number('stagger', 0, false),
-    'output-wait': number('output-wait', 0, false),
-    'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
-    summarize: bool('summarize'),
-    'artifact-name': z
-      .string()
-      .trim()
-      .refine((s) => !/["':<>|*?\\/\r\n]/.test(s), {
-        message: 'input artifact-name may not contain " : < > | * ? \\ / or line breaks',
-      }),
-    'retention-days': number('retention-days', 0, true).refine((n) => n <= 90, {
-      message: 'input retention-days must be between 0 (the repository default) and 90',
+export const SettingsSchema = z.object({
+  'experiment-dir': z.string().trim(),
+  phases: choice('phases', ['all', 'optimize', 'evaluate']),
+  executor: z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      if (!schedulerNames().includes(s)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `input executor must be one of ${schedulerNames().join(', ')} (got "${s}")`,
+        })
+        return z.NEVER
+      }
+      return s
     }),
-    'include-eval-logs': bool('include-eval-logs'),
-    'allow-fork-pull-requests': bool('allow-fork-pull-requests'),
-    'ssh-host': z
-      .string()
-      .trim()
-      .refine((s) => !/[\s'"`$;&|<>]/.test(s) && !s.startsWith('-'), {
-        message: 'input ssh-host must be a host name or address',
-      }),
-    'ssh-port': number('ssh-port', 1, true).refine((n) => n <= 65535, {
-      message: 'input ssh-port must be a port number (1-65535)',
+  'max-parallel': number('max-parallel', 1, true),
+  'poll-interval': number('poll-interval', 0.05, false),
+  'max-poll-interval': number('max-poll-interval', 0.05, false),
+  'max-submit': number('max-submit', 1, true),
+  stagger: number('stagger', 0, false),
+  'output-wait': number('output-wait', 0, false),
+  'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
+  summarize: bool('summarize'),
+  'artifact-name': z
+    .string()
+    .trim()
+    .refine((s) => !/["':<>|*?\\/\r\n]/.test(s), {
+      error: 'input artifact-name may not contain " : < > | * ? \\ / or line breaks',
     }),
-    'ssh-user': z
-      .string()
-      .trim()
-      .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) && !s.startsWith('-'), {
-        message: 'input ssh-user must be a user name',
-      }),
-    'ssh-private-key': z.string(),
-    'ssh-known-hosts': z.string(),
-    'remote-experiment-dir': z
-      .string()
-      .trim()
-      .refine((s) => s === '' || s.startsWith('/'), {
-        message: 'input remote-experiment-dir must be an absolute path on the cluster',
-      }),
-    'cancel-on-abort': bool('cancel-on-abort'),
-  })
-  .superRefine((s, ctx) => {
-    if (s['ssh-host'] && !s['ssh-private-key'].trim())
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ssh-private-key'],
-        message: 'input ssh-private-key is required with ssh-host (pass it from a secret)',
-      })
-    if (s['ssh-host'] && !s['ssh-known-hosts'].trim())
-      ctx.addIssue({
-        code: 'custom',
-        path: ['ssh-known-hosts'],
-        message:
-          'input ssh-known-hosts is required with ssh-host: the host key is pinned (e.g. the output of ssh-keyscan, checked by hand)',
-      })
-    if (s['ssh-host'] && !s['ssh-user'])
-      ctx.addIssue({ code: 'custom', path: ['ssh-user'], message: 'input ssh-user is required with ssh-host' })
-  })
+  'retention-days': number('retention-days', 0, true).refine((n) => n <= 90, {
+    error: 'input retention-days must be between 0 (the repository default) and 90',
+  }),
+  'include-eval-logs': bool('include-eval-logs'),
+  'allow-fork-pull-requests': bool('allow-fork-pull-requests'),
+  'ssh-host': z
+    .string()
+    .trim()
+    .refine((s) => !/[\s'"`$;&|<>]/.test(s) && !s.startsWith('-'), {
+      error: 'input ssh-host must be a host name or address',
+    }),
+  'ssh-port': number('ssh-port', 1, true).refine((n) => n <= 65535, {
+    error: 'input ssh-port must be a port number (1-65535)',
+  }),
+  'ssh-user': z
+    .string()
+    .trim()
+    .refine((s) => /^[A-Za-z0-9._-]*$/.test(s) && !s.startsWith('-'), {
+      error: 'input ssh-user must be a user name',
+    }),
+  'ssh-private-key': z.string(),
+  'ssh-known-hosts': z.string(),
+  'remote-experiment-dir': z
+    .string()
+    .trim()
+    .refine((s) => s === '' || s.startsWith('/'), {
+      error: 'input remote-experiment-dir must be an absolute path on the cluster',
+    }),
+  'cancel-on-abort': bool('cancel-on-abort'),
+})
+
+/** Inputs that only make sense together, checked on the raw strings so that they are reported with the rest. */
+function missingCompanions(raw: Record<string, string>): Problem[] {
+  if (!raw['ssh-host']?.trim()) return []
+  const problems: Problem[] = []
+  if (!raw['ssh-private-key']?.trim()) {
+    problems.push({
+      field: 'ssh-private-key',
+      message: 'input ssh-private-key is required with ssh-host (pass it from a secret)',
+    })
+  }
+  if (!raw['ssh-known-hosts']?.trim()) {
+    problems.push({
+      field: 'ssh-known-hosts',
+      message:
+        'input ssh-known-hosts is required with ssh-host: the host key is pinned ' +
+        '(e.g. the output of ssh-keyscan, checked by hand)',
+    })
+  }
+  if (!raw['ssh-user']?.trim())
+    problems.push({ field: 'ssh-user', message: 'input ssh-user is required with ssh-host' })
+  return problems
+}
 
 export interface Settings {
   experimentDir: string
   phases: 'all' | 'optimize' | 'evaluate'
-  executor: 'slurm' | 'local'
+  /** A registered scheduler's name (`slurm`, `local`, ...). */
+  executor: string
   maxParallel: number
   pollInterval: number
   maxPollInterval: number
   maxSubmit: number
   stagger: number
   outputWait: number
-  failOn: 'any-failure' | 'all-failed' | 'never'
+  failOn: FailOn
   summarize: boolean
   artifactName: string
   retentionDays: number
@@ -158,18 +153,17 @@ export interface Settings {
 /** Reads every input (empty -> default) and validates all of them, reporting each bad one. */
 export function readSettings(getInput: (name: InputName) => string): Result<Settings, Problem[]> {
   const raw: Record<string, string> = {}
-  for (const name of Object.keys(INPUT_DEFAULTS) as InputName[]) {
+  for (const name of Object.keys(INPUTS) as InputName[]) {
     const v = getInput(name)
-    raw[name] = v.trim() === '' ? INPUT_DEFAULTS[name] : v
+    raw[name] = v.trim() === '' ? INPUTS[name] : v
   }
   const parsed = SettingsSchema.safeParse(raw)
-  if (!parsed.success) {
-    // Never echo a secret back: messages name inputs, values only for non-secret ones.
-    return {
-      ok: false,
-      error: parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message })),
-    }
-  }
+  // Every problem at once. Never echo a secret back: messages name inputs, values only for non-secret ones.
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? ''), message: i.message }))),
+    ...missingCompanions(raw),
+  ]
+  if (!parsed.success || problems.length > 0) return { ok: false, error: problems }
   const s = parsed.data
   return {
     ok: true,

@@ -1,6 +1,6 @@
 /** What the pipeline needs from the Actions runtime; @actions/core in production, a recorder in tests. */
 import * as core from '@actions/core'
-import type { InputName } from './inputs.js'
+import type { InputName } from './names.js'
 import type { Problem } from './result.js'
 
 export interface ActionIO {
@@ -21,8 +21,12 @@ export interface ActionIO {
 export function coreIO(): ActionIO {
   return {
     getInput: (name) => core.getInput(name),
-    setOutput: (name, value) => core.setOutput(name, value),
-    info: (m) => core.info(m),
+    setOutput: (name, value) => {
+      core.setOutput(name, value)
+    },
+    info: (m) => {
+      core.info(m)
+    },
     annotate: (kind, p) => {
       const props: core.AnnotationProperties = {
         title: p.field ? `experiment: ${p.field}` : 'run-experiment',
@@ -39,9 +43,15 @@ export function coreIO(): ActionIO {
       if (!process.env['GITHUB_STEP_SUMMARY']) return
       await core.summary.addRaw(markdown, true).write({ overwrite: false })
     },
-    setFailed: (m) => core.setFailed(m),
-    saveState: (name, value) => core.saveState(name, value),
-    mask: (secret) => core.setSecret(secret),
+    setFailed: (m) => {
+      core.setFailed(m)
+    },
+    saveState: (name, value) => {
+      core.saveState(name, value)
+    },
+    mask: (secret) => {
+      core.setSecret(secret)
+    },
     env: process.env,
   }
 }

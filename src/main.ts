@@ -3,16 +3,17 @@
  * experiment (pipeline.ts) -> publish: annotations, job summary, outputs, verdict.
  */
 import { LocalTransport } from './cluster/local.js'
+import { makeScheduler, reach } from './connect.js'
 import type { Transport } from './cluster/transport.js'
 import { locateExperiments } from './experiment/locate.js'
 import { readSettings, type Settings } from './inputs.js'
-import type { ActionIO } from './io.js'
+import { coreIO, type ActionIO } from './io.js'
+import { OUTPUTS, SAVED, type OutputName } from './names.js'
 import { runExperiment } from './pipeline.js'
 import type { RunReport, Status } from './report/model.js'
 import { jobSummaryMarkdown, resultsMarkdown } from './report/summary.js'
 import { countOutcomes, shouldFail } from './report/verdict.js'
-import type { Problem } from './result.js'
-import { LocalScheduler } from './scheduler/local.js'
+import { ok, type Problem } from './result.js'
 import type { Scheduler } from './scheduler/scheduler.js'
 
 const MAX_ERROR_ANNOTATIONS = 10
@@ -21,8 +22,9 @@ const MAX_WARNING_ANNOTATIONS = 10
 const MAX_SUMMARY_BYTES = 1024 * 1024 - 4096
 
 export interface RunDeps {
+  /** The Actions runtime: @actions/core by default, a recorder in tests. */
   io: ActionIO
-  /** Aborted on SIGINT/SIGTERM: detach (jobs keep running). */
+  /** Aborted on SIGINT/SIGTERM: detach (jobs keep running). Default: never aborted. */
   signal: AbortSignal
   /** Benchmarks look inside: see the transport, wrap the scheduler. */
   observe?: { transport?: (t: Transport) => void; scheduler?: (s: Scheduler) => Scheduler }
@@ -33,16 +35,18 @@ export interface ActionResult {
   reports: RunReport[]
 }
 
-export async function run(deps: RunDeps): Promise<ActionResult> {
+/** The action's main step. Called with no arguments it runs as GitHub runs it (e.g. under @github/local-action). */
+export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
+  const deps: RunDeps = { io: given.io ?? coreIO(), signal: given.signal ?? new AbortController().signal, ...given }
   const { io } = deps
   // First thing: the post step runs this same file, and must know it is the post step.
-  io.saveState('isPost', 'true')
+  io.saveState(SAVED.isPost, 'true')
   const startedAt = new Date()
   const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd()
   const alone = (status: Status, verdict: string, errors: Problem[]): Promise<ActionResult> =>
     publish(io, [emptyReport(status, verdict, errors, startedAt)], undefined)
 
-  const parsed = readSettings(io.getInput)
+  const parsed = readSettings((name) => io.getInput(name))
   if (!parsed.ok) return alone('invalid', 'bad action inputs', parsed.error)
   const settings = parsed.value
   if (settings.ssh) {
@@ -69,14 +73,18 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
   }
 
   const runnerFs = new LocalTransport()
-  const reached = await reach(settings, runnerFs, (m) => io.info(`ssh: ${m}`))
+  const reached = await reach(settings, runnerFs, (m) => {
+    io.info(`ssh: ${m}`)
+  })
   if (!reached.ok) return alone('failed', reached.error.message, [reached.error])
   const transport = reached.value
   deps.observe?.transport?.(transport)
-  const submitted: { runDir: string; jobId: string }[] = []
-  const onSubmitted = (runDir: string, jobId: string): void => {
-    submitted.push({ runDir, jobId })
-    io.saveState('jobs', JSON.stringify(submitted))
+  // Every job the run watches, saved as soon as it is known: the post step cancels them on cancel-on-abort.
+  const watched: { runDir: string; jobId: string }[] = []
+  const onWatched = (runDir: string, jobId: string): void => {
+    if (watched.some((w) => w.runDir === runDir && w.jobId === jobId)) return
+    watched.push({ runDir, jobId })
+    io.saveState(SAVED.jobs, JSON.stringify(watched))
   }
   try {
     const reports: RunReport[] = []
@@ -91,14 +99,14 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
           expDir,
           workspace,
           runnerFs,
-          onSubmitted,
+          onWatched,
           remote: transport !== runnerFs,
           ...(settings.remoteExperimentDir && located.value.dirs.length === 1
             ? { remoteRunDir: settings.remoteExperimentDir }
             : {}),
           makeScheduler: async (runDir) => {
             const s = await makeScheduler(settings, transport, runDir)
-            return s.ok && deps.observe?.scheduler ? { ok: true, value: deps.observe.scheduler(s.value) } : s
+            return s.ok && deps.observe?.scheduler ? ok(deps.observe.scheduler(s.value)) : s
           },
         }),
       )
@@ -106,55 +114,6 @@ export async function run(deps: RunDeps): Promise<ActionResult> {
     return await publish(io, reports, settings)
   } finally {
     await transport.close()
-  }
-}
-
-/** The transport: this host, or one SSH connection to the login node. */
-export async function reach(
-  settings: Settings,
-  runnerFs: Transport,
-  log?: (message: string) => void,
-): Promise<{ ok: true; value: Transport } | { ok: false; error: Problem }> {
-  if (!settings.ssh) return { ok: true, value: runnerFs }
-  const { SshTransport } = await import('./cluster/ssh.js')
-  const r = await SshTransport.connect({
-    host: settings.ssh.host,
-    port: settings.ssh.port,
-    username: settings.ssh.user,
-    privateKey: settings.ssh.privateKey,
-    knownHosts: settings.ssh.knownHosts,
-    ...(log ? { log } : {}),
-  })
-  return r.ok ? { ok: true, value: r.value } : { ok: false, error: { field: 'ssh-host', ...r.error } }
-}
-
-export async function makeScheduler(
-  settings: Settings,
-  transport: Transport,
-  runDir: string,
-): Promise<{ ok: true; value: Scheduler } | { ok: false; error: Problem }> {
-  if (settings.executor === 'local')
-    return {
-      ok: true,
-      value: new LocalScheduler(transport, `${runDir}/.run-experiment/local-jobs`, settings.maxParallel),
-    }
-  const probe = await transport.exec(['sbatch', '--version'])
-  if (probe.code !== 0) {
-    return {
-      ok: false,
-      error: {
-        field: 'executor',
-        message: `executor is slurm, but ${settings.ssh ? `${settings.ssh.host} has` : 'this runner has'} no SLURM client (sbatch: ${(probe.stderr || `exit ${probe.code}`).trim()})`,
-        hint: settings.ssh
-          ? 'check that sbatch is on the PATH of a non-interactive shell there, or set executor: local'
-          : 'run on a login node with SLURM, reach one with ssh-host, or set executor: local to run the job scripts on this machine',
-      },
-    }
-  }
-  const { SlurmScheduler } = await import('./scheduler/slurm.js')
-  return {
-    ok: true,
-    value: new SlurmScheduler(transport, { maxSubmit: settings.maxSubmit, staggerSeconds: settings.stagger }),
   }
 }
 
@@ -171,6 +130,7 @@ function emptyReport(status: Status, verdict: string, errors: Problem[], started
     priorTraining: [],
     warnings: [],
     logFiles: [],
+    nextSteps: [],
     detached: false,
     counts: countOutcomes([], [], []),
   }
@@ -194,10 +154,14 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   // GitHub shows 10 error annotations a step, and setFailed's message is one of them.
   const budget = MAX_ERROR_ANNOTATIONS - (failing ? 1 : 0)
   const shown = errors.length <= budget ? errors.length : budget - 1
-  errors.slice(0, shown).forEach((p) => io.annotate('error', p))
+  errors.slice(0, shown).forEach((p) => {
+    io.annotate('error', p)
+  })
   if (errors.length > shown)
     io.annotate('error', { message: `${errors.length - shown} more problems: all are listed in the job summary` })
-  warnings.slice(0, MAX_WARNING_ANNOTATIONS).forEach((p) => io.annotate('warning', p))
+  warnings.slice(0, MAX_WARNING_ANNOTATIONS).forEach((p) => {
+    io.annotate('warning', p)
+  })
 
   const sections = reports.map((r) =>
     jobSummaryMarkdown(
@@ -222,7 +186,7 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   const artifactIds = reports
     .map((r) => (r.artifact && 'id' in r.artifact ? String(r.artifact.id) : ''))
     .filter(Boolean)
-  const outputs: Record<string, string | number> = {
+  const outputs: Record<OutputName, string | number> = {
     status,
     'runs-total': sum('runsTotal'),
     'runs-succeeded': sum('runsSucceeded'),
@@ -241,8 +205,8 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
       .join('\n'),
     'artifact-id': artifactIds.join('\n'),
   }
-  for (const [k, v] of Object.entries(outputs)) io.setOutput(k, v)
-  io.saveState('completed', 'true')
+  for (const name of OUTPUTS) io.setOutput(name, outputs[name])
+  io.saveState(SAVED.completed, 'true')
   const verdict =
     reports.length === 1
       ? (reports[0]?.verdict ?? '')

@@ -8,14 +8,15 @@ import { z } from 'zod'
 import { LocalTransport } from './cluster/local.js'
 import { readSettings } from './inputs.js'
 import type { ActionIO } from './io.js'
-import { makeScheduler, reach } from './main.js'
+import { makeScheduler, reach } from './connect.js'
+import { SAVED } from './names.js'
 import { messageOf } from './result.js'
 
 const SavedJobs = z.array(z.object({ runDir: z.string(), jobId: z.string() }))
 
 export async function post(io: ActionIO, state: (name: string) => string): Promise<void> {
-  if (state('completed') === 'true') return
-  const settings = readSettings(io.getInput)
+  if (state(SAVED.completed) === 'true') return
+  const settings = readSettings((name) => io.getInput(name))
   if (!settings.ok || !settings.value.cancelOnAbort) {
     io.info(
       'run-experiment post: the main step did not finish; its jobs keep running (re-run the workflow to re-attach)',
@@ -24,7 +25,7 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
   }
   let jobs: z.infer<typeof SavedJobs>
   try {
-    jobs = SavedJobs.parse(JSON.parse(state('jobs') || '[]'))
+    jobs = SavedJobs.parse(JSON.parse(state(SAVED.jobs) || '[]'))
   } catch (e) {
     io.annotate('warning', {
       message: `run-experiment post: cannot read the saved job ids (${messageOf(e)}); nothing cancelled`,

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process'
 import { promises as fs, constants as fsc } from 'node:fs'
 import { dirname } from 'node:path'
 import { randomBytes } from 'node:crypto'
-import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport } from './transport.js'
+import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport, WriteOptions } from './transport.js'
 
 export class LocalTransport implements Transport {
   readonly description = 'local'
@@ -79,12 +79,13 @@ export class LocalTransport implements Transport {
     }
   }
 
-  async writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     await fs.mkdir(dirname(path), { recursive: true })
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
     const handle = await fs.open(tmp, 'w')
     try {
       await handle.writeFile(data)
+      if (options.mode !== undefined) await handle.chmod(options.mode)
       await handle.sync()
     } finally {
       await handle.close()

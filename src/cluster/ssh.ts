@@ -23,7 +23,7 @@ import ssh2 from 'ssh2'
 import type { Client, ClientChannel, ConnectConfig, ServerHostKeyAlgorithm, SFTPWrapper, Stats } from 'ssh2'
 import { err, ok, messageOf, type Problem, type Result } from '../result.js'
 import { commandLine, shellJoin } from './quote.js'
-import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport } from './transport.js'
+import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport, WriteOptions } from './transport.js'
 
 export interface SshConnectOptions {
   host: string
@@ -557,12 +557,16 @@ export class SshTransport implements Transport {
     })
   }
 
-  async writeFileAtomic(path: string, data: string | Buffer): Promise<void> {
+  async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     await this.mkdirp(parentOf(path))
     const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     await this.withSftp(async (s) => {
       await writeWhole(s, tmp, 'w', bytes)
+      if (options.mode !== undefined) {
+        const mode = options.mode
+        await call<void>((cb) => s.chmod(tmp, mode, (e) => cb(e)))
+      }
       await renameOver(s, tmp, path)
     })
   }

@@ -36,6 +36,11 @@ export interface FileStat {
   mtimeMs: number
 }
 
+export interface WriteOptions {
+  /** Permission bits of the written file (e.g. 0o755); default: the umask's. */
+  mode?: number
+}
+
 export interface DirEntry {
   name: string
   isDirectory: boolean
@@ -54,7 +59,7 @@ export interface Transport {
    */
   readRange(path: string, start: number, length: number): Promise<Buffer | null>
   /** Writes via a temporary file, fsync and rename, creating parent directories. */
-  writeFileAtomic(path: string, data: string | Buffer): Promise<void>
+  writeFileAtomic(path: string, data: string | Buffer, options?: WriteOptions): Promise<void>
   /** Appends, creating the file and its parent directories when missing. */
   appendFile(path: string, data: string): Promise<void>
   /** Creates the file only if it does not exist (O_EXCL). Returns false when it already existed. */

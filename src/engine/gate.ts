@@ -1,19 +1,31 @@
 /**
  * Which evaluation cells may run: cells of control and eval-only runs, and of fine-tuned runs
- * whose training succeeded (this pass, or an earlier one whose checkpoints still validate).
+ * whose training succeeded (this pass, or an earlier one whose checkpoints still hold).
  */
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
-import type { SkippedEval } from '../report/model.js'
+import { err, ok, type Result } from '../result.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
 import type { JobOutcome } from './phase.js'
+
+/** An evaluation that was not submitted, and why. */
+export interface SkippedEval {
+  display: string
+  run: string
+  task: string
+  epoch: number | null
+  reason: string
+}
+
+/** Whether a run's training may be evaluated; the error says why not. */
+export type TrainingVerdict = Result<true, string>
 
 export interface Gate {
   runnable: PlannedJob[]
   skipped: SkippedEval[]
 }
 
-export function gateEvaluations(evalJobs: PlannedJob[], training: Map<string, { ok: boolean; why: string }>): Gate {
+export function gateEvaluations(evalJobs: PlannedJob[], training: Map<string, TrainingVerdict>): Gate {
   const runnable: PlannedJob[] = []
   const skipped: SkippedEval[] = []
   for (const job of evalJobs) {
@@ -21,34 +33,21 @@ export function gateEvaluations(evalJobs: PlannedJob[], training: Map<string, { 
     if (!cell) continue
     const t = cell.epoch === null ? undefined : training.get(cell.run)
     if (cell.epoch === null || t?.ok) runnable.push(job)
-    else
-      skipped.push({
-        display: job.display,
-        run: cell.run,
-        task: cell.task,
-        epoch: cell.epoch,
-        reason: t ? t.why : `training of ${cell.run} did not run`,
-      })
+    else {
+      const reason = t ? t.error : `training of ${cell.run} did not run`
+      skipped.push({ display: job.display, run: cell.run, task: cell.task, epoch: cell.epoch, reason })
+    }
   }
   return { runnable, skipped }
 }
 
 /** Training verdicts from this pass's outcomes. */
-export function trainingFromOutcomes(outcomes: JobOutcome[]): Map<string, { ok: boolean; why: string }> {
-  const m = new Map<string, { ok: boolean; why: string }>()
+export function trainingFromOutcomes(outcomes: JobOutcome[]): Map<string, TrainingVerdict> {
+  const m = new Map<string, TrainingVerdict>()
   for (const o of outcomes) {
-    m.set(
-      o.job.run,
-      o.result === 'succeeded'
-        ? { ok: true, why: '' }
-        : {
-            ok: false,
-            why:
-              o.result === 'detached'
-                ? `training of ${o.job.run} is still running`
-                : `training of ${o.job.run} failed: ${o.error ?? o.state}`,
-          },
-    )
+    if (o.result === 'succeeded') m.set(o.job.run, ok(true))
+    else if (o.result === 'detached') m.set(o.job.run, err(`training of ${o.job.run} is still running`))
+    else m.set(o.job.run, err(`training of ${o.job.run} failed: ${o.error ?? o.state}`))
   }
   return m
 }
@@ -60,24 +59,22 @@ export async function trainingFromCheckpoints(
   experiment: Experiment,
   transport: Transport,
   runDir: string,
-): Promise<{ verdicts: Map<string, { ok: boolean; why: string }>; outcomes: JobOutcome[] }> {
-  const verdicts = new Map<string, { ok: boolean; why: string }>()
+): Promise<{ verdicts: Map<string, TrainingVerdict>; outcomes: JobOutcome[] }> {
+  const verdicts = new Map<string, TrainingVerdict>()
   const outcomes: JobOutcome[] = []
   for (const job of jobs) {
-    const v = await optimizer.validate({ transport, runDir, experiment, job })
-    verdicts.set(
-      job.run,
-      v.ok ? { ok: true, why: '' } : { ok: false, why: `no usable checkpoint for ${job.run}: ${v.problem ?? ''}` },
-    )
+    const j = await optimizer.judge({ transport, runDir, experiment, job, state: 'COMPLETED' })
+    verdicts.set(job.run, j.ok ? ok(true) : err(`no usable checkpoint for ${job.run}: ${j.error.why}`))
+    const output = j.ok ? j.value.result : j.error.result
     outcomes.push({
       job,
-      result: v.ok ? 'succeeded' : 'failed',
+      result: j.ok ? 'succeeded' : 'failed',
       resolution: 'already-succeeded',
-      state: v.ok ? 'COMPLETED' : 'MISSING',
+      state: j.ok ? 'COMPLETED' : 'MISSING',
       jobId: null,
       attempt: 0,
-      outputs: v.outputs,
-      ...(v.ok ? {} : { error: v.problem ?? 'checkpoint missing' }),
+      ...(output ? { output } : {}),
+      ...(j.ok ? {} : { error: j.error.why }),
     })
   }
   return { verdicts, outcomes }

@@ -4,14 +4,13 @@
  * validate outputs, until every job of the phase is terminal — or a detach is asked for.
  */
 import { createHash } from 'node:crypto'
+import { resolvePath } from '../cluster/paths.js'
+import { readTail } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
-import { isTerminal, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
-import { sbatchOutput } from '../scheduler/script.js'
-import { substituteOutput } from '../scheduler/local.js'
-import type { PlannedJob, ToolModule } from '../tools/tool.js'
 import { messageOf } from '../result.js'
-import { resolvePath } from '../tools/tool.js'
+import { isTerminal, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
+import type { JudgeContext, PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
 import { timestamp, type LogFile } from './log.js'
 import type { Attempt, StateEntry, StateStore } from './state.js'
 
@@ -20,8 +19,6 @@ export interface PhaseSettings {
   pollInterval: number
   /** Polls back off while nothing changes, up to this many seconds. */
   maxPollInterval: number
-  /** After COMPLETED, how long outputs may take to appear (shared filesystems lag), seconds. */
-  outputWait: number
 }
 
 export interface PhaseContext {
@@ -40,10 +37,15 @@ export interface PhaseContext {
   signal: AbortSignal
   /** Called once per poll cycle (lock heartbeat). */
   onCycle?: () => Promise<void>
-  /** Called right after each successful submission (saves job ids for a post step). */
-  onSubmitted?: (jobId: string) => void
+  /**
+   * Called with the id of every job the phase watches: submitted, re-attached or found again by name
+   * (the post step cancels them all on cancel-on-abort).
+   */
+  onWatched?: (jobId: string) => void
   /** Called when a submission is deferred by a queue limit. */
   onDeferred?: (job: PlannedJob, message: string) => Promise<void>
+  /** Called with the tool's warning when it judged a job a success despite its state (e.g. exit 143). */
+  onWarning?: (job: PlannedJob, message: string) => void
 }
 
 export type Resolution = 'submitted' | 'already-succeeded' | 'reattached' | 'resubmitted' | 'found-by-name'
@@ -60,7 +62,10 @@ export interface JobOutcome {
   startedIso?: string
   endedIso?: string
   error?: string
-  outputs: Record<string, unknown>
+  /** The tool's warning when it judged a success despite the job's state (e.g. exit 143). */
+  warning?: string
+  /** What the tool module found, success or not. */
+  output?: ToolResult
   outputFile?: string
   /** Settings of each automatic retry (OOM), oldest first. */
   retries?: Record<string, number>[]
@@ -86,6 +91,8 @@ interface Tracked {
 }
 
 export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
+  // A call, not a property read: the signal changes while we await, which narrowing cannot see.
+  const aborted = (): boolean => ctx.signal.aborted
   const startedAt = new Date()
   const tracked: Tracked[] = []
   const queue: Tracked[] = []
@@ -93,80 +100,9 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
 
   // 1. Resume: decide for every job what the state says.
   for (const job of ctx.jobs) {
-    const entry = ctx.state.get(job.key)
-    if (!entry) {
-      queue.push({ job, resolution: 'submitted' })
-      continue
-    }
-    if (entry.state === 'COMPLETED' && entry.validated) {
-      const v = await ctx.tool.validate({
-        transport: ctx.transport,
-        runDir: ctx.runDir,
-        experiment: ctx.experiment,
-        job,
-        ...(entry.output_file ? { outputFile: entry.output_file } : {}),
-        ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
-      })
-      if (v.ok) {
-        tracked.push({
-          job,
-          resolution: 'already-succeeded',
-          outcome: outcomeOf(job, entry, 'succeeded', 'already-succeeded', { ...(entry.outputs ?? {}), ...v.outputs }),
-        })
-        continue
-      }
-      await ctx.toolLog.write({
-        action: 'OUTPUTS_INVALID',
-        description: job.display,
-        details: `job ${entry.job_id ?? '?'} completed earlier, but ${v.problem ?? 'its outputs no longer validate'}`,
-        result: 'will run again',
-      })
-      queue.push({ job, resolution: 'resubmitted' })
-      continue
-    }
-    if (entry.job_id && !isTerminal(entry.state) && entry.state !== 'SUBMITTING') {
-      tracked.push({ job, resolution: 'reattached' })
-      continue
-    }
-    if (entry.state === 'SUBMITTING') {
-      const since = entry.submitted_iso ?? new Date(0).toISOString()
-      let found: JobStatus[]
-      try {
-        found = entry.job_name ? await ctx.scheduler.findByName(entry.job_name, since) : []
-      } catch (e) {
-        // Cannot tell whether the interrupted submission reached the queue: never guess (a duplicate
-        // could cost hours of GPU time). The entry stays as it is for the next run to check again.
-        const error = `an earlier submission was interrupted and the queue cannot be searched for it now (${messageOf(e)}): re-run to check again`
-        tracked.push({
-          job,
-          resolution: 'found-by-name',
-          outcome: { ...outcomeOf(job, entry, 'failed', 'found-by-name', {}), error },
-        })
-        continue
-      }
-      const last = found[found.length - 1]
-      if (last) {
-        const adopted: StateEntry = {
-          ...entry,
-          job_id: last.jobId,
-          state: last.state === 'UNKNOWN' ? 'PENDING' : last.state,
-          output_file: outputFileFor(entry.output_file ?? '', last.jobId, entry.job_name ?? ''),
-        }
-        await ctx.state.put(job.key, adopted)
-        await ctx.toolLog.write({
-          action: ctx.tool.submitAction,
-          description: job.display,
-          details: `sbatch ${job.script} (interrupted before its id was recorded; found in the queue by name ${entry.job_name})`,
-          lines: [`Job ID: ${last.jobId}`],
-          result: 'success',
-        })
-        tracked.push({ job, resolution: 'found-by-name' })
-        continue
-      }
-      queue.push({ job, resolution: (entry.attempt ?? 1) > 1 ? 'resubmitted' : 'submitted' })
-      continue
-    }
-    queue.push({ job, resolution: 'resubmitted' })
+    const r = await resume(ctx, job)
+    if (r.submit) queue.push(r.tracked)
+    else tracked.push(r.tracked)
   }
 
   // 2. Submit and monitor until every job is terminal.
@@ -174,13 +110,13 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   let detached = false
   const inFlight = (): number => tracked.filter((t) => !t.outcome).length
   for (;;) {
-    if (ctx.signal.aborted) {
+    if (aborted()) {
       detached = true
       break
     }
     // Submit what the cap allows.
     let deferred = false
-    while (queue.length > 0 && inFlight() < ctx.scheduler.maxInFlight && !ctx.signal.aborted) {
+    while (queue.length > 0 && inFlight() < ctx.scheduler.maxInFlight && !aborted()) {
       const next = queue[0] as Tracked
       const submitted = await submit(ctx, next)
       if (submitted === 'deferred') {
@@ -190,13 +126,14 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       queue.shift()
       submissions++
       tracked.push(next)
-      if (queue.length > 0 && ctx.scheduler.staggerSeconds > 0)
+      if (queue.length > 0 && ctx.scheduler.staggerSeconds > 0) {
         await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
+      }
     }
     if (queue.length === 0 && tracked.every((t) => t.outcome)) break
 
     await sleep(interval * 1000, ctx.signal)
-    if (ctx.signal.aborted) {
+    if (aborted()) {
       detached = true
       break
     }
@@ -222,7 +159,7 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       continue
     }
     const entry = ctx.state.get(t.job.key)
-    outcomes.push(outcomeOf(t.job, entry, 'detached', t.resolution, entry?.outputs ?? {}))
+    outcomes.push(outcomeOf(t.job, entry, 'detached', t.resolution, entry?.output))
   }
   outcomes.sort((a, b) => ctx.jobs.indexOf(a.job) - ctx.jobs.indexOf(b.job))
   const breakdown = countBy(outcomes.map((o) => o.state))
@@ -242,13 +179,89 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   return { outcomes, startedAt, endedAt: new Date(), detached, submissions }
 }
 
+/** What the resume state says of one job: done, to watch again, or to submit. */
+async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ tracked: Tracked; submit: boolean }> {
+  const entry = ctx.state.get(job.key)
+  const watch = (resolution: Resolution, outcome?: JobOutcome): { tracked: Tracked; submit: boolean } => ({
+    tracked: { job, resolution, ...(outcome ? { outcome } : {}) },
+    submit: false,
+  })
+  const submit = (resolution: Resolution): { tracked: Tracked; submit: boolean } => ({
+    tracked: { job, resolution },
+    submit: true,
+  })
+  if (!entry) return submit('submitted')
+  if (entry.validated === true) {
+    // Succeeded earlier: still true if its outputs are still there (a deleted checkpoint runs again).
+    const j = await ctx.tool.judge(judgeContext(ctx, job, entry))
+    if (j.ok) return watch('already-succeeded', outcomeOf(job, entry, 'succeeded', 'already-succeeded', j.value.result))
+    await ctx.toolLog.write({
+      action: 'OUTPUTS_INVALID',
+      description: job.display,
+      details: `job ${entry.job_id ?? '?'} succeeded earlier, but ${j.error.why}`,
+      result: 'will run again',
+    })
+    return submit('resubmitted')
+  }
+  if (entry.state === 'SUBMITTING') return findInterrupted(ctx, job, entry)
+  // Running, or ended while nobody watched and never judged: watch it, and judge it when it is terminal.
+  if (entry.job_id && (!isTerminal(entry.state) || entry.validated === undefined)) {
+    if (!isTerminal(entry.state)) ctx.onWatched?.(entry.job_id)
+    return watch('reattached')
+  }
+  return submit('resubmitted')
+}
+
+/** A submission interrupted before its job id was recorded: adopt the job if the queue has it. */
+async function findInterrupted(
+  ctx: PhaseContext,
+  job: PlannedJob,
+  entry: StateEntry,
+): Promise<{ tracked: Tracked; submit: boolean }> {
+  const since = entry.submitted_iso ?? new Date(0).toISOString()
+  let found: JobStatus[]
+  try {
+    found = entry.job_name ? await ctx.scheduler.findByName(entry.job_name, since) : []
+  } catch (e) {
+    // Cannot tell whether the interrupted submission reached the queue: never guess (a duplicate
+    // could cost hours of GPU time). The entry stays as it is for the next run to check again.
+    const error =
+      'an earlier submission was interrupted and the queue cannot be searched for it now ' +
+      `(${messageOf(e)}): re-run to check again`
+    const outcome = { ...outcomeOf(job, entry, 'failed', 'found-by-name'), error }
+    return { tracked: { job, resolution: 'found-by-name', outcome }, submit: false }
+  }
+  const last = found[found.length - 1]
+  if (!last) {
+    return { tracked: { job, resolution: (entry.attempt ?? 1) > 1 ? 'resubmitted' : 'submitted' }, submit: true }
+  }
+  const adopted: StateEntry = {
+    ...entry,
+    job_id: last.jobId,
+    state: last.state === 'UNKNOWN' ? 'PENDING' : last.state,
+    output_file: ctx.scheduler.outputPath(entry.output_file ?? '', last.jobId, entry.job_name ?? ''),
+  }
+  await ctx.state.put(job.key, adopted)
+  if (!isTerminal(adopted.state)) ctx.onWatched?.(last.jobId)
+  await ctx.toolLog.write({
+    action: ctx.tool.submitAction,
+    description: job.display,
+    details:
+      `${ctx.scheduler.submitCommand} ${job.script} ` +
+      `(interrupted before its id was recorded; found in the queue by name ${entry.job_name ?? ''})`,
+    lines: [`Job ID: ${last.jobId}`],
+    result: 'success',
+  })
+  return { tracked: { job, resolution: 'found-by-name' }, submit: false }
+}
+
 /** Submits one job; 'deferred' when a queue limit says to try later. */
 async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 'deferred'> {
   const { job } = t
   const previous = ctx.state.get(job.key)
   const jobDir = resolvePath(ctx.runDir, job.dir)
   const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
-  const outputPattern = resolvePath(jobDir, sbatchOutput(scriptText) ?? 'slurm-%j.out')
+  const outputPattern = ctx.scheduler.outputPattern(scriptText, jobDir)
   const inputs: Record<string, string> = {}
   for (const rel of job.inputs) {
     const bytes = await ctx.transport.readFile(resolvePath(ctx.runDir, rel))
@@ -273,15 +286,13 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
     ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
     ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),
   }
-  // Written before sbatch: a runner killed in between finds the job again by its name.
+  // Written before the submission: a runner killed in between finds the job again by its name.
   await ctx.state.put(job.key, pending)
   const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern })
+  const command = `${ctx.scheduler.submitCommand} ${job.script}`
   if (!r.ok && r.error.retryLater) {
     if (previous) await ctx.state.put(job.key, previous)
-    else {
-      delete ctx.state.entries[job.key]
-      await ctx.state.flush()
-    }
+    else await ctx.state.remove(job.key)
     if (ctx.onDeferred) await ctx.onDeferred(job, r.error.message)
     return 'deferred'
   }
@@ -291,11 +302,10 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
     await ctx.toolLog.write({
       action: ctx.tool.submitAction,
       description: job.display,
-      details: `sbatch ${job.script}`,
+      details: command,
       result: `failure: ${r.error.message}`,
     })
-    t.outcome = outcomeOf(job, failed, 'failed', t.resolution, {})
-    t.outcome.error = `submission failed: ${r.error.message}`
+    t.outcome = { ...outcomeOf(job, failed, 'failed', t.resolution), error: `submission failed: ${r.error.message}` }
     return 'failed'
   }
   const jobId = r.value.jobId
@@ -303,14 +313,14 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
     ...pending,
     job_id: jobId,
     state: 'PENDING',
-    output_file: outputFileFor(outputPattern, jobId, jobName),
+    output_file: ctx.scheduler.outputPath(outputPattern, jobId, jobName),
   }
   await ctx.state.put(job.key, submitted)
-  ctx.onSubmitted?.(jobId)
+  ctx.onWatched?.(jobId)
   await ctx.toolLog.write({
     action: ctx.tool.submitAction,
     description: job.display,
-    details: `sbatch ${job.script}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+    details: `${command}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
     lines: [`Job ID: ${jobId}`],
     result: 'success',
   })
@@ -331,9 +341,8 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
   const open = tracked.filter((t) => !t.outcome)
   const queries = open.flatMap((t) => {
     const e = ctx.state.get(t.job.key)
-    return e?.job_id
-      ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? new Date(Date.now() - 7 * 86400_000).toISOString() }]
-      : []
+    const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString()
+    return e?.job_id ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? weekAgo }] : []
   })
   if (queries.length === 0) return false
   const statuses = await ctx.scheduler.poll(queries)
@@ -365,11 +374,13 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
   return changed
 }
 
-/** SLURM's own words when it kills a job for exceeding --mem without cgroups (state FAILED). */
-const MEMORY_KILL =
-  /Exceeded job memory limit|exceeded memory limit \(\d+ > \d+\), being killed|oom-kill event|OUT_OF_MEMORY/i
+/** Bytes of a failed job's output read for its error message and the scheduler's classification. */
+const TAIL_BYTES = 8192
 
-/** A terminal job: validate a COMPLETED one (waiting up to outputWait for late files). */
+/**
+ * A terminal job: the tool judges it from its own record, whatever the state (waiting up to the
+ * scheduler's output wait for evidence that may lag); a failure may be retried as the tool proposes.
+ */
 async function finish(
   ctx: PhaseContext,
   t: Tracked,
@@ -377,27 +388,38 @@ async function finish(
   status: JobStatus,
 ): Promise<StateEntry | null> {
   let entry = current
-  // The end of the job's output, read once: it tells a memory kill, and it goes into the error message.
+  // The end of the job's output, read once: it tells the scheduler how the job ended, and goes into messages.
   const tail =
     entry.state !== 'COMPLETED' && entry.output_file
-      ? await readTail(ctx.transport, entry.output_file, 8192)
+      ? ((await readTail(ctx.transport, entry.output_file, TAIL_BYTES)) ?? undefined)
       : undefined
-  if (entry.state === 'FAILED' && tail && MEMORY_KILL.test(tail.toString('utf8'))) {
-    // Reported as what it is: the job ran out of the memory it asked for.
-    entry = { ...entry, state: 'OUT_OF_MEMORY', reason: 'exceeded its --mem (killed by slurmstepd)' }
+  if (tail) {
+    const classified = ctx.scheduler.classify({ ...status, state: status.state }, tail.toString('utf8'))
+    if (classified.state !== entry.state) {
+      entry = { ...entry, state: classified.state, ...(classified.reason ? { reason: classified.reason } : {}) }
+    }
+  }
+  const judgement = await ctx.tool.judge(judgeContext(ctx, t.job, entry))
+  if (judgement.ok) {
+    const { result, warning } = judgement.value
+    const final: StateEntry = { ...entry, validated: true, output: result }
+    delete final.error
+    t.outcome = outcomeOf(t.job, final, 'succeeded', t.resolution, result)
+    if (warning) {
+      t.outcome.warning = warning
+      ctx.onWarning?.(t.job, warning)
+      await ctx.toolLog.write({ action: 'WARNING', description: t.job.display, details: warning, result: 'succeeded' })
+    }
+    return final
+  }
+  const judged = judgement.error
+  if (judged.pending) {
+    t.validatingSince ??= Date.now()
+    if (Date.now() - t.validatingSince < ctx.scheduler.outputWaitSeconds * 1000) return null
   }
   if (entry.state !== 'COMPLETED') {
     const decision = ctx.tool.retry
-      ? await ctx.tool.retry({
-          transport: ctx.transport,
-          runDir: ctx.runDir,
-          experiment: ctx.experiment,
-          job: t.job,
-          state: entry.state,
-          retries: entry.retry_history?.length ?? 0,
-          ...(entry.output_file ? { outputFile: entry.output_file } : {}),
-          ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
-        })
+      ? await ctx.tool.retry({ ...judgeContext(ctx, t.job, entry), retries: entry.retry_history?.length ?? 0 })
       : null
     if (decision?.retry) {
       t.requeue = true
@@ -409,52 +431,53 @@ async function finish(
         oom_exhausted_logged: false,
       }
     }
-    if (decision && !decision.retry && !entry.oom_exhausted_logged) {
+    const gaveUp = decision?.reason
+    if (gaveUp !== undefined && !entry.oom_exhausted_logged) {
       await ctx.toolLog.write({
         action: 'OOM_EXHAUSTED',
         description: t.job.display,
-        details: `${decision.reason}; tried ${JSON.stringify(entry.retry_history ?? [])}`,
+        details: `${gaveUp}; tried ${JSON.stringify(entry.retry_history ?? [])}`,
         result: 'manual intervention required',
       })
       entry = { ...entry, oom_exhausted_logged: true }
     }
-    const reason = status.reason ? `: ${status.reason}` : decision && !decision.retry ? `: ${decision.reason}` : ''
+    const reasons = [status.reason, gaveUp].filter(Boolean)
     const last = tail ? lastLines(tail.subarray(Math.max(0, tail.length - 4096))) : ''
-    const error = `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}${reason}${last ? ` — last output: ${last}` : ''}`
-    const final = { ...entry, error }
-    t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, entry.outputs ?? {})
+    const error =
+      `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}` +
+      `${reasons.length ? `: ${reasons.join('; ')}` : ''} — ${judged.why}${last ? ` — last output: ${last}` : ''}`
+    const final: StateEntry = { ...entry, validated: false, error, ...(judged.result ? { output: judged.result } : {}) }
+    t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, judged.result)
+    await ctx.toolLog.write({ action: 'JOB_FAILED', description: t.job.display, details: error, result: 'failure' })
     return final
   }
-  const v = await ctx.tool.validate({
-    transport: ctx.transport,
-    runDir: ctx.runDir,
-    experiment: ctx.experiment,
-    job: t.job,
-    ...(entry.output_file ? { outputFile: entry.output_file } : {}),
-    ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
-  })
-  if (v.ok) {
-    const final: StateEntry = { ...entry, validated: true, outputs: v.outputs }
-    delete final.error
-    t.outcome = outcomeOf(t.job, final, 'succeeded', t.resolution, v.outputs)
-    return final
-  }
-  t.validatingSince ??= Date.now()
-  if (Date.now() - t.validatingSince < ctx.settings.outputWait * 1000) return null
   const final: StateEntry = {
     ...entry,
     validated: false,
-    outputs: v.outputs,
-    error: `completed, but ${v.problem ?? 'its outputs are missing'}`,
+    error: `completed, but ${judged.why}`,
+    ...(judged.result ? { output: judged.result } : {}),
   }
-  t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, v.outputs)
+  t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, judged.result)
   await ctx.toolLog.write({
     action: 'OUTPUTS_MISSING',
     description: t.job.display,
-    details: `job ${entry.job_id ?? '?'}: ${v.problem ?? 'outputs missing'}`,
+    details: `job ${entry.job_id ?? '?'}: ${judged.why}`,
     result: 'failure',
   })
   return final
+}
+
+function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEntry): JudgeContext {
+  return {
+    transport: ctx.transport,
+    runDir: ctx.runDir,
+    experiment: ctx.experiment,
+    job,
+    state: entry.validated === true && !isTerminal(entry.state) ? 'COMPLETED' : entry.state,
+    ...(entry.exit_code !== undefined ? { exitCode: entry.exit_code } : {}),
+    ...(entry.output_file ? { outputFile: entry.output_file } : {}),
+    ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
+  }
 }
 
 function applyStatus(entry: StateEntry, s: JobStatus): StateEntry {
@@ -473,7 +496,7 @@ function outcomeOf(
   entry: StateEntry | undefined,
   result: JobOutcome['result'],
   resolution: Resolution,
-  outputs: Record<string, unknown>,
+  output?: ToolResult,
 ): JobOutcome {
   return {
     job,
@@ -489,7 +512,7 @@ function outcomeOf(
     ...(entry?.error ? { error: entry.error } : {}),
     ...(entry?.output_file ? { outputFile: entry.output_file } : {}),
     ...(entry?.retry_history?.length ? { retries: entry.retry_history } : {}),
-    outputs,
+    ...(output ? { output } : {}),
   }
 }
 
@@ -515,16 +538,6 @@ export function jobNameFor(experimentId: string, key: string): string {
   return `re-${experimentId}-${slug.slice(0, 80)}-${short}`
 }
 
-function outputFileFor(pattern: string, jobId: string, jobName: string): string {
-  return substituteOutput(pattern, jobId, jobName)
-}
-
-/** Up to the last `bytes` bytes of a job's output, or undefined when there is none. */
-async function readTail(transport: Transport, path: string, bytes: number): Promise<Buffer | undefined> {
-  const data = await transport.readFile(path)
-  return data ? data.subarray(Math.max(0, data.length - bytes)) : undefined
-}
-
 /** The last three lines of output (progress bars split on \r), for messages. */
 function lastLines(bytes: Buffer): string {
   const lines = bytes
@@ -540,7 +553,7 @@ function countBy(values: string[]): string {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1)
   return [...counts.keys()]
     .sort()
-    .map((k) => `${k}=${counts.get(k)}`)
+    .map((k) => `${k}=${counts.get(k) ?? 0}`)
     .join(', ')
 }
 

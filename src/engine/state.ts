@@ -6,7 +6,8 @@
  */
 import { z } from 'zod'
 import type { Transport } from '../cluster/transport.js'
-import { err, ok, type Problem, type Result } from '../result.js'
+import { ToolResultSchema } from '../tools/tool.js'
+import { err, ok, type Result } from '../result.js'
 
 export const AttemptSchema = z.object({
   job_id: z.string().nullable(),
@@ -37,9 +38,10 @@ export const EntrySchema = z.looseObject({
   output_file: z.string().optional(),
   /** sha256 of each scaffold file the job ran with, by path relative to the run directory. */
   inputs: z.record(z.string(), z.string()).optional(),
-  /** True once the tool module confirmed the outputs (checkpoints, .eval logs). */
+  /** True once the tool module judged this attempt a success from the tool's own record. */
   validated: z.boolean().optional(),
-  outputs: z.record(z.string(), z.unknown()).optional(),
+  /** What the tool module found (checkpoints and loss, or the evaluation log and its scores). */
+  output: ToolResultSchema.optional(),
   history: z.array(AttemptSchema).optional(),
   /** cruijff_kit's OOM-retry fields: the settings of each retry, e.g. [{batch_size: 4, gradient_accumulation_steps: 2}]. */
   retry_history: z.array(z.record(z.string(), z.number())).optional(),
@@ -56,11 +58,11 @@ export class StateStore {
   private constructor(
     private readonly transport: Transport,
     readonly path: string,
-    readonly entries: StateFile,
+    private entriesNow: StateFile,
   ) {}
 
   /** Reads the file; a missing file is an empty state, a corrupt one is an error (never "start over"). */
-  static async open(transport: Transport, path: string): Promise<Result<StateStore, Problem>> {
+  static async open(transport: Transport, path: string): Promise<Result<StateStore>> {
     const bytes = await transport.readFile(path)
     if (bytes === null) return ok(new StateStore(transport, path, {}))
     let data: unknown
@@ -86,12 +88,24 @@ export class StateStore {
     return ok(new StateStore(transport, path, parsed.data))
   }
 
+  /** Forgets a job (a deferred first submission), flushing the file. */
+  async remove(key: string): Promise<void> {
+    const { [key]: _gone, ...rest } = this.entriesNow
+    this.entriesNow = rest
+    await this.flush()
+  }
+
+  /** Every job's entry, by state key. */
+  get entries(): Readonly<StateFile> {
+    return this.entriesNow
+  }
+
   get(key: string): StateEntry | undefined {
     return this.entries[key]
   }
 
   async put(key: string, entry: StateEntry): Promise<void> {
-    this.entries[key] = entry
+    this.entriesNow[key] = entry
     await this.flush()
   }
 

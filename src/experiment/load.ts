@@ -8,12 +8,14 @@ import { LIMITS, SummarySchema, RUN_TYPES, type Summary } from './schema.js'
 import type { Cell, Experiment, Run, Task } from './model.js'
 import type { Problem } from '../result.js'
 
-export const SUPPORTED_TOOLS = {
-  preparation: ['torchtune'],
-  evaluation: ['inspect-ai'],
-} as const
-/** Spellings accepted for a tool, mapped to its module name. */
-const TOOL_ALIASES: Record<string, string> = { inspect: 'inspect-ai', inspect_ai: 'inspect-ai' }
+/**
+ * The tool names the loader accepts for each phase, and the defaults when the `tools` section is
+ * missing. They come from the tool registry (the experiment layer does not know the tools).
+ */
+export interface ToolNames {
+  preparation: { accepted: readonly string[]; default: string }
+  evaluation: { accepted: readonly string[]; default: string }
+}
 
 export interface LoadOutcome {
   experiment?: Experiment
@@ -33,7 +35,12 @@ export function fieldName(path: Path): string {
 }
 
 /** Loads and validates. `displayPath` is how the file is named in messages and annotations. */
-export function loadExperiment(text: string, summaryPath: string, displayPath: string): LoadOutcome {
+export function loadExperiment(
+  text: string,
+  summaryPath: string,
+  displayPath: string,
+  toolNames: ToolNames,
+): LoadOutcome {
   const errors: Problem[] = []
   const warnings: Problem[] = []
   const sourceDir = summaryPath.replace(/\/[^/]*$/, '') || '/'
@@ -96,7 +103,11 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
   const summary: Summary = parsed.data
 
   // Tools: which module runs each phase.
-  const tools = { preparation: 'torchtune' as const, evaluation: 'inspect-ai' as const, defaulted: false }
+  const tools = {
+    preparation: toolNames.preparation.default,
+    evaluation: toolNames.evaluation.default,
+    defaulted: false,
+  }
   if (!summary.tools) {
     tools.defaulted = true
     warnings.push({
@@ -104,29 +115,26 @@ export function loadExperiment(text: string, summaryPath: string, displayPath: s
       line: 1,
       column: 1,
       field: 'tools',
-      message: 'no `tools` section: assuming torchtune for fine-tuning and inspect-ai for evaluation',
-      hint: 'add `tools: {preparation: torchtune, evaluation: inspect-ai}`',
+      message: `no \`tools\` section: assuming ${tools.preparation} for fine-tuning and ${tools.evaluation} for evaluation`,
+      hint: `add \`tools: {preparation: ${tools.preparation}, evaluation: ${tools.evaluation}}\``,
     })
   } else {
     for (const phase of ['preparation', 'evaluation'] as const) {
       const given = summary.tools[phase]
       if (given === undefined) {
         tools.defaulted = true
-        warnings.push(
-          problem(['tools'], `no tools.${phase}: assuming ${phase === 'preparation' ? 'torchtune' : 'inspect-ai'}`),
-        )
+        warnings.push(problem(['tools'], `no tools.${phase}: assuming ${tools[phase]}`))
         continue
       }
-      const name = TOOL_ALIASES[given] ?? given
-      if (!(SUPPORTED_TOOLS[phase] as readonly string[]).includes(name)) {
+      if (!toolNames[phase].accepted.includes(given)) {
         errors.push(
           problem(
             ['tools', phase],
             `unknown ${phase} tool "${given}"`,
-            `supported: ${SUPPORTED_TOOLS[phase].join(', ')}`,
+            `supported: ${toolNames[phase].accepted.join(', ')}`,
           ),
         )
-      }
+      } else tools[phase] = given
     }
   }
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { z } from 'zod'
-import { err, ok, messageOf, type Problem, type Result } from '../result.js'
+import { err, ok, messageOf, type Result } from '../result.js'
 
 const RepoSchema = z.looseObject({ full_name: z.string().optional(), fork: z.boolean().optional() }).nullish()
 const PullRequestEventSchema = z.looseObject({
@@ -33,7 +33,7 @@ export interface LocateInput {
   allowForks: boolean
 }
 
-export function locateExperiments(input: LocateInput): Result<Located, Problem> {
+export function locateExperiments(input: LocateInput): Result<Located> {
   if (input.experimentDirInput) {
     return ok({ dirs: [resolve(input.workspace, input.experimentDirInput)], how: 'the experiment-dir input' })
   }
@@ -63,7 +63,7 @@ export function locateExperiments(input: LocateInput): Result<Located, Problem> 
   })
 }
 
-function readEvent(path: string | undefined): Result<z.infer<typeof PullRequestEventSchema>, Problem> {
+function readEvent(path: string | undefined): Result<z.infer<typeof PullRequestEventSchema>> {
   if (!path || !existsSync(path))
     return err({
       message: 'the pull request event payload (GITHUB_EVENT_PATH) is missing',
@@ -88,7 +88,7 @@ function isFork(base: z.infer<typeof RepoSchema>, head: z.infer<typeof RepoSchem
 }
 
 /** experiment_summary.yaml files the PR adds or modifies, from the checkout's git history. */
-function changedSummaries(workspace: string, base: string, head: string): Result<string[], Problem> {
+function changedSummaries(workspace: string, base: string, head: string): Result<string[]> {
   const git = (...args: string[]): string =>
     execFileSync('git', ['-C', workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
   for (const [sha, which] of [

@@ -1,9 +1,6 @@
 /** The experiment as the runner uses it: validated, with every evaluation cell expanded. */
 import type { RunType } from './schema.js'
 
-export type PreparationTool = 'torchtune'
-export type EvaluationTool = 'inspect-ai'
-
 export interface Run {
   name: string
   type: RunType
@@ -34,17 +31,13 @@ export interface Experiment {
   sourceDir: string
   /** `experiment.dir` from the YAML, when present. */
   declaredDir?: string
-  tools: { preparation: PreparationTool; evaluation: EvaluationTool; defaulted: boolean }
+  /** The tool of each phase as named in the `tools` section (a registered name or alias), or the default. */
+  tools: { preparation: string; evaluation: string; defaulted: boolean }
   runs: Run[]
   tasks: Task[]
   cells: Cell[]
   /** The parsed YAML, for the summary's parameter columns. */
   raw: Record<string, unknown>
-}
-
-/** Directory name of a cell: `{task}_epoch{N}` for fine-tuned checkpoints, `{task}` otherwise. */
-export function cellDirName(cell: Cell): string {
-  return cell.epoch === null ? cell.task : `${cell.task}_epoch${cell.epoch}`
 }
 
 /** Display name used in logs: `{run}/{task}/epoch{N}` or `{run}/{task}`. */

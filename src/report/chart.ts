@@ -3,8 +3,8 @@
  * in markdown), and one SVG file (bars per task, training-loss curves) for the run directory and
  * the artifact.
  */
-import type { JobOutcome } from '../engine/phase.js'
 import type { RunReport } from './model.js'
+import { evaluationOf, headlineMetric, trainingOf } from './results.js'
 
 interface Bar {
   label: string
@@ -17,25 +17,13 @@ export function metricBars(r: RunReport): Map<string, { metric: string; bars: Ba
   for (const o of r.evaluate?.outcomes ?? []) {
     const cell = o.job.cell
     if (o.result !== 'succeeded' || !cell) continue
-    const headline = headlineMetric(o)
+    const headline = headlineMetric(evaluationOf(o))
     if (!headline) continue
     const group = byTask.get(cell.task) ?? { metric: headline.name, bars: [] }
     group.bars.push({ label: cell.epoch === null ? cell.run : `${cell.run} ep${cell.epoch}`, value: headline.value })
     byTask.set(cell.task, group)
   }
   return byTask
-}
-
-function headlineMetric(o: JobOutcome): { name: string; value: number } | undefined {
-  const scores = o.outputs['scores'] as { name: string; metrics: Record<string, number> }[] | undefined
-  const first = scores?.[0]
-  if (!first) return undefined
-  for (const name of ['accuracy', 'mean']) {
-    const v = first.metrics[name]
-    if (v !== undefined) return { name: `${first.name} ${name}`, value: v }
-  }
-  const [name, value] = Object.entries(first.metrics)[0] ?? []
-  return name !== undefined && value !== undefined ? { name: `${first.name} ${name}`, value } : undefined
 }
 
 export function mermaidCharts(r: RunReport): string {
@@ -62,7 +50,7 @@ export function resultsSvg(r: RunReport): string | undefined {
   const curves = [...(r.optimize?.outcomes ?? [])]
     .map((o) => ({
       run: o.job.run,
-      points: (o.outputs['loss_curve'] as { step: number; loss: number }[] | undefined) ?? [],
+      points: trainingOf(o)?.lossCurve ?? [],
     }))
     .filter((c) => c.points.length > 1)
   if (groups.length === 0 && curves.length === 0) return undefined

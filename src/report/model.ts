@@ -1,17 +1,10 @@
 /** Everything the report needs to know about one pass of the action. */
+import type { SkippedEval } from '../engine/gate.js'
 import type { JobOutcome, PhaseResult } from '../engine/phase.js'
 import type { Experiment } from '../experiment/model.js'
 import type { Problem } from '../result.js'
 
 export type Status = 'success' | 'partial' | 'failed' | 'invalid'
-
-export interface SkippedEval {
-  display: string
-  run: string
-  task: string
-  epoch: number | null
-  reason: string
-}
 
 export interface Counts {
   runsTotal: number
@@ -41,6 +34,8 @@ export interface RunReport {
   errors: Problem[]
   warnings: Problem[]
   logFiles: string[]
+  /** What to do with the results (the tool modules' commands), for Next Steps. */
+  nextSteps: string[]
   detached: boolean
   /** The job-summary markdown written in the run directory, when it could be. */
   summaryPath?: string

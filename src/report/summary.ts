@@ -7,8 +7,10 @@ import { formatDuration, timestamp } from '../engine/log.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import { cellDisplayName } from '../experiment/model.js'
 import { formatProblem } from '../result.js'
+import type { EvaluationResult } from '../tools/tool.js'
 import { mermaidCharts, resultsSvg } from './chart.js'
 import type { RunReport } from './model.js'
+import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
 
 const MAX_LIST = 50
 
@@ -32,7 +34,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push('')
   }
   if (r.warnings.length > 0) {
-    out.push('<details><summary>Warnings (' + r.warnings.length + ')</summary>', '')
+    out.push(`<details><summary>Warnings (${r.warnings.length})</summary>`, '')
     for (const p of r.warnings.slice(0, 100)) out.push(`- ${escapeMd(formatProblem(p))}`)
     out.push('', '</details>', '')
   }
@@ -59,9 +61,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       ),
       '',
     )
-    const ckpts = ok.flatMap((o) =>
-      Object.values((o.outputs['checkpoints'] as Record<string, string> | undefined) ?? {}),
-    )
+    const ckpts = checkpointsOf(ok)
     out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
   }
   if (r.evaluate || r.skippedEvals.length > 0) {
@@ -93,7 +93,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
         ...list(r.skippedEvals.map((s) => `${s.display} — ${escapeMd(s.reason)}`)),
         '',
       )
-    const logs = ok.map((o) => o.outputs['eval_log']).filter((p): p is string => typeof p === 'string')
+    const logs = evalLogsOf(ok)
     out.push('**Evaluation logs:**', ...list(logs.map((p) => `\`${p}\``)), '')
   }
 
@@ -141,13 +141,14 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.',
     )
   } else {
-    out.push(
-      `1. View results: \`inspect view --log-dir ${r.runDir} --port=$(get_free_port)\``,
-      `2. Export data: \`inspect log export ${r.runDir}/<run>/eval/<cell>/logs/<log>.eval\``,
-      '3. Analyze results (see experiment_summary.yaml for configuration)',
-    )
-    if (r.status !== 'success')
-      out.push('4. Re-run this workflow to retry what failed: succeeded jobs are never run again.')
+    const steps = [
+      ...r.nextSteps,
+      'Analyze results (see experiment_summary.yaml for configuration)',
+      ...(r.status !== 'success'
+        ? ['Re-run this workflow to retry what failed: succeeded jobs are never run again.']
+        : []),
+    ]
+    out.push(...steps.map((step, i) => `${i + 1}. ${step}`))
   }
   out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`)
   if (r.artifact) {
@@ -190,7 +191,7 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   ]
   if (incomplete.length > 0)
     out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
-  out.push('## Next Steps', '', `- \`inspect view --log-dir ${r.runDir}\``, `- \`inspect log export <log>.eval\``, '')
+  out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${step}`), '')
   return { markdown: out.join('\n'), table }
 }
 
@@ -207,12 +208,12 @@ function resultsTable(exp: Experiment, r: RunReport): string {
   const header = ['Run', 'Type', ...paramKeys, 'Final loss', ...columns]
   const rows = exp.runs.map((run) => {
     const t = training.get(run.name)
-    const loss = t?.outputs['final_loss']
+    const loss = trainingOf(t)?.finalLoss
     const cells = columns.map((col) => {
       const cell = exp.cells.find((c) => c.run === run.name && columnOf(c) === col)
       if (!cell) return ''
       const o = evals.get(cellDisplayName(cell))
-      if (o?.result === 'succeeded') return metricText(o.outputs)
+      if (o?.result === 'succeeded') return metricText(evaluationOf(o))
       if (o) return o.result === 'detached' ? 'running' : 'failed'
       return skipped.has(cellDisplayName(cell)) ? 'skipped' : '–'
     })
@@ -248,18 +249,13 @@ function columnOf(c: Cell): string {
   return c.epoch === null ? c.task : `${c.task} @ epoch ${c.epoch}`
 }
 
-/** The headline metric of a succeeded eval: the first scorer's accuracy (± stderr), else its first metric. */
-function metricText(outputs: Record<string, unknown>): string {
-  const scores = outputs['scores'] as { name: string; metrics: Record<string, number> }[] | undefined
-  const first = scores?.[0]
-  if (!first) return 'done'
-  const acc = first.metrics['accuracy'] ?? first.metrics['mean']
-  if (acc !== undefined) {
-    const se = first.metrics['stderr']
-    return `${acc.toFixed(3)}${se !== undefined ? ` ± ${se.toFixed(3)}` : ''}`
-  }
-  const [name, value] = Object.entries(first.metrics)[0] ?? []
-  return name !== undefined && value !== undefined ? `${name} ${value.toFixed(3)}` : 'done'
+/** The headline metric of a succeeded evaluation (± stderr), or `done` when it reports none. */
+function metricText(e: EvaluationResult | undefined): string {
+  const h = headlineMetric(e)
+  if (!h) return 'done'
+  const isShare = /accuracy|mean/.test(h.name)
+  const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
+  return isShare ? value : `${h.name.split(' ').pop() ?? ''} ${value}`
 }
 
 function jobFacts(o: JobOutcome): string {
@@ -268,9 +264,10 @@ function jobFacts(o: JobOutcome): string {
   if (o.attempt > 1) parts.push(`attempt ${o.attempt}`)
   if (o.retries?.length) parts.push(retryText(o.retries))
   if (o.resolution === 'already-succeeded') parts.push('done earlier, not re-run')
-  if (typeof o.outputs['final_loss'] === 'number')
-    parts.push(`final loss ${(o.outputs['final_loss'] as number).toFixed(4)}`)
-  if (o.job.cell && o.outputs['scores']) parts.push(metricText(o.outputs))
+  const loss = trainingOf(o)?.finalLoss
+  if (loss !== undefined) parts.push(`final loss ${loss.toFixed(4)}`)
+  const evaluation = evaluationOf(o)
+  if (evaluation) parts.push(metricText(evaluation))
   return parts.join(', ')
 }
 

@@ -1,6 +1,6 @@
 /** Counts, status and the pass/fail policy (`fail-on`). */
-import type { Settings } from '../inputs.js'
-import type { Counts, RunReport, SkippedEval, Status } from './model.js'
+import type { SkippedEval } from '../engine/gate.js'
+import type { Counts, RunReport, Status } from './model.js'
 import type { JobOutcome } from '../engine/phase.js'
 
 export function countOutcomes(training: JobOutcome[], evals: JobOutcome[], skipped: SkippedEval[]): Counts {
@@ -32,7 +32,10 @@ export function statusOf(c: Counts): { status: Status; verdict: string } {
 }
 
 /** Whether the step (the status check) fails. `invalid` always fails. */
-export function shouldFail(report: Pick<RunReport, 'status'>, failOn: Settings['failOn']): boolean {
+/** The `fail-on` input: when the step (the status check) fails. */
+export type FailOn = 'any-failure' | 'all-failed' | 'never'
+
+export function shouldFail(report: Pick<RunReport, 'status'>, failOn: FailOn): boolean {
   if (report.status === 'invalid') return true
   if (failOn === 'never') return false
   if (failOn === 'all-failed') return report.status === 'failed'

@@ -8,8 +8,10 @@
  * Markers, in `<markerDir>`: `<id>.name`, `<id>.start` ("pid epoch"), `<id>.exit` ("rc epoch"),
  * `<id>.cancelled`. Job ids are small integers (so cruijff_kit's `Job ID: (\d+)` readers work).
  */
+import { resolvePath } from '../cluster/paths.js'
 import type { Transport } from '../cluster/transport.js'
 import type { JobSpec, JobStatus, PollQuery, Scheduler, SubmitResult } from './scheduler.js'
+import { sbatchOutput, substituteOutput } from './script.js'
 
 /** Runs as `bash -c WRAPPER local-job ID DIR SCRIPT OUTPUT MARKERS NAME`, in its own session. */
 const WRAPPER = `set -u
@@ -50,8 +52,11 @@ done`
 const START_GRACE_MS = 120_000
 
 export class LocalScheduler implements Scheduler {
-  readonly kind = 'local' as const
+  readonly kind = 'local'
+  readonly submitCommand = 'bash'
   readonly staggerSeconds = 0
+  /** Outputs are written on this machine's own filesystem: nothing lags. */
+  readonly outputWaitSeconds = 0
   /** Commands run, for benchmarks. */
   commands = 0
 
@@ -60,6 +65,20 @@ export class LocalScheduler implements Scheduler {
     private readonly markerDir: string,
     readonly maxInFlight: number,
   ) {}
+
+  /** The script's `#SBATCH --output` (the scaffold's scripts are SLURM batch scripts), else slurm-%j.out. */
+  outputPattern(scriptText: string, jobDir: string): string {
+    return resolvePath(jobDir, sbatchOutput(scriptText) ?? 'slurm-%j.out')
+  }
+
+  outputPath(pattern: string, jobId: string, jobName: string): string {
+    return substituteOutput(pattern, jobId, jobName)
+  }
+
+  /** No memory limits are enforced here: the state stands as it is. */
+  classify(status: JobStatus): JobStatus {
+    return status
+  }
 
   async submit(job: JobSpec): Promise<SubmitResult> {
     await this.transport.mkdirp(this.markerDir)
@@ -194,24 +213,4 @@ function interpret(
   if (Date.now() - submittedMs > START_GRACE_MS)
     return { ...base, state: 'FAILED', raw: 'FAILED', reason: 'the job never started' }
   return { ...base, state: 'PENDING', raw: 'PENDING' }
-}
-
-/** SLURM's filename patterns that matter here: %j job id, %x job name, %u user, %% percent. */
-export function substituteOutput(pattern: string, jobId: string, jobName: string): string {
-  return pattern.replace(/%(%|j|J|x|u|A|a)/g, (_, c: string) => {
-    switch (c) {
-      case '%':
-        return '%'
-      case 'j':
-      case 'J':
-      case 'A':
-        return jobId
-      case 'x':
-        return jobName
-      case 'u':
-        return process.env['USER'] ?? 'user'
-      default:
-        return '0'
-    }
-  })
 }

@@ -124,19 +124,38 @@ export interface PollQuery {
 }
 
 export interface Scheduler {
-  /** `local` or `slurm`. */
-  readonly kind: 'local' | 'slurm'
+  /** The registry name (`local`, `slurm`, ...). */
+  readonly kind: string
+  /** The command named in log blocks for a submission, e.g. `sbatch finetune.slurm`. */
+  readonly submitCommand: string
   /** How many of this experiment's jobs may be queued or running at once. */
   readonly maxInFlight: number
   /** Seconds to wait between two submissions. */
   readonly staggerSeconds: number
+  /** Seconds a finished job's outputs may take to appear where we read them (shared filesystems lag). */
+  readonly outputWaitSeconds: number
+  /**
+   * Where a job's stdout and stderr go: an absolute path pattern (`%j`, `%x`, ... not substituted), from
+   * the script's own directives (e.g. `#SBATCH --output`) or the scheduler's default.
+   */
+  outputPattern(scriptText: string, jobDir: string): string
+  /** The pattern with one job's id and name filled in. */
+  outputPath(pattern: string, jobId: string, jobName: string): string
+  /**
+   * A terminal status, refined by what the end of the job's output says about how it ended (e.g. a job
+   * killed for exceeding its memory that the scheduler reports as FAILED becomes OUT_OF_MEMORY).
+   */
+  classify(status: JobStatus, outputTail: string): JobStatus
   submit(job: JobSpec): Promise<SubmitResult>
   /**
    * States of many jobs at once, at a constant cost in commands whatever their number.
    * Jobs the scheduler cannot see this time come back as UNKNOWN (not terminal).
    */
   poll(jobs: readonly PollQuery[]): Promise<Map<string, JobStatus>>
-  /** Job ids currently known under this name (queued, running or recently finished), newest last. */
+  /**
+   * Job ids currently known under this name (queued, running or recently finished), newest last.
+   * Throws only when it cannot tell (a wrong "none" would submit a job twice).
+   */
   findByName(name: string, since: string): Promise<JobStatus[]>
   cancel(jobIds: readonly string[]): Promise<void>
 }

@@ -14,3 +14,23 @@ export function sbatchOutput(script: string): string | undefined {
   }
   return found
 }
+
+/** SLURM's filename patterns that matter here: %j job id, %x job name, %u user, %% percent. */
+export function substituteOutput(pattern: string, jobId: string, jobName: string): string {
+  return pattern.replace(/%(%|j|J|x|u|A|a)/g, (_, c: string) => {
+    switch (c) {
+      case '%':
+        return '%'
+      case 'j':
+      case 'J':
+      case 'A':
+        return jobId
+      case 'x':
+        return jobName
+      case 'u':
+        return process.env['USER'] ?? 'user'
+      default:
+        return '0'
+    }
+  })
+}

@@ -17,8 +17,9 @@
  * - cancel: one `scancel IDS`.
  */
 import { randomBytes } from 'node:crypto'
+import { dirnameOf, resolvePath } from '../cluster/paths.js'
 import type { ExecOptions, ExecResult, Transport } from '../cluster/transport.js'
-import { messageOf } from '../result.js'
+import { err, messageOf, ok, type Result } from '../result.js'
 import {
   isTerminal,
   normaliseState,
@@ -28,6 +29,7 @@ import {
   type Scheduler,
   type SubmitResult,
 } from './scheduler.js'
+import { sbatchOutput, substituteOutput } from './script.js'
 
 export interface SlurmOptions {
   /** At most this many of the experiment's jobs queued or running at once. Default 25. */
@@ -40,6 +42,8 @@ export interface SlurmOptions {
   extraSbatchArgs?: readonly string[]
   /** Limit for one SLURM command. Default 60 000 ms. */
   commandTimeoutMs?: number
+  /** Seconds a completed job's outputs may take to appear on the shared filesystem. Default 120. */
+  outputWaitSeconds?: number
 }
 
 /** How finished jobs are looked up: slurmdbd, jobcomp/filetxt (`sacct -c`), or scontrol only. */
@@ -68,10 +72,16 @@ const SACCT_FIELDS = 'JobIDRaw,State,ExitCode,Start,End,Reason'
 /** Extra seconds on the sacct -S bound, for clock skew and submission latency. */
 const SINCE_SLACK_S = 600
 
+/** SLURM's own words when it kills a job for exceeding --mem without cgroups (the state reads FAILED). */
+const MEMORY_KILL =
+  /Exceeded job memory limit|exceeded memory limit \(\d+ > \d+\), being killed|oom-kill event|OUT_OF_MEMORY/i
+
 export class SlurmScheduler implements Scheduler {
-  readonly kind = 'slurm' as const
+  readonly kind = 'slurm'
+  readonly submitCommand = 'sbatch'
   readonly maxInFlight: number
   readonly staggerSeconds: number
+  readonly outputWaitSeconds: number
   /** SLURM commands run (for benchmarks: commands per poll cycle). */
   commands = 0
   /** What the last sacct told about accounting; undefined until the first one. */
@@ -85,6 +95,22 @@ export class SlurmScheduler implements Scheduler {
     this.maxInFlight = options.maxSubmit ?? 25
     this.staggerSeconds = options.staggerSeconds ?? 5
     this.timeoutMs = options.commandTimeoutMs ?? 60_000
+    this.outputWaitSeconds = options.outputWaitSeconds ?? 120
+  }
+
+  /** `#SBATCH --output` (relative to the submission directory), else SLURM's default slurm-%j.out. */
+  outputPattern(scriptText: string, jobDir: string): string {
+    return resolvePath(jobDir, sbatchOutput(scriptText) ?? 'slurm-%j.out')
+  }
+
+  outputPath(pattern: string, jobId: string, jobName: string): string {
+    return substituteOutput(pattern, jobId, jobName)
+  }
+
+  /** A job slurmstepd killed for its memory (no cgroups) ends FAILED: report it as OUT_OF_MEMORY. */
+  classify(status: JobStatus, outputTail: string): JobStatus {
+    if (status.state !== 'FAILED' || !MEMORY_KILL.test(outputTail)) return status
+    return { ...status, state: 'OUT_OF_MEMORY', reason: 'exceeded its --mem (killed by slurmstepd)' }
   }
 
   private run(argv: readonly string[], options: SubmitExecOptions = {}): Promise<ExecResult> {
@@ -130,13 +156,13 @@ export class SlurmScheduler implements Scheduler {
           },
         }
       const found = await this.findByNonce(job.name, nonce)
-      if (found.ok && found.jobId) return { ok: true, value: { jobId: found.jobId } }
+      if (found.ok && found.value) return ok({ jobId: found.value })
       return {
         ok: false,
         error: {
           message: found.ok
             ? `${message} (not submitted)`
-            : `${message}; whether the job was submitted is unknown (${found.why}): look for ${job.name} before submitting again`,
+            : `${message}; whether the job was submitted is unknown (${found.error}): look for ${job.name} before submitting again`,
           retryLater: true,
         },
       }
@@ -145,17 +171,14 @@ export class SlurmScheduler implements Scheduler {
   }
 
   /** The job submitted under this name with this nonce in its comment, if slurmctld has it. */
-  private async findByNonce(
-    name: string,
-    nonce: string,
-  ): Promise<{ ok: true; jobId?: string } | { ok: false; why: string }> {
+  private async findByNonce(name: string, nonce: string): Promise<Result<string | undefined, string>> {
     const q = await this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-o', '%i|%k'])
-    if (q.code !== 0) return { ok: false, why: `squeue: ${oneLine(q)}` }
+    if (q.code !== 0) return err(`squeue: ${oneLine(q)}`)
     for (const line of q.stdout.split('\n')) {
       const [id, comment] = line.trim().split('|')
-      if (id && comment === nonce) return { ok: true, jobId: id }
+      if (id && comment === nonce) return ok(id)
     }
-    return { ok: true }
+    return ok(undefined)
   }
 
   // ------------------------------------------------------------------ poll
@@ -173,10 +196,10 @@ export class SlurmScheduler implements Scheduler {
     // 1. squeue: everything slurmctld still holds (finished jobs too, for MinJobAge).
     const queue = await this.squeue(valid)
     if (!queue.ok) {
-      for (const id of valid) result.set(id, unknown(id, queue.why))
+      for (const id of valid) result.set(id, unknown(id, queue.error))
       return result
     }
-    for (const [id, s] of queue.jobs) result.set(id, s)
+    for (const [id, s] of queue.value) result.set(id, s)
 
     // 2. accounting: jobs that left squeue, and finished ones (exit code, start and end).
     const need = valid.filter((id) => {
@@ -192,38 +215,36 @@ export class SlurmScheduler implements Scheduler {
     )
     const rows = await this.accountingRows(need, earliest)
     for (const id of need) {
-      const fromQueue = queue.jobs.get(id)
-      const row = rows.ok ? rows.rows.get(id) : undefined
+      const fromQueue = queue.value.get(id)
+      const row = rows.ok ? rows.value.get(id) : undefined
       if (row) result.set(id, merge(fromQueue, row))
       else if (fromQueue)
         result.set(id, fromQueue) // ended, but accounting has not caught up (or failed)
-      else result.set(id, unknown(id, rows.ok ? 'neither squeue nor accounting knows this job (yet)' : rows.why))
+      else result.set(id, unknown(id, rows.ok ? 'neither squeue nor accounting knows this job (yet)' : rows.error))
     }
     return result
   }
 
   /** One squeue for these ids; `-j` with a single unknown id is an error, not an empty answer. */
-  private async squeue(
-    ids: readonly string[],
-  ): Promise<{ ok: true; jobs: Map<string, JobStatus> } | { ok: false; why: string }> {
+  private async squeue(ids: readonly string[]): Promise<Result<Map<string, JobStatus>, string>> {
     const r = await this.run(['squeue', '-h', '-t', 'all', '-j', ids.join(','), '-O', SQUEUE_FIELDS])
-    if (r.code === 0) return { ok: true, jobs: parseSqueue(r.stdout, ids) }
+    if (r.code === 0) return ok(parseSqueue(r.stdout, ids))
     if (/Invalid job id/i.test(r.stderr)) {
-      if (ids.length === 1) return { ok: true, jobs: new Map() }
+      if (ids.length === 1) return ok(new Map())
       // Some SLURM versions reject the whole list when one id is gone: list the user's jobs instead.
       const who = this.options.user ? ['-u', this.options.user] : ['--me']
       const all = await this.run(['squeue', '-h', '-t', 'all', ...who, '-O', SQUEUE_FIELDS])
-      if (all.code === 0) return { ok: true, jobs: parseSqueue(all.stdout, ids) }
-      return { ok: false, why: `squeue failed: ${oneLine(all)}` }
+      if (all.code === 0) return ok(parseSqueue(all.stdout, ids))
+      return err(`squeue failed: ${oneLine(all)}`)
     }
-    return { ok: false, why: `squeue failed: ${oneLine(r)}` }
+    return err(`squeue failed: ${oneLine(r)}`)
   }
 
   /** One accounting query for these ids (sacct, or sacct -c, or scontrol per job without either). */
   private async accountingRows(
     ids: readonly string[],
     earliestMs: number,
-  ): Promise<{ ok: true; rows: Map<string, JobStatus> } | { ok: false; why: string }> {
+  ): Promise<Result<Map<string, JobStatus>, string>> {
     const since = sinceArg(earliestMs)
     const env = { SLURM_TIME_FORMAT: '%s' }
     if (this.accounting === undefined || this.accounting === 'slurmdbd') {
@@ -232,19 +253,18 @@ export class SlurmScheduler implements Scheduler {
       })
       if (r.code === 0) {
         this.accounting = 'slurmdbd'
-        return { ok: true, rows: parseSacct(r.stdout, ids) }
+        return ok(parseSacct(r.stdout, ids))
       }
-      if (!/accounting storage is disabled/i.test(r.stderr + r.stdout))
-        return { ok: false, why: `sacct failed: ${oneLine(r)}` }
+      if (!/accounting storage is disabled/i.test(r.stderr + r.stdout)) return err(`sacct failed: ${oneLine(r)}`)
       this.accounting = 'jobcomp'
     }
     if (this.accounting === 'jobcomp') {
       const r = await this.run(['sacct', '-c', '-n', '-P', '-S', since, '-j', ids.join(','), '-o', SACCT_FIELDS], {
         env,
       })
-      if (r.code === 0) return { ok: true, rows: parseSacct(r.stdout, ids) }
+      if (r.code === 0) return ok(parseSacct(r.stdout, ids))
       if (!/not configured|jobcomp|disabled|No such file/i.test(r.stderr + r.stdout))
-        return { ok: false, why: `sacct -c failed: ${oneLine(r)}` }
+        return err(`sacct -c failed: ${oneLine(r)}`)
       this.accounting = 'none'
     }
     // Degraded: no accounting at all. scontrol knows jobs only until MinJobAge.
@@ -255,7 +275,7 @@ export class SlurmScheduler implements Scheduler {
       const s = parseScontrol(r.stdout, id)
       if (s) rows.set(id, s)
     }
-    return { ok: true, rows }
+    return ok(rows)
   }
 
   // ------------------------------------------------------------------ findByName
@@ -341,9 +361,10 @@ export class SlurmScheduler implements Scheduler {
 }
 
 /** Whether SLURM's client tools answer over this transport (`sbatch --version`). */
-export async function slurmReachable(transport: Transport): Promise<{ ok: boolean; detail: string }> {
-  const r = await transport.exec(['sbatch', '--version'], { timeoutMs: 30_000 })
-  return { ok: r.code === 0, detail: (r.code === 0 ? r.stdout : r.stderr || `exit ${r.code}`).trim() }
+/** `sbatch --version`'s answer, or why SLURM's client tools do not answer over this transport. */
+export async function slurmReachable(transport: Transport): Promise<Result<string, string>> {
+  const r = await transport.exec(['sbatch', '--version'], { timeoutMs: 60_000 })
+  return r.code === 0 ? ok(r.stdout.trim()) : err((r.stderr || `exit ${r.code}`).trim())
 }
 
 // ------------------------------------------------------------------ parsing
@@ -476,8 +497,4 @@ function sinceArg(earliestMs: number): string {
 function epochIso(s: string | undefined): string | undefined {
   if (!s || !/^\d+$/.test(s) || s === '0') return undefined
   return new Date(Number(s) * 1000).toISOString()
-}
-
-function dirnameOf(path: string): string {
-  return path.replace(/\/+[^/]*$/, '') || '/'
 }

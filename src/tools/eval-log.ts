@@ -103,13 +103,15 @@ export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, 
 function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(bytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: false }, (openErr, zip) => {
-      if (openErr || !zip) {
-        reject(openErr ?? new Error('cannot open'))
+      if (openErr) {
+        reject(openErr)
         return
       }
       const out = new Map<string, Buffer>()
       zip.on('error', reject)
-      zip.on('end', () => resolve(out))
+      zip.on('end', () => {
+        resolve(out)
+      })
       zip.on('entry', (entry: yauzl.Entry) => {
         if (!wanted(entry.fileName)) {
           zip.readEntry()
@@ -132,7 +134,7 @@ function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<
               out.set(entry.fileName, decompress(Buffer.concat(chunks), entry.compressionMethod))
               zip.readEntry()
             } catch (e) {
-              reject(e)
+              reject(asError(e))
             }
           })
         }
@@ -140,7 +142,7 @@ function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<
           // Raw bytes: we decompress ourselves (yauzl knows no zstd).
           zip.openReadStream(entry, { decodeFileData: false } as yauzl.ZipFileOptions, onStream)
         } catch (e) {
-          reject(e)
+          reject(asError(e))
         }
       })
       zip.readEntry()
@@ -159,4 +161,8 @@ function decompress(raw: Buffer, method: number): Buffer {
     default:
       throw new Error(`unsupported zip compression method ${method}`)
   }
+}
+
+function asError(e: unknown): Error {
+  return e instanceof Error ? e : new Error(String(e))
 }

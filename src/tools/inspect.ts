@@ -1,69 +1,119 @@
 /**
- * inspect-ai: one evaluation job per matrix cell. Success: exit 0 and a `.eval` log written by
- * this job whose header status is `success`. Several logs: the newest successful one.
+ * inspect-ai: one evaluation job per matrix cell, in the cell's directory (`{run}/eval/{cell}/cell.slurm`)
+ * or, in the earlier flat layout, `{run}/eval/{cell}.slurm`. A cell succeeded when a `.eval` log written
+ * by this attempt (after its submission) has status `success`, whatever the job's exit status; several
+ * such logs: the newest.
  */
 import type { Transport } from '../cluster/transport.js'
+import { cellDisplayName, type Cell } from '../experiment/model.js'
+import { err, ok } from '../result.js'
 import { readEvalHeader, type EvalHeader } from './eval-log.js'
-import type { PlannedJob, ToolModule, Validation, ValidationContext } from './tool.js'
-import { joinPath, resolvePath } from './tool.js'
+import type { EvaluationResult, JudgeContext, Judgement, PlannedJob, ScaffoldPlan, ToolModule } from './tool.js'
+import { joinPath, resolvePath } from '../cluster/paths.js'
 
 /** Logs may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
 const SKEW_MS = 5_000
 
 export const inspect: ToolModule = {
   name: 'inspect-ai',
+  aliases: ['inspect', 'inspect_ai'],
   phase: 'evaluate',
   logFile: 'run-inspect.log',
   stateFile: 'run-inspect.state.json',
   submitAction: 'SUBMIT_EVAL',
 
-  plan(_experiment, scaffold): PlannedJob[] {
-    return scaffold.evals.map((e) => ({
-      key: joinPath(e.dir, e.script),
-      display: e.display,
-      run: e.cell.run,
-      cell: e.cell,
-      dir: e.dir,
-      script: e.script,
-      inputs: [joinPath(e.dir, e.script)],
-    }))
+  async scaffold(experiment, exists): Promise<ScaffoldPlan> {
+    const plan: ScaffoldPlan = { jobs: [], missing: [] }
+    for (const cell of experiment.cells) {
+      const name = cellDirName(cell)
+      const display = cellDisplayName(cell)
+      // Current layout: a directory per cell; earlier flat layout: one script per cell in {run}/eval/.
+      const layouts = [
+        { dir: `${cell.run}/eval/${name}`, script: 'cell.slurm' },
+        { dir: `${cell.run}/eval`, script: `${name}.slurm` },
+      ]
+      let found: { dir: string; script: string } | undefined
+      for (const l of layouts) if (!found && (await exists(joinPath(l.dir, l.script)))) found = l
+      if (!found) {
+        plan.missing.push({
+          run: cell.run,
+          cell,
+          display,
+          paths: [layouts.map((l) => joinPath(l.dir, l.script)).join(' or ')],
+        })
+        continue
+      }
+      const key = joinPath(found.dir, found.script)
+      plan.jobs.push({ key, display, run: cell.run, cell, dir: found.dir, script: found.script, inputs: [key] })
+    }
+    return plan
   },
 
-  async validate(ctx: ValidationContext): Promise<Validation> {
+  async judge(ctx: JudgeContext): Promise<Judgement> {
     const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
     const script = (await ctx.transport.readFile(`${jobDir}/${ctx.job.script}`))?.toString('utf8') ?? ''
     const logDir = resolvePath(jobDir, logDirOf(script))
     const found = await findEvalLogs(ctx.transport, logDir, ctx.since ? Date.parse(ctx.since) - SKEW_MS : 0)
-    const cell = ctx.job.cell
-    const mine = found.filter(({ header }) => {
-      if (!cell || ctx.job.script === 'cell.slurm') return true
-      // Earlier flat layout: cells of one run share a log directory; keep this cell's logs.
-      if (header.task && !taskMatches(header.task, cell.task)) return false
-      if (cell.epoch !== null) {
-        const e = header.metadata['epoch']
-        if (e !== undefined && Number(e) !== cell.epoch) return false
-        if (
-          e === undefined &&
-          header.model &&
-          /epoch_(\d+)/.test(header.model) &&
-          !header.model.includes(`epoch_${cell.epoch}`)
-        )
-          return false
-      }
-      return true
-    })
-    const success = mine.filter((l) => l.header.status === 'success').sort((a, b) => b.mtimeMs - a.mtimeMs)[0]
-    if (success) return { ok: true, outputs: evalOutputs(success.path, success.header) }
-    const newest = mine.sort((a, b) => b.mtimeMs - a.mtimeMs)[0]
-    if (newest) {
-      return {
-        ok: false,
-        problem: `the newest .eval log (${newest.path}) has status "${newest.header.status}"${newest.header.error ? `: ${firstLine(newest.header.error)}` : ''}`,
-        outputs: { eval_log: newest.path, status: newest.header.status },
-      }
+    const mine = found.filter(({ header }) => belongsTo(header, ctx.job))
+    const newestFirst = (a: FoundLog, b: FoundLog): number => b.mtimeMs - a.mtimeMs
+    const success = mine.filter((l) => l.header.status === 'success').sort(newestFirst)[0]
+    if (success) {
+      const result = evaluationResult(success.path, success.header)
+      if (ctx.state === 'COMPLETED' && (ctx.exitCode ?? 0) === 0) return ok({ result })
+      const ended = `${ctx.state}${ctx.exitCode !== undefined ? ` (exit ${ctx.exitCode})` : ''}`
+      const warning =
+        `${ctx.job.display}: the job ended ${ended}, but its .eval log says success: counted as succeeded ` +
+        "(the job's exit status is not inspect's, e.g. a script that ends by waiting on its GPU monitor)"
+      return ok({ result, warning })
     }
-    return { ok: false, problem: `no .eval log written by this job in ${logDir}`, outputs: {} }
+    const newest = mine.sort(newestFirst)[0]
+    if (newest && newest.header.status !== 'started') {
+      const inspectError = newest.header.error ? `: ${firstLine(newest.header.error)}` : ''
+      return err({
+        why: `the newest .eval log (${newest.path}) has status "${newest.header.status}"${inspectError}`,
+        result: evaluationResult(newest.path, newest.header),
+      })
+    }
+    const why = newest
+      ? `the .eval log ${newest.path} was never finished (status "started")`
+      : `no .eval log written by this attempt in ${logDir}`
+    return err({ why, pending: true })
   },
+
+  nextSteps(runDir: string): string[] {
+    return [
+      `View results: \`inspect view --log-dir ${runDir} --port=$(get_free_port)\``,
+      `Export data: \`inspect log export ${runDir}/<run>/eval/<cell>/logs/<log>.eval\``,
+    ]
+  },
+}
+
+/**
+ * Whether a log belongs to this job's cell. A cell directory holds only its own logs; in the earlier
+ * flat layout the cells of a run share `{run}/eval/logs/`, so the task and epoch must match.
+ */
+function belongsTo(header: EvalHeader, job: PlannedJob): boolean {
+  const cell = job.cell
+  if (!cell || job.script === 'cell.slurm') return true
+  if (header.task && !taskMatches(header.task, cell.task)) return false
+  if (cell.epoch !== null) {
+    const e = header.metadata['epoch']
+    if (e !== undefined && Number(e) !== cell.epoch) return false
+    if (
+      e === undefined &&
+      header.model &&
+      /epoch_(\d+)/.test(header.model) &&
+      !header.model.includes(`epoch_${cell.epoch}`)
+    ) {
+      return false
+    }
+  }
+  return true
+}
+
+/** Directory name of a cell: `{task}_epoch{N}` for fine-tuned checkpoints, `{task}` otherwise. */
+export function cellDirName(cell: Cell): string {
+  return cell.epoch === null ? cell.task : `${cell.task}_epoch${cell.epoch}`
 }
 
 export interface FoundLog {
@@ -92,14 +142,15 @@ export async function findEvalLogs(transport: Transport, logDir: string, sinceMs
   return out
 }
 
-export function evalOutputs(path: string, h: EvalHeader): Record<string, unknown> {
+export function evaluationResult(path: string, h: EvalHeader): EvaluationResult {
   return {
-    eval_log: path,
+    kind: 'evaluation',
+    log: path,
     status: h.status,
     ...(h.task ? { task: h.task } : {}),
     ...(h.model ? { model: h.model } : {}),
-    ...(h.totalSamples !== undefined ? { total_samples: h.totalSamples } : {}),
-    ...(h.completedSamples !== undefined ? { completed_samples: h.completedSamples } : {}),
+    ...(h.totalSamples !== undefined ? { totalSamples: h.totalSamples } : {}),
+    ...(h.completedSamples !== undefined ? { completedSamples: h.completedSamples } : {}),
     scores: h.scores,
   }
 }

@@ -1,10 +1,13 @@
 /**
- * A tool module knows its jobs (which script, which directory), the outputs that prove success,
- * and how to read results. It knows nothing of SLURM, SSH or the local executor.
+ * A tool module knows its jobs (which scripts, in which directories, in each scaffold layout), the
+ * outputs that prove a job succeeded, and how to read its results. It knows nothing of SLURM, SSH or
+ * the local executor: the engine hands it a finished job's state and exit code, and it judges from
+ * what the tool itself wrote during that attempt.
  */
+import { z } from 'zod'
 import type { Transport } from '../cluster/transport.js'
 import type { Cell, Experiment } from '../experiment/model.js'
-import type { ScaffoldReport } from '../experiment/scaffold.js'
+import type { Result } from '../result.js'
 
 export interface PlannedJob {
   /** State key, cruijff_kit style: `{dir}/{script}` relative to the run directory. */
@@ -20,69 +23,130 @@ export interface PlannedJob {
   inputs: string[]
 }
 
-export interface ValidationContext {
+/** Job scripts a module needs that the scaffold lacks. */
+export interface MissingScript {
+  run: string
+  cell?: Cell
+  display: string
+  /** Paths relative to the experiment directory; alternatives of one layout or another joined by " or ". */
+  paths: string[]
+}
+
+export interface ScaffoldPlan {
+  jobs: PlannedJob[]
+  missing: MissingScript[]
+}
+
+// ------------------------------------------------------------------ typed results
+
+export const LossPointSchema = z.object({
+  /** 1-based, as torchtune prints it; absent in the metric log. */
+  epoch: z.number().optional(),
+  step: z.number(),
+  loss: z.number(),
+})
+export type LossPoint = z.infer<typeof LossPointSchema>
+
+export const TrainingResultSchema = z.object({
+  kind: z.literal('training'),
+  /** Where the checkpoints are written. */
+  outputDir: z.string(),
+  /** Checkpoint directory by 0-based epoch (as text: JSON keys). */
+  checkpoints: z.record(z.string(), z.string()),
+  finalLoss: z.number().optional(),
+  totalSteps: z.number().optional(),
+  lossCurve: z.array(LossPointSchema).optional(),
+})
+export type TrainingResult = z.infer<typeof TrainingResultSchema>
+
+export const ScoreSchema = z.object({ name: z.string(), metrics: z.record(z.string(), z.number()) })
+export type Score = z.infer<typeof ScoreSchema>
+
+export const EvaluationResultSchema = z.object({
+  kind: z.literal('evaluation'),
+  /** The evaluation log that holds the result (absolute path). */
+  log: z.string(),
+  /** The log's own status (`success`, `error`, `cancelled`, ...). */
+  status: z.string(),
+  task: z.string().optional(),
+  model: z.string().optional(),
+  totalSamples: z.number().optional(),
+  completedSamples: z.number().optional(),
+  /** Every scorer's metrics; the first is the headline. */
+  scores: z.array(ScoreSchema),
+})
+export type EvaluationResult = z.infer<typeof EvaluationResultSchema>
+
+export const ToolResultSchema = z.discriminatedUnion('kind', [TrainingResultSchema, EvaluationResultSchema])
+export type ToolResult = z.infer<typeof ToolResultSchema>
+
+// ------------------------------------------------------------------ judging a finished job
+
+export interface JudgeContext {
   transport: Transport
   /** Absolute run directory on the cluster. */
   runDir: string
   experiment: Experiment
   job: PlannedJob
+  /** The scheduler's terminal state (COMPLETED, FAILED, ...); COMPLETED also when re-checking earlier success. */
+  state: string
+  exitCode?: number
   /** The job's output file (absolute), when known. */
   outputFile?: string
-  /** Only outputs written at or after this time count (ISO); absent: any. */
+  /** Submission time of the attempt being judged (ISO): only outputs written after it count. Absent: any. */
   since?: string
 }
 
-export interface Validation {
-  ok: boolean
-  /** Why not, in words a researcher understands. */
-  problem?: string
-  /** What was found: checkpoint paths, eval log path, metrics, losses. Saved in the state. */
-  outputs: Record<string, unknown>
+/** A succeeded attempt: what it produced, and a warning when its state disagreed (e.g. exit 143). */
+export interface Succeeded {
+  result: ToolResult
+  warning?: string
 }
+
+/**
+ * A failed attempt: why, in words a researcher understands, and what was found anyway. `pending`: the
+ * evidence may still appear (a shared filesystem lags): the engine asks again until the scheduler's
+ * output wait has passed.
+ */
+export interface NotSucceeded {
+  why: string
+  result?: ToolResult
+  pending?: boolean
+}
+
+/** A tool's verdict on one attempt. */
+export type Judgement = Result<Succeeded, NotSucceeded>
 
 /** What a tool module proposes for a failed job. */
 export type RetryDecision =
   | { retry: true; detectedVia: string; settings: Record<string, number>; description: string }
   | { retry: false; reason: string }
 
-export interface RetryContext extends ValidationContext {
-  /** The terminal state, e.g. FAILED or OUT_OF_MEMORY. */
-  state: string
+export interface RetryContext extends JudgeContext {
   /** Retries already made for this job. */
   retries: number
 }
 
 export interface ToolModule {
-  readonly name: 'torchtune' | 'inspect-ai'
+  /** The name in the experiment's `tools` section (`torchtune`, `inspect-ai`). */
+  readonly name: string
+  /** Other spellings users write for it (`inspect`). */
+  readonly aliases?: readonly string[]
   readonly phase: 'optimize' | 'evaluate'
-  /** Per-tool log and state files, in the run directory. */
+  /** Per-tool log and state files, relative to the run directory. */
   readonly logFile: string
   readonly stateFile: string
   /** Keyword of the submission block: SUBMIT_JOB (training) or SUBMIT_EVAL. */
-  readonly submitAction: 'SUBMIT_JOB' | 'SUBMIT_EVAL'
-  /** The jobs of this phase for the scaffold found. */
-  plan(experiment: Experiment, scaffold: ScaffoldReport): PlannedJob[]
-  /** Whether a job that ended with exit 0 produced what it must. */
-  validate(ctx: ValidationContext): Promise<Validation>
+  readonly submitAction: string
+  /**
+   * The jobs of this phase, and the job scripts that are missing. `exists(relative)` answers for the
+   * experiment directory (the checked-out copy).
+   */
+  scaffold(experiment: Experiment, exists: (relative: string) => Promise<boolean>): Promise<ScaffoldPlan>
+  /** Whether an attempt succeeded, from the tool's own record; called for every terminal state. */
+  judge(ctx: JudgeContext): Promise<Judgement>
   /** For a failed job: whether to re-submit it now with changed settings (null: not this tool's kind of failure). */
   retry?(ctx: RetryContext): Promise<RetryDecision | null>
-}
-
-export function joinPath(...parts: string[]): string {
-  return parts
-    .filter((p) => p !== '')
-    .join('/')
-    .replace(/\/+/g, '/')
-}
-
-/** Resolves `p` against `base` unless it is absolute; normalises `.` and `..`. */
-export function resolvePath(base: string, p: string): string {
-  const full = p.startsWith('/') ? p : `${base}/${p}`
-  const out: string[] = []
-  for (const seg of full.split('/')) {
-    if (seg === '' || seg === '.') continue
-    if (seg === '..') out.pop()
-    else out.push(seg)
-  }
-  return `/${out.join('/')}`
+  /** What to do with the results, for the summary's Next Steps (commands). */
+  nextSteps?(runDir: string): string[]
 }

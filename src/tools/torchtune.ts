@@ -1,12 +1,32 @@
 /**
  * torchtune: one fine-tuning job per fine-tuned run (`{run}/finetune.slurm`, which runs
- * `tune run ... --config finetune.yaml`). Success: exit 0 and a usable `epoch_{N}` checkpoint under
- * finetune.yaml's `output_dir` for every epoch the matrix evaluates.
+ * `tune run ... --config finetune.yaml`). Success: exit 0 and, under finetune.yaml's `output_dir`, an
+ * `epoch_{N}` checkpoint written by this attempt (after its submission) for every epoch the matrix
+ * evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
  */
 import { parse as parseYaml } from 'yaml'
+import { readTail, scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
-import type { ToolModule, PlannedJob, RetryContext, RetryDecision, ValidationContext, Validation } from './tool.js'
-import { joinPath, resolvePath } from './tool.js'
+import type { Experiment } from '../experiment/model.js'
+import { err, ok } from '../result.js'
+import type {
+  JudgeContext,
+  Judgement,
+  LossPoint,
+  RetryContext,
+  RetryDecision,
+  ScaffoldPlan,
+  ToolModule,
+  TrainingResult,
+} from './tool.js'
+import { joinPath, resolvePath } from '../cluster/paths.js'
+
+const SCRIPT = 'finetune.slurm'
+const CONFIG = 'finetune.yaml'
+/** Files may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
+const SKEW_MS = 5_000
+/** cruijff_kit reads the last 64 KiB of the output for a CUDA out-of-memory. */
+const OOM_TAIL_BYTES = 64 * 1024
 
 /** At most this many out-of-memory re-submissions per run. */
 export const MAX_OOM_RETRIES = 3
@@ -23,61 +43,81 @@ export const torchtune: ToolModule = {
   stateFile: 'run-torchtune.state.json',
   submitAction: 'SUBMIT_JOB',
 
-  plan(_experiment, scaffold): PlannedJob[] {
-    return scaffold.training.map((t) => ({
-      key: joinPath(t.dir, t.script),
-      display: t.run,
-      run: t.run,
-      dir: t.dir,
-      script: t.script,
-      inputs: [joinPath(t.dir, t.script), joinPath(t.dir, t.config)],
-    }))
+  async scaffold(experiment, exists): Promise<ScaffoldPlan> {
+    const plan: ScaffoldPlan = { jobs: [], missing: [] }
+    for (const run of experiment.runs) {
+      if (run.type !== 'fine-tuned') continue
+      const files = [joinPath(run.name, CONFIG), joinPath(run.name, SCRIPT)]
+      const absent: string[] = []
+      for (const f of files) if (!(await exists(f))) absent.push(f)
+      if (absent.length > 0) {
+        plan.missing.push({ run: run.name, display: run.name, paths: absent })
+        continue
+      }
+      plan.jobs.push({
+        key: joinPath(run.name, SCRIPT),
+        display: run.name,
+        run: run.name,
+        dir: run.name,
+        script: SCRIPT,
+        inputs: [joinPath(run.name, SCRIPT), joinPath(run.name, CONFIG)],
+      })
+    }
+    return plan
   },
 
-  async validate(ctx: ValidationContext): Promise<Validation> {
+  async judge(ctx: JudgeContext): Promise<Judgement> {
     const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
     const outputDir = await checkpointRoot(ctx.transport, jobDir)
-    const epochs = [
-      ...new Set(
-        ctx.experiment.cells.filter((c) => c.run === ctx.job.run && c.epoch !== null).map((c) => c.epoch as number),
-      ),
-    ].sort((a, b) => a - b)
+    const sinceMs = ctx.since ? Date.parse(ctx.since) - SKEW_MS : 0
     const checkpoints: Record<string, string> = {}
     const missing: string[] = []
-    for (const epoch of epochs) {
+    const stale: string[] = []
+    for (const epoch of neededEpochs(ctx.experiment, ctx.job.run)) {
       const dir = `${outputDir}/epoch_${epoch}`
-      const entries = await ctx.transport.list(dir)
-      if (entries && entries.some((e) => !e.isDirectory && WEIGHT_FILE.test(e.name))) checkpoints[String(epoch)] = dir
-      else missing.push(entries ? `${dir} (no weight files in it)` : dir)
+      const found = await checkpointAt(ctx.transport, dir)
+      if (found === 'missing') missing.push(dir)
+      else if (found === 'empty') missing.push(`${dir} (no weight files in it)`)
+      else if (found < sinceMs) stale.push(dir)
+      else checkpoints[String(epoch)] = dir
     }
-    const outputs: Record<string, unknown> = { output_dir: outputDir, checkpoints }
     const losses = await readLosses(ctx.transport, outputDir, ctx.outputFile, ctx.since)
-    if (losses.length > 0) {
-      outputs['final_loss'] = losses[losses.length - 1]?.loss
-      outputs['total_steps'] = losses[losses.length - 1]?.step
-      outputs['loss_curve'] = thin(losses, 200)
+    const last = losses[losses.length - 1]
+    const result: TrainingResult = {
+      kind: 'training',
+      outputDir,
+      checkpoints,
+      ...(last ? { finalLoss: last.loss, totalSteps: last.step, lossCurve: thin(losses, 200) } : {}),
     }
-    if (missing.length > 0) return { ok: false, problem: `checkpoint missing: ${missing.join(', ')}`, outputs }
-    return { ok: true, outputs }
+    if (ctx.state !== 'COMPLETED' || (ctx.exitCode !== undefined && ctx.exitCode !== 0)) {
+      return err({ why: 'torchtune did not finish: the job did not exit 0', result })
+    }
+    if (missing.length > 0) return err({ why: `checkpoint missing: ${missing.join(', ')}`, result, pending: true })
+    if (stale.length > 0) {
+      const why = `checkpoint written before this attempt was submitted (${ctx.since ?? '?'}), so not by it: ${stale.join(', ')}`
+      return err({ why, result, pending: true })
+    }
+    return ok({ result })
   },
 
   async retry(ctx: RetryContext): Promise<RetryDecision | null> {
     let detectedVia: string | undefined
     if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
     else if (ctx.state === 'FAILED' && ctx.outputFile) {
-      const bytes = await ctx.transport.readFile(ctx.outputFile)
-      if (bytes && CUDA_OOM.test(bytes.subarray(Math.max(0, bytes.length - 65536)).toString('utf8')))
-        detectedVia = 'cuda_log'
+      const tail = await readTail(ctx.transport, ctx.outputFile, OOM_TAIL_BYTES)
+      if (tail && CUDA_OOM.test(tail.toString('utf8'))) detectedVia = 'cuda_log'
     }
     if (!detectedVia) return null
-    if (ctx.retries >= MAX_OOM_RETRIES)
+    if (ctx.retries >= MAX_OOM_RETRIES) {
       return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
-    const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/finetune.yaml`
+    }
+    const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/${CONFIG}`
     const text = (await ctx.transport.readFile(path))?.toString('utf8')
-    if (text === undefined) return { retry: false, reason: 'out of memory, and finetune.yaml is gone' }
+    if (text === undefined) return { retry: false, reason: `out of memory, and ${CONFIG} is gone` }
     const batch = /^batch_size:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
-    if (!batch?.[1])
-      return { retry: false, reason: 'out of memory, and finetune.yaml has no top-level batch_size to reduce' }
+    if (!batch?.[1]) {
+      return { retry: false, reason: `out of memory, and ${CONFIG} has no top-level batch_size to reduce` }
+    }
     const oldBatch = Number(batch[1])
     if (oldBatch <= 1) return { retry: false, reason: 'out of memory with batch_size already 1' }
     const ga = /^gradient_accumulation_steps:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
@@ -94,9 +134,32 @@ export const torchtune: ToolModule = {
       retry: true,
       detectedVia,
       settings: { batch_size: newBatch, gradient_accumulation_steps: newGa },
-      description: `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} (attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); finetune.yaml updated`,
+      description:
+        `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} ` +
+        `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${CONFIG} updated`,
     }
   },
+}
+
+/** Epochs whose checkpoints the experiment needs: those the matrix evaluates, else the last one trained. */
+function neededEpochs(experiment: Experiment, run: string): number[] {
+  const evaluated = experiment.cells.filter((c) => c.run === run && c.epoch !== null).map((c) => c.epoch as number)
+  if (evaluated.length > 0) return [...new Set(evaluated)].sort((a, b) => a - b)
+  const epochs = experiment.runs.find((r) => r.name === run)?.epochs
+  return [epochs !== undefined ? epochs - 1 : 0]
+}
+
+/** The newest weight file's mtime in a checkpoint directory, or why there is none. */
+async function checkpointAt(transport: Transport, dir: string): Promise<number | 'missing' | 'empty'> {
+  const entries = await transport.list(dir)
+  if (!entries) return 'missing'
+  let newest: number | undefined
+  for (const e of entries) {
+    if (e.isDirectory || !WEIGHT_FILE.test(e.name)) continue
+    const st = await transport.stat(`${dir}/${e.name}`)
+    if (st) newest = Math.max(newest ?? 0, st.mtimeMs)
+  }
+  return newest ?? 'empty'
 }
 
 /** finetune.yaml's `output_dir` (top level, or the checkpointer's), resolved against the job directory. */
@@ -133,16 +196,13 @@ function interpolate(value: string, config: Record<string, unknown>, depth = 0):
   return out === value ? out : interpolate(out, config, depth + 1)
 }
 
-export interface LossPoint {
-  /** 1-based, as torchtune prints it; absent in the metric log. */
-  epoch?: number
-  step: number
-  loss: number
-}
+/** At most this many loss points are kept while reading: a longer curve is halved as it grows. */
+const MAX_POINTS = 20_000
 
 /**
  * The loss curve: torchtune's metric log (`{output_dir}/logs/log_*.txt`, lines `Step 12 | loss:2.3 ...`)
  * written by this job, else the progress lines `1|12|Loss: 2.345` (1-based epoch) in the job output.
+ * Both are read line by line in bounded chunks: outputs can be gigabytes.
  */
 export async function readLosses(
   transport: Transport,
@@ -151,7 +211,7 @@ export async function readLosses(
   since: string | undefined,
 ): Promise<LossPoint[]> {
   const logDir = `${outputDir}/logs`
-  const sinceMs = since ? Date.parse(since) - 5000 : 0
+  const sinceMs = since ? Date.parse(since) - SKEW_MS : 0
   const candidates: { path: string; mtime: number }[] = []
   for (const e of (await transport.list(logDir)) ?? []) {
     if (e.isDirectory || !/^log_.*\.txt$/.test(e.name)) continue
@@ -160,27 +220,43 @@ export async function readLosses(
   }
   const newest = candidates.sort((a, b) => b.mtime - a.mtime)[0]
   if (newest) {
-    const text = (await transport.readFile(newest.path))?.toString('utf8') ?? ''
-    const points: LossPoint[] = []
-    for (const m of text.matchAll(/^Step (\d+) \| loss:([^ \n]+)/gm)) {
-      const loss = Number(m[2])
-      if (Number.isFinite(loss)) points.push({ step: Number(m[1]), loss })
-    }
-    if (points.length > 0) return points
+    const points = new Curve()
+    await scanLines(transport, newest.path, (line) => {
+      const m = /^Step (\d+) \| loss:([^ ]+)/.exec(line)
+      if (m) points.add({ step: Number(m[1]), loss: Number(m[2]) })
+    })
+    if (points.length > 0) return points.list()
   }
   if (!outputFile) return []
-  const bytes = await transport.readFile(outputFile)
-  if (!bytes) return []
-  const points: LossPoint[] = []
-  for (const m of bytes.toString('utf8').matchAll(/(\d+)\|(\d+)\|Loss: ([0-9.eE+-]+)/g)) {
-    const step = Number(m[2])
-    const loss = Number(m[3])
-    if (!Number.isFinite(loss)) continue
-    const last = points[points.length - 1]
-    if (last && last.step === step) last.loss = loss
-    else points.push({ epoch: Number(m[1]), step, loss })
+  const points = new Curve()
+  await scanLines(transport, outputFile, (line) => {
+    for (const m of line.matchAll(/(\d+)\|(\d+)\|Loss: ([0-9.eE+-]+)/g)) {
+      points.add({ epoch: Number(m[1]), step: Number(m[2]), loss: Number(m[3]) })
+    }
+  })
+  return points.list()
+}
+
+/** Loss points in step order, one per step (the last value printed wins), bounded in number. */
+class Curve {
+  private points: LossPoint[] = []
+  get length(): number {
+    return this.points.length
   }
-  return points
+  add(p: LossPoint): void {
+    if (!Number.isFinite(p.loss) || !Number.isFinite(p.step)) return
+    const last = this.points[this.points.length - 1]
+    if (last && last.step === p.step) {
+      last.loss = p.loss
+      return
+    }
+    this.points.push(p)
+    const n = this.points.length
+    if (n > MAX_POINTS) this.points = this.points.filter((_, i) => i % 2 === 0 || i === n - 1)
+  }
+  list(): LossPoint[] {
+    return this.points
+  }
 }
 
 function thin<T>(points: T[], max: number): T[] {

@@ -1,0 +1,25 @@
+/** POSIX paths on the cluster, built without node:path so they mean the same on every runner. */
+
+export function joinPath(...parts: string[]): string {
+  return parts
+    .filter((p) => p !== '')
+    .join('/')
+    .replace(/\/+/g, '/')
+}
+
+/** Resolves `p` against `base` unless it is absolute; normalises `.` and `..`. */
+export function resolvePath(base: string, p: string): string {
+  const full = p.startsWith('/') ? p : `${base}/${p}`
+  const out: string[] = []
+  for (const seg of full.split('/')) {
+    if (seg === '' || seg === '.') continue
+    if (seg === '..') out.pop()
+    else out.push(seg)
+  }
+  return `/${out.join('/')}`
+}
+
+/** The directory part of a path (`/` for a top-level entry). */
+export function dirnameOf(path: string): string {
+  return path.replace(/\/+[^/]*$/, '') || '/'
+}

@@ -1,0 +1,53 @@
+/**
+ * Resume policy for staging the checkout into the run directory: which paths belong to the run (logs,
+ * state, outputs: never copied over), and which scaffold files a live or successful job ran with (a
+ * different checked-out version is a reported conflict, not a silent overwrite). Configs the action
+ * itself adjusted (out-of-memory retries) stay as adjusted.
+ */
+import { createHash } from 'node:crypto'
+import type { StagePolicy } from '../cluster/stage.js'
+import { isTerminal } from '../scheduler/scheduler.js'
+import type { StateEntry } from './state.js'
+
+/** Paths (relative, '/'-separated) that belong to the run, not to the scaffold. */
+export function isRunOutput(rel: string): boolean {
+  const parts = rel.split('/')
+  const base = parts[parts.length - 1] ?? ''
+  if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith('.run-experiment'))) {
+    return true
+  }
+  if (/^run-.*\.(log|state\.json)$/.test(base) || base === 'summary.md' || base === 'run-experiment-summary.md') {
+    return true
+  }
+  return /^slurm-.*\.out$/.test(base) || base.endsWith('.eval') || base.endsWith('.tmp')
+}
+
+export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
+  // Which file hash each live or successful job ran with.
+  const inUse = new Map<string, { hash: string; state: string; name: string }>()
+  const adjusted = new Set<string>()
+  for (const e of entries) {
+    if (e.retry_history?.length) {
+      for (const path of Object.keys(e.inputs ?? {})) if (path.endsWith('/finetune.yaml')) adjusted.add(path)
+    }
+    const live = !isTerminal(e.state) || e.validated === true
+    if (!live || !e.inputs) continue
+    for (const [path, hash] of Object.entries(e.inputs)) inUse.set(path, { hash, state: e.state, name: e.name ?? path })
+  }
+  return {
+    skip: isRunOutput,
+    decide(rel, data, existing) {
+      if (!existing) return 'copy'
+      if (adjusted.has(rel)) return 'keep'
+      const used = inUse.get(rel)
+      if (used && used.hash !== createHash('sha256').update(data).digest('hex')) {
+        return {
+          conflict:
+            `job ${used.name} (${used.state}) ran with the version in the run directory; ` +
+            'the checked-out file differs and was not copied',
+        }
+      }
+      return 'copy'
+    },
+  }
+}

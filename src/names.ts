@@ -1,0 +1,72 @@
+/**
+ * Names the action shares with the outside world, in one place: its inputs (with the defaults that
+ * action.yml declares; a test keeps the two equal), its outputs, the state saved for the post step,
+ * and the files it writes in the run directory.
+ */
+
+/** Every input with its default (the string action.yml declares). */
+export const INPUTS = {
+  'experiment-dir': '',
+  phases: 'all',
+  executor: 'slurm',
+  'max-parallel': '1',
+  'poll-interval': '60',
+  'max-poll-interval': '300',
+  'max-submit': '25',
+  stagger: '5',
+  'output-wait': '120',
+  'fail-on': 'any-failure',
+  summarize: 'true',
+  'artifact-name': '',
+  'retention-days': '0',
+  'include-eval-logs': 'true',
+  'allow-fork-pull-requests': 'false',
+  'ssh-host': '',
+  'ssh-port': '22',
+  'ssh-user': '',
+  'ssh-private-key': '',
+  'ssh-known-hosts': '',
+  'remote-experiment-dir': '',
+  'cancel-on-abort': 'false',
+} as const
+export type InputName = keyof typeof INPUTS
+
+/** Every output the action sets (action.yml lists the same). */
+export const OUTPUTS = [
+  'status',
+  'runs-total',
+  'runs-succeeded',
+  'runs-failed',
+  'evals-total',
+  'evals-succeeded',
+  'evals-failed',
+  'evals-skipped',
+  'experiment-dir',
+  'summary-path',
+  'artifact-id',
+] as const
+export type OutputName = (typeof OUTPUTS)[number]
+
+/** What the main step saves for the post step (`core.saveState`). */
+export const SAVED = {
+  /** "true": this process is the post step. */
+  isPost: 'isPost',
+  /** JSON list of {runDir, jobId}: every job the main step watched. */
+  jobs: 'jobs',
+  /** "true": the main step finished (nothing for the post step to do). */
+  completed: 'completed',
+} as const
+
+/** Files the action writes in the run directory. */
+export const FILES = {
+  /** The orchestration log of the requirement. */
+  mainLog: 'run-experiment.log',
+  /** The job summary's markdown. */
+  jobSummary: 'run-experiment-summary.md',
+  /** The results table (cruijff_kit's summarize step writes the same file). */
+  results: 'summary.md',
+  /** Bars per task and training-loss curves. */
+  chart: 'results.svg',
+  /** The action's own working files: the lock, the local executor's job markers. */
+  workDir: '.run-experiment',
+} as const

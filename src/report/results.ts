@@ -1,0 +1,43 @@
+/** Typed access to what the tool modules found, for everything that renders results. */
+import type { JobOutcome } from '../engine/phase.js'
+import type { EvaluationResult, TrainingResult } from '../tools/tool.js'
+
+export function trainingOf(o: JobOutcome | undefined): TrainingResult | undefined {
+  return o?.output?.kind === 'training' ? o.output : undefined
+}
+
+export function evaluationOf(o: JobOutcome | undefined): EvaluationResult | undefined {
+  return o?.output?.kind === 'evaluation' ? o.output : undefined
+}
+
+export interface Headline {
+  /** `scorer metric`, e.g. `match accuracy`. */
+  name: string
+  value: number
+  stderr?: number
+}
+
+/** The headline metric of an evaluation: the first scorer's accuracy (or mean), else its first metric. */
+export function headlineMetric(e: EvaluationResult | undefined): Headline | undefined {
+  const first = e?.scores[0]
+  if (!first) return undefined
+  const stderr = first.metrics['stderr']
+  for (const name of ['accuracy', 'mean']) {
+    const v = first.metrics[name]
+    if (v !== undefined) return { name: `${first.name} ${name}`, value: v, ...(stderr !== undefined ? { stderr } : {}) }
+  }
+  const [name, value] = Object.entries(first.metrics)[0] ?? []
+  return name !== undefined && value !== undefined ? { name: `${first.name} ${name}`, value } : undefined
+}
+
+/** Checkpoint directories of succeeded trainings. */
+export function checkpointsOf(outcomes: readonly JobOutcome[]): string[] {
+  return outcomes
+    .filter((o) => o.result === 'succeeded')
+    .flatMap((o) => Object.values(trainingOf(o)?.checkpoints ?? {}))
+}
+
+/** Evaluation logs of succeeded evaluations. */
+export function evalLogsOf(outcomes: readonly JobOutcome[]): string[] {
+  return outcomes.filter((o) => o.result === 'succeeded').flatMap((o) => evaluationOf(o)?.log ?? [])
+}
