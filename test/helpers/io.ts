@@ -1,6 +1,6 @@
 /** An ActionIO that records what the pipeline says, for in-process runs. */
 import type { ActionIO } from '../../src/io.ts'
-import type { InputName } from '../../src/inputs.ts'
+import type { InputName } from '../../src/names.ts'
 import type { Problem } from '../../src/result.ts'
 
 export interface RecordingIO extends ActionIO {

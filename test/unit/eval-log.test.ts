@@ -4,8 +4,8 @@ import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { readEvalHeader } from '../src/tools/eval-log.ts'
-import { tempDir } from './helpers/experiment.ts'
+import { readEvalHeader } from '../../src/tools/eval-log.ts'
+import { tempDir } from '../helpers/experiment.ts'
 
 const HEADER = {
   version: 2,

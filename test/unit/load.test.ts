@@ -1,7 +1,8 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadExperiment } from '../src/experiment/load.ts'
+import { loadExperiment } from '../../src/experiment/load.ts'
+import { loaderToolNames } from '../../src/tools/index.ts'
 
 const BASE = `experiment:
   name: demo
@@ -22,7 +23,8 @@ evaluation:
     - {run: ext, tasks: [words], epochs: null}
 `
 
-const load = (text: string) => loadExperiment(text, '/x/experiment_summary.yaml', 'exp/experiment_summary.yaml')
+const load = (text: string) =>
+  loadExperiment(text, '/x/experiment_summary.yaml', 'exp/experiment_summary.yaml', loaderToolNames())
 const lineOf = (text: string, needle: string): number => text.split('\n').findIndex((l) => l.includes(needle)) + 1
 
 describe('loadExperiment', () => {

@@ -1,0 +1,120 @@
+/**
+ * A Scheduler that runs nothing: each submitted job advances one step per poll (PENDING, RUNNING,
+ * then the end its `plan` gives), and may write outputs when it ends. For the fast tier: submit,
+ * deferral, retries, resume and cancellation without processes or SLURM.
+ */
+import type { JobSpec, JobStatus, PollQuery, Scheduler, SubmitResult } from '../../src/scheduler/scheduler.ts'
+import { substituteOutput } from '../../src/scheduler/script.ts'
+
+/** How one submission of a job ends. */
+export interface FakeEnd {
+  state: 'COMPLETED' | 'FAILED' | 'OUT_OF_MEMORY' | 'TIMEOUT' | 'CANCELLED'
+  exitCode?: number
+  /** Runs when the job ends (write its checkpoint, its log, its output). */
+  effect?: (job: FakeJob) => void | Promise<void>
+}
+
+export interface FakeJob {
+  id: string
+  spec: JobSpec
+  /** 1-based: the how-many-th submission of this job name. */
+  submission: number
+  polls: number
+  status: JobStatus
+}
+
+export interface FakeOptions {
+  /** How each submission ends (default: COMPLETED, exit 0, no effect). */
+  plan?: (spec: JobSpec, submission: number) => FakeEnd
+  /** Submissions answered "queue limit: try later" first, by job name. */
+  defer?: (spec: JobSpec, attempt: number) => boolean
+  maxInFlight?: number
+}
+
+export class FakeScheduler implements Scheduler {
+  readonly kind = 'fake'
+  readonly submitCommand = 'fake-submit'
+  readonly staggerSeconds = 0
+  readonly outputWaitSeconds = 0
+  readonly maxInFlight: number
+  readonly jobs: FakeJob[] = []
+  readonly submitAttempts = new Map<string, number>()
+  readonly cancelled: string[] = []
+  polls = 0
+
+  constructor(private readonly options: FakeOptions = {}) {
+    this.maxInFlight = options.maxInFlight ?? 100
+  }
+
+  outputPattern(_scriptText: string, jobDir: string): string {
+    return `${jobDir}/fake-%j.out`
+  }
+
+  outputPath(pattern: string, jobId: string, jobName: string): string {
+    return substituteOutput(pattern, jobId, jobName)
+  }
+
+  classify(status: JobStatus): JobStatus {
+    return status
+  }
+
+  submit(spec: JobSpec): Promise<SubmitResult> {
+    const attempt = (this.submitAttempts.get(spec.name) ?? 0) + 1
+    this.submitAttempts.set(spec.name, attempt)
+    if (this.options.defer?.(spec, attempt)) {
+      return Promise.resolve({ ok: false, error: { message: 'QOSMaxSubmitJobPerUserLimit', retryLater: true } })
+    }
+    const submission = this.jobs.filter((j) => j.spec.name === spec.name).length + 1
+    const id = String(1000 + this.jobs.length)
+    this.jobs.push({ id, spec, submission, polls: 0, status: { jobId: id, state: 'PENDING', raw: 'PENDING' } })
+    return Promise.resolve({ ok: true, value: { jobId: id } })
+  }
+
+  async poll(queries: readonly PollQuery[]): Promise<Map<string, JobStatus>> {
+    this.polls++
+    const out = new Map<string, JobStatus>()
+    for (const q of queries) {
+      const job = this.jobs.find((j) => j.id === q.jobId)
+      if (!job) {
+        out.set(q.jobId, { jobId: q.jobId, state: 'UNKNOWN', raw: 'not known' })
+        continue
+      }
+      await this.advance(job)
+      out.set(job.id, job.status)
+    }
+    return out
+  }
+
+  findByName(name: string): Promise<JobStatus[]> {
+    return Promise.resolve(this.jobs.filter((j) => j.spec.name === name).map((j) => j.status))
+  }
+
+  cancel(jobIds: readonly string[]): Promise<void> {
+    for (const id of jobIds) {
+      this.cancelled.push(id)
+      const job = this.jobs.find((j) => j.id === id)
+      if (job && !['COMPLETED', 'FAILED', 'CANCELLED'].includes(job.status.state)) {
+        job.status = { jobId: id, state: 'CANCELLED', raw: 'CANCELLED by 0' }
+      }
+    }
+    return Promise.resolve()
+  }
+
+  /** Submissions of one job name (what ran, how often). */
+  submissions(name?: string): FakeJob[] {
+    return name ? this.jobs.filter((j) => j.spec.name === name) : this.jobs
+  }
+
+  private async advance(job: FakeJob): Promise<void> {
+    job.polls++
+    if (job.status.state === 'PENDING') {
+      job.status = { jobId: job.id, state: 'RUNNING', raw: 'RUNNING' }
+      return
+    }
+    if (job.status.state !== 'RUNNING') return
+    const end = this.options.plan?.(job.spec, job.submission) ?? { state: 'COMPLETED' as const }
+    await end.effect?.(job)
+    const exitCode = end.exitCode ?? (end.state === 'COMPLETED' ? 0 : 1)
+    job.status = { jobId: job.id, state: end.state, raw: end.state, exitCode }
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the evaluation gate,
+ * the job summary, the log format, and the layering of src/ (no import runs back up).
+ */
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { parse } from 'yaml'
+import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/gate.ts'
+import { formatBlock, formatDuration } from '../../src/engine/log.ts'
+import type { JobOutcome } from '../../src/engine/phase.ts'
+import { readSettings } from '../../src/inputs.ts'
+import { INPUTS, OUTPUTS, type InputName } from '../../src/names.ts'
+import type { RunReport } from '../../src/report/model.ts'
+import { jobSummaryMarkdown, resultsMarkdown } from '../../src/report/summary.ts'
+import { countOutcomes, shouldFail, statusOf } from '../../src/report/verdict.ts'
+import { err, ok } from '../../src/result.ts'
+import type { PlannedJob } from '../../src/tools/tool.ts'
+
+const ROOT = join(import.meta.dirname, '..', '..')
+
+describe('inputs', () => {
+  it('action.yml declares exactly the inputs, defaults and outputs of src/names.ts', () => {
+    const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>
+      outputs: Record<string, unknown>
+    }
+    const declared = Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, String(v.default ?? '')]))
+    assert.deepEqual(declared, { ...INPUTS })
+    assert.deepEqual(Object.keys(action.outputs).sort(), [...OUTPUTS].sort())
+  })
+
+  it('defaults apply to empty inputs, and every bad value is named', () => {
+    const given: Partial<Record<InputName, string>> = { 'poll-interval': 'soon', executor: 'pbs', 'ssh-host': 'x' }
+    const r = readSettings((n) => given[n] ?? '')
+    assert.ok(!r.ok)
+    const fields = r.error.map((p) => p.field).sort()
+    assert.deepEqual(fields, ['executor', 'poll-interval', 'ssh-known-hosts', 'ssh-private-key', 'ssh-user'])
+    assert.match(r.error.find((p) => p.field === 'executor')?.message ?? '', /one of slurm, local/)
+    const d = readSettings(() => '')
+    assert.ok(d.ok)
+    assert.equal(d.value.executor, 'slurm')
+    assert.equal(d.value.maxSubmit, 25)
+  })
+})
+
+const job = (run: string, epoch: number | null = null): PlannedJob => ({
+  key: `${run}/x`,
+  display: epoch === null ? `${run}/caps` : `${run}/caps/epoch${epoch}`,
+  run,
+  cell: { run, task: 'caps', epoch },
+  dir: run,
+  script: 'cell.slurm',
+  inputs: [],
+})
+const outcome = (run: string, result: JobOutcome['result'], extra: Partial<JobOutcome> = {}): JobOutcome => ({
+  job: { ...job(run), cell: undefined as never, display: run },
+  result,
+  resolution: 'submitted',
+  state: result === 'succeeded' ? 'COMPLETED' : 'FAILED',
+  jobId: '1',
+  attempt: 1,
+  ...extra,
+})
+
+describe('verdict and gate', () => {
+  it('success, partial, failed, and fail-on', () => {
+    const all = countOutcomes([outcome('a', 'succeeded')], [outcome('a', 'succeeded')], [])
+    assert.deepEqual(statusOf(all), { status: 'success', verdict: 'all 2 jobs succeeded' })
+    const some = countOutcomes([outcome('a', 'succeeded'), outcome('b', 'failed')], [], [])
+    assert.equal(statusOf(some).status, 'partial')
+    assert.match(statusOf(some).verdict, /1 of 2 fine-tuning runs failed/)
+    assert.equal(statusOf(countOutcomes([outcome('b', 'failed')], [], [])).status, 'failed')
+    assert.equal(shouldFail({ status: 'partial' }, 'any-failure'), true)
+    assert.equal(shouldFail({ status: 'partial' }, 'all-failed'), false)
+    assert.equal(shouldFail({ status: 'invalid' }, 'never'), true)
+  })
+
+  it('cells of failed or missing training are skipped with the reason; controls always run', () => {
+    const verdicts = trainingFromOutcomes([
+      outcome('a', 'succeeded'),
+      outcome('b', 'failed', { error: 'FAILED (exit 1)' }),
+    ])
+    const g = gateEvaluations([job('a', 0), job('b', 0), job('c', 1), job('base')], verdicts)
+    assert.deepEqual(
+      g.runnable.map((j) => j.display),
+      ['a/caps/epoch0', 'base/caps'],
+    )
+    assert.deepEqual(
+      g.skipped.map((s) => s.reason),
+      ['training of b failed: FAILED (exit 1)', 'training of c did not run'],
+    )
+    assert.deepEqual(verdicts.get('a'), ok(true))
+    assert.deepEqual(verdicts.get('b'), err('training of b failed: FAILED (exit 1)'))
+  })
+})
+
+describe('report', () => {
+  it('the job summary has the requirement sections, the results table and the tools next steps', () => {
+    const started = new Date('2026-01-01T00:00:00Z')
+    const train = outcome('ft', 'succeeded', {
+      output: {
+        kind: 'training',
+        outputDir: '/r/ft/artifacts',
+        checkpoints: { '0': '/r/ft/artifacts/epoch_0' },
+        finalLoss: 0.5,
+      },
+    })
+    const evaluation = {
+      ...outcome('ft', 'succeeded'),
+      job: job('ft', 0),
+      output: {
+        kind: 'evaluation' as const,
+        log: '/r/ft/x.eval',
+        status: 'success',
+        scores: [{ name: 'match', metrics: { accuracy: 0.75, stderr: 0.05 } }],
+      },
+    }
+    const phase = { startedAt: started, endedAt: new Date(started.getTime() + 65_000), detached: false, submissions: 1 }
+    const report: RunReport = {
+      status: 'success',
+      verdict: 'all 2 jobs succeeded',
+      experiment: {
+        name: 'e',
+        summaryPath: '/r/experiment_summary.yaml',
+        sourceDir: '/r',
+        tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
+        runs: [{ name: 'ft', type: 'fine-tuned', parameters: { lr: 0.1 } }],
+        tasks: [{ name: 'caps' }],
+        cells: [{ run: 'ft', task: 'caps', epoch: 0 }],
+        raw: {},
+      },
+      experimentName: 'e',
+      runDir: '/r',
+      startedAt: started,
+      endedAt: new Date(started.getTime() + 130_000),
+      optimize: { ...phase, outcomes: [train] },
+      evaluate: { ...phase, outcomes: [evaluation] },
+      skippedEvals: [],
+      priorTraining: [],
+      counts: countOutcomes([train], [evaluation], []),
+      errors: [],
+      warnings: [],
+      logFiles: ['/r/run-experiment.log'],
+      nextSteps: ['View results: `inspect view`'],
+      detached: false,
+    }
+    const table = resultsMarkdown(report).table
+    assert.match(table, /\| ft \| fine-tuned \| 0\.1 \| 0\.5000 \| 0\.750 ± 0\.050 \|/)
+    const md = jobSummaryMarkdown(report, table)
+    for (const heading of [
+      '## Run Experiment Complete',
+      '### Optimization Results',
+      '### Evaluation Results',
+      '### Total Time',
+      '### Next Steps',
+    ]) {
+      assert.ok(md.includes(heading), heading)
+    }
+    assert.match(md, /✓ 1\/1 runs completed successfully\nDuration: 1m 05s/)
+    assert.match(md, /1\. View results: `inspect view`\n2\. Analyze results/)
+    assert.match(md, /`\/r\/ft\/artifacts\/epoch_0`/)
+  })
+
+  it('log blocks and durations keep their formats', () => {
+    const at = new Date(2026, 0, 2, 3, 4, 5)
+    assert.equal(
+      formatBlock(
+        { action: 'SUBMIT_JOB', description: 'a', details: 'x\ny', lines: ['Job ID: 5'], result: 'success' },
+        at,
+      ),
+      '[2026-01-02 03:04:05] SUBMIT_JOB: a\nDetails: x | y\nJob ID: 5\nResult: success',
+    )
+    assert.equal(formatDuration(45_000), '45s')
+    assert.equal(formatDuration(3 * 3600_000 + 5 * 60_000), '3h 05m')
+  })
+})
+
+/** Layers, top to bottom: a module imports only from its own folder or from layers below. */
+const LAYER: Record<string, number> = {
+  'index.ts': 8,
+  'main.ts': 7,
+  'post.ts': 7,
+  'connect.ts': 6,
+  'pipeline.ts': 5,
+  'inputs.ts': 4.5,
+  'io.ts': 4.5,
+  report: 4,
+  engine: 3,
+  tools: 2,
+  scheduler: 2,
+  cluster: 1,
+  experiment: 1,
+  'names.ts': 0,
+  'result.ts': 0,
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n)
+    return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : []
+  })
+}
+
+describe('layering', () => {
+  it('no import in src/ runs back up: main -> pipeline -> report -> engine -> tools/scheduler -> cluster/experiment', () => {
+    const src = join(ROOT, 'src')
+    const roomOf = (file: string): string => relative(src, file).split('/')[0] ?? ''
+    const wrong: string[] = []
+    for (const file of sources(src)) {
+      const from = roomOf(file)
+      for (const m of readFileSync(file, 'utf8').matchAll(/^import [^;]*? from '(\.[^']+)'/gm)) {
+        const to = roomOf(join(file, '..', m[1] ?? '').replace(/\.js$/, '.ts'))
+        if (to === from) continue
+        const a = LAYER[from]
+        const b = LAYER[to]
+        if (a === undefined || b === undefined) wrong.push(`${relative(src, file)}: unknown room ${from} or ${to}`)
+        else if (b >= a) wrong.push(`${relative(src, file)} imports ${m[1] ?? ''} (${to} is not below ${from})`)
+      }
+    }
+    assert.deepEqual(wrong, [])
+  })
+})
