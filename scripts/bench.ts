@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { loadExperiment } from '../src/experiment/load.ts'
-import { verifyScaffold } from '../src/experiment/scaffold.ts'
-import { toolsFor } from '../src/tools/index.ts'
+import { loaderToolNames, toolFor } from '../src/tools/index.ts'
+import type { PlannedJob } from '../src/tools/tool.ts'
 import { existsSync } from 'node:fs'
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
@@ -70,11 +70,20 @@ let cells = 0
 for (let i = 0; i < 7; i++) {
   const t = performance.now()
   const text = readFileSync(join(exp, 'experiment_summary.yaml'), 'utf8')
-  const loaded = loadExperiment(text, join(exp, 'experiment_summary.yaml'), 'experiment_summary.yaml')
-  if (!loaded.experiment) throw new Error(JSON.stringify(loaded.errors.slice(0, 3)))
-  const scaffold = await verifyScaffold(loaded.experiment, async (rel) => existsSync(join(exp, rel)))
-  const { optimizer, evaluator } = toolsFor(loaded.experiment)
-  const jobs = [...optimizer.plan(loaded.experiment, scaffold), ...evaluator.plan(loaded.experiment, scaffold)]
+  const loaded = loadExperiment(
+    text,
+    join(exp, 'experiment_summary.yaml'),
+    'experiment_summary.yaml',
+    loaderToolNames(),
+  )
+  const experiment = loaded.experiment
+  if (!experiment) throw new Error(JSON.stringify(loaded.errors.slice(0, 3)))
+  const exists = (rel: string): Promise<boolean> => Promise.resolve(existsSync(join(exp, rel)))
+  const jobs: PlannedJob[] = []
+  for (const phase of ['optimize', 'evaluate'] as const) {
+    const tool = toolFor(phase, phase === 'optimize' ? experiment.tools.preparation : experiment.tools.evaluation)
+    if (tool) jobs.push(...(await tool.scaffold(experiment, exists)).jobs)
+  }
   times.push(performance.now() - t)
   cells = jobs.length
 }

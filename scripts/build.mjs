@@ -31,5 +31,8 @@ await build({
     ].join('\n'),
   },
   legalComments: 'linked',
+  // A crash's stack trace points into src/ (index.ts turns source maps on).
+  sourcemap: 'linked',
+  sourcesContent: false,
   logLevel: 'warning',
 })

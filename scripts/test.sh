@@ -2,8 +2,9 @@
 # The project's test command (`npm test`). On a fresh machine it installs what the tests need
 # (node modules, the Python tools venv, the dev cluster: SLURM + sshd on 127.0.0.1), builds the
 # bundle the tests drive, and runs every test. Nothing is skipped: a missing piece fails loudly.
-#   npm test                 everything
+#   npm test                     everything: the unit tier, then the integration tier
 #   npm test -- test/x.test.ts   selected files (the setup still runs)
+#   npm run test:unit            the unit tier alone, without any of the setup (under a minute)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -28,6 +29,15 @@ bash scripts/python-env.sh "$RUN_EXPERIMENT_VENV"
 step "dev cluster (SLURM + sshd on 127.0.0.1)"
 bash scripts/dev-cluster/start.sh
 
-step "tests"
-if [ "$#" -gt 0 ]; then files=("$@"); else files=(test/*.test.ts); fi
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
+if [ "$#" -gt 0 ]; then
+  step "tests: $*"
+  node --import tsx --test --test-concurrency=1 --test-reporter=spec "$@"
+  exit
+fi
+# The fast tier first (no cluster, no venv: an in-memory transport and a fake scheduler drive the
+# engine), then the integration tier against the real dev cluster, sshd, torchtune and inspect-ai.
+step "unit tests (test/unit)"
+node --import tsx --test --test-concurrency=2 --test-reporter=spec test/unit/*.test.ts
+step "integration tests (test/*.test.ts), and the full fuzz run"
+FUZZ_CASES=1050 node --import tsx --test --test-reporter=spec test/unit/fuzz.test.ts
+node --import tsx --test --test-concurrency=1 --test-reporter=spec test/*.test.ts
