@@ -1,6 +1,7 @@
 /**
  * The zod schema of experiment_summary.yaml (cruijff_kit format). Only the fields the runner reads
- * are constrained; everything else in the (rich) format passes through untouched.
+ * are constrained; the other fields cruijff_kit defines pass through untouched. Which keys exist at
+ * all is KNOWN_KEYS below: a key in neither list is a misspelling until proven otherwise.
  */
 import { z } from 'zod'
 
@@ -131,3 +132,90 @@ export const SummarySchema = z.looseObject({
 
 export type Summary = z.infer<typeof SummarySchema>
 export type RunEntry = z.infer<typeof RunSchema>
+
+/**
+ * The keys of experiment_summary.yaml, level by level, as cruijff_kit's design template defines them
+ * (release line 0.3.x) plus the ones earlier releases wrote. A level not listed here (controls,
+ * variables, runs[].parameters, runs[].slurm_overrides, data.data_generation, scorer params) is open:
+ * any key may appear there. `legacy` maps a key cruijff_kit once wrote and no longer reads to what
+ * became of it; such a key is accepted with a warning.
+ */
+export interface KeyLevel {
+  keys: readonly string[]
+  legacy?: Readonly<Record<string, string>>
+}
+
+export const KNOWN_KEYS: Readonly<Record<string, KeyLevel>> = {
+  '': {
+    keys: ['experiment', 'tools', 'variables', 'controls', 'models', 'data', 'output', 'runs', 'evaluation'],
+  },
+  experiment: {
+    keys: ['name', 'project', 'question', 'date', 'hypothesis', 'purpose', 'dir'],
+    legacy: {
+      directory: 'the earlier name of experiment.dir; read as experiment.dir',
+      seed: 'no longer read: seeds are controls.seed (training) and evaluation.seed',
+      type: 'no longer read',
+    },
+  },
+  tools: { keys: ['preparation', 'evaluation'] },
+  models: { keys: ['base'] },
+  'models.base[]': {
+    keys: ['name', 'path', 'size_gb'],
+    legacy: { base_recipe: 'no longer read: the recipe comes from the model configuration' },
+  },
+  data: { keys: ['training', 'data_generation'] },
+  'data.training': {
+    keys: ['path', 'dataset_label', 'format', 'size_kb', 'splits'],
+    legacy: {
+      label: 'the earlier name of data.training.dataset_label, no longer read',
+      dataset_type: 'moved to controls.dataset_type, no longer read here',
+    },
+  },
+  'data.training.splits': { keys: ['train', 'validation', 'test'] },
+  output: {
+    keys: ['wandb_project'],
+    legacy: {
+      base_directory: 'no longer read: the experiment lives in experiment.dir',
+      checkpoint_pattern: 'no longer read: checkpoints are {run}/artifacts/epoch_N',
+    },
+  },
+  'runs[]': { keys: ['name', 'type', 'model', 'parameters', 'training_condition', 'compute', 'slurm_overrides'] },
+  'runs[].compute': { keys: ['time', 'gpus', 'mem', 'cpus_per_task'] },
+  evaluation: {
+    keys: [
+      'temperature',
+      'do_sample',
+      'seed',
+      'max_tokens',
+      'max_connections',
+      'assistant_prefix',
+      'scorers',
+      'tasks',
+      'compute',
+      'matrix',
+    ],
+    legacy: {
+      scorer: 'the earlier name of evaluation.scorers; not read (the job scripts carry the scorers)',
+      system_prompt: 'no longer read: the system prompt is controls.system_prompt',
+      baseline: 'no longer read',
+    },
+  },
+  'evaluation.scorers[]': { keys: ['name', 'params'] },
+  'evaluation.tasks[]': {
+    keys: ['name', 'script', 'description', 'dataset', 'eval_condition', 'prompt', 'system_prompt', 'assistant_prefix'],
+  },
+  'evaluation.compute': { keys: ['time', 'gpus', 'mem', 'cpus_per_task'] },
+  'evaluation.matrix[]': { keys: ['run', 'vis_label', 'tasks', 'epochs'] },
+}
+
+/**
+ * Whole numbers the runner reads. cruijff_kit's reader (PyYAML) keeps `epochs: "1"` as text and its
+ * scripts convert it; we accept such text too, with a warning. `[]` stands for every list item.
+ */
+export const COUNTED_FIELDS: readonly (readonly string[])[] = [
+  ['controls', 'epochs'],
+  ['controls', 'batch_size'],
+  ['controls', 'gradient_accumulation_steps'],
+  ['runs', '[]', 'parameters', 'epochs'],
+  ['evaluation', 'matrix', '[]', 'epochs', '[]'],
+]

@@ -175,6 +175,33 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const r = at(d, ['runs'])
     if (Array.isArray(r)) r.length = 0
   }),
+  // A misspelt key, wherever it is, must never load (it would be ignored silently).
+  fc
+    .tuple(
+      fc.constantFrom<(string | number)[]>(
+        [],
+        ['experiment'],
+        ['tools'],
+        ['evaluation'],
+        ['runs', 1],
+        ['evaluation', 'matrix', 0],
+      ),
+      fc.constantFrom(
+        (k: string) => `${k}s`,
+        (k: string) => k.slice(0, -1),
+        (k: string) => k.toUpperCase(),
+      ),
+    )
+    .map(([path, misspell]) => (d: Doc) => {
+      const node = at(d, path)
+      const key = Object.keys(node).filter((k) => misspell(k) !== k && !(misspell(k) in node))[0]
+      if (key === undefined) {
+        node['unknwn_key'] = 1
+        return
+      }
+      node[misspell(key)] = node[key] as Json
+      delete node[key]
+    }),
   fc.constantFrom('slurm-tune', 'axolotl', '', 'torchtune; rm -rf /').map((t) => (d: Doc) => {
     ;(at(d, ['tools']) as { preparation: Json }).preparation = t
   }),

@@ -1,7 +1,7 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { loadExperiment } from '../../src/experiment/load.ts'
+import { didYouMean, loadExperiment } from '../../src/experiment/load.ts'
 import { loaderToolNames } from '../../src/tools/index.ts'
 
 const BASE = `experiment:
@@ -42,9 +42,14 @@ describe('loadExperiment', () => {
     assert.equal(r.experiment?.tools.defaulted, false)
   })
 
-  it('unknown fields are fine', () => {
-    const r = load(BASE.replace('controls:', 'extra: {anything: [1, 2]}\ncontrols:\n  system_prompt: ""'))
+  it('open sections take any key; cruijff_kit keys the runner does not read are fine', () => {
+    const text = BASE.replace('controls:', 'variables: {lr: [0.1]}\ncontrols:\n  system_prompt: ""\n  anything: [1, 2]')
+      .replace('parameters: {lr: 0.1}}', 'parameters: {lr: 0.1, lora_rank: 4}, compute: {time: "1:00:00"}}')
+      .replace('- {name: caps, script: t.py}', '- {name: caps, script: t.py, description: d, prompt: "p {input}"}')
+    const r = load(text)
     assert.deepEqual(r.errors, [])
+    assert.deepEqual(r.warnings, [])
+    assert.equal(r.experiment?.cells.length, 6)
   })
 
   it('a missing tools section is a warning and defaults', () => {
@@ -128,5 +133,176 @@ describe('loadExperiment', () => {
     assert.ok(e)
     assert.equal(e.message, 'is required but missing')
     assert.equal(e.line, lineOf(text, '- {type: control'))
+  })
+})
+
+describe('loadExperiment: as lenient as cruijff_kit, each time with a located warning', () => {
+  it('a duplicate key keeps its last value, as PyYAML does, with a warning at the later line', () => {
+    const text = BASE.replace('controls:\n  epochs: 2', 'controls:\n  epochs: 1\n  epochs: 2')
+    const r = load(text)
+    assert.deepEqual(r.errors, [])
+    assert.equal(r.experiment?.runs.find((x) => x.name === 'lr1')?.epochs, 2)
+    const w = r.warnings.find((x) => /duplicate key "epochs"/.test(x.message))
+    assert.ok(w, JSON.stringify(r.warnings))
+    assert.equal(w.line, lineOf(text, 'epochs: 2'))
+    assert.equal(w.field, 'controls.epochs')
+    assert.match(w.message, new RegExp(`first at line ${lineOf(text, 'epochs: 1')}`))
+  })
+
+  it('a problem in a duplicated key points at the value that counts (the last)', () => {
+    const text = BASE.replace('controls:\n  epochs: 2', 'controls:\n  epochs: 2\n  epochs: zero')
+    const r = load(text)
+    const e = r.errors.find((x) => x.field === 'controls.epochs')
+    assert.ok(e, JSON.stringify(r.errors))
+    assert.equal(e.line, lineOf(text, 'epochs: zero'))
+  })
+
+  it('quoted whole numbers are numbers, with a warning at each', () => {
+    const text = BASE.replace('epochs: 2', 'epochs: "2"').replace('epochs: [0, 1]}', "epochs: ['0', 1]}")
+    const r = load(text)
+    assert.deepEqual(r.errors, [])
+    assert.equal(r.experiment?.runs[0]?.epochs, 2)
+    assert.deepEqual(
+      r.experiment?.cells.filter((c) => c.run === 'lr1' && c.task === 'caps').map((c) => c.epoch),
+      [0, 1],
+    )
+    const fields = r.warnings.map((w) => `${w.field}@${w.line}`)
+    assert.deepEqual(fields, [
+      `controls.epochs@${lineOf(text, 'epochs: "2"')}`,
+      `evaluation.matrix[0].epochs[0]@${lineOf(text, "epochs: ['0', 1]")}`,
+    ])
+    assert.match(r.warnings[0]?.message ?? '', /is the text "2", not a number: read as 2/)
+  })
+
+  it('text that is not a whole number stays an error', () => {
+    const r = load(BASE.replace('epochs: 2', 'epochs: "2.5"'))
+    assert.ok(r.errors.some((e) => e.field === 'controls.epochs'))
+  })
+
+  it('experiment.directory (the earlier name) is read as experiment.dir, with a warning', () => {
+    const text = BASE.replace('  name: demo', '  name: demo\n  directory: /scratch/x')
+    const r = load(text)
+    assert.deepEqual(r.errors, [])
+    assert.equal(r.experiment?.declaredDir, '/scratch/x')
+    assert.equal(r.warnings.length, 1)
+    assert.equal(r.warnings[0]?.line, lineOf(text, 'directory:'))
+    assert.match(r.warnings[0]?.message ?? '', /earlier name of `experiment.dir`/)
+  })
+
+  it('with both dir and directory, dir wins and the warning says so', () => {
+    const r = load(BASE.replace('  name: demo', '  name: demo\n  dir: /a\n  directory: /b'))
+    assert.equal(r.experiment?.declaredDir, '/a')
+    assert.match(r.warnings[0]?.message ?? '', /both/)
+  })
+
+  it('keys cruijff_kit once wrote and no longer reads are warnings', () => {
+    const text = BASE.replace('evaluation:\n', 'evaluation:\n  scorer: [{name: match}]\n')
+    const r = load(text)
+    assert.deepEqual(r.errors, [])
+    assert.equal(r.warnings[0]?.field, 'evaluation.scorer')
+    assert.equal(r.warnings[0]?.line, lineOf(text, 'scorer:'))
+  })
+})
+
+describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
+  const cases: [string, string, string, string, RegExp][] = [
+    ['top level', 'evaluation:\n', 'evaluaton:\n', 'evaluaton', /unknown key "evaluaton": did you mean "evaluation"\?/],
+    ['top level', 'tools: {', 'tool: {', 'tool', /unknown key "tool": did you mean "tools"\?/],
+    [
+      'matrix entry',
+      '{run: base, tasks: [caps], epochs: null}',
+      '{run: base, tasks: [caps], epoch: null}',
+      'epoch',
+      /did you mean "epochs"/,
+    ],
+    ['a run', '{name: base, type: control', '{name: base, typ: control', 'typ', /did you mean "type"/],
+    ['experiment', '  name: demo', '  name: demo\n  Dir: /x', 'Dir', /did you mean "dir"/],
+    ['wrong level', 'evaluation:\n', 'matrix: []\nevaluation:\n', 'matrix', /"matrix": it belongs under evaluation/],
+    ['no near key', 'evaluation:\n', 'zzz_custom: 1\nevaluation:\n', 'zzz_custom', /^unknown key "zzz_custom"$/],
+  ]
+  for (const [where, from, to, key, message] of cases) {
+    it(`${where}: ${key}`, () => {
+      const text = BASE.replace(from, to)
+      assert.notEqual(text, BASE)
+      const r = load(text)
+      assert.equal(r.experiment, undefined, 'a misspelt key must never load')
+      const e = r.errors.find((x) => message.test(x.message))
+      assert.ok(e, JSON.stringify(r.errors))
+      const line = text.split('\n').findIndex((l) => new RegExp(`[{ ,]${key}:|^${key}:`).test(l)) + 1
+      assert.equal(e.line, line)
+      assert.equal(e.column, (text.split('\n')[line - 1] ?? '').indexOf(`${key}:`) + 1)
+      assert.match(e.hint ?? '', /keys here: /)
+    })
+  }
+})
+
+describe('loadExperiment: every problem in one pass', () => {
+  it('schema errors do not hide duplicate run names or matrix entries naming unknown runs and tasks', () => {
+    const text = BASE.replace('type: control', 'type: baseline')
+      .replace('{name: ext, type: eval-only', '{name: lr1, type: eval-only')
+      .replace('{run: ext,', '{run: nope,')
+      .replace('tasks: [caps], epochs: null', 'tasks: [nada], epochs: null')
+      .replace('epochs: 2', 'epochs: two')
+    const r = load(text)
+    const messages = r.errors.map((e) => e.message).join('\n')
+    assert.match(messages, /must be one of fine-tuned, control, eval-only/)
+    assert.match(messages, /duplicate run name "lr1"/)
+    assert.match(messages, /names run "nope"/)
+    assert.match(messages, /names task "nada"/)
+    assert.match(messages, /must be a whole number/)
+    assert.doesNotMatch(messages, /names run "base"/, 'an invalid run is still a known name')
+    const lines = r.errors.map((e) => e.line ?? 0)
+    assert.deepEqual(
+      lines,
+      [...lines].sort((a, b) => a - b),
+      'sorted by line',
+    )
+  })
+
+  it('an unknown key and a cross-reference error together', () => {
+    const r = load(BASE.replace('evaluation:\n', 'evaluation:\n  matrx: []\n').replace('{run: ext,', '{run: nope,'))
+    assert.ok(r.errors.some((e) => /did you mean "matrix"/.test(e.message)))
+    assert.ok(r.errors.some((e) => /names run "nope"/.test(e.message)))
+  })
+})
+
+describe('loadExperiment: tools come from the caller (the registry)', () => {
+  it('a name the caller accepts loads; the default set refuses it', () => {
+    const text = BASE.replace('preparation: torchtune', 'preparation: axolotl')
+    assert.match(load(text).errors[0]?.message ?? '', /unknown preparation tool "axolotl"/)
+    const r = loadExperiment(text, '/x/experiment_summary.yaml', 'e.yaml', {
+      preparation: { accepted: ['torchtune', 'axolotl'], default: 'torchtune' },
+      evaluation: { accepted: ['inspect-ai'], default: 'inspect-ai' },
+    })
+    assert.deepEqual(r.errors, [])
+    assert.equal(r.experiment?.tools.preparation, 'axolotl')
+  })
+
+  it("a module's aliases are accepted (the registry maps them to the module)", () => {
+    const r = load(BASE.replace('evaluation: inspect-ai}', 'evaluation: inspect}'))
+    assert.deepEqual(r.errors, [])
+    assert.equal(r.experiment?.tools.evaluation, 'inspect')
+  })
+})
+
+describe('loadExperiment: nothing to evaluate', () => {
+  it('fine-tuned runs without a matrix entry: a warning that says so', () => {
+    const text = BASE.replace(/ {2}matrix:\n(?: {4}-.*\n)+/, '  matrix: []\n')
+    const r = load(text)
+    assert.deepEqual(r.errors, [])
+    assert.ok(
+      r.warnings.some((w) => /nothing evaluates them/.test(w.message)),
+      JSON.stringify(r.warnings),
+    )
+  })
+})
+
+describe('didYouMean', () => {
+  it('finds typos, swaps and case, not unrelated words', () => {
+    assert.equal(didYouMean('evaluaton', ['evaluation', 'experiment']), 'evaluation')
+    assert.equal(didYouMean('exprement', ['evaluation', 'experiment']), 'experiment')
+    assert.equal(didYouMean('RUNS', ['runs']), 'runs')
+    assert.equal(didYouMean('vis_lable', ['vis_label', 'tasks']), 'vis_label')
+    assert.equal(didYouMean('banana', ['runs', 'tools', 'data']), undefined)
   })
 })
