@@ -1,0 +1,229 @@
+/**
+ * cruijff_kit's own runner and this action are two views of one experiment. This module is the
+ * shared file contract, as pure functions (no I/O): where each record lives, how cruijff_kit's
+ * resume state and log blocks read, and how to merge what both runners (and earlier versions of
+ * this action) wrote.
+ *
+ * Where things live, relative to the experiment (run) directory:
+ *
+ *   run-experiment.log              the orchestration log, where the requirement puts it
+ *   logs/run-<tool>.log             the module logs: cruijff_kit's submitters append to the same files
+ *   logs/run-<tool>.state.json      the resume state: cruijff_kit's `status` and `--resume-monitor`
+ *                                   read it, its submitters skip every key in it
+ *   logs/.detach                    cruijff_kit's detach sentinel, honoured as a cancellation
+ *   run-<tool>.state.json           what earlier versions of this action wrote: still read, merged
+ *
+ * Rules for what this action writes into the shared state, so that cruijff_kit's readers keep working:
+ * - keys are cruijff_kit's (`<work dir relative to the experiment>/<script>`), fields are cruijff_kit's
+ *   (`job_id`, `submitted_at` in the cluster's local time, `state`, `error`, `retry_history`,
+ *   `oom_*`) plus ours; cruijff_kit keeps fields it does not know when it rewrites the file;
+ * - an entry that is not terminal carries a job id: cruijff_kit's monitor polls entries by job id
+ *   and waits for every one to be terminal, so an entry without one would keep it waiting forever.
+ *   The intent to submit (written before sbatch, for crash safety) therefore lives elsewhere.
+ */
+import { z } from 'zod'
+import { err, ok, type Result } from '../result.js'
+import { TERMINAL_STATES } from '../scheduler/scheduler.js'
+
+export const SHARED_DIR = 'logs'
+export const ORCHESTRATION_LOG = 'run-experiment.log'
+export const DETACH_SENTINEL = `${SHARED_DIR}/.detach`
+
+/** The module log or state file of a tool (e.g. `run-inspect.log`), where both runners use it. */
+export const sharedPath = (runDir: string, file: string): string => `${runDir}/${SHARED_DIR}/${file}`
+/** Where versions of this action before the shared layout kept a tool's state. */
+export const legacyPath = (runDir: string, file: string): string => `${runDir}/${file}`
+
+/** Terminal states as cruijff_kit's monitor counts them: SLURM's (SUBMIT_FAILED is terminal to its watcher only). */
+export const CRUIJFF_TERMINAL: readonly string[] = TERMINAL_STATES.filter((s) => s !== 'SUBMIT_FAILED')
+
+/** One entry as cruijff_kit writes it; other fields (ours) pass through. */
+export const CruijffEntrySchema = z.looseObject({
+  job_id: z.union([z.string(), z.number()]).nullable(),
+  submitted_at: z.string(),
+  state: z.string(),
+  error: z.string().optional(),
+  retry_history: z.array(z.record(z.string(), z.number())).optional(),
+  oom_detected_via: z.string().optional(),
+  oom_exhausted_logged: z.boolean().optional(),
+  /** Written by this action only: the submission time as an ISO instant. */
+  submitted_iso: z.string().optional(),
+})
+export type CruijffEntry = z.infer<typeof CruijffEntrySchema>
+
+/**
+ * A state file's text -> its entries. Unlike cruijff_kit (which starts over on a corrupt file and
+ * so submits everything again), a file that cannot be read is an error: jobs would run twice.
+ */
+export function parseStateFile(text: string): Result<Record<string, CruijffEntry>, string> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (e) {
+    return err(`not valid JSON (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const parsed = z.record(z.string(), CruijffEntrySchema).safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    return err(`unexpected shape at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? ''}`)
+  }
+  const out: Record<string, CruijffEntry> = {}
+  for (const [key, entry] of Object.entries(parsed.data))
+    out[key] = { ...entry, job_id: entry.job_id === null ? null : String(entry.job_id) }
+  return ok(out)
+}
+
+/** The file's text, as cruijff_kit writes it: sorted keys, two-space indent, a trailing newline. */
+export function formatStateFile(entries: Readonly<Record<string, unknown>>): string {
+  const sorted: Record<string, unknown> = {}
+  for (const key of Object.keys(entries).sort()) sorted[key] = sortKeys(entries[key])
+  return `${JSON.stringify(sorted, null, 2)}\n`
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v === null || typeof v !== 'object') return v
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k])
+  return out
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` in the local time of a machine `offsetMinutes` east of UTC (the cluster's,
+ * where cruijff_kit's tools read it: `date +%z`), from an instant.
+ */
+export function localTimestamp(at: Date, offsetMinutes: number): string {
+  const d = new Date(at.getTime() + offsetMinutes * 60_000)
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+}
+
+/** The instant a local `YYYY-MM-DD HH:MM:SS` of that machine names, or undefined when it is not one. */
+export function parseLocalTimestamp(text: string, offsetMinutes: number): Date | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/.exec(text.trim())
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number]
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000
+  return Number.isNaN(ms) ? undefined : new Date(ms)
+}
+
+/** `+0100` / `-0530` (as `date +%z` prints it) -> minutes east of UTC. */
+export function parseUtcOffset(text: string): number | undefined {
+  const m = /^([+-])(\d{2}):?(\d{2})$/.exec(text.trim())
+  if (!m) return undefined
+  const minutes = Number(m[2]) * 60 + Number(m[3])
+  return m[1] === '-' ? -minutes : minutes
+}
+
+/**
+ * When the entry's current attempt was submitted: our ISO instant, else cruijff_kit's local time (it
+ * resets `submitted_at` when it resubmits after running out of memory, so this is the attempt's own).
+ */
+export function submittedAt(entry: CruijffEntry, offsetMinutes: number): Date | undefined {
+  if (entry.submitted_iso) {
+    const t = Date.parse(entry.submitted_iso)
+    if (!Number.isNaN(t)) return new Date(t)
+  }
+  return parseLocalTimestamp(entry.submitted_at, offsetMinutes)
+}
+
+/** Written by cruijff_kit's runner (or edited by hand), not by this action. */
+export function writtenByCruijff(entry: CruijffEntry): boolean {
+  return entry.submitted_iso === undefined
+}
+
+/** Whether cruijff_kit's monitor can finish with this entry in the file (see the rules above). */
+export function monitorCanFinish(entry: CruijffEntry): boolean {
+  return CRUIJFF_TERMINAL.includes(entry.state) || entry.state === 'SUBMIT_FAILED' || Boolean(entry.job_id)
+}
+
+export interface StateSource {
+  /** For messages: the file it came from. */
+  label: string
+  entries: Readonly<Record<string, CruijffEntry>>
+}
+
+export interface MergedState {
+  entries: Record<string, CruijffEntry>
+  /** Key -> label of the source its entry came from. */
+  origin: Map<string, string>
+}
+
+/**
+ * Several state files for one tool (the shared one, and what an earlier version of this action wrote
+ * at the root) -> one. For a key in several, the entry whose attempt was submitted last wins; on a tie
+ * (or unreadable times) the earlier source in the list wins. Sources come in priority order.
+ */
+export function mergeStates(sources: readonly StateSource[], offsetMinutes: number): MergedState {
+  const entries: Record<string, CruijffEntry> = {}
+  const origin = new Map<string, string>()
+  const time = (e: CruijffEntry): number => submittedAt(e, offsetMinutes)?.getTime() ?? Number.NEGATIVE_INFINITY
+  for (const source of sources) {
+    for (const [key, entry] of Object.entries(source.entries)) {
+      const held = entries[key]
+      if (held && time(held) >= time(entry)) continue
+      entries[key] = entry
+      origin.set(key, source.label)
+    }
+  }
+  return { entries, origin }
+}
+
+/** One `[ts] ACTION: description` block of a cruijff_kit-format log. */
+export interface LogBlock {
+  /** The heading's local time, as written. */
+  ts: string
+  action: string
+  description: string
+  details?: string
+  jobId?: string
+  result?: string
+}
+
+/**
+ * A log's blocks, leniently: text that is not a block (a truncated write, stray output) is skipped.
+ * Blocks are separated by blank lines; each starts with `[YYYY-MM-DD HH:MM:SS] ACTION[: description]`.
+ */
+export function parseLogBlocks(text: string): LogBlock[] {
+  const blocks: LogBlock[] = []
+  for (const chunk of text.split(/\r?\n\s*\r?\n/)) {
+    const lines = chunk.split(/\r?\n/).filter((l) => l.trim() !== '')
+    const head = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\] ([A-Z][A-Z0-9_]*)(?:: ?(.*))?$/.exec(lines[0] ?? '')
+    if (!head) continue
+    const block: LogBlock = { ts: head[1] ?? '', action: head[2] ?? '', description: head[3] ?? '' }
+    for (const line of lines.slice(1)) {
+      const field = /^(Details|Job ID|Result): ?(.*)$/.exec(line)
+      if (field?.[1] === 'Details') block.details = field[2] ?? ''
+      else if (field?.[1] === 'Job ID') block.jobId = (field[2] ?? '').trim()
+      else if (field?.[1] === 'Result') block.result = field[2] ?? ''
+    }
+    blocks.push(block)
+  }
+  return blocks
+}
+
+export interface LoggedSubmission {
+  jobId: string
+  /** Local time of the block that recorded it. */
+  ts: string
+  /** SUBMIT_JOB / SUBMIT_EVAL, or OOM_RETRY for a resubmission. */
+  action: string
+}
+
+/**
+ * The last job each name (`{run}` or `{run}/{task}[/epoch{N}]`) was submitted as, from a module log:
+ * successful SUBMIT_JOB / SUBMIT_EVAL blocks (the only ones with a `Job ID:` line) and OOM_RETRY
+ * blocks ("resubmitted as job N"). A fallback when a state file is lost: the log is append-only.
+ */
+export function submissionsFromLog(blocks: readonly LogBlock[]): Map<string, LoggedSubmission> {
+  const out = new Map<string, LoggedSubmission>()
+  for (const b of blocks) {
+    if ((b.action === 'SUBMIT_JOB' || b.action === 'SUBMIT_EVAL') && b.jobId && /^\d+$/.test(b.jobId))
+      out.set(b.description, { jobId: b.jobId, ts: b.ts, action: b.action })
+    else if (b.action === 'OOM_RETRY') {
+      const m = /resubmitted as job (\d+)/.exec(b.result ?? '')
+      if (m?.[1]) out.set(b.description, { jobId: m[1], ts: b.ts, action: b.action })
+    }
+  }
+  return out
+}
