@@ -26,6 +26,12 @@ step "Python tools venv (torchtune, inspect-ai)"
 export RUN_EXPERIMENT_VENV="${RUN_EXPERIMENT_VENV:-$root/.venv-tools}"
 bash scripts/python-env.sh "$RUN_EXPERIMENT_VENV"
 
+step "/usr/bin/time (cruijff_kit's eval scripts run inspect under it)"
+if [ ! -x /usr/bin/time ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends time >/dev/null ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends time >/dev/null; }
+fi
+
 step "dev cluster (SLURM + sshd on 127.0.0.1)"
 bash scripts/dev-cluster/start.sh
 
