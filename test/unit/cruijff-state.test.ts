@@ -15,7 +15,7 @@ import {
   submittedAt,
   writtenByCruijff,
   type CruijffEntry,
-} from '../src/engine/cruijff-state.ts'
+} from '../../src/engine/cruijff-state.ts'
 
 /** A state file as cruijff_kit's submitters leave it (json.dumps(indent=2, sort_keys=True) + newline). */
 const CRUIJFF_STATE = `{
