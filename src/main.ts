@@ -74,7 +74,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
 
   const runnerFs = new LocalTransport()
   const reached = await reach(settings, runnerFs, (m) => {
-    io.info(`ssh: ${m}`)
+    io.info(m)
   })
   if (!reached.ok) return alone('failed', reached.error.message, [reached.error])
   const transport = reached.value

@@ -230,15 +230,19 @@ for (const [label, make] of transports) {
     })
 
     it('polls 20 jobs with one squeue while they run, and squeue + sacct once they ended', async () => {
+      // Every job waits for a release file, so all 20 are queued or running at the first poll.
+      const release = `${ROOT}/release-${randomBytes(3).toString('hex')}`
+      const wait = `while [ ! -e ${release} ]; do sleep 0.2; done`
       const jobs = []
-      for (let i = 0; i < 20; i++)
-        jobs.push(await submitOk(s, await jobSpec(t, `many${i}`, i % 5 === 4 ? 'sleep 2; exit 4' : 'sleep 2')))
+      for (let i = 0; i < 20; i++) {
+        jobs.push(await submitOk(s, await jobSpec(t, `many${i}`, i % 5 === 4 ? `${wait}; exit 4` : wait)))
+      }
       let before = s.commands
       const running = await s.poll(jobs)
       const active = [...running.values()].filter((st) => !isTerminal(st.state)).length
-      if (active === 20) assert.equal(s.commands - before, 1, 'all still queued or running: squeue only')
-      else
-        console.log(`# ${20 - active} of 20 jobs had already ended at the first poll: ${s.commands - before} commands`)
+      assert.equal(active, 20, 'all 20 still queued or running')
+      assert.equal(s.commands - before, 1, 'all still queued or running: squeue only')
+      await t.writeFileAtomic(release, '')
       const done = await waitFor(s, jobs, terminal, 120_000)
       jobs.forEach((j, i) => {
         const st = done.get(j.jobId)

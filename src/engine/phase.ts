@@ -108,6 +108,7 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   // 2. Submit and monitor until every job is terminal.
   let interval = ctx.settings.pollInterval
   let detached = false
+  const outage: Outage = {}
   const inFlight = (): number => tracked.filter((t) => !t.outcome).length
   for (;;) {
     if (aborted()) {
@@ -137,7 +138,7 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
       detached = true
       break
     }
-    const changed = await pollOnce(ctx, tracked)
+    const changed = await pollOnce(ctx, tracked, outage)
     for (const t of tracked.filter((x) => x.requeue)) {
       t.requeue = false
       t.resolution = 'resubmitted'
@@ -336,8 +337,13 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
   return 'ok'
 }
 
+/** When the scheduler stopped answering (every job UNKNOWN), while it does not answer. */
+interface Outage {
+  since?: number
+}
+
 /** One poll for every unfinished job; returns whether anything changed. */
-async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean> {
+async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Outage): Promise<boolean> {
   const open = tracked.filter((t) => !t.outcome)
   const queries = open.flatMap((t) => {
     const e = ctx.state.get(t.job.key)
@@ -346,6 +352,11 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
   })
   if (queries.length === 0) return false
   const statuses = await ctx.scheduler.poll(queries)
+  await noteOutage(
+    ctx,
+    outage,
+    queries.map((q) => statuses.get(q.jobId)),
+  )
   let changed = false
   for (const t of open) {
     const entry = ctx.state.get(t.job.key)
@@ -372,6 +383,30 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[]): Promise<boolean>
     if (JSON.stringify(updated) !== JSON.stringify(entry)) await ctx.state.put(t.job.key, updated)
   }
   return changed
+}
+
+/**
+ * A scheduler that answers for none of the jobs (controller restarting, connection lost) is an outage:
+ * logged once when it starts and once when it ends, never as a job's end.
+ */
+async function noteOutage(ctx: PhaseContext, outage: Outage, answers: (JobStatus | undefined)[]): Promise<void> {
+  const unanswered = answers.every((a) => !a || a.state === 'UNKNOWN')
+  if (unanswered && outage.since === undefined) {
+    outage.since = Date.now()
+    await ctx.toolLog.write({
+      action: 'POLL_UNANSWERED',
+      details: `the scheduler did not answer for any job: ${answers.find((a) => a?.raw)?.raw ?? 'no answer'}`,
+      result: 'jobs keep their last known state; polling again',
+    })
+  } else if (!unanswered && outage.since !== undefined) {
+    const seconds = Math.round((Date.now() - outage.since) / 1000)
+    delete outage.since
+    await ctx.toolLog.write({
+      action: 'POLL_ANSWERED',
+      details: `the scheduler answers again after ${seconds} s`,
+      result: 'tracked',
+    })
+  }
 }
 
 /** Bytes of a failed job's output read for its error message and the scheduler's classification. */
