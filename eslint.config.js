@@ -14,4 +14,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    files: ['src/**/*.ts'],
+    rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
+  },
 )

@@ -210,7 +210,8 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   const verdict =
     reports.length === 1
       ? (reports[0]?.verdict ?? '')
-      : `${reports.length} experiments: ${reports.map((r) => `${r.experimentName || r.runDir}: ${r.status}`).join(', ')}`
+      : `${reports.length} experiments: ` +
+        reports.map((r) => `${r.experimentName || r.runDir}: ${r.status}`).join(', ')
   io.info(`run-experiment: ${status} — ${verdict}`)
   if (failing) io.setFailed(`run-experiment: ${status} — ${verdict}`)
   return { status, reports }
@@ -225,7 +226,9 @@ function trimSummary(markdown: string, reports: RunReport[]): string {
     )
     .filter(Boolean)
     .join('; ')
-  const note = `\n\n---\n**This summary was trimmed: it exceeded GitHub's 1 MiB limit for a step summary.** The full text is in ${where || 'the run directory'}.\n`
+  const note =
+    "\n\n---\n**This summary was trimmed: it exceeded GitHub's 1 MiB limit for a step summary.** " +
+    `The full text is in ${where || 'the run directory'}.\n`
   const budget = MAX_SUMMARY_BYTES - Buffer.byteLength(note, 'utf8')
   let cut = Buffer.from(markdown, 'utf8').subarray(0, budget).toString('utf8')
   cut = cut.slice(0, cut.lastIndexOf('\n'))

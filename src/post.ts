@@ -36,7 +36,8 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
   const transport = await reach(settings.value, new LocalTransport())
   if (!transport.ok) {
     io.annotate('warning', {
-      message: `run-experiment post: cannot reach the cluster to cancel ${jobs.length} job(s): ${transport.error.message}`,
+      message:
+        `run-experiment post: cannot reach the cluster to cancel ${jobs.length} job(s): ` + transport.error.message,
     })
     return
   }

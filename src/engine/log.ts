@@ -13,7 +13,8 @@ import type { Transport } from '../cluster/transport.js'
 /** Local time as `YYYY-MM-DD HH:MM:SS` (the format of cruijff_kit's logs and state files). */
 export function timestamp(date: Date = new Date()): string {
   const p = (n: number): string => String(n).padStart(2, '0')
-  return `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`
+  const day = `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`
+  return `${day} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`
 }
 
 export interface Block {

@@ -17,7 +17,8 @@ export async function runModule(log: LogFile, phase: PhaseContext): Promise<Phas
     action: r.detached ? 'MODULE_DETACHED' : 'MODULE_END',
     description: tool.name,
     details:
-      `duration ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}; ${ok}/${r.outcomes.length} succeeded; ` +
+      `duration ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}; ` +
+      `${ok}/${r.outcomes.length} succeeded; ` +
       `${r.submissions} submitted this pass; already done ${earlier}`,
     result: r.detached
       ? 'detached: jobs keep running'

@@ -43,7 +43,10 @@ export const EntrySchema = z.looseObject({
   /** What the tool module found (checkpoints and loss, or the evaluation log and its scores). */
   output: ToolResultSchema.optional(),
   history: z.array(AttemptSchema).optional(),
-  /** cruijff_kit's OOM-retry fields: the settings of each retry, e.g. [{batch_size: 4, gradient_accumulation_steps: 2}]. */
+  /**
+   * cruijff_kit's OOM-retry fields: the settings of each retry,
+   * e.g. [{batch_size: 4, gradient_accumulation_steps: 2}].
+   */
   retry_history: z.array(z.record(z.string(), z.number())).optional(),
   oom_detected_via: z.string().optional(),
   oom_exhausted_logged: z.boolean().optional(),

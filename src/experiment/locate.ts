@@ -40,7 +40,9 @@ export function locateExperiments(input: LocateInput): Result<Located> {
   if (input.eventName !== 'pull_request' && input.eventName !== 'pull_request_target') {
     return err({
       field: 'experiment-dir',
-      message: `input experiment-dir is required for a ${input.eventName || 'non-pull-request'} event: the directory holding experiment_summary.yaml`,
+      message:
+        `input experiment-dir is required for a ${input.eventName || 'non-pull-request'} event: ` +
+        'the directory holding experiment_summary.yaml',
       hint: 'on workflow_dispatch, pass it as a workflow input: experiment-dir: ${{ inputs.experiment-dir }}',
     })
   }
@@ -51,8 +53,13 @@ export function locateExperiments(input: LocateInput): Result<Located> {
   if (fork && !input.allowForks) {
     return err({
       field: 'allow-fork-pull-requests',
-      message: `pull request${pr.number ? ` #${pr.number}` : ''} comes from the fork ${pr.head.repo?.full_name ?? '(unknown)'}: refusing to run a fork's code on this self-hosted runner and cluster`,
-      hint: 'review the code, then run it with workflow_dispatch, or set allow-fork-pull-requests: true if this runner may run untrusted code',
+      message:
+        `pull request${pr.number ? ` #${pr.number}` : ''} ` +
+        `comes from the fork ${pr.head.repo?.full_name ?? '(unknown)'}: ` +
+        "refusing to run a fork's code on this self-hosted runner and cluster",
+      hint:
+        'review the code, then run it with workflow_dispatch, or set allow-fork-pull-requests: true if this ' +
+        'runner may run untrusted code',
     })
   }
   const changed = changedSummaries(input.workspace, pr.base.sha, pr.head.sha)
@@ -99,7 +106,9 @@ function changedSummaries(workspace: string, base: string, head: string): Result
       git('cat-file', '-e', `${sha}^{commit}`)
     } catch {
       return err({
-        message: `the checkout does not contain the pull request's ${which} commit ${sha.slice(0, 12)}: its history is too shallow to see which experiments the pull request changes`,
+        message:
+          `the checkout does not contain the pull request's ${which} commit ${sha.slice(0, 12)}: ` +
+          'its history is too shallow to see which experiments the pull request changes',
         hint: 'use actions/checkout with fetch-depth: 0 (or set experiment-dir explicitly)',
       })
     }

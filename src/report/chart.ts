@@ -95,7 +95,8 @@ export function resultsSvg(r: RunReport): string | undefined {
       const pts = c.points
         .map(
           (p) =>
-            `${(x0 + (p.step / maxStep) * (x1 - x0)).toFixed(1)},${(top + plotH - (p.loss / (maxLoss || 1)) * plotH).toFixed(1)}`,
+            `${(x0 + (p.step / maxStep) * (x1 - x0)).toFixed(1)},` +
+            (top + plotH - (p.loss / (maxLoss || 1)) * plotH).toFixed(1),
         )
         .join(' ')
       parts.push(
@@ -105,7 +106,8 @@ export function resultsSvg(r: RunReport): string | undefined {
     })
     y = top + plotH + 25
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`
+  const open = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 10}" font-family="sans-serif">`
+  return `${open}\n<rect width="100%" height="100%" fill="white"/>\n${parts.join('\n')}\n</svg>\n`
 }
 
 function round(v: number): string {

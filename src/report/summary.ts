@@ -13,6 +13,9 @@ import type { RunReport } from './model.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
 
 const MAX_LIST = 50
+const DESIGN_HINT =
+  '2. If experiment_summary.yaml is missing, run the design-experiment step first; ' +
+  'if job scripts are missing, run scaffold-experiment.'
 
 export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string {
   const out: string[] = []
@@ -56,7 +59,9 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       ...list(
         bad.map(
           (o) =>
-            `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}${o.retries?.length ? ` (${retryText(o.retries)})` : ''}`,
+            `${o.job.display} — ` +
+            (o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)) +
+            (o.retries?.length ? ` (${retryText(o.retries)})` : ''),
         ),
       ),
       '',
@@ -103,7 +108,9 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push(
       '### Resumed',
       '',
-      `Already succeeded (not re-run): ${counts('already-succeeded')} · re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · newly submitted: ${counts('submitted')} · skipped: ${r.skippedEvals.length}`,
+      `Already succeeded (not re-run): ${counts('already-succeeded')} · ` +
+        `re-attached: ${counts('reattached') + counts('found-by-name')} · re-submitted: ${counts('resubmitted')} · ` +
+        `newly submitted: ${counts('submitted')} · skipped: ${r.skippedEvals.length}`,
       '',
     )
   }
@@ -119,7 +126,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       '### Next Steps',
       '',
       '1. Fix the problems above (each names the file, line and field, or the input), then re-run.',
-      '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.',
+      DESIGN_HINT,
       '',
     )
     return out.join('\n')
@@ -136,10 +143,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   )
   out.push('### Next Steps', '')
   if (r.status === 'invalid') {
-    out.push(
-      '1. Fix the problems above (each names the file, line and field), then re-run.',
-      '2. If experiment_summary.yaml is missing, run the design-experiment step first; if job scripts are missing, run scaffold-experiment.',
-    )
+    out.push('1. Fix the problems above (each names the file, line and field), then re-run.', DESIGN_HINT)
   } else {
     const steps = [
       ...r.nextSteps,
@@ -154,7 +158,8 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   if (r.artifact) {
     out.push(
       'id' in r.artifact
-        ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries${r.evaluate ? ' and .eval logs' : ''}`
+        ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries` +
+            (r.evaluate ? ' and .eval logs' : '')
         : 'failed' in r.artifact
           ? `Artifact upload failed (${escapeMd(r.artifact.failed)}): the files stay in \`${r.runDir}\``
           : `Artifact not uploaded: ${r.artifact.skipped}`,
@@ -278,7 +283,9 @@ function retryText(retries: Record<string, number>[]): string {
       .map((r) => r[key])
       .filter((v) => v !== undefined)
       .join(' → ')
-  return `${retries.length} out-of-memory ${retries.length === 1 ? 'retry' : 'retries'}: batch_size → ${chain('batch_size')}, gradient_accumulation_steps → ${chain('gradient_accumulation_steps')}`
+  const what = `${retries.length} out-of-memory ${retries.length === 1 ? 'retry' : 'retries'}`
+  const ga = chain('gradient_accumulation_steps')
+  return `${what}: batch_size → ${chain('batch_size')}, gradient_accumulation_steps → ${ga}`
 }
 
 function list(items: string[]): string[] {

@@ -59,8 +59,20 @@ const SUBMIT_LIMIT =
 const NAMED_LIMIT = /\b(?:QOS|Assoc)\w*Limit\b/
 const GENERIC_POLICY = /Job violates accounting\/QOS policy/i
 /** The controller is busy or restarting. */
-const TRANSIENT =
-  /Socket timed out|Unable to contact slurm controller|Slurm temporarily unable|Resource temporarily unavailable|Zero Bytes were transmitted|Connection refused|Communication connection failure|slurm_persist_conn|try again/i
+const TRANSIENT = new RegExp(
+  [
+    'Socket timed out',
+    'Unable to contact slurm controller',
+    'Slurm temporarily unable',
+    'Resource temporarily unavailable',
+    'Zero Bytes were transmitted',
+    'Connection refused',
+    'Communication connection failure',
+    'slurm_persist_conn',
+    'try again',
+  ].join('|'),
+  'i',
+)
 
 /**
  * squeue's `--Format` (`name:|` = no padding, `|` after): id, state, reason and, for finished jobs
@@ -162,7 +174,8 @@ export class SlurmScheduler implements Scheduler {
         error: {
           message: found.ok
             ? `${message} (not submitted)`
-            : `${message}; whether the job was submitted is unknown (${found.error}): look for ${job.name} before submitting again`,
+            : `${message}; whether the job was submitted is unknown (${found.error}): ` +
+              `look for ${job.name} before submitting again`,
           retryLater: true,
         },
       }

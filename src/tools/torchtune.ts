@@ -94,7 +94,8 @@ export const torchtune: ToolModule = {
     }
     if (missing.length > 0) return err({ why: `checkpoint missing: ${missing.join(', ')}`, result, pending: true })
     if (stale.length > 0) {
-      const why = `checkpoint written before this attempt was submitted (${ctx.since ?? '?'}), so not by it: ${stale.join(', ')}`
+      const why =
+        `checkpoint written before this attempt was submitted (${ctx.since ?? '?'}), so not by it: ` + stale.join(', ')
       return err({ why, result, pending: true })
     }
     return ok({ result })
