@@ -292,11 +292,14 @@ describe('the real example over SLURM', () => {
         readText(join(exp, 'summary.md'))
           .split('\n')
           .find((l) => l.startsWith(`| ${run} |`)) ?? ''
-      const cell = row
-        .split('|')
-        .map((c) => c.trim())
-        .find((c) => /^\d\.\d{3}( ± \d\.\d{3})?$/.test(c))
-      return Number(cell?.split(' ')[0] ?? NaN)
+      // The example has one task: its metric is the row's last column (`0.990 ± 0.010`).
+      const last =
+        row
+          .split('|')
+          .map((c) => c.trim())
+          .filter(Boolean)
+          .at(-1) ?? ''
+      return Number(/^(\d\.\d{3})( ± \d\.\d{3})?$/.exec(last)?.[1] ?? NaN)
     }
     const FLOOR = 0.8
     for (const run of ['lr3e-4', 'lr1e-3']) {
