@@ -32,6 +32,9 @@ if [ ! -x /usr/bin/time ]; then
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends time >/dev/null; }
 fi
 
+step "render tools (Chromium, mermaid) for test/render.test.ts"
+bash scripts/render-setup.sh
+
 step "dev cluster (SLURM + sshd on 127.0.0.1)"
 bash scripts/dev-cluster/start.sh
 

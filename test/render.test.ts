@@ -1,0 +1,124 @@
+/**
+ * What a reader sees: the job summary of a real run (the built action, local executor) and the
+ * compute table, rendered as GitHub would (GFM to HTML, mermaid drawing the charts, Chromium laying
+ * out the page), checked as rendered HTML: table cells, the bars mermaid drew and what they stand
+ * for. Needs `bash scripts/render-setup.sh` (npm test runs it).
+ */
+import { before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { localInputs, runAction, type ActionResult } from './helpers/action.ts'
+import { makeExperiment, tempDir } from './helpers/experiment.ts'
+import { renderMarkdown, renderToolsMissing, type RenderedFacts } from './helpers/render.ts'
+import { computeMarkdown, computeRows, parseSacctUsage } from '../src/report/compute.ts'
+
+const missing = renderToolsMissing()
+if (missing) throw new Error(`rendering tools missing: ${missing}`)
+
+describe('the job summary as GitHub renders it', () => {
+  let run: ActionResult
+  let page: RenderedFacts
+  before(async () => {
+    const exp = makeExperiment(tempDir(), { tasks: ['caps', 'ood'] })
+    run = await runAction({ inputs: localInputs(exp) })
+    assert.equal(run.code, 0, run.stdout + run.stderr)
+    page = await renderMarkdown(run.summary)
+  })
+
+  it('has the sections a reader looks for', () => {
+    for (const h of ['Run Experiment Complete', 'Optimization Results', 'Evaluation Results', 'Results', 'Total Time'])
+      assert.ok(page.headings.includes(h), `heading ${h} in ${page.headings.join(' | ')}`)
+    assert.match(page.text, /Status:\s*✅ success/)
+  })
+
+  it('shows the results table with one row per run and the metric of each cell', () => {
+    const table = page.tables.find((t) => t[0]?.[0] === 'Run')
+    assert.ok(table, `no results table among ${page.tables.length}`)
+    const [header = [], ...rows] = table
+    assert.deepEqual(header.slice(-6), [
+      'caps @ epoch 0',
+      'caps @ epoch 1',
+      'ood @ epoch 0',
+      'ood @ epoch 1',
+      'caps',
+      'ood',
+    ])
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      ['lr1', 'lr2', 'base'],
+    )
+    const cell = (run: string, col: string): string => {
+      const row = rows.find((r) => r[0] === run) ?? []
+      return row[header.indexOf(col)] ?? `(no column ${col})`
+    }
+    // The fixture's .eval logs score 0.5 + epoch/10 (± 0.05).
+    assert.equal(cell('lr1', 'caps @ epoch 0'), '0.500 ± 0.050')
+    assert.equal(cell('lr1', 'caps @ epoch 1'), '0.600 ± 0.050')
+    assert.equal(cell('lr2', 'ood @ epoch 1'), '0.600 ± 0.050')
+    assert.equal(cell('base', 'caps'), '0.500 ± 0.050')
+  })
+
+  it('draws one bar chart per task whose bars stand for the scores', () => {
+    assert.equal(page.charts.length, 2)
+    for (const chart of page.charts) {
+      assert.equal(chart.error, null)
+      assert.deepEqual(chart.xLabels, ['lr1 ep0', 'lr1 ep1', 'lr2 ep1', 'base'])
+      const want = [0.5, 0.6, 0.6, 0.5]
+      assert.equal(chart.bars.length, want.length)
+      chart.bars.forEach((b, i) => {
+        assert.ok(Math.abs(b.value - (want[i] ?? NaN)) < 0.01, `${chart.title} ${b.label}: drawn ${b.value}`)
+        assert.ok(b.height > 0)
+      })
+    }
+    assert.deepEqual(
+      page.charts.map((c) => c.title),
+      ['caps: match accuracy', 'ood: match accuracy'],
+    )
+  })
+})
+
+describe('the compute table as GitHub renders it', () => {
+  it('has a row per job and a total per phase and overall', async () => {
+    const usage = parseSacctUsage(
+      [
+        '81234|COMPLETED|1000|1600|16360|14760|billing=4,gres/gpu=1,node=1|',
+        '81234.batch|COMPLETED|1000|1600|16360|14760|gres/gpu=1,node=1|30G',
+        '81300|COMPLETED|20000|20060|20660|600|billing=1,gres/gpu=2,node=1|',
+      ].join('\n'),
+    )
+    const md = computeMarkdown(
+      computeRows(
+        [
+          { phase: 'optimize', display: 'lr1e-3', jobId: '81234' },
+          { phase: 'evaluate', display: 'lr1e-3/capitalize/epoch1', jobId: '81300' },
+        ],
+        usage,
+        new Map(),
+        0,
+      ),
+    )
+    const page = await renderMarkdown(`### Compute\n\n${md}\n`)
+    const [table] = page.tables
+    assert.ok(table)
+    assert.deepEqual(table[0], [
+      'Job',
+      'Phase',
+      'Job ID',
+      'State',
+      'Queue wait',
+      'Wall time',
+      'GPUs',
+      'GPU-hours',
+      'Peak memory',
+    ])
+    assert.deepEqual(table[1], ['lr1e-3', 'optimize', '81234', 'COMPLETED', '10m 00s', '4h 06m', '1', '4.10', '30 GiB'])
+    assert.deepEqual(table[2]?.slice(5, 8), ['10m 00s', '2', '0.33'])
+    assert.deepEqual(
+      table.slice(3).map((r) => [r[0], r[7]]),
+      [
+        ['Total optimize', '4.10'],
+        ['Total evaluate', '0.33'],
+        ['Total', '4.43'],
+      ],
+    )
+  })
+})
