@@ -15,7 +15,7 @@ import {
   parseSlurmSize,
   SACCT_USAGE_FIELDS,
   type GpuMetrics,
-} from '../src/report/compute.ts'
+} from '../../src/report/compute.ts'
 
 /**
  * Captured from the dev cluster (SLURM 22.05, gres gpu:2): a 3-second job with --gres=gpu:1 that

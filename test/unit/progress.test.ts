@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { formatBlock } from '../src/engine/log.ts'
+import { formatBlock } from '../../src/engine/log.ts'
 import {
   actionsLogLines,
   compactDuration,
@@ -11,7 +11,7 @@ import {
   ProgressReporter,
   type ProgressJob,
   type ProgressSnapshot,
-} from '../src/report/progress.ts'
+} from '../../src/report/progress.ts'
 
 const MIN = 60_000
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0)

@@ -11,7 +11,7 @@ import {
   type GateEvaluation,
   type GatePlan,
   type GateOutcome,
-} from '../src/report/gates.ts'
+} from '../../src/report/gates.ts'
 
 /** Two fine-tuned runs and the control of the same model, two tasks, epochs 0 and 1. */
 const plan: GatePlan = {

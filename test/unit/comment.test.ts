@@ -14,9 +14,9 @@ import {
   MAX_COMMENT_CHARS,
   StickyComment,
   type StickyCommentOptions,
-} from '../src/report/comment.ts'
-import { startGithubApi, type GithubApi } from './helpers/github-api.ts'
-import { tempDir } from './helpers/experiment.ts'
+} from '../../src/report/comment.ts'
+import { startGithubApi, type GithubApi } from '../helpers/github-api.ts'
+import { tempDir } from '../helpers/experiment.ts'
 
 let api: GithubApi
 before(async () => {
