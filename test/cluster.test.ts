@@ -159,7 +159,9 @@ describe('SLURM, runner on the login node', () => {
             child.kill('SIGINT')
           }
         }, 100)
-        child.on('exit', () => clearInterval(timer))
+        child.on('exit', () => {
+          clearInterval(timer)
+        })
       },
     })
     assert.notEqual(first.outputs['status'], 'success')
@@ -186,7 +188,9 @@ describe('SLURM, runner on the login node', () => {
             child.kill('SIGKILL')
           }
         }, 20)
-        child.on('exit', () => clearInterval(timer))
+        child.on('exit', () => {
+          clearInterval(timer)
+        })
       },
     })
     // Put the state back to what a crash right after sbatch leaves: submitting, no job id.

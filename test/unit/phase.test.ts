@@ -66,7 +66,12 @@ const trains =
 
 /** Every submission completes and writes its checkpoint. */
 const completes = (s: { t?: MemoryTransport }): FakeOptions => ({
-  plan: (): FakeEnd => ({ state: 'COMPLETED', effect: (j) => trains(s.t as MemoryTransport)(j) }),
+  plan: (): FakeEnd => ({
+    state: 'COMPLETED',
+    effect: (j) => {
+      trains(s.t as MemoryTransport)(j)
+    },
+  }),
 })
 
 const state = (t: MemoryTransport): Record<string, StateEntry> =>
@@ -85,8 +90,8 @@ describe('runPhase (in memory)', () => {
     assert.equal(s.scheduler.jobs.length, 2)
     const e = state(s.t)['a/finetune.slurm']
     assert.equal(e?.validated, true)
-    assert.equal(e?.output?.kind, 'training')
-    assert.deepEqual(Object.keys(e?.output?.kind === 'training' ? e.output.checkpoints : {}), ['0'])
+    assert.equal(e.output?.kind, 'training')
+    assert.deepEqual(Object.keys(e.output.checkpoints), ['0'])
     assert.match(
       s.t.text(`${RUN_DIR}/run-torchtune.log`) ?? '',
       /SUBMIT_JOB: a\nDetails: fake-submit finetune.slurm\nJob ID: 1000/,
@@ -97,10 +102,7 @@ describe('runPhase (in memory)', () => {
     const s = await setup(['a'])
     const r = await runPhase(s.ctx)
     assert.equal(r.outcomes[0]?.result, 'failed')
-    assert.match(
-      r.outcomes[0]?.error ?? '',
-      /^completed, but checkpoint missing: \/scratch\/exp\/a\/artifacts\/epoch_0/,
-    )
+    assert.match(r.outcomes[0].error ?? '', /^completed, but checkpoint missing: \/scratch\/exp\/a\/artifacts\/epoch_0/)
   })
 
   it('a checkpoint older than the attempt does not count (a retry that wrote nothing)', async () => {
@@ -108,7 +110,7 @@ describe('runPhase (in memory)', () => {
     s.t.put(`${RUN_DIR}/a/artifacts/epoch_0/adapter_model.safetensors`, 'old', Date.now() - 3600_000)
     const r = await runPhase(s.ctx)
     assert.equal(r.outcomes[0]?.result, 'failed')
-    assert.match(r.outcomes[0]?.error ?? '', /written before this attempt was submitted/)
+    assert.match(r.outcomes[0].error ?? '', /written before this attempt was submitted/)
   })
 
   it('a queue-limit rejection defers the submission: no failure, no duplicate', async () => {
@@ -133,22 +135,22 @@ describe('runPhase (in memory)', () => {
   })
 
   it('CUDA out of memory: requeued with half the batch, the effective batch kept', async () => {
-    let t: MemoryTransport | undefined
+    const box: { t?: MemoryTransport } = {}
     const s = await setup(['a'], {
       plan: (_spec, submission) =>
         submission === 1
           ? {
               state: 'FAILED',
               exitCode: 1,
-              effect: (j) => t?.put(`${j.spec.dir}/fake-${j.id}.out`, 'torch.OutOfMemoryError: CUDA out of memory'),
+              effect: (j) => box.t?.put(`${j.spec.dir}/fake-${j.id}.out`, 'torch.OutOfMemoryError: CUDA out of memory'),
             }
-          : { state: 'COMPLETED', effect: (j) => trains(t as MemoryTransport)(j) },
+          : (completes(box).plan?.(_spec, submission) ?? { state: 'COMPLETED' }),
     })
-    t = s.t
+    box.t = s.t
     const r = await runPhase(s.ctx)
     assert.equal(r.outcomes[0]?.result, 'succeeded')
-    assert.equal(r.outcomes[0]?.attempt, 2)
-    assert.deepEqual(r.outcomes[0]?.retries, [{ batch_size: 4, gradient_accumulation_steps: 2 }])
+    assert.equal(r.outcomes[0].attempt, 2)
+    assert.deepEqual(r.outcomes[0].retries, [{ batch_size: 4, gradient_accumulation_steps: 2 }])
     assert.match(s.t.text(`${RUN_DIR}/a/finetune.yaml`) ?? '', /^batch_size: 4$/m)
     assert.match(s.t.text(`${RUN_DIR}/run-torchtune.log`) ?? '', /OOM_RETRY: a\nDetails: batch_size 8 -> 4/)
   })
@@ -174,7 +176,7 @@ describe('runPhase (in memory)', () => {
     trains(s.t)(s.scheduler.jobs[0] as FakeJob)
     const r = await runPhase(s.ctx)
     assert.equal(r.outcomes[0]?.resolution, 'found-by-name')
-    assert.equal(r.outcomes[0]?.result, 'succeeded')
+    assert.equal(r.outcomes[0].result, 'succeeded')
     assert.equal(s.scheduler.jobs.length, 1, 'not submitted twice')
     assert.equal(state(s.t)['a/finetune.slurm']?.job_id, '1000')
   })
@@ -211,7 +213,7 @@ describe('runPhase (in memory)', () => {
     })
     const r = await runPhase(s.ctx)
     assert.equal(r.outcomes[0]?.result, 'succeeded')
-    assert.equal(r.outcomes[0]?.resolution, 'reattached')
+    assert.equal(r.outcomes[0].resolution, 'reattached')
     assert.equal(s.scheduler.jobs.length, 1)
   })
 

@@ -26,7 +26,7 @@ describe('inputs', () => {
       inputs: Record<string, { default?: string }>
       outputs: Record<string, unknown>
     }
-    const declared = Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, String(v.default ?? '')]))
+    const declared = Object.fromEntries(Object.entries(action.inputs).map(([k, v]) => [k, v.default ?? '']))
     assert.deepEqual(declared, { ...INPUTS })
     assert.deepEqual(Object.keys(action.outputs).sort(), [...OUTPUTS].sort())
   })
@@ -55,7 +55,7 @@ const job = (run: string, epoch: number | null = null): PlannedJob => ({
   inputs: [],
 })
 const outcome = (run: string, result: JobOutcome['result'], extra: Partial<JobOutcome> = {}): JobOutcome => ({
-  job: { ...job(run), cell: undefined as never, display: run },
+  job: { ...job(run), cell: undefined, display: run },
   result,
   resolution: 'submitted',
   state: result === 'succeeded' ? 'COMPLETED' : 'FAILED',
