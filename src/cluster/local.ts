@@ -162,23 +162,33 @@ export class LocalTransport implements Transport {
 }
 
 /**
- * This process's environment without the action's inputs and the runner's tokens: commands and the
- * jobs they start (sbatch exports the environment) never see ssh-private-key or ACTIONS_RUNTIME_TOKEN.
+ * The environment of every command we run and of the jobs they start (sbatch exports the submitter's
+ * environment, and the local executor does the same): this process's environment without
+ * - the action's inputs and saved state (INPUT_*, STATE_*: ssh-private-key is one) and the runner's
+ *   tokens (ACTIONS_RUNTIME_TOKEN, ACTIONS_ID_TOKEN_REQUEST_*, ACTIONS_RESULTS_URL, ACTIONS_CACHE_URL,
+ *   GITHUB_TOKEN);
+ * - what makes bash run or change code before our scripts: BASH_ENV and ENV (files sourced by
+ *   non-interactive shells), exported functions (BASH_FUNC_*), SHELLOPTS, BASHOPTS, CDPATH and
+ *   GLOBIGNORE. With `bash --norc --noprofile` this is how SLURM runs a batch script: no rc files.
  */
 export function jobSafeEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (
-      /^(INPUT_|STATE_)/.test(k) ||
-      /^(ACTIONS_RUNTIME_TOKEN|ACTIONS_ID_TOKEN_REQUEST_TOKEN|ACTIONS_ID_TOKEN_REQUEST_URL|ACTIONS_RESULTS_URL|ACTIONS_CACHE_URL|GITHUB_TOKEN)$/.test(
-        k,
-      )
-    )
-      continue
+    if (/^(INPUT_|STATE_|BASH_FUNC_)/.test(k) || RUNNER_SECRETS.has(k) || SHELL_HOOKS.has(k)) continue
     env[k] = v
   }
   return env
 }
+
+const RUNNER_SECRETS = new Set([
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+  'ACTIONS_RESULTS_URL',
+  'ACTIONS_CACHE_URL',
+  'GITHUB_TOKEN',
+])
+const SHELL_HOOKS = new Set(['BASH_ENV', 'ENV', 'SHELLOPTS', 'BASHOPTS', 'CDPATH', 'GLOBIGNORE'])
 
 function isMissing(e: unknown): boolean {
   return (e as NodeJS.ErrnoException).code === 'ENOENT'
