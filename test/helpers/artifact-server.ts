@@ -24,6 +24,10 @@ export interface ArtifactServer {
   calls: string[]
   /** When set, CreateArtifact answers with this HTTP status (to test failures). */
   failWith?: number
+  /** When set, the blob store answers every upload with this HTTP status and an empty body. */
+  failBlobWith?: number
+  /** When true, nothing is ever answered (a service that hangs). */
+  silent?: boolean
   close(): Promise<void>
 }
 
@@ -52,6 +56,8 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const data = await body(req)
+    const knobs = server as Server & { silent?: boolean; failBlobWith?: number }
+    if (knobs.silent) return
     if (req.method === 'POST' && url.pathname.startsWith(PREFIX)) {
       const method = url.pathname.slice(PREFIX.length)
       state.calls.push(method)
@@ -122,6 +128,11 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
       json(res, { code: 'bad_route', msg: method }, 404)
       return
     }
+    if (req.method === 'PUT' && url.pathname.startsWith('/blob/') && knobs.failBlobWith) {
+      res.writeHead(knobs.failBlobWith)
+      res.end()
+      return
+    }
     if (req.method === 'PUT' && url.pathname.startsWith('/blob/')) {
       const id = url.pathname.slice('/blob/'.length)
       const comp = url.searchParams.get('comp')
@@ -176,7 +187,23 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
     set failWith(v: number | undefined) {
       ;(server as Server & { failWith?: number }).failWith = v
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    get failBlobWith() {
+      return (server as Server & { failBlobWith?: number }).failBlobWith
+    },
+    set failBlobWith(v: number | undefined) {
+      ;(server as Server & { failBlobWith?: number }).failBlobWith = v
+    },
+    get silent() {
+      return (server as Server & { silent?: boolean }).silent
+    },
+    set silent(v: boolean | undefined) {
+      ;(server as Server & { silent?: boolean }).silent = v
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
   }
   return result
 }
