@@ -34,6 +34,8 @@ export interface FixtureOptions {
   omit?: string[]
   /** Training of these runs runs out of CUDA memory while finetune.yaml's batch_size is above the value. */
   oomAbove?: Record<string, number>
+  /** Every job also appends `done <same words>` to executions.txt when it has written its outputs. */
+  traceEnd?: boolean
 }
 
 export const DEFAULT_RUNS: FixtureRun[] = [
@@ -139,7 +141,7 @@ if [ "$bs" -gt ${oom} ]; then echo "torch.OutOfMemoryError: CUDA out of memory. 
   echo "$((e+1))|$((e*10+10))|Loss: 1.$((9-e))00"
 done`
         }
-`,
+${o.traceEnd ? `echo "done train ${r.name} job=$SLURM_JOB_ID" >> ../executions.txt\n` : ''}`,
         0o755,
       )
     }
@@ -158,7 +160,7 @@ echo "eval ${display} job=$SLURM_JOB_ID" >> ${up}/executions.txt
 sleep ${sleep}
 mkdir -p logs
 python3 ${up}/write_eval.py "logs/$(date +%s%N)_${t}.eval" ${fail ? 'error' : 'success'} ${t} hf/${r.name}${e === null ? '' : `_epoch_${e}`} ${e === null ? '-' : e}
-${fail ? 'exit 1' : 'exit 0'}
+${o.traceEnd ? `echo "done eval ${display} job=$SLURM_JOB_ID" >> ${up}/executions.txt\n` : ''}${fail ? 'exit 1' : 'exit 0'}
 `
         write(layout === 'cell' ? `${cellDir}/cell.slurm` : `${cellDir}/${cellName}.slurm`, script, 0o755)
       }
