@@ -18,7 +18,7 @@ function request(env: Record<string, string>, extra: Partial<ArtifactRequest> = 
     transport: new LocalTransport(),
     runDir,
     files: [join(runDir, 'run-experiment.log')],
-    name: 'a',
+    name: 'artifact',
     retentionDays: 0,
     replace: false,
     env: { ...env, RUNNER_TEMP: tempDir() },
@@ -26,7 +26,10 @@ function request(env: Record<string, string>, extra: Partial<ArtifactRequest> = 
   }
 }
 
-/** The artifact client reads its token and URL from process.env. */
+/**
+ * The artifact client reads its token and URL from process.env (at every retry: an upload abandoned at its
+ * deadline may reach the next test's service, so each test uploads under its own name).
+ */
 async function withEnv<T>(env: Record<string, string>, f: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]))
   Object.assign(process.env, env)
@@ -46,7 +49,9 @@ describe('artifact upload', () => {
     server.silent = true
     try {
       const t0 = Date.now()
-      const r = await withEnv(server.env, () => uploadArtifact(request(server.env, { deadlineMs: 1500 })))
+      const r = await withEnv(server.env, () =>
+        uploadArtifact(request(server.env, { deadlineMs: 1500, name: 'silent' })),
+      )
       const took = Date.now() - t0
       assert.equal(r.ok, false)
       if (!r.ok) assert.equal(r.error, 'no answer from the artifact service within 2 s')
@@ -60,7 +65,9 @@ describe('artifact upload', () => {
     const server = await startArtifactServer()
     server.failBlobWith = 401
     try {
-      const r = await withEnv(server.env, () => uploadArtifact(request(server.env, { deadlineMs: 60_000 })))
+      const r = await withEnv(server.env, () =>
+        uploadArtifact(request(server.env, { deadlineMs: 60_000, name: 'refused' })),
+      )
       assert.equal(r.ok, false)
       if (!r.ok) {
         assert.notEqual(r.error.trim(), '')
@@ -74,7 +81,7 @@ describe('artifact upload', () => {
   it('uploads the last 20 MiB of a file, read in bounded ranges', async () => {
     const server = await startArtifactServer()
     try {
-      const req = request(server.env)
+      const req = request(server.env, { name: 'tail' })
       const big = join(req.runDir, 'slurm-1.out')
       writeFileSync(big, Buffer.concat([Buffer.alloc(21 * 1024 * 1024, 'a'), Buffer.from('the end\n')]))
       const r = await withEnv(server.env, () => uploadArtifact({ ...req, files: [big] }))
