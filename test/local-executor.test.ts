@@ -78,7 +78,7 @@ describe('defect 1: a job that succeeded is never a false failure', () => {
       const s = new LocalScheduler(transport, markers, 1)
       const st = (await s.poll([{ jobId: '1', submittedAt: new Date().toISOString() }])).get('1')
       assert.equal(st?.state, 'FAILED')
-      assert.match(st?.reason ?? '', /disappeared without recording an exit status/)
+      assert.match(st.reason ?? '', /disappeared without recording an exit status/)
     } finally {
       other.kill()
     }
@@ -118,7 +118,7 @@ describe('defect 6: a launcher killed before its job began', () => {
     assert.deepEqual(await s.findByName('exp-job'), [], 'a job that never began is not in the queue')
     const st = (await s.poll([{ jobId: '1', submittedAt: new Date().toISOString() }])).get('1')
     assert.equal(st?.state, 'FAILED')
-    assert.match(st?.reason ?? '', /never started/)
+    assert.match(st.reason ?? '', /never started/)
     assert.ok(Date.now() - t0 < 5000)
     // Had the kill spared the detached wrapper, it would arrive now: it must not run the job.
     await new Promise((r) => setTimeout(r, 2500))
@@ -147,10 +147,7 @@ describe('defect 7: rc files and shell hooks', () => {
       assert.equal(seen.at(-1)?.state, 'COMPLETED')
       await s.cancel([r.value.jobId])
     } finally {
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
+      restoreEnv(saved)
     }
     assert.equal(readFileSync(join(dir, 'o.out'), 'utf8'), 'job ran\n')
     assert.ok(!existsSync(hooks), `rc files were read:\n${existsSync(hooks) ? readFileSync(hooks, 'utf8') : ''}`)
@@ -183,7 +180,7 @@ describe('defect 9: #SBATCH --time', () => {
     assert.ok(r.ok)
     const last = (await watch(s, r.value.jobId)).at(-1)
     assert.equal(last?.state, 'TIMEOUT', JSON.stringify(last))
-    assert.match(last?.reason ?? '', /time limit \(#SBATCH --time, 2 s\)/)
+    assert.match(last.reason ?? '', /time limit \(#SBATCH --time, 2 s\)/)
     assert.ok(Date.now() - t0 < 15_000, `took ${Date.now() - t0} ms`)
     assert.equal(readFileSync(join(dir, 'o.out'), 'utf8'), 'started\n')
   })
@@ -194,6 +191,13 @@ describe('defect 9: #SBATCH --time', () => {
     const s = new LocalScheduler(transport, join(dir, '.markers'), 1)
     const r = await s.submit({ dir, script: 'job.sh', name: 'n', outputPattern: join(dir, 'o.out') })
     assert.equal(r.ok, false)
-    if (!r.ok) assert.match(r.error.message, /invalid --time specification: soon/)
+    assert.match(r.error.message, /invalid --time specification: soon/)
   })
 })
+
+function restoreEnv(saved: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) Reflect.deleteProperty(process.env, k)
+    else process.env[k] = v
+  }
+}

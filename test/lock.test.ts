@@ -51,7 +51,13 @@ describe('lock liveness', () => {
       stdio: ['ignore', 'pipe', 'ignore'],
     })
     try {
-      const pid = Number(await new Promise<string>((r) => child.stdout.once('data', (d: Buffer) => r(d.toString()))))
+      const pid = Number(
+        await new Promise<string>((r) => {
+          child.stdout.once('data', (d: Buffer) => {
+            r(d.toString())
+          })
+        }),
+      )
       const start = startOf(pid)
       await new Promise((r) => setTimeout(r, 400))
       assert.match(readFileSync(`/proc/${pid}/stat`, 'utf8'), /\) Z /, 'not a zombie yet')
@@ -73,7 +79,7 @@ describe('lock liveness', () => {
       writeFileSync(path, holder(pid, { pid_start: startOf(pid), boot_id: bootId() }))
       const r = await acquireLock(transport, path, { staleAfterMs: 600_000 })
       assert.equal(r.ok, false)
-      if (!r.ok) assert.match(r.error.message, new RegExp(`already running this experiment: pid ${pid} `))
+      assert.match(r.error.message, new RegExp(`already running this experiment: pid ${pid} `))
     } finally {
       other.kill()
     }
@@ -106,10 +112,12 @@ describe('an empty lock file', () => {
     try {
       const pid = other.pid ?? 0
       // The other run finishes writing 300 ms later.
-      setTimeout(() => writeFileSync(path, holder(pid, { pid_start: startOf(pid) })), 300)
+      setTimeout(() => {
+        writeFileSync(path, holder(pid, { pid_start: startOf(pid) }))
+      }, 300)
       const r = await acquireLock(transport, path, { staleAfterMs: 600_000, emptyGraceMs: 5000 })
       assert.equal(r.ok, false, 'took over a lock that was being written')
-      if (!r.ok) assert.match(r.error.message, new RegExp(`pid ${pid}`))
+      assert.match(r.error.message, new RegExp(`pid ${pid}`))
     } finally {
       other.kill()
     }
