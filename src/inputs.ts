@@ -2,6 +2,8 @@
 import { z } from 'zod'
 import { INPUTS, type InputName } from './names.js'
 import type { Problem, Result } from './result.js'
+import { COMMENT_MODES, type CommentMode } from './report/comment.js'
+import { parseRequire, type Condition } from './report/gates.js'
 import type { FailOn } from './report/verdict.js'
 import { schedulerNames } from './scheduler/index.js'
 
@@ -103,6 +105,19 @@ export const SettingsSchema = z.object({
       error: 'input remote-experiment-dir must be an absolute path on the cluster',
     }),
   'cancel-on-abort': bool('cancel-on-abort'),
+  // action.yml's default is the expression itself: seen unexpanded, it means "not under a runner", no token.
+  'github-token': z
+    .string()
+    .trim()
+    .transform((s) => (s === INPUTS['github-token'] ? '' : s)),
+  comment: choice('comment', COMMENT_MODES),
+  require: z.string().transform((s, ctx) => {
+    const parsed = parseRequire(s)
+    if (parsed.ok) return parsed.value
+    for (const p of parsed.error)
+      ctx.addIssue({ code: 'custom', message: `input require: ${p.message}${p.hint ? ` (${p.hint})` : ''}` })
+    return z.NEVER
+  }),
 })
 
 /** Inputs that only make sense together, checked on the raw strings so that they are reported with the rest. */
@@ -148,6 +163,11 @@ export interface Settings {
   ssh?: { host: string; port: number; user: string; privateKey: string; knownHosts: string }
   remoteExperimentDir: string
   cancelOnAbort: boolean
+  /** Token for the pull-request comment; empty: no comment. */
+  githubToken: string
+  comment: CommentMode
+  /** The `require` conditions, parsed (names are checked against the experiment when it is loaded). */
+  require: Condition[]
 }
 
 /** Reads every input (empty -> default) and validates all of them, reporting each bad one. */
@@ -196,6 +216,9 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
         : {}),
       remoteExperimentDir: s['remote-experiment-dir'],
       cancelOnAbort: s['cancel-on-abort'],
+      githubToken: s['github-token'],
+      comment: s.comment,
+      require: s.require,
     },
   }
 }

@@ -11,6 +11,7 @@ import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
 import { runExperiment } from './pipeline.js'
 import type { RunReport, Status } from './report/model.js'
+import { gatesOutput } from './report/requirements.js'
 import { jobSummaryMarkdown, resultsMarkdown } from './report/summary.js'
 import { countOutcomes, shouldFail } from './report/verdict.js'
 import { ok, type Problem } from './result.js'
@@ -49,6 +50,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   const parsed = readSettings((name) => io.getInput(name))
   if (!parsed.ok) return alone('invalid', 'bad action inputs', parsed.error)
   const settings = parsed.value
+  if (settings.githubToken) io.mask(settings.githubToken)
   if (settings.ssh) {
     // The whole key, and each of its lines: the runner masks values, and a key may be printed line by line.
     io.mask(settings.ssh.privateKey)
@@ -204,6 +206,7 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
       .filter(Boolean)
       .join('\n'),
     'artifact-id': artifactIds.join('\n'),
+    gates: gatesOutput(reports),
   }
   for (const name of OUTPUTS) io.setOutput(name, outputs[name])
   io.saveState(SAVED.completed, 'true')

@@ -28,6 +28,9 @@ export const INPUTS = {
   'ssh-known-hosts': '',
   'remote-experiment-dir': '',
   'cancel-on-abort': 'false',
+  'github-token': '${{ github.token }}',
+  comment: 'always',
+  require: '',
 } as const
 export type InputName = keyof typeof INPUTS
 
@@ -44,6 +47,7 @@ export const OUTPUTS = [
   'experiment-dir',
   'summary-path',
   'artifact-id',
+  'gates',
 ] as const
 export type OutputName = (typeof OUTPUTS)[number]
 

@@ -12,7 +12,7 @@ import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type Sk
 import { acquireLock } from './engine/lock.js'
 import { LogFile } from './engine/log.js'
 import { runModule } from './engine/module.js'
-import type { JobOutcome, PhaseResult } from './engine/phase.js'
+import type { JobOutcome, PhaseResult, PhaseSnapshot } from './engine/phase.js'
 import { StateStore } from './engine/state.js'
 import { stagingPolicy } from './engine/staging.js'
 import { loadExperiment } from './experiment/load.js'
@@ -21,7 +21,12 @@ import type { Settings } from './inputs.js'
 import type { ActionIO } from './io.js'
 import { FILES } from './names.js'
 import { checklist, writeChecklist } from './report/checklist.js'
+import { StickyComment, commentTarget } from './report/comment.js'
+import { collectCompute } from './report/compute.js'
 import { finishExperiment, publishArtifact, type FinishContext } from './report/finish.js'
+import type { BoundCondition } from './report/gates.js'
+import { LiveReport, linksFrom } from './report/live.js'
+import { applyRequirements, bindRequirements } from './report/requirements.js'
 import type { RunReport, Status } from './report/model.js'
 import { countOutcomes, statusOf } from './report/verdict.js'
 import { err, formatProblem, messageOf, ok, type Problem, type Result } from './result.js'
@@ -59,6 +64,8 @@ interface Prepared {
   evaluator: ToolModule
   training: ScaffoldPlan
   evaluation: ScaffoldPlan
+  /** The require conditions, their names checked against this experiment. */
+  gates: BoundCondition[]
 }
 
 export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
@@ -76,15 +83,24 @@ export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
     counts: countOutcomes([], [], []),
   }
   const checkoutLog = new LogFile(c.remote ? c.runnerFs : c.transport, `${c.expDir}/${FILES.mainLog}`)
-  const stop = (status: Status, verdict: string, errors: Problem[], log: LogFile | undefined): Promise<RunReport> => {
+  const live = liveReport(c, base.experimentName)
+  const stop = async (
+    status: Status,
+    verdict: string,
+    errors: Problem[],
+    log: LogFile | undefined,
+  ): Promise<RunReport> => {
     const report = { ...base, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
-    return finishExperiment(finishContext(c, undefined), report, log)
+    const finished = await finishExperiment(finishContext(c, undefined), report, log)
+    await live.finish(finished)
+    return finished
   }
 
   const prepared = await prepare(c, base, checkoutLog)
   if (!prepared.ok)
     return stop(prepared.error.status, prepared.error.verdict, prepared.error.errors, prepared.error.log)
   const p = prepared.value
+  live.rename(p.experiment.name)
   const mainLog =
     p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
 
@@ -118,7 +134,7 @@ export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
     await checkoutLog.write({ action: 'STAGE', details: where, result: 'the orchestration log continues there' })
   }
   try {
-    return await runPhases(c, p, base, mainLog, scheduler.value, () => lock.value.heartbeat())
+    return await runPhases(c, p, base, mainLog, scheduler.value, live, () => lock.value.heartbeat())
   } finally {
     await lock.value.release()
   }
@@ -199,6 +215,20 @@ async function prepare(
     const message = `no module for tools ${experiment.tools.preparation} / ${experiment.tools.evaluation}`
     return err({ status: 'invalid', verdict: message, errors: [{ field: 'tools', message }], log })
   }
+  const gates = bindRequirements(s.require, experiment)
+  if (!gates.ok) {
+    await log.write({
+      action: 'VALIDATE_REQUIRE',
+      details: gates.error.map(formatProblem).join('\n'),
+      result: `invalid: ${gates.error.length} condition(s) name what the experiment does not have; nothing submitted`,
+    })
+    return err({
+      status: 'invalid',
+      verdict: 'the require input does not fit this experiment',
+      errors: gates.error,
+      log,
+    })
+  }
   base.nextSteps = [...(optimizer.nextSteps?.(runDir) ?? []), ...(evaluator.nextSteps?.(runDir) ?? [])]
   await log.write({
     action: 'READ_TOOLS',
@@ -246,7 +276,7 @@ async function prepare(
       ? `incomplete: ${evaluation.missing.length} evaluation cell(s) skipped`
       : 'complete',
   })
-  return ok({ experiment, runDir, optimizer, evaluator, training, evaluation })
+  return ok({ experiment, runDir, optimizer, evaluator, training, evaluation, gates: gates.value })
 }
 
 /** Under the lock: state, staging, optimize, evaluate, verdict, checklist, results. */
@@ -256,11 +286,16 @@ async function runPhases(
   base: Base,
   mainLog: LogFile,
   scheduler: Scheduler,
+  live: LiveReport,
   heartbeat: () => Promise<void>,
 ): Promise<RunReport> {
   const { transport, settings } = c
   const { runDir, optimizer, evaluator, experiment } = p
-  const finish = (report: RunReport): Promise<RunReport> => finishExperiment(finishContext(c, p), report, mainLog)
+  const finish = async (report: RunReport): Promise<RunReport> => {
+    const finished = await finishExperiment(finishContext(c, p), report, mainLog)
+    await live.finish(finished)
+    return finished
+  }
   const states = await openStates(transport, runDir, [optimizer, evaluator])
   if (!states.ok) {
     await mainLog.write({
@@ -314,6 +349,7 @@ async function runPhases(
       })
     },
     onWarning: (job: PlannedJob, message: string) => base.warnings.push({ field: job.display, message }),
+    onProgress: (snapshot: PhaseSnapshot) => live.progress(snapshot),
   }
   const partial = (extra: Partial<RunReport>): RunReport => ({
     ...base,
@@ -323,6 +359,8 @@ async function runPhases(
     ...extra,
   })
   const toolLog = (tool: ToolModule): LogFile => new LogFile(transport, `${runDir}/${tool.logFile}`)
+  const logs = { optimize: toolLog(optimizer), evaluate: toolLog(evaluator) }
+  live.useLogs((phase) => (phase === 'optimize' ? logs.optimize : phase === 'evaluate' ? logs.evaluate : undefined))
 
   let optimize: PhaseResult | undefined
   let evaluate: PhaseResult | undefined
@@ -346,7 +384,7 @@ async function runPhases(
       tool: optimizer,
       jobs: p.training.jobs,
       state: optimizeState,
-      toolLog: toolLog(optimizer),
+      toolLog: logs.optimize,
     }
     optimize = await runModule(mainLog, phase)
     await publishArtifact(finishContext(c, p), partial({ optimize }), false)
@@ -364,7 +402,7 @@ async function runPhases(
     for (const s of gate.skipped) {
       await mainLog.write({ action: 'SKIP_EVAL', description: s.display, details: s.reason, result: 'not submitted' })
     }
-    const phase = { ...common, tool: evaluator, jobs: gate.runnable, state: evaluateState, toolLog: toolLog(evaluator) }
+    const phase = { ...common, tool: evaluator, jobs: gate.runnable, state: evaluateState, toolLog: logs.evaluate }
     evaluate = await runModule(mainLog, phase)
     await publishArtifact(
       finishContext(c, p),
@@ -394,6 +432,14 @@ async function runPhases(
     ...{ status, verdict, optimize, evaluate, skippedEvals: skipped, priorTraining, counts, logFiles, detached },
     endedAt: new Date(),
   }
+  const phases = [
+    ...(optimize ? [{ phase: 'optimize', outcomes: optimize.outcomes }] : []),
+    ...(evaluate ? [{ phase: 'evaluate', outcomes: evaluate.outcomes }] : []),
+  ]
+  const compute = await collectCompute(scheduler, phases, new Map(), Date.now())
+  if (compute.rows.length > 0) report.compute = compute.rows
+  if (compute.warning) report.warnings.push({ message: compute.warning })
+  if (!detached) applyRequirements(report, p.gates)
   if (!detached) await writeChecklist(mainLog, await checklist(transport, mainLog.path, report))
   return finish(report)
 }
@@ -427,6 +473,36 @@ async function cancelDetached(
     action: 'CANCEL_JOBS',
     details: `cancel-on-abort: ${ids.length} job(s): ${ids.join(', ') || 'none'}`,
     result: failure ? `failed: ${failure}` : 'cancelled',
+  })
+}
+
+/** Progress lines and the pull-request comment of one experiment. */
+function liveReport(c: ExperimentContext, name: string): LiveReport {
+  const target = commentTarget(c.io.env)
+  const key = `${relative(c.workspace, c.expDir) || '.'}/experiment_summary.yaml`
+  const comment =
+    target && c.settings.githubToken && c.settings.comment !== 'never'
+      ? {
+          sticky: new StickyComment({
+            token: c.settings.githubToken,
+            target,
+            key,
+            ...(c.io.env['GITHUB_API_URL'] ? { apiUrl: c.io.env['GITHUB_API_URL'] } : {}),
+          }),
+          mode: c.settings.comment,
+        }
+      : undefined
+  return new LiveReport({
+    experimentName: name,
+    info: (line) => {
+      c.io.info(line)
+    },
+    warn: (message) => {
+      c.io.annotate('warning', { field: 'comment', message })
+    },
+    logFor: () => undefined,
+    ...(comment ? { comment } : {}),
+    links: linksFrom(c.io.env),
   })
 }
 

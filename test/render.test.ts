@@ -9,7 +9,8 @@ import assert from 'node:assert/strict'
 import { localInputs, runAction, type ActionResult } from './helpers/action.ts'
 import { makeExperiment, tempDir } from './helpers/experiment.ts'
 import { renderMarkdown, renderToolsMissing, type RenderedFacts } from './helpers/render.ts'
-import { computeMarkdown, computeRows, parseSacctUsage } from '../src/report/compute.ts'
+import { computeMarkdown, computeRows } from '../src/report/compute.ts'
+import { parseSacctUsage } from '../src/scheduler/usage.ts'
 
 const missing = renderToolsMissing()
 if (missing) throw new Error(`rendering tools missing: ${missing}`)

@@ -46,6 +46,43 @@ export interface PhaseContext {
   onDeferred?: (job: PlannedJob, message: string) => Promise<void>
   /** Called with the tool's warning when it judged a job a success despite its state (e.g. exit 143). */
   onWarning?: (job: PlannedJob, message: string) => void
+  /**
+   * Called once per cycle with every job's state: after the first submissions, after each poll, and
+   * when the phase ends (progress lines, the pull-request comment). Awaited, so that what it writes
+   * to the module log comes before the phase's closing block; it must not throw or wait on the network.
+   */
+  onProgress?: (snapshot: PhaseSnapshot) => Promise<void>
+}
+
+/** What a job counts as in progress reports: done (succeeded or failed), running, or queued (not started). */
+export type JobCategory = 'succeeded' | 'failed' | 'running' | 'queued'
+
+/** One job as progress reports show it. */
+export interface JobView {
+  /** Stable identity across snapshots (the state key). */
+  key: string
+  /** How logs name it: `lr1e-3`, `lr1e-3/capitalize/epoch1`. */
+  display: string
+  /** The scheduler's word (PENDING, RUNNING, COMPLETED, ...), or NOT_SUBMITTED. */
+  state: string
+  category: JobCategory
+  jobId?: string | null
+  /** Epoch milliseconds, when known. */
+  startedAt?: number
+  endedAt?: number
+  /** A short remark, e.g. `checking outputs` or an out-of-memory retry. */
+  note?: string
+}
+
+/** Every job of a phase at one moment. */
+export interface PhaseSnapshot {
+  phase: string
+  /** Epoch milliseconds of this snapshot, and of the phase's start. */
+  now: number
+  startedAt: number
+  jobs: JobView[]
+  /** True for the last snapshot of the phase. */
+  final: boolean
 }
 
 export type Resolution = 'submitted' | 'already-succeeded' | 'reattached' | 'resubmitted' | 'found-by-name'
@@ -131,7 +168,9 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
         await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
       }
     }
-    if (queue.length === 0 && tracked.every((t) => t.outcome)) break
+    const finished = queue.length === 0 && tracked.every((t) => t.outcome)
+    await ctx.onProgress?.(snapshot(ctx, tracked, queue, startedAt, finished))
+    if (finished) break
 
     await sleep(interval * 1000, ctx.signal)
     if (aborted()) {
@@ -178,6 +217,50 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
     })
   }
   return { outcomes, startedAt, endedAt: new Date(), detached, submissions }
+}
+
+/** Every job's state for progress reports (no scheduler call: what the last poll recorded). */
+function snapshot(
+  ctx: PhaseContext,
+  tracked: Tracked[],
+  queue: Tracked[],
+  startedAt: Date,
+  final: boolean,
+): PhaseSnapshot {
+  const at = (iso?: string): number | undefined => {
+    const ms = iso === undefined ? NaN : Date.parse(iso)
+    return Number.isNaN(ms) ? undefined : ms
+  }
+  const view = (t: Tracked, queued: boolean): JobView => {
+    const e = ctx.state.get(t.job.key)
+    const state = t.outcome?.state ?? (queued ? 'NOT_SUBMITTED' : e?.state || 'PENDING')
+    const category: JobCategory = t.outcome
+      ? t.outcome.result === 'succeeded'
+        ? 'succeeded'
+        : t.outcome.result === 'failed'
+          ? 'failed'
+          : 'running'
+      : queued || state === 'PENDING' || state === 'REQUEUED' || state === 'CONFIGURING'
+        ? 'queued'
+        : 'running'
+    const startedAtMs = at(t.outcome?.startedIso ?? e?.started_iso)
+    const endedAtMs = at(t.outcome?.endedIso ?? e?.ended_iso)
+    const note = t.retryNote ?? (!t.outcome && isTerminal(state) ? 'checking outputs' : undefined)
+    return {
+      key: t.job.key,
+      display: t.job.display,
+      state,
+      category,
+      jobId: queued ? null : (t.outcome?.jobId ?? e?.job_id ?? null),
+      ...(startedAtMs !== undefined && !queued ? { startedAt: startedAtMs } : {}),
+      ...(endedAtMs !== undefined && !queued ? { endedAt: endedAtMs } : {}),
+      ...(note ? { note } : {}),
+    }
+  }
+  const jobs = [...tracked.map((t) => view(t, false)), ...queue.map((t) => view(t, true))]
+  const order = new Map(ctx.jobs.map((j, i) => [j.key, i]))
+  jobs.sort((a, b) => (order.get(a.key) ?? 0) - (order.get(b.key) ?? 0))
+  return { phase: ctx.tool.phase, now: Date.now(), startedAt: startedAt.getTime(), jobs, final }
 }
 
 /** What the resume state says of one job: done, to watch again, or to submit. */

@@ -253,7 +253,9 @@ export class StickyComment {
       return {
         ok: false,
         disabled: true,
-        warning: `${this.disabled}. Give the job \`permissions: pull-requests: write\`; pull requests from forks get a read-only token. No comment for the rest of this run.`,
+        warning:
+          `${this.disabled}. Give the job \`permissions: pull-requests: write\`; ` +
+          'pull requests from forks get a read-only token. No comment for the rest of this run.',
       }
     }
     if (timedOut) {
@@ -272,7 +274,10 @@ export class StickyComment {
   }
 }
 
-/** What a publish may do in a mode: `on-failure` creates the comment once the run is failing, and else only updates it. */
+/**
+ * What a publish may do in a mode: `on-failure` creates the comment once the run is failing, and
+ * else only updates it.
+ */
 export function commentPolicy(mode: CommentMode, failing: boolean): { publish: boolean; create: boolean } {
   if (mode === 'never') return { publish: false, create: false }
   return { publish: true, create: mode === 'always' || failing }

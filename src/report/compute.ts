@@ -2,103 +2,13 @@
  * Compute used by an experiment, per job and per phase: wall time, queue wait, GPUs and GPU-hours
  * (SLURM's AllocTRES × elapsed; the local executor has none), peak memory (MaxRSS) and, where a
  * job wrote cruijff_kit's `gpu_metrics.csv` (nvidia-smi sampled every 30 s), mean GPU utilisation
- * and peak GPU memory. Pure functions over text the scheduler and the transport fetched: one
- * `sacct` for all jobs (SACCT_USAGE_FIELDS, without -X, since MaxRSS lives on the job's steps).
+ * and peak GPU memory. Pure functions over what the scheduler's `usage` (one `sacct` for all jobs)
+ * and the transport (the CSV files) fetched.
  */
 import { formatDuration } from '../engine/log.js'
-import { err, ok, type Result } from '../result.js'
-
-/** The sacct fields parseSacctUsage reads, in order (`sacct -n -P -o ${fields.join(',')}`). */
-export const SACCT_USAGE_FIELDS = [
-  'JobIDRaw',
-  'State',
-  'Submit',
-  'Start',
-  'End',
-  'ElapsedRaw',
-  'AllocTRES',
-  'MaxRSS',
-] as const
-
-export interface JobUsage {
-  jobId: string
-  state?: string
-  /** Epoch milliseconds. */
-  submittedAt?: number
-  startedAt?: number
-  endedAt?: number
-  elapsedS?: number
-  gpus: number
-  maxRssBytes?: number
-}
-
-/** A time as sacct prints it: epoch seconds (SLURM_TIME_FORMAT=%s) or local ISO; Unknown/None: undefined. */
-export function parseSacctTime(s: string): number | undefined {
-  const t = s.trim()
-  if (/^\d+$/.test(t)) return Number(t) * 1000
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(t)) return undefined
-  const ms = Date.parse(t) // no offset: local time, as sacct prints it
-  return Number.isNaN(ms) ? undefined : ms
-}
-
-const UNITS: Record<string, number> = { K: 1, M: 2, G: 3, T: 4, P: 5 }
-
-/** `169928K` -> bytes (sacct's suffixes are powers of 1024; a bare number is bytes). */
-export function parseSlurmSize(s: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)([KMGTP]?)$/i.exec(s.trim())
-  if (!m) return undefined
-  return Number(m[1]) * 1024 ** (UNITS[(m[2] ?? '').toUpperCase()] ?? 0)
-}
-
-/** GPUs in an AllocTRES string: `gres/gpu=N`, else the sum of typed `gres/gpu:TYPE=N`. */
-export function gpusOfTres(tres: string): number {
-  let untyped: number | undefined
-  let typed = 0
-  for (const part of tres.split(',')) {
-    const [key, value] = part.split('=')
-    const n = Number(value)
-    if (!key || !Number.isFinite(n)) continue
-    if (key === 'gres/gpu') untyped = n
-    else if (key.startsWith('gres/gpu:')) typed += n
-  }
-  return untyped ?? typed
-}
-
-/**
- * One `sacct -n -P -o SACCT_USAGE_FIELDS` output -> usage per job id. The allocation row gives
- * state, times and AllocTRES; its steps (`ID.batch`, `ID.0`, ...) give MaxRSS, of which the
- * largest is the job's peak. Lines that do not parse are skipped (sacct warnings, truncation).
- */
-export function parseSacctUsage(text: string): Map<string, JobUsage> {
-  const out = new Map<string, JobUsage>()
-  for (const line of text.split('\n')) {
-    const f = line.split('|')
-    if (f.length < SACCT_USAGE_FIELDS.length) continue
-    const [idRaw = '', state = '', submit = '', start = '', end = '', elapsed = '', tres = '', rss = ''] = f
-    const m = /^(\d+)(?:[._+](\S+))?$/.exec(idRaw.trim())
-    if (!m?.[1]) continue
-    const jobId = m[1]
-    const isStep = idRaw.includes('.')
-    const u = out.get(jobId) ?? { jobId, gpus: 0 }
-    const bytes = parseSlurmSize(rss)
-    if (bytes !== undefined && bytes > (u.maxRssBytes ?? -1)) u.maxRssBytes = bytes
-    if (!isStep || u.state === undefined) {
-      const word = state.trim().split(/\s+/)[0]
-      if (word) u.state = word
-      const times = {
-        submittedAt: parseSacctTime(submit),
-        startedAt: parseSacctTime(start),
-        endedAt: parseSacctTime(end),
-      }
-      for (const [k, v] of Object.entries(times) as [keyof typeof times, number | undefined][])
-        if (v !== undefined) u[k] = v
-      if (/^\d+$/.test(elapsed.trim())) u.elapsedS = Number(elapsed.trim())
-      if (tres.trim()) u.gpus = gpusOfTres(tres)
-    }
-    out.set(jobId, u)
-  }
-  return out
-}
+import type { JobOutcome } from '../engine/phase.js'
+import { err, messageOf, ok, type Result } from '../result.js'
+import type { JobUsage, Scheduler } from '../scheduler/scheduler.js'
 
 /** Usage of a job of the local executor, from the times it recorded: no GPUs, no accounting. */
 export function localUsage(
@@ -349,4 +259,53 @@ export function computeMarkdown(rows: ComputeRow[]): string {
     lines.push(`| ${c.join(' | ')} |`)
   }
   return lines.join('\n')
+}
+
+// ------------------------------------------------------------------ collecting
+
+/** One phase's jobs as the compute table lists them (this pass's outcomes, with a job id). */
+export function computeJobs(phase: string, outcomes: readonly JobOutcome[]): ComputeJob[] {
+  return outcomes.flatMap((o) => (o.jobId ? [{ phase, display: o.job.display, jobId: o.jobId }] : []))
+}
+
+/**
+ * Usage of every job of this pass: the scheduler's accounting in one call when it keeps any, else
+ * the times the engine recorded (the local executor: no GPUs). A failed accounting query is a
+ * warning: the table then shows what the engine knows.
+ */
+export async function collectCompute(
+  scheduler: Pick<Scheduler, 'usage'>,
+  phases: { phase: string; outcomes: readonly JobOutcome[] }[],
+  gpuMetrics: Map<string, GpuMetrics>,
+  now: number,
+): Promise<{ rows: ComputeRow[]; warning?: string }> {
+  const outcomes = phases.flatMap((p) => p.outcomes.filter((o) => o.jobId))
+  const jobs = phases.flatMap((p) => computeJobs(p.phase, p.outcomes))
+  if (jobs.length === 0) return { rows: [] }
+  const usage = new Map<string, JobUsage>()
+  let warning: string | undefined
+  if (scheduler.usage) {
+    const queries = outcomes.map((o) => ({
+      jobId: o.jobId ?? '',
+      submittedAt: o.submittedIso ?? new Date(now - 7 * 86_400_000).toISOString(),
+    }))
+    try {
+      for (const [id, u] of await scheduler.usage(queries)) usage.set(id, u)
+    } catch (e) {
+      warning = `compute: the scheduler's accounting could not be read (${messageOf(e)}); times are the action's own`
+    }
+  }
+  for (const o of outcomes) {
+    if (o.jobId && !usage.has(o.jobId)) {
+      usage.set(
+        o.jobId,
+        localUsage(o.jobId, {
+          ...(o.submittedIso ? { submittedIso: o.submittedIso } : {}),
+          ...(o.startedIso ? { startedIso: o.startedIso } : {}),
+          ...(o.endedIso ? { endedIso: o.endedIso } : {}),
+        }),
+      )
+    }
+  }
+  return { rows: computeRows(jobs, usage, gpuMetrics, now), ...(warning ? { warning } : {}) }
 }

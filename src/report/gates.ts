@@ -40,6 +40,8 @@
 import { z } from 'zod'
 import { RUN_TYPES } from '../experiment/schema.js'
 import { err, ok, type Problem, type Result } from '../result.js'
+import { ScoreSchema } from '../tools/tool.js'
+import { headlineMetric } from './results.js'
 
 // ------------------------------------------------------------------ the AST
 
@@ -120,7 +122,8 @@ export const GateCellSchema = z.object({
 })
 export const GatePlanSchema = z.object({ runs: z.array(GateRunSchema), cells: z.array(GateCellSchema) })
 
-export const GateScoreSchema = z.object({ name: z.string(), metrics: z.record(z.string(), z.number()) })
+/** A scorer's metrics, as the evaluation tool modules return them. */
+export const GateScoreSchema = ScoreSchema
 /** The result of one evaluation cell; only `succeeded` ones carry scores a gate can use. */
 export const GateEvaluationSchema = GateCellSchema.extend({
   outcome: z.enum(['succeeded', 'failed', 'skipped', 'running', 'not-run']),
@@ -485,7 +488,10 @@ function resolve(node: ReferenceNode, plan: GatePlan): Resolved | string {
     } else {
       const known = [...runNames].slice(0, 8).join(', ')
       const tasks = [...taskNames].slice(0, 8).join(', ')
-      return `"${seg}" is not fine-tuned, control, a run (${known || 'none'}), an evaluated task (${tasks || 'none'}), epochN or last`
+      return (
+        `"${seg}" is not fine-tuned, control, a run (${known || 'none'}), ` +
+        `an evaluated task (${tasks || 'none'}), epochN or last`
+      )
     }
   }
   return out
@@ -529,8 +535,10 @@ function relative(r: Resolved, subject: GateCell, plan: GatePlan): GateCell[] | 
     if (own?.type === 'control') names = [subject.run]
     else {
       names = plan.runs.filter((x) => x.type === 'control' && x.model === own?.model).map((x) => x.name)
-      if (names.length === 0)
-        return `no control run of ${own?.model !== undefined ? `model ${own.model}` : 'the same (unnamed) model'} to compare ${subject.run} with`
+      if (names.length === 0) {
+        const model = own?.model !== undefined ? `model ${own.model}` : 'the same (unnamed) model'
+        return `no control run of ${model} to compare ${subject.run} with`
+      }
     }
   } else if (r.runs.kind === 'run') names = [r.runs.name]
   else names = [subject.run]
@@ -615,23 +623,11 @@ export function bindGates(conditions: Condition[], plan: GatePlan): Result<Bound
 
 // ------------------------------------------------------------------ evaluation
 
-/** The score a table shows for an evaluation: the first scorer's accuracy, else mean, else its first metric. */
-export function headlineMetric(scores: GateScore[]): { name: string; value: number } | undefined {
-  const first = scores[0]
-  if (!first) return undefined
-  for (const name of ['accuracy', 'mean']) {
-    const v = first.metrics[name]
-    if (v !== undefined) return { name: `${first.name}.${name}`, value: v }
-  }
-  const [name, value] = Object.entries(first.metrics)[0] ?? []
-  return name !== undefined && value !== undefined ? { name: `${first.name}.${name}`, value } : undefined
-}
-
 function metricOf(
   scores: GateScore[],
   wanted: ReferenceNode['metric'],
 ): { name: string; value: number } | { missing: string } {
-  if (!wanted) return headlineMetric(scores) ?? { missing: 'no metric' }
+  if (!wanted) return headlineMetric({ scores }) ?? { missing: 'no metric' }
   for (const s of scores) {
     if (wanted.scorer !== undefined && s.name !== wanted.scorer) continue
     const v = s.metrics[wanted.name]

@@ -3,6 +3,8 @@ import type { SkippedEval } from '../engine/gate.js'
 import type { JobOutcome, PhaseResult } from '../engine/phase.js'
 import type { Experiment } from '../experiment/model.js'
 import type { Problem } from '../result.js'
+import type { ComputeRow } from './compute.js'
+import type { GateOutcome } from './gates.js'
 
 export type Status = 'success' | 'partial' | 'failed' | 'invalid'
 
@@ -41,4 +43,10 @@ export interface RunReport {
   summaryPath?: string
   /** The uploaded artifact, or why not. */
   artifact?: { id: number; name: string } | { skipped: string } | { failed: string }
+  /** The require conditions, evaluated on the final results; absent without require. */
+  gates?: GateOutcome[]
+  /** Why the require conditions were not evaluated, when they were not. */
+  gatesNote?: string
+  /** What each job used (wall time, queue wait, GPUs, memory); absent when nothing ran. */
+  compute?: ComputeRow[]
 }

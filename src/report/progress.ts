@@ -10,33 +10,12 @@
  * group. Pure: the caller owns the clock and the output.
  */
 import type { Block } from '../engine/log.js'
+import type { JobCategory, JobView, PhaseSnapshot } from '../engine/phase.js'
 
-/** What a job counts as in the line: done includes failed; running includes "outputs being checked". */
-export type ProgressCategory = 'succeeded' | 'failed' | 'running' | 'queued'
-
-export interface ProgressJob {
-  /** Stable identity across snapshots (the state key). */
-  key: string
-  /** How logs name it: `lr1e-3`, `lr1e-3/capitalize/epoch1`. */
-  display: string
-  /** The scheduler's word (PENDING, RUNNING, COMPLETED, OUT_OF_MEMORY, ...) or NOT_SUBMITTED. */
-  state: string
-  category: ProgressCategory
-  jobId?: string | null
-  /** Epoch milliseconds, when known. */
-  startedAt?: number
-  endedAt?: number
-  /** A short remark shown with a change, e.g. `out of memory: retrying with batch_size 4`. */
-  note?: string
-}
-
-export interface ProgressSnapshot {
-  phase: string
-  /** Epoch milliseconds of this snapshot, and of the phase's start. */
-  now: number
-  startedAt: number
-  jobs: ProgressJob[]
-}
+/** A job and a phase as the engine reports them once per poll. */
+export type ProgressJob = JobView
+export type ProgressSnapshot = PhaseSnapshot
+export type ProgressCategory = JobCategory
 
 export interface ProgressUpdate {
   kind: 'start' | 'change' | 'heartbeat'

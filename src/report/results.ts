@@ -18,7 +18,7 @@ export interface Headline {
 }
 
 /** The headline metric of an evaluation: the first scorer's accuracy (or mean), else its first metric. */
-export function headlineMetric(e: EvaluationResult | undefined): Headline | undefined {
+export function headlineMetric(e: Pick<EvaluationResult, 'scores'> | undefined): Headline | undefined {
   const first = e?.scores[0]
   if (!first) return undefined
   const stderr = first.metrics['stderr']

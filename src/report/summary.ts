@@ -9,7 +9,10 @@ import { cellDisplayName } from '../experiment/model.js'
 import { formatProblem } from '../result.js'
 import type { EvaluationResult } from '../tools/tool.js'
 import { mermaidCharts, resultsSvg } from './chart.js'
+import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
+import { escapeCell, escapeMd, statusIcon } from './markdown.js'
+import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
 
 const MAX_LIST = 50
@@ -115,11 +118,14 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     )
   }
 
+  const gates = gatesMarkdown(r)
+  if (gates) out.push(gates)
   if (resultsTable) {
     out.push('### Results', '', resultsTable, '')
     const charts = mermaidCharts(r)
     if (charts) out.push(charts)
   }
+  if (r.compute && r.compute.length > 0) out.push('### Compute', '', computeMarkdown(r.compute), '')
 
   if (!r.experiment) {
     out.push(
@@ -196,6 +202,9 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   ]
   if (incomplete.length > 0)
     out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
+  const gates = gatesMarkdown(r)
+  if (gates) out.push(gates.replace(/^### /, '## '))
+  if (r.compute && r.compute.length > 0) out.push('## Compute', '', computeMarkdown(r.compute), '')
   out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${step}`), '')
   return { markdown: out.join('\n'), table }
 }
@@ -295,18 +304,6 @@ function list(items: string[]): string[] {
   return shown
 }
 
-function statusIcon(s: RunReport['status']): string {
-  return s === 'success' ? '✅' : s === 'partial' ? '⚠️' : '❌'
-}
-
 function isScalar(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
-}
-
-function escapeCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
-}
-
-function escapeMd(s: string): string {
-  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

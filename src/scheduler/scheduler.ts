@@ -123,6 +123,19 @@ export interface PollQuery {
   submittedAt: string
 }
 
+/** What accounting knows of one job's use of the cluster. */
+export interface JobUsage {
+  jobId: string
+  state?: string
+  /** Epoch milliseconds. */
+  submittedAt?: number
+  startedAt?: number
+  endedAt?: number
+  elapsedS?: number
+  gpus: number
+  maxRssBytes?: number
+}
+
 export interface Scheduler {
   /** The registry name (`local`, `slurm`, ...). */
   readonly kind: string
@@ -158,4 +171,9 @@ export interface Scheduler {
    */
   findByName(name: string, since: string): Promise<JobStatus[]>
   cancel(jobIds: readonly string[]): Promise<void>
+  /**
+   * Accounting of many finished or running jobs at once (times, GPUs, peak memory), one command for
+   * all; absent when the scheduler keeps none (the local executor: the engine's own times are used).
+   */
+  usage?(jobs: readonly PollQuery[]): Promise<Map<string, JobUsage>>
 }

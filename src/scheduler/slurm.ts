@@ -20,11 +20,13 @@ import { randomBytes } from 'node:crypto'
 import { dirnameOf, resolvePath } from '../cluster/paths.js'
 import type { ExecOptions, ExecResult, Transport } from '../cluster/transport.js'
 import { err, messageOf, ok, type Result } from '../result.js'
+import { parseSacctUsage, SACCT_USAGE_FIELDS } from './usage.js'
 import {
   isTerminal,
   normaliseState,
   type JobSpec,
   type JobStatus,
+  type JobUsage,
   type PollQuery,
   type Scheduler,
   type SubmitResult,
@@ -289,6 +291,22 @@ export class SlurmScheduler implements Scheduler {
       if (s) rows.set(id, s)
     }
     return ok(rows)
+  }
+
+  // ------------------------------------------------------------------ usage
+
+  /** One sacct for all jobs (steps included, for MaxRSS); empty without slurmdbd accounting. */
+  async usage(jobs: readonly PollQuery[]): Promise<Map<string, JobUsage>> {
+    if (jobs.length === 0 || this.accounting === 'none' || this.accounting === 'jobcomp') return new Map()
+    const earliest = Math.min(...jobs.map((j) => Date.parse(j.submittedAt)).filter((n) => !Number.isNaN(n)))
+    const since = sinceArg(Number.isFinite(earliest) ? earliest : Date.now() - 7 * 86_400_000)
+    const ids = [...new Set(jobs.map((j) => j.jobId))].join(',')
+    const fields = SACCT_USAGE_FIELDS.join(',')
+    const r = await this.run(['sacct', '-n', '-P', '-S', since, '-j', ids, '-o', fields], {
+      env: { SLURM_TIME_FORMAT: '%s' },
+    })
+    if (r.code !== 0) throw new Error(`sacct failed: ${oneLine(r)}`)
+    return parseSacctUsage(r.stdout)
   }
 
   // ------------------------------------------------------------------ findByName

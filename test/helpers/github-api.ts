@@ -5,6 +5,7 @@
  * a way to make it slow or failing. Listens on 127.0.0.1 only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { after, before, beforeEach } from 'node:test'
 import type { AddressInfo } from 'node:net'
 
 export interface StoredComment {
@@ -31,6 +32,8 @@ export interface GithubApi {
   delayMs: number
   /** Answer the next N requests with this status (a failing API). */
   failNext: { status: number; count: number; message?: string } | undefined
+  /** Back to no comments, no calls, no delay, no failure. */
+  reset(): void
   /** A comment by someone else, as a reviewer would write it. */
   addComment(issue: number, body: string, login?: string): StoredComment
   close(): Promise<void>
@@ -49,6 +52,12 @@ export async function startGithubApi(): Promise<GithubApi> {
     ]),
     delayMs: 0,
     failNext: undefined,
+    reset() {
+      api.comments.length = 0
+      api.calls.length = 0
+      api.delayMs = 0
+      api.failNext = undefined
+    },
     addComment(issue, body, login = 'reviewer') {
       const c: StoredComment = {
         id: nextId++,
@@ -187,4 +196,22 @@ export async function startGithubApi(): Promise<GithubApi> {
         })
       }),
   })
+}
+
+/** The stand-in for the test file that calls this: started before its tests, reset before each, closed after. */
+export function useGithubApi(): () => GithubApi {
+  let api: GithubApi | undefined
+  before(async () => {
+    api = await startGithubApi()
+  })
+  after(async () => {
+    await api?.close()
+  })
+  beforeEach(() => {
+    api?.reset()
+  })
+  return () => {
+    if (!api) throw new Error('the GitHub API stand-in is not started')
+    return api
+  }
 }

@@ -2,7 +2,7 @@
  * The sticky pull-request comment, through the real octokit client against a loopback stand-in
  * of GitHub's REST endpoints (list, create, update issue comments).
  */
-import { after, before, beforeEach, describe, it } from 'node:test'
+import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -15,22 +15,10 @@ import {
   StickyComment,
   type StickyCommentOptions,
 } from '../../src/report/comment.ts'
-import { startGithubApi, type GithubApi } from '../helpers/github-api.ts'
+import { useGithubApi } from '../helpers/github-api.ts'
 import { tempDir } from '../helpers/experiment.ts'
 
-let api: GithubApi
-before(async () => {
-  api = await startGithubApi()
-})
-after(async () => {
-  await api.close()
-})
-beforeEach(() => {
-  api.comments.length = 0
-  api.calls.length = 0
-  api.delayMs = 0
-  api.failNext = undefined
-})
+const github = useGithubApi()
 
 const target = { owner: 'lab', repo: 'experiments', issueNumber: 7 }
 function sticky(extra: Partial<StickyCommentOptions> = {}): StickyComment {
@@ -38,15 +26,15 @@ function sticky(extra: Partial<StickyCommentOptions> = {}): StickyComment {
     token: 'write-token',
     target,
     key: 'experiments/capitalize/experiment_summary.yaml',
-    apiUrl: api.url,
+    apiUrl: github().url,
     ...extra,
   })
 }
-const writes = (): string[] => api.calls.filter((c) => !c.startsWith('GET'))
+const writes = (): string[] => github().calls.filter((c) => !c.startsWith('GET'))
 
 describe('sticky comment', () => {
   it('creates one comment per experiment, then updates it in place, also from a later run', async () => {
-    api.addComment(7, 'Looks good, waiting for the numbers.')
+    github().addComment(7, 'Looks good, waiting for the numbers.')
     const first = sticky()
     const created = await first.publish('## capitalize\nTraining: 0/2 done')
     assert.ok(created.ok)
@@ -60,10 +48,14 @@ describe('sticky comment', () => {
     const other = await sticky({ key: 'experiments/other/experiment_summary.yaml' }).publish('## other')
     assert.ok(other.ok && other.action === 'created' && other.id !== created.id)
 
-    assert.equal(api.comments.length, 3)
-    assert.equal(api.comments[0]?.body, 'Looks good, waiting for the numbers.', "a reviewer's comment is untouched")
+    assert.equal(github().comments.length, 3)
     assert.equal(
-      api.comments[1]?.body,
+      github().comments[0]?.body,
+      'Looks good, waiting for the numbers.',
+      "a reviewer's comment is untouched",
+    )
+    assert.equal(
+      github().comments[1]?.body,
       `${commentMarker('experiments/capitalize/experiment_summary.yaml')}\n## capitalize\nResults: lr1e-3 0.99`,
     )
     assert.equal(created.url, `https://github.com/lab/experiments/pull/7#issuecomment-${created.id}`)
@@ -77,13 +69,13 @@ describe('sticky comment', () => {
 
   it('finds its comment past the first page, and ignores a reviewer quoting the marker', async () => {
     const marker = commentMarker('experiments/capitalize/experiment_summary.yaml')
-    for (let i = 0; i < 150; i++) api.addComment(7, `comment ${i}`)
-    api.addComment(7, `> ${marker}\n> quoted by a reviewer`)
-    const mine = api.addComment(7, `${marker}\nold results`, 'github-actions[bot]')
+    for (let i = 0; i < 150; i++) github().addComment(7, `comment ${i}`)
+    github().addComment(7, `> ${marker}\n> quoted by a reviewer`)
+    const mine = github().addComment(7, `${marker}\nold results`, 'github-actions[bot]')
     const r = await sticky().publish('new results')
     assert.ok(r.ok && r.action === 'updated' && r.id === mine.id)
     assert.deepEqual(
-      api.calls.filter((c) => c.startsWith('GET')),
+      github().calls.filter((c) => c.startsWith('GET')),
       [
         'GET /repos/lab/experiments/issues/7/comments?per_page=100&page=1',
         'GET /repos/lab/experiments/issues/7/comments?per_page=100&page=2',
@@ -102,7 +94,7 @@ describe('sticky comment', () => {
   it('writes a new comment when its comment was deleted meanwhile', async () => {
     const s = sticky()
     const a = await s.publish('one')
-    api.comments.length = 0
+    github().comments.length = 0
     const b = await s.publish('two')
     assert.ok(a.ok && b.ok && b.action === 'created' && b.id !== a.id)
   })
@@ -114,7 +106,7 @@ describe('sticky comment', () => {
     assert.deepEqual(commentPolicy('never', true), { publish: false, create: false })
     const none = await sticky().publish('training', { create: false })
     assert.deepEqual(none, { ok: false, skipped: 'no comment of this experiment yet' })
-    assert.equal(api.comments.length, 0)
+    assert.equal(github().comments.length, 0)
     await sticky().publish('failed: lr3e-4 out of memory', { create: true })
     const later = await sticky().publish('re-run: all passed', { create: false })
     assert.ok(later.ok && later.action === 'updated')
@@ -140,11 +132,11 @@ describe('sticky comment: a token or an API that cannot help is a warning, never
       /cannot write comments on lab\/experiments#7 \(HTTP 403: Resource not accessible by integration/,
     )
     assert.match(r.warning, /permissions: pull-requests: write/)
-    const calls = api.calls.length
+    const calls = github().calls.length
     const again = await s.publish('more results')
     assert.ok(!again.ok && 'skipped' in again)
-    assert.equal(api.calls.length, calls, 'no request after the permission error')
-    assert.equal(api.comments.length, 0)
+    assert.equal(github().calls.length, calls, 'no request after the permission error')
+    assert.equal(github().comments.length, 0)
   })
 
   it('bad credentials and a missing repository are the same kind of warning', async () => {
@@ -157,7 +149,7 @@ describe('sticky comment: a token or an API that cannot help is a warning, never
   })
 
   it('a slow API is cut off at the deadline and the run goes on', async () => {
-    api.delayMs = Infinity
+    github().delayMs = Infinity
     const s = sticky({ timeoutMs: 300 })
     const t0 = Date.now()
     const r = await s.publish('results')
@@ -168,7 +160,7 @@ describe('sticky comment: a token or an API that cannot help is a warning, never
   })
 
   it('a server error is a warning; the next publish tries again', async () => {
-    api.failNext = { status: 502, count: 1, message: 'Bad Gateway' }
+    github().failNext = { status: 502, count: 1, message: 'Bad Gateway' }
     const s = sticky()
     const r = await s.publish('results')
     assert.ok(!r.ok && 'warning' in r && !r.disabled)
@@ -178,7 +170,7 @@ describe('sticky comment: a token or an API that cannot help is a warning, never
   })
 
   it('a rate limit is not mistaken for a missing permission', async () => {
-    api.failNext = { status: 403, count: 1, message: 'API rate limit exceeded for installation' }
+    github().failNext = { status: 403, count: 1, message: 'API rate limit exceeded for installation' }
     const r = await sticky().publish('x')
     assert.ok(!r.ok && 'warning' in r && !r.disabled)
   })

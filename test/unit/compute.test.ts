@@ -7,15 +7,17 @@ import {
   computeRows,
   computeTotals,
   formatBytes,
-  gpusOfTres,
   localUsage,
   parseGpuMetricsCsv,
+  type GpuMetrics,
+} from '../../src/report/compute.ts'
+import {
+  gpusOfTres,
   parseSacctTime,
   parseSacctUsage,
   parseSlurmSize,
   SACCT_USAGE_FIELDS,
-  type GpuMetrics,
-} from '../../src/report/compute.ts'
+} from '../../src/scheduler/usage.ts'
 
 /**
  * Captured from the dev cluster (SLURM 22.05, gres gpu:2): a 3-second job with --gres=gpu:1 that

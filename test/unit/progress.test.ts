@@ -21,7 +21,7 @@ function job(display: string, state: string, category: ProgressJob['category'], 
 }
 
 function snap(minutes: number, jobs: ProgressJob[]): ProgressSnapshot {
-  return { phase: 'optimize', now: T0 + minutes * MIN, startedAt: T0, jobs }
+  return { phase: 'optimize', now: T0 + minutes * MIN, startedAt: T0, jobs, final: false }
 }
 
 /** Twelve runs: 6 succeeded, 1 failed, 3 running, 2 queued. */

@@ -1,0 +1,16 @@
+/** Small markdown helpers shared by the job summary, summary.md and the pull-request comment. */
+import type { Status } from './model.js'
+
+export function statusIcon(s: Status): string {
+  return s === 'success' ? '✅' : s === 'partial' ? '⚠️' : '❌'
+}
+
+/** Text safe inside a table cell. */
+export function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
+}
+
+/** Text that GitHub shows as written (no HTML tags). */
+export function escapeMd(s: string): string {
+  return s.replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}

@@ -1,0 +1,121 @@
+/**
+ * The `require` conditions against one experiment: checked against its plan when it is loaded
+ * (before anything is submitted), evaluated on its final results, and turned into the report's
+ * verdict, annotations and summary lines.
+ */
+import type { Experiment } from '../experiment/model.js'
+import type { Problem, Result } from '../result.js'
+import {
+  bindGates,
+  evaluateGates,
+  type BoundCondition,
+  type Condition,
+  type GateEvaluation,
+  type GateOutcome,
+  type GatePlan,
+} from './gates.js'
+import type { RunReport } from './model.js'
+import { evaluationOf } from './results.js'
+import { escapeCell, escapeMd } from './markdown.js'
+
+export function gatePlanOf(experiment: Experiment): GatePlan {
+  return {
+    runs: experiment.runs.map((r) => ({
+      name: r.name,
+      type: r.type,
+      ...(r.model !== undefined ? { model: r.model } : {}),
+    })),
+    cells: experiment.cells.map((c) => ({ run: c.run, task: c.task, epoch: c.epoch })),
+  }
+}
+
+/** Names of every condition against the experiment; problems point at the `require` input. */
+export function bindRequirements(conditions: Condition[], experiment: Experiment): Result<BoundCondition[], Problem[]> {
+  return bindGates(conditions, gatePlanOf(experiment))
+}
+
+/** Every planned cell with what became of it in this pass. */
+export function gateEvaluationsOf(report: RunReport): GateEvaluation[] {
+  const exp = report.experiment
+  if (!exp) return []
+  const key = (run: string, task: string, epoch: number | null): string => `${run}/${task}/${epoch ?? '-'}`
+  const outcomes = new Map(
+    (report.evaluate?.outcomes ?? []).flatMap((o) =>
+      o.job.cell ? [[key(o.job.cell.run, o.job.cell.task, o.job.cell.epoch), o] as const] : [],
+    ),
+  )
+  const skipped = new Set(report.skippedEvals.map((s) => key(s.run, s.task, s.epoch)))
+  return exp.cells.map((c) => {
+    const o = outcomes.get(key(c.run, c.task, c.epoch))
+    const outcome: GateEvaluation['outcome'] = o
+      ? o.result === 'succeeded'
+        ? 'succeeded'
+        : o.result === 'failed'
+          ? 'failed'
+          : 'running'
+      : skipped.has(key(c.run, c.task, c.epoch))
+        ? 'skipped'
+        : 'not-run'
+    return { run: c.run, task: c.task, epoch: c.epoch, outcome, scores: evaluationOf(o)?.scores ?? [] }
+  })
+}
+
+/**
+ * Evaluates the conditions on the report's results. A condition that does not hold makes the status
+ * `failed` (the experiment did not answer its question: fail-on decides what the check does) and is
+ * one error, hence one annotation. Without an evaluation phase in this pass the conditions cannot be
+ * judged: that is said, and nothing passes on it.
+ */
+export function applyRequirements(report: RunReport, bound: BoundCondition[]): void {
+  if (bound.length === 0) return
+  if (!report.evaluate) {
+    report.gatesNote = 'not evaluated: this pass ran no evaluation (phases: optimize, or it was detached)'
+    report.warnings.push({ field: 'require', message: `the require conditions were ${report.gatesNote}` })
+    return
+  }
+  const gates = evaluateGates(bound, gateEvaluationsOf(report))
+  report.gates = gates
+  const failing = gates.filter((g) => !g.passed)
+  for (const g of failing) {
+    report.errors.push({
+      field: 'require',
+      message: `"${g.condition}" does not hold: ${g.summary}`,
+      hint: 'the condition is on line ' + String(g.line) + ' of the require input',
+    })
+  }
+  if (failing.length > 0 && report.status !== 'invalid') {
+    report.status = 'failed'
+    const names = failing.map((g) => `"${g.condition}"`).join(', ')
+    report.verdict = `required condition${failing.length > 1 ? 's' : ''} not met: ${names}; ${report.verdict}`
+  }
+}
+
+/** `✓`/`✗` per condition with what was found, for the job summary and the comment. */
+export function gatesMarkdown(report: Pick<RunReport, 'gates' | 'gatesNote'>): string {
+  if (report.gatesNote) return `### Required conditions\n\n${report.gatesNote}\n`
+  const gates = report.gates ?? []
+  if (gates.length === 0) return ''
+  const held = gates.filter((g) => g.passed).length
+  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} \`${g.condition}\` — ${escapeCell(escapeMd(g.summary))}`)
+  return [`### Required conditions (${held}/${gates.length} met)`, '', ...lines, ''].join('\n')
+}
+
+/** The `gates` output: each condition with its checks. */
+export function gatesOutput(reports: Pick<RunReport, 'experimentName' | 'gates'>[]): string {
+  const all = reports.flatMap((r) =>
+    (r.gates ?? []).map((g: GateOutcome) => ({
+      ...(reports.length > 1 ? { experiment: r.experimentName } : {}),
+      condition: g.condition,
+      passed: g.passed,
+      summary: g.summary,
+      checks: g.checks.map((c) => ({
+        subject: c.subject,
+        left: c.left,
+        right: c.right,
+        holds: c.holds,
+        ...(c.missing !== undefined ? { missing: c.missing } : {}),
+      })),
+    })),
+  )
+  return JSON.stringify(all)
+}
