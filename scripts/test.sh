@@ -35,6 +35,9 @@ fi
 step "render tools (Chromium, mermaid) for test/render.test.ts"
 bash scripts/render-setup.sh
 
+step "nektos/act for test/act.test.ts"
+bash scripts/act-setup.sh
+
 step "dev cluster (SLURM + sshd on 127.0.0.1)"
 bash scripts/dev-cluster/start.sh
 

@@ -8,6 +8,7 @@ import { before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { localInputs, runAction, type ActionResult } from './helpers/action.ts'
 import { makeExperiment, tempDir } from './helpers/experiment.ts'
+import { useGithubApi } from './helpers/github-api.ts'
 import { renderMarkdown, renderToolsMissing, type RenderedFacts } from './helpers/render.ts'
 import { computeMarkdown, computeRows } from '../src/report/compute.ts'
 import { parseSacctUsage } from '../src/scheduler/usage.ts'
@@ -73,6 +74,52 @@ describe('the job summary as GitHub renders it', () => {
     assert.deepEqual(
       page.charts.map((c) => c.title),
       ['caps: match accuracy', 'ood: match accuracy'],
+    )
+  })
+})
+
+const github = useGithubApi()
+
+describe('the pull-request comment as GitHub renders it', () => {
+  it('shows status, the failed condition, the results table, the chart, and compute folded', async () => {
+    const exp = makeExperiment(tempDir(), { tasks: ['caps'] })
+    const run = await runAction({
+      inputs: localInputs(exp, { 'github-token': 'write-token', require: 'fine-tuned > control' }),
+      eventName: 'pull_request',
+      event: { number: 7, pull_request: { number: 7 } },
+      env: { GITHUB_API_URL: github().url },
+    })
+    assert.equal(run.outputs['status'], 'failed', run.stdout)
+    const [comment] = github().comments
+    assert.ok(comment)
+    const page = await renderMarkdown(comment.body)
+    assert.deepEqual(page.headings.slice(0, 3), [
+      '🧪 Experiment fixture: ❌ failed',
+      'Required conditions (0/1 met)',
+      'Results',
+    ])
+    assert.match(page.text, /❌ fine-tuned > control — 1 of 3 do not hold: lr1\/caps\/epoch0: 0\.5 is not > 0\.5/)
+    assert.ok(!page.text.includes('<!--'), 'the marker is hidden')
+    const [results] = page.tables
+    assert.ok(results)
+    assert.deepEqual(results[0]?.slice(0, 2), ['Run', 'Type'])
+    assert.deepEqual(
+      results.slice(1).map((r) => r[0]),
+      ['lr1', 'lr2', 'base'],
+    )
+    const [chart] = page.charts
+    assert.ok(chart && page.charts.length === 1)
+    assert.equal(chart.error, null)
+    assert.deepEqual(
+      chart.bars.map((b) => Math.round(b.value * 100) / 100),
+      [0.5, 0.6, 0.6, 0.5],
+    )
+    assert.deepEqual(page.details, ['Compute: 6 jobs, 0.00 GPU-hours'])
+    const compute = page.tables.find((t) => t[0]?.[0] === 'Job')
+    assert.equal(compute?.length, 1 + 6 + 3, 'a row per job, then totals per phase and overall')
+    assert.deepEqual(
+      page.links.map((l) => l.text),
+      ['workflow run'],
     )
   })
 })
