@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# What test/render.test.ts needs to render markdown as GitHub shows it: headless Chromium (Debian's
-# package) and test/render's pinned npm packages (mermaid, micromark + GFM), kept apart from the
-# action's own dependencies. Idempotent; prints how long each part took.
+# GitHub's own tools the tests use, kept apart from the action's dependencies: headless Chromium
+# (Debian's package) and test/github-tools' pinned npm packages: mermaid and micromark + GFM for
+# test/render.test.ts, @github/local-action for test/local-action.test.ts. Idempotent; prints how
+# long each part took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 t0=$(date +%s)
@@ -14,9 +15,9 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 t1=$(date +%s)
-if [ ! -f test/render/node_modules/.package-lock.json ] ||
-  [ test/render/package-lock.json -nt test/render/node_modules/.package-lock.json ]; then
-  npm ci --prefix test/render --no-audit --no-fund --silent
+if [ ! -f test/github-tools/node_modules/.package-lock.json ] ||
+  [ test/github-tools/package-lock.json -nt test/github-tools/node_modules/.package-lock.json ]; then
+  npm ci --prefix test/github-tools --no-audit --no-fund --silent
 fi
 t2=$(date +%s)
-echo "render tools: chromium $(chromium --version 2>/dev/null | awk '{print $2}') ($((t1 - t0)) s), mermaid $(node -p "require('./test/render/node_modules/mermaid/package.json').version") ($((t2 - t1)) s)"
+echo "github tools: chromium $(chromium --version 2>/dev/null | awk '{print $2}') ($((t1 - t0)) s), mermaid $(node -p "require('./test/github-tools/node_modules/mermaid/package.json').version") ($((t2 - t1)) s)"

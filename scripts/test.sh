@@ -32,7 +32,7 @@ if [ ! -x /usr/bin/time ]; then
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends time >/dev/null; }
 fi
 
-step "render tools (Chromium, mermaid) for test/render.test.ts"
+step "GitHub tools (Chromium, mermaid, local-action) for test/render.test.ts, test/local-action.test.ts"
 bash scripts/render-setup.sh
 
 step "nektos/act for test/act.test.ts"

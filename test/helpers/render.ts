@@ -6,7 +6,7 @@
  * tables cell by cell, each chart's bars (and the values they stand for, read back through the
  * y-axis labels), headings, folded sections, links. Tests assert on those facts, not on strings.
  *
- * Needs `bash scripts/render-setup.sh` (Chromium from apt, test/render's npm packages).
+ * Needs `bash scripts/render-setup.sh` (Chromium from apt, test/github-tools' npm packages).
  */
 import { execFile } from 'node:child_process'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 
-const RENDER_DIR = resolve(import.meta.dirname, '../render')
+const RENDER_DIR = resolve(import.meta.dirname, '../github-tools')
 const MERMAID = join(RENDER_DIR, 'node_modules/mermaid/dist/mermaid.min.js')
 
 export interface ChartFacts {
@@ -43,7 +43,7 @@ export function chromiumPath(): string | undefined {
 
 export function renderToolsMissing(): string | undefined {
   if (!chromiumPath()) return 'chromium is not installed (bash scripts/render-setup.sh)'
-  if (!existsSync(MERMAID)) return 'test/render has no node_modules (bash scripts/render-setup.sh)'
+  if (!existsSync(MERMAID)) return 'test/github-tools has no node_modules (bash scripts/render-setup.sh)'
   return undefined
 }
 
