@@ -22,7 +22,7 @@ import type { ActionIO } from './io.js'
 import { FILES } from './names.js'
 import { checklist, writeChecklist } from './report/checklist.js'
 import { StickyComment, commentTarget } from './report/comment.js'
-import { collectCompute } from './report/compute.js'
+import { computeOf } from './report/compute.js'
 import { finishExperiment, publishArtifact, type FinishContext } from './report/finish.js'
 import type { BoundCondition } from './report/gates.js'
 import { LiveReport, linksFrom } from './report/live.js'
@@ -433,10 +433,10 @@ async function runPhases(
     endedAt: new Date(),
   }
   const phases = [
-    ...(optimize ? [{ phase: 'optimize', outcomes: optimize.outcomes }] : []),
-    ...(evaluate ? [{ phase: 'evaluate', outcomes: evaluate.outcomes }] : []),
+    ...(optimize ? [{ phase: 'optimize', tool: optimizer, outcomes: optimize.outcomes }] : []),
+    ...(evaluate ? [{ phase: 'evaluate', tool: evaluator, outcomes: evaluate.outcomes }] : []),
   ]
-  const compute = await collectCompute(scheduler, phases, new Map(), Date.now())
+  const compute = await computeOf(transport, scheduler, runDir, phases, Date.now())
   if (compute.rows.length > 0) report.compute = compute.rows
   if (compute.warning) report.warnings.push({ message: compute.warning })
   if (!detached) applyRequirements(report, p.gates)

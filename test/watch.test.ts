@@ -5,6 +5,7 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localInputs, logBlocks, readText, runAction, type ActionRun } from './helpers/action.ts'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
@@ -159,6 +160,29 @@ describe('the sticky pull-request comment', () => {
 })
 
 describe('compute', () => {
+  it('reads the GPU samples a job wrote (cruijff_kit gpu_metrics.csv), keeping only its own time window', async () => {
+    const exp = makeExperiment(tempDir())
+    const script = join(exp, 'lr1', 'finetune.slurm')
+    const header =
+      'timestamp, utilization.gpu [%], utilization.memory [%], memory.used [MiB], memory.total [MiB], power.draw [W]'
+    const csv = [
+      'mkdir -p artifacts',
+      `{ echo "${header}"`,
+      '  echo "1999/01/01 00:00:00.000, 5 %, 1 %, 90000 MiB, 81559 MiB, 60.00 W"', // another job's, long ago
+      '  echo "$(date \'+%Y/%m/%d %H:%M:%S.000\'), 87 %, 40 %, 30720 MiB, 81559 MiB, 300.00 W"',
+      '} > artifacts/gpu_metrics.csv',
+    ].join('\n')
+    writeFileSync(script, readFileSync(script, 'utf8').replace('set -e\n', `set -e\n${csv}\n`))
+    const r = await runAction({ inputs: localInputs(exp) })
+    assert.equal(r.code, 0, r.stdout)
+    const header2 = r.summary.split('\n').find((l) => l.startsWith('| Job | Phase |')) ?? ''
+    assert.match(header2, /GPU util \(mean\) \| Peak GPU memory \|$/)
+    const lr1 = r.summary.split('\n').find((l) => l.startsWith('| lr1 | optimize |')) ?? ''
+    assert.match(lr1, /\| 87% \| 30 GiB \|$/)
+    const lr2 = r.summary.split('\n').find((l) => l.startsWith('| lr2 | optimize |')) ?? ''
+    assert.match(lr2, /\| – \| – \|$/)
+  })
+
   it('lists every job of the pass with its times in the job summary and summary.md (local: no GPUs)', async () => {
     const exp = makeExperiment(tempDir())
     const r = await runAction({ inputs: localInputs(exp) })

@@ -5,10 +5,13 @@
  * and peak GPU memory. Pure functions over what the scheduler's `usage` (one `sacct` for all jobs)
  * and the transport (the CSV files) fetched.
  */
+import { readTail } from '../cluster/read.js'
+import type { Transport } from '../cluster/transport.js'
 import { formatDuration } from '../engine/log.js'
 import type { JobOutcome } from '../engine/phase.js'
 import { err, messageOf, ok, type Result } from '../result.js'
 import type { JobUsage, Scheduler } from '../scheduler/scheduler.js'
+import type { ToolModule } from '../tools/tool.js'
 
 /** Usage of a job of the local executor, from the times it recorded: no GPUs, no accounting. */
 export function localUsage(
@@ -55,12 +58,21 @@ function nvidiaNumber(s: string | undefined): number | undefined {
   return m ? Number(m[1]) : undefined
 }
 
+/** nvidia-smi's timestamp, `2026/01/05 09:00:30.104`, in the node's local time. */
+function nvidiaTime(s: string | undefined): number | undefined {
+  const m = /^(\d{4})\/(\d{2})\/(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(s ?? '')
+  if (!m) return undefined
+  const [, y, mo, d, h, mi, se] = m.map(Number)
+  return new Date(y ?? 0, (mo ?? 1) - 1, d, h, mi, se).getTime()
+}
+
 /**
  * `nvidia-smi --query-gpu=... --format=csv` as cruijff_kit's scripts write it (header line with
  * units, one row per GPU every 30 s). Columns are found by the header's names, so a different
- * order or extra fields still read; rows cut short by a killed job are skipped.
+ * order or extra fields still read; rows cut short by a killed job are skipped. With a window
+ * (epoch ms), only samples taken then count: jobs that share one file keep their own.
  */
-export function parseGpuMetricsCsv(text: string): Result<GpuMetrics, string> {
+export function parseGpuMetricsCsv(text: string, window?: { from: number; to: number }): Result<GpuMetrics, string> {
   let columns = CRUIJFF_COLUMNS
   const utils: number[] = []
   const mems: number[] = []
@@ -78,6 +90,10 @@ export function parseGpuMetricsCsv(text: string): Result<GpuMetrics, string> {
     const get = (name: string): number | undefined => {
       const i = columns.indexOf(name)
       return i < 0 ? undefined : nvidiaNumber(cells[i])
+    }
+    if (window && columns.includes('timestamp')) {
+      const at = nvidiaTime(cells[columns.indexOf('timestamp')])
+      if (at === undefined || at < window.from || at > window.to) continue
     }
     samples++
     const u = get('utilization.gpu')
@@ -308,4 +324,67 @@ export async function collectCompute(
     }
   }
   return { rows: computeRows(jobs, usage, gpuMetrics, now), ...(warning ? { warning } : {}) }
+}
+
+/** Slack on a job's time window for the clocks of the node and of accounting. */
+const WINDOW_SLACK_MS = 60_000
+/** The end of a GPU-metrics file that is read: 5 days of 30 s samples on 8 GPUs is about 13 MB. */
+const MAX_GPU_CSV_BYTES = 16 * 1024 * 1024
+
+/**
+ * GPU metrics of the jobs whose scripts wrote them: each file read once (its end, bounded), each
+ * job keeping the samples of its own time window. Files that are not there are no GPU metrics.
+ */
+export async function collectGpuMetrics(
+  transport: Transport,
+  jobs: { jobId: string; file: string; startedIso?: string; endedIso?: string }[],
+  now: number,
+): Promise<Map<string, GpuMetrics>> {
+  const out = new Map<string, GpuMetrics>()
+  const texts = new Map<string, string | null>()
+  for (const j of jobs) {
+    if (!texts.has(j.file)) {
+      const bytes = await readTail(transport, j.file, MAX_GPU_CSV_BYTES).catch(() => null)
+      texts.set(j.file, bytes ? bytes.toString('utf8') : null)
+    }
+    const text = texts.get(j.file)
+    const from = j.startedIso ? Date.parse(j.startedIso) : NaN
+    if (!text || Number.isNaN(from)) continue
+    const to = j.endedIso ? Date.parse(j.endedIso) : now
+    const g = parseGpuMetricsCsv(text, {
+      from: from - WINDOW_SLACK_MS,
+      to: (Number.isNaN(to) ? now : to) + WINDOW_SLACK_MS,
+    })
+    if (g.ok && g.value.samples > 0) out.set(j.jobId, g.value)
+  }
+  return out
+}
+
+/**
+ * The compute table of one experiment's pass: accounting (or the engine's times) for every job,
+ * and GPU metrics from the files the tool modules say their scripts write.
+ */
+export async function computeOf(
+  transport: Transport,
+  scheduler: Pick<Scheduler, 'usage'>,
+  runDir: string,
+  phases: { phase: string; tool: Pick<ToolModule, 'gpuMetricsFile'>; outcomes: readonly JobOutcome[] }[],
+  now: number,
+): Promise<{ rows: ComputeRow[]; warning?: string }> {
+  const files = phases.flatMap(({ tool, outcomes }) =>
+    outcomes.flatMap((o) => {
+      const file = o.jobId ? tool.gpuMetricsFile?.(runDir, o.job, o.output) : undefined
+      if (!o.jobId || !file) return []
+      return [
+        {
+          jobId: o.jobId,
+          file,
+          ...(o.startedIso ? { startedIso: o.startedIso } : {}),
+          ...(o.endedIso ? { endedIso: o.endedIso } : {}),
+        },
+      ]
+    }),
+  )
+  const gpu = await collectGpuMetrics(transport, files, now)
+  return collectCompute(scheduler, phases, gpu, now)
 }

@@ -80,6 +80,15 @@ export const inspect: ToolModule = {
     return err({ why, pending: true })
   },
 
+  // cruijff_kit's eval template writes beside the checkpoint it evaluates ({run}/artifacts/epoch_N),
+  // or in the run's artifacts directory for a base model.
+  gpuMetricsFile(runDir: string, job: PlannedJob): string | undefined {
+    const cell = job.cell
+    if (!cell) return undefined
+    const artifacts = `${resolvePath(runDir, cell.run)}/artifacts`
+    return cell.epoch === null ? `${artifacts}/gpu_metrics.csv` : `${artifacts}/epoch_${cell.epoch}/gpu_metrics.csv`
+  },
+
   nextSteps(runDir: string): string[] {
     return [
       `View results: \`inspect view --log-dir ${runDir} --port=$(get_free_port)\``,

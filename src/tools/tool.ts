@@ -149,4 +149,9 @@ export interface ToolModule {
   retry?(ctx: RetryContext): Promise<RetryDecision | null>
   /** What to do with the results, for the summary's Next Steps (commands). */
   nextSteps?(runDir: string): string[]
+  /**
+   * Where a job's scripts write GPU samples (cruijff_kit's `gpu_metrics.csv`, nvidia-smi every 30 s),
+   * absolute; several jobs may share one file (the compute table keeps each job's own time window).
+   */
+  gpuMetricsFile?(runDir: string, job: PlannedJob, output: ToolResult | undefined): string | undefined
 }

@@ -43,6 +43,11 @@ export const torchtune: ToolModule = {
   stateFile: 'run-torchtune.state.json',
   submitAction: 'SUBMIT_JOB',
 
+  // cruijff_kit's finetune template: `nvidia-smi ... > ${OUTPUT_DIR}/gpu_metrics.csv`.
+  gpuMetricsFile(_runDir, _job, output) {
+    return output?.kind === 'training' ? `${output.outputDir}/gpu_metrics.csv` : undefined
+  },
+
   async scaffold(experiment, exists): Promise<ScaffoldPlan> {
     const plan: ScaffoldPlan = { jobs: [], missing: [] }
     for (const run of experiment.runs) {

@@ -139,6 +139,21 @@ describe('gpu_metrics.csv', () => {
     assert.ok(Math.abs((g.value.powerMeanW ?? 0) - (61.2 + 310.5 + 330.1) / 3) < 1e-9)
   })
 
+  it('keeps only the samples of a time window (jobs that share one file)', () => {
+    const csv = [
+      header,
+      '2026/01/05 09:00:00.000, 10 %, 0 %, 1000 MiB, 81559 MiB, 60 W, 30',
+      '2026/01/05 10:00:00.000, 90 %, 0 %, 5000 MiB, 81559 MiB, 300 W, 60',
+      '2026/01/05 10:00:30.000, 80 %, 0 %, 6000 MiB, 81559 MiB, 300 W, 60',
+    ].join('\n')
+    const from = new Date(2026, 0, 5, 9, 59, 0).getTime()
+    const g = parseGpuMetricsCsv(csv, { from, to: from + 5 * 60_000 })
+    assert.ok(g.ok)
+    assert.deepEqual([g.value.samples, g.value.utilMeanPct, g.value.memPeakMiB], [2, 85, 6000])
+    const none = parseGpuMetricsCsv(csv, { from: 0, to: 1 })
+    assert.ok(none.ok && none.value.samples === 0)
+  })
+
   it('keeps memory when utilisation is [N/A] (MIG), finds columns by name, reads header-less files', () => {
     const mig = parseGpuMetricsCsv(
       [header, '2026/01/05 09:00:00.1, [N/A], [N/A], 9000 MiB, 20096 MiB, [N/A], 40'].join('\n'),
