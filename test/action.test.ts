@@ -418,7 +418,7 @@ describe('phases and scaffolding', () => {
     assert.equal(executions(exp).filter((l) => l.startsWith('eval')).length, 3)
   })
 
-  it('stages a checkout into an absolute experiment.dir and reports scaffold conflicts', async () => {
+  it('stages a checkout into an absolute experiment.dir; a script edited after success runs again', async () => {
     const runDir = join(tempDir(), 'scratch', 'exp')
     const checkout = makeExperiment(tempDir(), { dir: runDir, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
     const r = await runAction({ inputs: localInputs(checkout) })
@@ -433,16 +433,12 @@ describe('phases and scaffolding', () => {
       `${readFileSync(join(checkout, 'a/finetune.slurm'), 'utf8')}\n# edited\n`,
     )
     const again = await runAction({ inputs: localInputs(checkout) })
-    assert.equal(again.outputs['status'], 'success')
-    assert.ok(
-      again.annotations.some(
-        (x) =>
-          x.kind === 'warning' &&
-          /staging conflict/.test(x.message) &&
-          /a\/finetune\.slurm/.test(`${x.file} ${x.message}`),
-      ),
-    )
-    assert.ok(!readFileSync(join(runDir, 'a/finetune.slurm'), 'utf8').includes('# edited'))
+    assert.equal(again.outputs['status'], 'success', again.summary)
+    // Staged (no job runs with it now), and the job that ran with the old version runs again (#9, defect 5).
+    assert.ok(readFileSync(join(runDir, 'a/finetune.slurm'), 'utf8').includes('# edited'))
+    assert.ok(!again.annotations.some((x) => /staging conflict/.test(x.message)))
+    assert.equal(executions(runDir).filter((l) => l.startsWith('train a ')).length, 2)
+    assert.match(again.summary, /- a — a\/finetune\.slurm changed since it ran/)
   })
 })
 

@@ -9,6 +9,8 @@
  * so cruijff_kit's harvest regex pairs every job id with the right run.
  */
 import type { Transport } from '../cluster/transport.js'
+import type { Problem } from '../result.js'
+import { storageProblem } from './storage.js'
 
 /** Local time as `YYYY-MM-DD HH:MM:SS` (the format of cruijff_kit's logs and state files). */
 export function timestamp(date: Date = new Date()): string {
@@ -36,8 +38,15 @@ export function formatBlock(block: Block, date: Date = new Date()): string {
   return out.join('\n')
 }
 
-/** Appends blocks to one log file through the transport (the file lives beside the experiment). */
+/**
+ * Appends blocks to one log file through the transport (the file lives beside the experiment). A log
+ * the disk refuses (full, read-only) never stops the run: the first refusal is kept in `refused`, and
+ * what must not be lost (the resume state) stops it where it is written.
+ */
 export class LogFile {
+  /** Why a block could not be written, the first time it happened. */
+  refused: Problem | undefined
+
   constructor(
     private readonly transport: Transport,
     readonly path: string,
@@ -45,7 +54,13 @@ export class LogFile {
   ) {}
 
   async write(block: Block): Promise<void> {
-    await this.transport.appendFile(this.path, `${formatBlock(block, this.clock())}\n\n`)
+    try {
+      await this.transport.appendFile(this.path, `${formatBlock(block, this.clock())}\n\n`)
+    } catch (e) {
+      const problem = storageProblem(e)
+      if (!problem) throw e
+      this.refused ??= { ...problem, file: this.path }
+    }
   }
 }
 

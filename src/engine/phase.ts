@@ -8,11 +8,12 @@ import { resolvePath } from '../cluster/paths.js'
 import { readTail } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
-import { messageOf } from '../result.js'
+import { messageOf, type Problem } from '../result.js'
 import { isTerminal, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
 import type { JudgeContext, PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
 import { timestamp, type LogFile } from './log.js'
 import type { Attempt, StateEntry, StateStore } from './state.js'
+import { storageProblem } from './storage.js'
 
 export interface PhaseSettings {
   /** First poll interval, seconds. */
@@ -52,6 +53,14 @@ export interface PhaseContext {
    * to the module log comes before the phase's closing block; it must not throw or wait on the network.
    */
   onProgress?: (snapshot: PhaseSnapshot) => Promise<void>
+  /**
+   * What an earlier success of `job` depends on that may have changed since (e.g. the training of the run
+   * an evaluation evaluates): when it last changed (ISO) and in words. A success submitted before that
+   * time is stale and runs again.
+   */
+  dependency?: (job: PlannedJob) => { changedAt: string; what: string } | undefined
+  /** Called once, when the phase's first round of submissions is done (uploads wait until then). */
+  onFirstRound?: () => void
 }
 
 /** What a job counts as in progress reports: done (succeeded or failed), running, or queued (not started). */
@@ -106,6 +115,8 @@ export interface JobOutcome {
   outputFile?: string
   /** Settings of each automatic retry (OOM), oldest first. */
   retries?: Record<string, number>[]
+  /** Why a job that had succeeded ran again (its inputs changed, what it depends on re-ran, its outputs went). */
+  rerun?: string
 }
 
 export interface PhaseResult {
@@ -114,6 +125,8 @@ export interface PhaseResult {
   endedAt: Date
   detached: boolean
   submissions: number
+  /** The run directory could not be written: the phase stopped watching (jobs keep running). */
+  stopped?: Problem
 }
 
 interface Tracked {
@@ -125,33 +138,82 @@ interface Tracked {
   /** Set when the tool module asked for an immediate re-submission (e.g. out of memory). */
   retryNote?: string
   requeue?: boolean
+  /** Why a job that had succeeded runs again. */
+  rerun?: string
 }
 
 export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
-  // A call, not a property read: the signal changes while we await, which narrowing cannot see.
-  const aborted = (): boolean => ctx.signal.aborted
   const startedAt = new Date()
   const tracked: Tracked[] = []
   const queue: Tracked[] = []
   let submissions = 0
 
-  // 1. Resume: decide for every job what the state says.
-  for (const job of ctx.jobs) {
-    const r = await resume(ctx, job)
-    if (r.submit) queue.push(r.tracked)
-    else tracked.push(r.tracked)
+  // 1. Resume: decide for every job what the state says. 2. Submit and monitor until every job is terminal.
+  // A run directory that cannot be written (full, read-only) stops the watching: jobs keep running.
+  let detached: boolean
+  let stopped: Problem | undefined
+  try {
+    for (const job of ctx.jobs) {
+      const r = await resume(ctx, job)
+      if (r.submit) queue.push(r.tracked)
+      else tracked.push(r.tracked)
+    }
+    detached = await monitor(ctx, tracked, queue, startedAt, () => submissions++)
+  } catch (e) {
+    stopped = storageProblem(e)
+    if (!stopped) throw e
+    detached = true
   }
 
-  // 2. Submit and monitor until every job is terminal.
+  // 3. Outcomes, and the phase's closing block.
+  const outcomes: JobOutcome[] = []
+  for (const job of ctx.jobs) {
+    const t = [...tracked, ...queue].find((x) => x.job === job)
+    if (t?.outcome) {
+      outcomes.push(t.rerun ? { ...t.outcome, rerun: t.rerun } : t.outcome)
+      continue
+    }
+    const entry = ctx.state.get(job.key)
+    const o = outcomeOf(job, entry, 'detached', t?.resolution ?? 'reattached', entry?.output)
+    // Never submitted in this pass: its state is not this job's (it may be an earlier attempt's).
+    if (t && queue.includes(t)) outcomes.push({ ...o, state: 'NOT_SUBMITTED', jobId: null })
+    else outcomes.push(t?.rerun ? { ...o, rerun: t.rerun } : o)
+  }
+  const breakdown = countBy(outcomes.map((o) => o.state))
+  const reason = stopped ? stopped.message : String(ctx.signal.reason ?? 'signal')
+  try {
+    await ctx.toolLog.write(
+      detached
+        ? {
+            action: 'MONITOR_DETACHED',
+            details: `reason=${reason}; state breakdown: ${breakdown || '(no state)'}`,
+            result: 'monitoring paused; jobs continue',
+          }
+        : { action: 'ALL_COMPLETE', details: `terminal-state breakdown: ${breakdown}`, result: 'done' },
+    )
+  } catch (e) {
+    if (!storageProblem(e)) throw e
+    stopped ??= storageProblem(e)
+  }
+  return { outcomes, startedAt, endedAt: new Date(), detached, submissions, ...(stopped ? { stopped } : {}) }
+}
+
+/** Submits what the cap allows and polls, until every job is terminal (false) or the run detaches (true). */
+async function monitor(
+  ctx: PhaseContext,
+  tracked: Tracked[],
+  queue: Tracked[],
+  startedAt: Date,
+  counted: () => void,
+): Promise<boolean> {
+  // A call, not a property read: the signal changes while we await, which narrowing cannot see.
+  const aborted = (): boolean => ctx.signal.aborted
   let interval = ctx.settings.pollInterval
-  let detached = false
+  let firstRound = true
   const outage: Outage = {}
   const inFlight = (): number => tracked.filter((t) => !t.outcome).length
   for (;;) {
-    if (aborted()) {
-      detached = true
-      break
-    }
+    if (aborted()) return true
     // Submit what the cap allows.
     let deferred = false
     while (queue.length > 0 && inFlight() < ctx.scheduler.maxInFlight && !aborted()) {
@@ -162,21 +224,22 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
         break
       }
       queue.shift()
-      submissions++
+      counted()
       tracked.push(next)
       if (queue.length > 0 && ctx.scheduler.staggerSeconds > 0) {
         await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
       }
     }
+    if (firstRound) {
+      firstRound = false
+      ctx.onFirstRound?.()
+    }
     const finished = queue.length === 0 && tracked.every((t) => t.outcome)
     await ctx.onProgress?.(snapshot(ctx, tracked, queue, startedAt, finished))
-    if (finished) break
+    if (finished) return false
 
     await sleep(interval * 1000, ctx.signal)
-    if (aborted()) {
-      detached = true
-      break
-    }
+    if (aborted()) return true
     const changed = await pollOnce(ctx, tracked, outage)
     for (const t of tracked.filter((x) => x.requeue)) {
       t.requeue = false
@@ -190,33 +253,6 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
         ? ctx.settings.pollInterval
         : Math.min(interval * 1.5, Math.max(ctx.settings.maxPollInterval, ctx.settings.pollInterval))
   }
-
-  // 3. Outcomes, and the phase's closing block.
-  const outcomes: JobOutcome[] = []
-  for (const t of [...tracked, ...queue]) {
-    if (t.outcome) {
-      outcomes.push(t.outcome)
-      continue
-    }
-    const entry = ctx.state.get(t.job.key)
-    outcomes.push(outcomeOf(t.job, entry, 'detached', t.resolution, entry?.output))
-  }
-  outcomes.sort((a, b) => ctx.jobs.indexOf(a.job) - ctx.jobs.indexOf(b.job))
-  const breakdown = countBy(outcomes.map((o) => o.state))
-  if (detached) {
-    await ctx.toolLog.write({
-      action: 'MONITOR_DETACHED',
-      details: `reason=${String(ctx.signal.reason ?? 'signal')}; state breakdown: ${breakdown || '(no state)'}`,
-      result: 'monitoring paused; jobs continue',
-    })
-  } else {
-    await ctx.toolLog.write({
-      action: 'ALL_COMPLETE',
-      details: `terminal-state breakdown: ${breakdown}`,
-      result: 'done',
-    })
-  }
-  return { outcomes, startedAt, endedAt: new Date(), detached, submissions }
 }
 
 /** Every job's state for progress reports (no scheduler call: what the last poll recorded). */
@@ -270,13 +306,24 @@ async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ tracked: Tr
     tracked: { job, resolution, ...(outcome ? { outcome } : {}) },
     submit: false,
   })
-  const submit = (resolution: Resolution): { tracked: Tracked; submit: boolean } => ({
-    tracked: { job, resolution },
+  const submit = (resolution: Resolution, rerun?: string): { tracked: Tracked; submit: boolean } => ({
+    tracked: { job, resolution, ...(rerun ? { rerun } : {}) },
     submit: true,
   })
   if (!entry) return submit('submitted')
   if (entry.validated === true) {
-    // Succeeded earlier: still true if its outputs are still there (a deleted checkpoint runs again).
+    // Succeeded earlier: still a success if it ran with the inputs there now, after what it depends on, and
+    // its outputs are still there (Snakemake's rerun triggers: input, code and params changes, mtime).
+    const stale = await staleness(ctx, job, entry)
+    if (stale) {
+      await ctx.toolLog.write({
+        action: stale.action,
+        description: job.display,
+        details: `job ${entry.job_id ?? '?'} succeeded earlier, but ${stale.why}`,
+        result: 'will run again',
+      })
+      return submit('resubmitted', stale.why)
+    }
     const j = await ctx.tool.judge(judgeContext(ctx, job, entry))
     if (j.ok) return watch('already-succeeded', outcomeOf(job, entry, 'succeeded', 'already-succeeded', j.value.result))
     await ctx.toolLog.write({
@@ -285,7 +332,7 @@ async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ tracked: Tr
       details: `job ${entry.job_id ?? '?'} succeeded earlier, but ${j.error.why}`,
       result: 'will run again',
     })
-    return submit('resubmitted')
+    return submit('resubmitted', `its outputs are no longer valid: ${j.error.why}`)
   }
   if (entry.state === 'SUBMITTING') return findInterrupted(ctx, job, entry)
   // Running, or ended while nobody watched and never judged: watch it, and judge it when it is terminal.
@@ -294,6 +341,41 @@ async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ tracked: Tr
     return watch('reattached')
   }
   return submit('resubmitted')
+}
+
+/** Why an earlier success no longer stands for the inputs and dependencies there now, if it does not. */
+async function staleness(
+  ctx: PhaseContext,
+  job: PlannedJob,
+  entry: StateEntry,
+): Promise<{ action: string; why: string } | undefined> {
+  if (entry.inputs) {
+    const now = await hashInputs(ctx, job)
+    const changed = job.inputs.filter((rel) => {
+      const was = entry.inputs?.[rel]
+      return was !== undefined && now[rel] !== was
+    })
+    if (changed.length > 0) {
+      const words = changed.map((rel) => `${rel} ${now[rel] === undefined ? 'was deleted' : 'changed'}`)
+      return { action: 'INPUTS_CHANGED', why: `${words.join(', ')} since it ran` }
+    }
+  }
+  const dep = ctx.dependency?.(job)
+  const ran = entry.submitted_iso ? Date.parse(entry.submitted_iso) : NaN
+  if (dep && Number.isFinite(ran) && ran < Date.parse(dep.changedAt)) {
+    return { action: 'DEPENDENCY_CHANGED', why: `${dep.what} since it ran` }
+  }
+  return undefined
+}
+
+/** sha256 of each of the job's scaffold files there now, by path relative to the run directory. */
+async function hashInputs(ctx: PhaseContext, job: PlannedJob): Promise<Record<string, string>> {
+  const inputs: Record<string, string> = {}
+  for (const rel of job.inputs) {
+    const bytes = await ctx.transport.readFile(resolvePath(ctx.runDir, rel))
+    if (bytes) inputs[rel] = createHash('sha256').update(bytes).digest('hex')
+  }
+  return inputs
 }
 
 /** A submission interrupted before its job id was recorded: adopt the job if the queue has it. */
@@ -346,11 +428,7 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
   const jobDir = resolvePath(ctx.runDir, job.dir)
   const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
   const outputPattern = ctx.scheduler.outputPattern(scriptText, jobDir)
-  const inputs: Record<string, string> = {}
-  for (const rel of job.inputs) {
-    const bytes = await ctx.transport.readFile(resolvePath(ctx.runDir, rel))
-    if (bytes) inputs[rel] = createHash('sha256').update(bytes).digest('hex')
-  }
+  const inputs = await hashInputs(ctx, job)
   const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
   const history: Attempt[] = [...(previous?.history ?? [])]
   if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
@@ -428,23 +506,28 @@ interface Outage {
 /** One poll for every unfinished job; returns whether anything changed. */
 async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Outage): Promise<boolean> {
   const open = tracked.filter((t) => !t.outcome)
+  // Jobs whose end is already recorded (ended while nobody watched, or found again by name after they
+  // ended) are judged from that record: the scheduler may have forgotten them, and asking adds nothing.
+  const ended = new Set(open.filter((t) => isTerminal(ctx.state.get(t.job.key)?.state ?? '')))
   const queries = open.flatMap((t) => {
     const e = ctx.state.get(t.job.key)
     const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString()
-    return e?.job_id ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? weekAgo }] : []
+    return e?.job_id && !ended.has(t) ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? weekAgo }] : []
   })
-  if (queries.length === 0) return false
-  const statuses = await ctx.scheduler.poll(queries)
-  await noteOutage(
-    ctx,
-    outage,
-    queries.map((q) => statuses.get(q.jobId)),
-  )
+  if (queries.length === 0 && ended.size === 0) return false
+  const statuses = queries.length > 0 ? await ctx.scheduler.poll(queries) : new Map<string, JobStatus>()
+  if (queries.length > 0) {
+    await noteOutage(
+      ctx,
+      outage,
+      queries.map((q) => statuses.get(q.jobId)),
+    )
+  }
   let changed = false
   for (const t of open) {
     const entry = ctx.state.get(t.job.key)
     if (!entry?.job_id) continue
-    const status = statuses.get(entry.job_id)
+    const status = ended.has(t) ? recordedStatus(entry) : statuses.get(entry.job_id)
     if (!status || status.state === 'UNKNOWN') continue
     let updated = applyStatus(entry, status)
     if (updated.state !== entry.state) {
@@ -595,6 +678,19 @@ function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEntry): Ju
     ...(entry.exit_code !== undefined ? { exitCode: entry.exit_code } : {}),
     ...(entry.output_file ? { outputFile: entry.output_file } : {}),
     ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
+  }
+}
+
+/** The scheduler's status as the state recorded it. */
+function recordedStatus(e: StateEntry): JobStatus {
+  return {
+    jobId: e.job_id ?? '',
+    state: e.state as JobStatus['state'],
+    raw: `${e.state} (recorded)`,
+    ...(e.exit_code !== undefined ? { exitCode: e.exit_code } : {}),
+    ...(e.started_iso ? { startedAt: e.started_iso } : {}),
+    ...(e.ended_iso ? { endedAt: e.ended_iso } : {}),
+    ...(e.reason ? { reason: e.reason } : {}),
   }
 }
 

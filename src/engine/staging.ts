@@ -1,8 +1,9 @@
 /**
  * Resume policy for staging the checkout into the run directory: which paths belong to the run (logs,
- * state, outputs: never copied over), and which scaffold files a live or successful job ran with (a
- * different checked-out version is a reported conflict, not a silent overwrite). Configs the action
- * itself adjusted (out-of-memory retries) stay as adjusted.
+ * state, outputs: never copied over), and which scaffold files a live job runs with (a different
+ * checked-out version is a reported conflict, not a file swapped under a running job). A file of a job
+ * that finished is staged: when it changed, the engine sees its hash differ and runs the job again.
+ * Configs the action itself adjusted (out-of-memory retries) stay as adjusted.
  */
 import { createHash } from 'node:crypto'
 import type { StagePolicy } from '../cluster/stage.js'
@@ -23,14 +24,14 @@ export function isRunOutput(rel: string): boolean {
 }
 
 export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
-  // Which file hash each live or successful job ran with.
+  // Which file hash each live job runs with.
   const inUse = new Map<string, { hash: string; state: string; name: string }>()
   const adjusted = new Set<string>()
   for (const e of entries) {
     if (e.retry_history?.length) {
       for (const path of Object.keys(e.inputs ?? {})) if (path.endsWith('/finetune.yaml')) adjusted.add(path)
     }
-    const live = !isTerminal(e.state) || e.validated === true
+    const live = !isTerminal(e.state)
     if (!live || !e.inputs) continue
     for (const [path, hash] of Object.entries(e.inputs)) inUse.set(path, { hash, state: e.state, name: e.name ?? path })
   }
@@ -43,8 +44,8 @@ export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
       if (used && used.hash !== createHash('sha256').update(data).digest('hex')) {
         return {
           conflict:
-            `job ${used.name} (${used.state}) ran with the version in the run directory; ` +
-            'the checked-out file differs and was not copied',
+            `job ${used.name} (${used.state}) runs with the version in the run directory; ` +
+            'the checked-out file differs and was not copied (re-run when it has finished)',
         }
       }
       return 'copy'
