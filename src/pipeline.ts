@@ -15,6 +15,7 @@ import { runModule } from './engine/module.js'
 import type { JobOutcome, PhaseResult, PhaseSnapshot } from './engine/phase.js'
 import { StateStore } from './engine/state.js'
 import { stagingPolicy } from './engine/staging.js'
+import { guardStorage } from './engine/storage.js'
 import { loadExperiment } from './experiment/load.js'
 import type { Experiment } from './experiment/model.js'
 import type { Settings } from './inputs.js'
@@ -52,6 +53,8 @@ export interface ExperimentContext {
   runnerFs: Transport
   /** Called with every job the run watches: submitted, re-attached or found again (for the post step). */
   onWatched?: (runDir: string, jobId: string) => void
+  /** Aborted by the runner's second signal: finish now (uploads abandoned), the step is about to be killed. */
+  hurry?: AbortSignal
 }
 
 type Base = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>
@@ -82,8 +85,27 @@ export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
     detached: false,
     counts: countOutcomes([], [], []),
   }
+  const known: Known = {}
+  const run = await guardStorage(() => runIn(c, base, known))
+  if (run.ok) return run.value
+  // A write the disk refused outside a phase (the lock, staging, the summary): stop cleanly, say why.
+  const verdict = `stopped: ${run.error.message}`
+  const report = { ...base, status: 'failed' as const, verdict, errors: [...base.errors, run.error] }
+  const finished = await finishExperiment(finishContext(c, known.prepared), { ...report, endedAt: new Date() })
+  await known.live?.finish(finished)
+  return finished
+}
+
+/** What runIn had established when a storage failure cut it short. */
+interface Known {
+  prepared?: Prepared
+  live?: LiveReport
+}
+
+async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<RunReport> {
   const checkoutLog = new LogFile(c.remote ? c.runnerFs : c.transport, `${c.expDir}/${FILES.mainLog}`)
   const live = liveReport(c, base.experimentName)
+  known.live = live
   const stop = async (
     status: Status,
     verdict: string,
@@ -101,6 +123,7 @@ export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
     return stop(prepared.error.status, prepared.error.verdict, prepared.error.errors, prepared.error.log)
   const p = prepared.value
   live.rename(p.experiment.name)
+  known.prepared = p
   const mainLog =
     p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
 
@@ -136,7 +159,8 @@ export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
   try {
     return await runPhases(c, p, base, mainLog, scheduler.value, live, () => lock.value.heartbeat())
   } finally {
-    await lock.value.release()
+    // A lock that cannot be removed (read-only now) is taken over by the next run: its holder is gone.
+    await guardStorage(() => lock.value.release())
   }
 }
 
@@ -387,8 +411,9 @@ async function runPhases(
       toolLog: logs.optimize,
     }
     optimize = await runModule(mainLog, phase)
-    await publishArtifact(finishContext(c, p), partial({ optimize }), false)
   }
+  // The artifact between the phases is uploaded while the evaluations run, never before they are submitted.
+  let between: Promise<void> | undefined
   if (settings.phases !== 'optimize' && !optimize?.detached) {
     let verdicts
     if (optimize) verdicts = trainingFromOutcomes(optimize.outcomes)
@@ -402,26 +427,45 @@ async function runPhases(
     for (const s of gate.skipped) {
       await mainLog.write({ action: 'SKIP_EVAL', description: s.display, details: s.reason, result: 'not submitted' })
     }
-    const phase = { ...common, tool: evaluator, jobs: gate.runnable, state: evaluateState, toolLog: logs.evaluate }
+    const trained = optimize
+    const phase = {
+      ...common,
+      tool: evaluator,
+      jobs: gate.runnable,
+      state: evaluateState,
+      toolLog: logs.evaluate,
+      dependency: trainingDependency(p.training.jobs, optimizeState),
+      onFirstRound: () => {
+        if (trained) between = publishArtifact(finishContext(c, p), partial({ optimize: trained }), false)
+      },
+    }
     evaluate = await runModule(mainLog, phase)
-    await publishArtifact(
-      finishContext(c, p),
-      partial({ optimize, evaluate, skippedEvals: skipped }),
-      optimize !== undefined,
-    )
   }
 
+  const stopped = optimize?.stopped ?? evaluate?.stopped
   const detached = Boolean(optimize?.detached || evaluate?.detached)
-  if (detached && settings.cancelOnAbort) await cancelDetached(scheduler, mainLog, base, [optimize, evaluate])
+  // Cancel first (a runner's SIGTERM follows its SIGINT within seconds), upload after.
+  if (detached && settings.cancelOnAbort && !stopped) {
+    const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate])
+    optimize = markCancelled(optimize, cancelled)
+    evaluate = markCancelled(evaluate, cancelled)
+  }
+  await settled(between, c.signal.aborted ? ABORTED_UPLOAD_WAIT_MS : undefined)
   const counts = countOutcomes(optimize?.outcomes ?? [], evaluate?.outcomes ?? [], skipped)
-  const { status, verdict } = detached
+  const { status, verdict } = stopped
     ? {
         status: 'failed' as const,
-        verdict:
-          `detached by ${String(c.signal.reason ?? 'a signal')}: ` +
-          (settings.cancelOnAbort ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
+        verdict: `stopped watching: ${stopped.message}; the jobs keep running, re-run once it is fixed`,
       }
-    : statusOf(counts)
+    : detached
+      ? {
+          status: 'failed' as const,
+          verdict:
+            `detached by ${String(c.signal.reason ?? 'a signal')}: ` +
+            (settings.cancelOnAbort ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
+        }
+      : statusOf(counts)
+  if (stopped) base.errors.push(stopped)
   const logFiles = [
     mainLog.path,
     ...(optimize ? [`${runDir}/${optimizer.logFile}`] : []),
@@ -454,13 +498,56 @@ async function openStates(transport: Transport, runDir: string, tools: ToolModul
   return ok(stores)
 }
 
-/** cancel-on-abort: the jobs still running when the run detached are cancelled. */
+/** How long a cancelled run waits for the upload between phases before it finishes (SIGTERM follows SIGINT). */
+const ABORTED_UPLOAD_WAIT_MS = 3000
+/** The final upload's deadline in a cancelled run: a runner sends SIGTERM 7.5 s after SIGINT. */
+const ABORTED_UPLOAD_DEADLINE_MS = 4000
+
+/** Waits for a background task, at most `ms` when given; its failures are its own (recorded in the report). */
+async function settled(task: Promise<void> | undefined, ms?: number): Promise<void> {
+  if (!task) return
+  if (ms === undefined) {
+    await task
+    return
+  }
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([task, new Promise<void>((r) => (timer = setTimeout(r, ms)))])
+  clearTimeout(timer)
+}
+
+/**
+ * When an evaluation's training last succeeded: an evaluation submitted before that evaluated an
+ * earlier model, and runs again (the training re-ran because its inputs changed or its checkpoint went).
+ */
+function trainingDependency(
+  trainingJobs: PlannedJob[],
+  training: StateStore,
+): (job: PlannedJob) => { changedAt: string; what: string } | undefined {
+  return (job) => {
+    if (job.cell?.epoch === null) return undefined
+    const t = trainingJobs.find((x) => x.run === job.run)
+    const e = t ? training.get(t.key) : undefined
+    if (!e?.validated || !e.submitted_iso) return undefined
+    return { changedAt: e.submitted_iso, what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})` }
+  }
+}
+
+/** The outcomes of jobs cancel-on-abort cancelled say so (they are not running, and did not fail). */
+function markCancelled(r: PhaseResult | undefined, ids: string[]): PhaseResult | undefined {
+  if (!r || ids.length === 0) return r
+  const outcomes = r.outcomes.map((o) =>
+    o.result === 'detached' && o.jobId && ids.includes(o.jobId) ? { ...o, state: 'CANCELLED' } : o,
+  )
+  return { ...r, outcomes }
+}
+
+/** cancel-on-abort: the jobs still running when the run detached are cancelled; returns their ids. */
 async function cancelDetached(
   scheduler: Scheduler,
   log: LogFile,
   base: Base,
   phases: (PhaseResult | undefined)[],
-): Promise<void> {
+): Promise<string[]> {
   const ids = phases
     .flatMap((r) => r?.outcomes ?? [])
     .flatMap((o) => (o.result === 'detached' && o.jobId ? [o.jobId] : []))
@@ -474,6 +561,7 @@ async function cancelDetached(
     details: `cancel-on-abort: ${ids.length} job(s): ${ids.join(', ') || 'none'}`,
     result: failure ? `failed: ${failure}` : 'cancelled',
   })
+  return failure ? [] : ids
 }
 
 /** Progress lines and the pull-request comment of one experiment. */
@@ -517,6 +605,8 @@ function finishContext(c: ExperimentContext, p: Prepared | undefined): FinishCon
       includeEvalLogs: c.settings.includeEvalLogs,
     },
     moduleFiles: p ? [p.optimizer, p.evaluator].flatMap((t) => [t.logFile, t.stateFile]) : [],
+    ...(c.signal.aborted ? { uploadDeadlineMs: ABORTED_UPLOAD_DEADLINE_MS } : {}),
+    ...(c.hurry ? { hurry: c.hurry } : {}),
   }
 }
 

@@ -32,6 +32,8 @@ export interface ArtifactRequest {
   env: Record<string, string | undefined>
   /** Give up after this long (default UPLOAD_DEADLINE_MS). */
   deadlineMs?: number
+  /** Give up at once when this is aborted (the runner is stopping the step). */
+  hurry?: AbortSignal
 }
 
 export type ArtifactOutcome = { skipped: string } | { id: number; size: number; files: number }
@@ -60,15 +62,22 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
     }
   })
   let timer: NodeJS.Timeout | undefined
+  let onHurry: (() => void) | undefined
   const deadline = new Promise<Result<ArtifactOutcome, string>>((resolve) => {
     timer = setTimeout(() => {
       resolve(err(`no answer from the artifact service within ${Math.round(deadlineMs / 1000)} s`))
     }, deadlineMs)
+    onHurry = () => {
+      resolve(err('abandoned: the runner is stopping the step'))
+    }
+    if (req.hurry?.aborted) onHurry()
+    else req.hurry?.addEventListener('abort', onHurry, { once: true })
   })
   try {
     return await Promise.race([work, deadline])
   } finally {
     clearTimeout(timer)
+    if (onHurry) req.hurry?.removeEventListener('abort', onHurry)
   }
 }
 

@@ -48,7 +48,8 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   const train = r.optimize?.outcomes ?? []
   if (r.optimize) {
     const ok = train.filter((o) => o.result === 'succeeded')
-    const bad = train.filter((o) => o.result !== 'succeeded')
+    const bad = train.filter((o) => o.result === 'failed')
+    const open = train.filter((o) => o.result === 'detached')
     out.push(
       '### Optimization Results',
       '',
@@ -62,20 +63,21 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       ...list(
         bad.map(
           (o) =>
-            `${o.job.display} — ` +
-            (o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)) +
+            `${o.job.display} — ${escapeMd(o.error ?? o.state)}` +
             (o.retries?.length ? ` (${retryText(o.retries)})` : ''),
         ),
       ),
       '',
     )
+    if (open.length > 0) out.push('**Not finished:**', ...list(open.map(unfinished)), '')
     const ckpts = checkpointsOf(ok)
     out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
   }
   if (r.evaluate || r.skippedEvals.length > 0) {
     const evals = r.evaluate?.outcomes ?? []
     const ok = evals.filter((o) => o.result === 'succeeded')
-    const bad = evals.filter((o) => o.result !== 'succeeded')
+    const bad = evals.filter((o) => o.result === 'failed')
+    const open = evals.filter((o) => o.result === 'detached')
     const total = evals.length + r.skippedEvals.length
     out.push(
       '### Evaluation Results',
@@ -87,14 +89,10 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push('', '**Completed evaluations:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
     out.push(
       '**Failed evaluations:**',
-      ...list(
-        bad.map(
-          (o) =>
-            `${o.job.display} — ${o.result === 'detached' ? 'still running (detached)' : escapeMd(o.error ?? o.state)}`,
-        ),
-      ),
+      ...list(bad.map((o) => `${o.job.display} — ${escapeMd(o.error ?? o.state)}`)),
       '',
     )
+    if (open.length > 0) out.push('**Not finished:**', ...list(open.map(unfinished)), '')
     if (r.skippedEvals.length > 0)
       out.push(
         '**Skipped evaluations:**',
@@ -116,6 +114,11 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
         `newly submitted: ${counts('submitted')} · skipped: ${r.skippedEvals.length}`,
       '',
     )
+    const reruns = resumed.filter((o) => o.rerun)
+    if (reruns.length > 0) {
+      out.push('**Run again (an earlier success no longer stood):**')
+      out.push(...list(reruns.map((o) => `${o.job.display} — ${escapeMd(o.rerun ?? '')}`)), '')
+    }
   }
 
   const gates = gatesMarkdown(r)
@@ -228,7 +231,7 @@ function resultsTable(exp: Experiment, r: RunReport): string {
       if (!cell) return ''
       const o = evals.get(cellDisplayName(cell))
       if (o?.result === 'succeeded') return metricText(evaluationOf(o))
-      if (o) return o.result === 'detached' ? 'running' : 'failed'
+      if (o) return o.result === 'detached' ? openWord(o) : 'failed'
       return skipped.has(cellDisplayName(cell)) ? 'skipped' : '–'
     })
     const lossText =
@@ -239,7 +242,7 @@ function resultsTable(exp: Experiment, r: RunReport): string {
             ? t.result === 'succeeded'
               ? 'n/a'
               : t.result === 'detached'
-                ? 'running'
+                ? openWord(t)
                 : 'failed'
             : '–'
           : ''
@@ -258,6 +261,11 @@ function resultsTable(exp: Experiment, r: RunReport): string {
   ].join('\n')
 }
 
+/** A table cell for a job the run left unfinished. */
+function openWord(o: JobOutcome): string {
+  return o.state === 'CANCELLED' ? 'cancelled' : o.state === 'NOT_SUBMITTED' || !o.jobId ? 'not run' : 'running'
+}
+
 /** Column of a cell: `task` for control runs, `task @ epoch N` for checkpoints. */
 function columnOf(c: Cell): string {
   return c.epoch === null ? c.task : `${c.task} @ epoch ${c.epoch}`
@@ -270,6 +278,17 @@ function metricText(e: EvaluationResult | undefined): string {
   const isShare = /accuracy|mean/.test(h.name)
   const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
   return isShare ? value : `${h.name.split(' ').pop() ?? ''} ${value}`
+}
+
+/** A job the run left unfinished: still running, cancelled by cancel-on-abort, or never submitted. */
+function unfinished(o: JobOutcome): string {
+  const what =
+    o.state === 'CANCELLED'
+      ? `cancelled (cancel-on-abort), job ${o.jobId ?? '?'}`
+      : o.state === 'NOT_SUBMITTED' || !o.jobId
+        ? 'not submitted (the run stopped first)'
+        : `still running (detached), job ${o.jobId}: re-run to re-attach`
+  return `${o.job.display} — ${what}`
 }
 
 function jobFacts(o: JobOutcome): string {

@@ -28,6 +28,8 @@ export interface ArtifactServer {
   failBlobWith?: number
   /** When true, nothing is ever answered (a service that hangs). */
   silent?: boolean
+  /** Milliseconds CreateArtifact waits before it answers (a slow service). */
+  slowCreateMs?: number
   close(): Promise<void>
 }
 
@@ -56,8 +58,11 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const data = await body(req)
-    const knobs = server as Server & { silent?: boolean; failBlobWith?: number }
+    const knobs = server as Server & { silent?: boolean; failBlobWith?: number; slowCreateMs?: number }
     if (knobs.silent) return
+    if (knobs.slowCreateMs && url.pathname.endsWith('/CreateArtifact')) {
+      await new Promise((r) => setTimeout(r, knobs.slowCreateMs))
+    }
     if (req.method === 'POST' && url.pathname.startsWith(PREFIX)) {
       const method = url.pathname.slice(PREFIX.length)
       state.calls.push(method)
@@ -192,6 +197,12 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
     },
     set failBlobWith(v: number | undefined) {
       ;(server as Server & { failBlobWith?: number }).failBlobWith = v
+    },
+    get slowCreateMs() {
+      return (server as Server & { slowCreateMs?: number }).slowCreateMs
+    },
+    set slowCreateMs(v: number | undefined) {
+      ;(server as Server & { slowCreateMs?: number }).slowCreateMs = v
     },
     get silent() {
       return (server as Server & { silent?: boolean }).silent
