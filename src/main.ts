@@ -27,6 +27,8 @@ export interface RunDeps {
   io: ActionIO
   /** Aborted on SIGINT/SIGTERM: detach (jobs keep running). Default: never aborted. */
   signal: AbortSignal
+  /** Aborted on a second signal: the runner is about to kill the step; uploads are abandoned, the rest finishes. */
+  hurry?: AbortSignal
   /** Benchmarks look inside: see the transport, wrap the scheduler. */
   observe?: { transport?: (t: Transport) => void; scheduler?: (s: Scheduler) => Scheduler }
 }
@@ -91,11 +93,18 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   try {
     const reports: RunReport[] = []
     for (const expDir of located.value.dirs) {
-      if (deps.signal.aborted) break
+      if (deps.signal.aborted) {
+        // Cancelled before this experiment started: a failure that says so, never "nothing to run".
+        const verdict = `cancelled (${String(deps.signal.reason ?? 'signal')}) before it started: nothing submitted`
+        const report = emptyReport('failed', verdict, [], startedAt)
+        reports.push({ ...report, experimentName: expDir.split('/').pop() ?? expDir })
+        continue
+      }
       reports.push(
         await runExperiment({
           io,
           signal: deps.signal,
+          ...(deps.hurry ? { hurry: deps.hurry } : {}),
           transport,
           settings,
           expDir,
