@@ -81,7 +81,7 @@ watch() {
 }
 rc=0
 if [ -e "$m/$id.cancelled" ] || [ -n "$how" ]; then
-  rc=0
+  rc=143
 elif cd -- "$dir" 2>/dev/null; then
   mkdir -p -- "$(dirname -- "$out")" 2>/dev/null
   dog=
@@ -167,14 +167,14 @@ for id in "$@"; do
   printf '%s|%s|%s|%s|%s|%s\\n' "$id" "$e" "$s" "$a" "$c" "$t"
 done`
 
-/** Marks the jobs cancelled and ends each one's process group (only that very process's: pids are reused). */
+/** Marks unfinished jobs cancelled and ends each one's process group (only that very process's: pids are reused). */
 const CANCEL = `m=$1; shift
 ${PROC}
 for id in "$@"; do
-  : > "$m/$id.cancelled"
   e= spid= sep= sst=
   { read -r e < "$m/$id.exit"; } 2>/dev/null
   [ -n "$e" ] && continue
+  : > "$m/$id.cancelled"
   { read -r spid sep sst < "$m/$id.start"; } 2>/dev/null
   if [ -n "$spid" ] && [ "$spid" != abandoned ] && alive "$spid" "$sst"; then kill -TERM -- "-$spid" 2>/dev/null; fi
 done
@@ -350,7 +350,8 @@ function interpret(o: Observed): JobStatus {
     const [rc, endEpoch] = o.exit.split(' ')
     const exitCode = Number(rc)
     const endedAt = epochIso(endEpoch)
-    const state = timeout ? 'TIMEOUT' : o.cancelled ? 'CANCELLED' : exitCode === 0 ? 'COMPLETED' : 'FAILED'
+    // A job that exited 0 finished before its cancellation reached it: COMPLETED, as SLURM says.
+    const state = timeout ? 'TIMEOUT' : exitCode === 0 ? 'COMPLETED' : o.cancelled ? 'CANCELLED' : 'FAILED'
     return {
       ...base,
       state,
