@@ -8,10 +8,10 @@
  * `deadlineMs`, no more (the upload is abandoned, not awaited). Of a file, at most its last
  * MAX_FILE_BYTES are read, in bounded ranges: job outputs can be gigabytes.
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { readTail } from '../cluster/read.js'
+import { SCAN_CHUNK_BYTES } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import { err, ok, type Result } from '../result.js'
 
@@ -84,15 +84,11 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
 async function stageAndUpload(req: ArtifactRequest, staging: string): Promise<Result<ArtifactOutcome, string>> {
   const local: string[] = []
   for (const path of [...new Set(req.files)]) {
-    const bytes = await readTail(req.transport, path, MAX_FILE_BYTES)
-    if (!bytes) continue
     const rel = path.startsWith(`${req.runDir}/`)
       ? path.slice(req.runDir.length + 1)
       : (path.split('/').pop() ?? 'file')
     const target = join(staging, rel)
-    mkdirSync(dirname(target), { recursive: true })
-    writeFileSync(target, bytes)
-    local.push(target)
+    if (await copyTail(req.transport, path, target)) local.push(target)
   }
   if (local.length === 0) return ok({ skipped: 'no files to upload yet' })
   // Loaded on demand: the artifact client (and the Azure SDK under it) is most of the bundle.
@@ -113,6 +109,20 @@ async function stageAndUpload(req: ArtifactRequest, staging: string): Promise<Re
   )
   if (r.id === undefined) return err('the artifact service returned no id')
   return ok({ id: r.id, size: r.size ?? 0, files: local.length })
+}
+
+/** Copies the last MAX_FILE_BYTES of a file into `target`, a chunk at a time; false when it does not exist. */
+async function copyTail(transport: Transport, path: string, target: string): Promise<boolean> {
+  const st = await transport.stat(path)
+  if (!st || st.isDirectory) return false
+  mkdirSync(dirname(target), { recursive: true })
+  writeFileSync(target, '')
+  for (let pos = Math.max(0, st.size - MAX_FILE_BYTES); pos < st.size; pos += SCAN_CHUNK_BYTES) {
+    const chunk = await transport.readRange(path, pos, Math.min(SCAN_CHUNK_BYTES, st.size - pos))
+    if (!chunk || chunk.length === 0) break
+    appendFileSync(target, chunk)
+  }
+  return true
 }
 
 /**
