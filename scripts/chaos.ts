@@ -56,6 +56,8 @@ interface TrialResult {
   falseResults: string[]
   stateErrors: string[]
   crashes: string[]
+  /** Runs a signal ended before the action ran any code (nothing to check). */
+  neverStarted: number
   durationMs: number
   dir: string
 }
@@ -192,13 +194,26 @@ function checkState(exp: string, where: string, t: TrialResult): void {
   }
 }
 
-/** A run that was not killed outright must end with outputs, a summary and no crash. */
-function checkRun(r: ActionResult, where: string, killed: Fault | undefined, t: TrialResult): void {
+/**
+ * A run that was not killed outright must end with outputs, a summary and no crash. A signal that came
+ * before node ran any of the action's code (its handlers are the first thing it installs) leaves no
+ * trace: that run never started.
+ */
+function checkRun(
+  r: ActionResult,
+  where: string,
+  killed: Fault | undefined,
+  t: TrialResult,
+  traceBefore: string,
+  traceAfter: string,
+): void {
   const text = `${r.stdout}\n${r.stderr}`
   if (/run-experiment crashed|\n\s+at .+\(.+:\d+:\d+\)/.test(text))
     t.crashes.push(`${where}: ${text.split('\n').find((l) => /crashed|Error/.test(l)) ?? 'stack trace'}`)
   const sigkilled = r.signal === 'SIGKILL'
-  if (!sigkilled && r.outputs['status'] === undefined)
+  const neverStarted = r.signal !== null && traceBefore === traceAfter && r.stdout === ''
+  if (neverStarted) t.neverStarted++
+  else if (!sigkilled && r.outputs['status'] === undefined)
     t.crashes.push(`${where}: ended (${r.signal ?? `exit ${String(r.code)}`}) without setting its outputs`)
   const failed = Number(r.outputs['runs-failed'] ?? 0) + Number(r.outputs['evals-failed'] ?? 0)
   if (failed > 0) t.falseFailures.push(`${where}: outputs say ${failed} job(s) failed (${r.outputs['status'] ?? ''})`)
@@ -280,6 +295,7 @@ async function trial(
     falseResults: [],
     stateErrors: [],
     crashes: [],
+    neverStarted: 0,
     durationMs: 0,
     dir: exp,
   }
@@ -292,19 +308,21 @@ async function trial(
       landed: false,
     }
     t.faults.push(fault)
+    const before = trace(exp)
     const { result } = await runOnce(executor, exp, server, fault)
     t.runs++
     const where = `run ${t.runs} (${fault.kind} at ${fault.atMs} ms${fault.landed ? '' : ', not reached'})`
-    checkRun(result, where, fault, t)
+    checkRun(result, where, fault, t, before, trace(exp))
     checkState(exp, where, t)
     // Jobs go on while no action watches them.
     await new Promise((r) => setTimeout(r, Math.floor(random() * 2000)))
   }
   for (let attempt = 0; ; attempt++) {
+    const before = trace(exp)
     const { result } = await runOnce(executor, exp, server, undefined)
     t.runs++
     const where = `run ${t.runs} (final)`
-    checkRun(result, where, undefined, t)
+    checkRun(result, where, undefined, t, before, trace(exp))
     checkState(exp, where, t)
     // A run refused because a killed run's lock is not yet provably stale would be a fault of its own.
     if (result.outputs['status'] === 'success' || attempt >= 2) {
@@ -320,6 +338,12 @@ async function trial(
   }
   t.durationMs = Date.now() - t0
   return t
+}
+
+/** What a run leaves in the run directory first (its orchestration log), to tell a run that never started. */
+function trace(exp: string): string {
+  const log = join(exp, 'run-experiment.log')
+  return existsSync(log) ? readFileSync(log, 'utf8') : ''
 }
 
 /** Holds `flock FILE` for the duration of `f` (the dev cluster is shared: one heavy user at a time). */
@@ -399,6 +423,7 @@ async function main(): Promise<void> {
       falseResults: sum((t) => t.falseResults.length),
       stateUnparsable: sum((t) => t.stateErrors.length),
       crashes: sum((t) => t.crashes.length),
+      neverStarted: sum((t) => t.neverStarted),
     }
   })
   const columns: [string, (f: (typeof figures)[number]) => string | number][] = [
@@ -418,8 +443,10 @@ async function main(): Promise<void> {
   for (const f of figures)
     process.stdout.write(`${columns.map(([h, v]) => String(v(f)).padStart(h.length)).join('  ')}\n`)
   const took = o.executors.map((e) => `${String(clean[e] ?? 0)} ms on ${e}`).join(', ')
+  const early = figures.map((f) => `${String(f.neverStarted)} on ${f.executor}`).join(', ')
   process.stdout.write(
-    `(seed ${String(o.seed)}; a clean run took ${took}; kills that missed a running action not counted)\n`,
+    `(seed ${String(o.seed)}; a clean run took ${took}; kills that missed a running action are not counted; ` +
+      `runs ended by a signal before node ran the action: ${early})\n`,
   )
   if (o.json) writeFileSync(o.json, `${JSON.stringify({ seed: o.seed, figures, trials: all }, null, 2)}\n`)
   const bad = all.filter((t) => faultsFound(t) > 0)

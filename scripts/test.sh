@@ -53,3 +53,5 @@ node --import tsx --test --test-concurrency=2 --test-reporter=spec test/unit/*.t
 step "integration tests (test/*.test.ts), and the full fuzz run"
 FUZZ_CASES=1050 node --import tsx --test --test-reporter=spec test/unit/fuzz.test.ts
 node --import tsx --test --test-concurrency=1 --test-reporter=spec test/*.test.ts
+step "chaos sample: random kills on both executors (npm run chaos)"
+node --import tsx scripts/chaos.ts --trials "${CHAOS_TRIALS:-3}" --seed "${CHAOS_SEED:-$RANDOM}"
