@@ -96,9 +96,14 @@ export class LiveReport {
     if (u?.kind === 'start' || s.final) this.enqueue(() => this.publish(this.progressBody(), false))
   }
 
-  /** The final comment; waits for the queued updates first (each bounded by its deadline). */
-  async finish(report: RunReport): Promise<void> {
+  /** Resolves once the queued comment updates are done (each is bounded by its deadline). */
+  async flush(): Promise<void> {
     await this.queue
+  }
+
+  /** The final comment, after the queued updates. */
+  async finish(report: RunReport): Promise<void> {
+    await this.flush()
     await this.publish(finalCommentMarkdown(report, this.c.links), report.status !== 'success')
   }
 
