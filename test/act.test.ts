@@ -87,9 +87,9 @@ describe("the README's workflows under act", () => {
       r.stepLines.includes('status=success evals=3/3'),
       r.stepLines.filter((l) => l.startsWith('status=')).join('\n') || r.output.slice(-3000),
     )
-    // Uploaded after each phase and at the end, each replacing the one before.
+    // Uploaded during the run and at the end, each upload replacing the one before.
     const named = artifacts.artifacts.filter((a) => a.finalized && a.name === 'run-experiment-capitalize-attempt1')
-    assert.equal(named.length, 3, artifacts.artifacts.map((a) => a.name).join(', '))
+    assert.ok(named.length >= 1, artifacts.artifacts.map((a) => a.name).join(', '))
     const uploaded = named.filter((a) => !a.deleted)
     assert.equal(uploaded.length, 1)
     const files = await unzip(uploaded[0]?.zip ?? Buffer.alloc(0))
