@@ -12,7 +12,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     exit 1
   fi
   DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 t1=$(date +%s)
 if [ ! -f test/github-tools/node_modules/.package-lock.json ] ||
