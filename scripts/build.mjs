@@ -31,6 +31,9 @@ await build({
     ].join('\n'),
   },
   legalComments: 'linked',
+  // node_modules may be a link (a git worktree sharing another checkout's): name files by the path
+  // under this checkout, so the bundle is byte-identical wherever it is built (CI checks freshness).
+  preserveSymlinks: true,
   // A crash's stack trace points into src/ (index.ts turns source maps on).
   sourcemap: 'linked',
   sourcesContent: false,
