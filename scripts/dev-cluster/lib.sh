@@ -86,27 +86,30 @@ wait_for() {
 
 slurmctld_up() { local out; out=$(scontrol ping 2>&1) || return 1; [[ $out == *"is UP"* ]]; }
 
-# sshd: its own config, host key, pid file and log under $DIR
+# sshd: its own config, host key, pid file and log under $DIR. The functions below serve the second sshd
+# too (sshd-nosftp.sh), which passes its own config, pid file, log and known_hosts.
 SSHD_CONFIG=$SSH_DIR/sshd_config
+# start_sshd_daemon [CONFIG PIDFILE LOG]
 start_sshd_daemon() {
+  local config=${1:-$SSHD_CONFIG} pidfile=${2:-$RUN/sshd.pid} log=${3:-$LOG/sshd.log}
   install -d -m 0755 /run/sshd   # privilege separation directory
-  /usr/sbin/sshd -t -f "$SSHD_CONFIG" || die "sshd config $SSHD_CONFIG is invalid"
-  rm -f "$RUN/sshd.pid"
-  /usr/sbin/sshd -f "$SSHD_CONFIG" -E "$LOG/sshd.log"   # forks; PidFile from the config
-  wait_for 10 test -s "$RUN/sshd.pid" || { tail -20 "$LOG/sshd.log" >&2; die "sshd did not write $RUN/sshd.pid"; }
+  /usr/sbin/sshd -t -f "$config" || die "sshd config $config is invalid"
+  rm -f "$pidfile"
+  /usr/sbin/sshd -f "$config" -E "$log"   # forks; PidFile from the config
+  wait_for 10 test -s "$pidfile" || { tail -20 "$log" >&2; die "sshd did not write $pidfile"; }
 }
 
-# ssh_check PORT: a real login with the generated key, the host key checked strictly
+# ssh_check PORT [KNOWN_HOSTS]: a real login with the generated key, the host key checked strictly
 ssh_check() {
   ssh -n -q -i "$SSH_DIR/id_ed25519" -p "$1" -o BatchMode=yes -o IdentitiesOnly=yes \
-    -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$SSH_DIR/known_hosts" \
+    -o StrictHostKeyChecking=yes -o UserKnownHostsFile="${2:-$SSH_DIR/known_hosts}" \
     -o GlobalKnownHostsFile=/dev/null -o ConnectTimeout=5 root@127.0.0.1 true
 }
 
-# stop_sshd: the listener and the per-connection processes it forked (sessions drop)
+# stop_sshd [PIDFILE]: the listener and the per-connection processes it forked (sessions drop)
 stop_sshd() {
-  local pid kids
-  if pid=$(pid_of "$RUN/sshd.pid" sshd); then
+  local pidfile=${1:-$RUN/sshd.pid} pid kids
+  if pid=$(pid_of "$pidfile" sshd); then
     kids=$(children_of "$pid" sshd | tr '\n' ' ')
     say "stopping sshd (pid $pid${kids:+, sessions $kids})"
     # shellcheck disable=SC2086
@@ -114,5 +117,5 @@ stop_sshd() {
     # shellcheck disable=SC2086
     wait_gone 10 "$pid" $kids
   fi
-  rm -f "$RUN/sshd.pid"
+  rm -f "$pidfile"
 }

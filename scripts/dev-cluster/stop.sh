@@ -36,6 +36,8 @@ if pid_alive "$RUN/slurmctld.pid" slurmctld && slurmctld_up; then
 fi
 
 # 2. daemons, in reverse start order (slurmctld flushes accounting to slurmdbd first)
+rm -f "$DIR/env-nosftp"
+stop_sshd "$RUN/sshd-nosftp.pid"   # the second sshd, without SFTP (sshd-nosftp.sh), if it runs
 stop_sshd
 stop_pidfiles "$RUN/slurmd.pid:slurmd" "$RUN/slurmctld.pid:slurmctld"
 stop_pidfiles "$RUN/slurmdbd.pid:slurmdbd"
