@@ -1,0 +1,468 @@
+/**
+ * File operations over ONE SFTP session on the SSH connection, reused, reopened after a reconnect. Writes are
+ * atomic (temporary file, fsync@openssh.com, posix-rename@openssh.com); an operation interrupted by a dropped
+ * connection is retried on the new one without appending or creating twice.
+ *
+ * A server without the SFTP subsystem answers the session request with "Unable to start subsystem": that
+ * surfaces as SftpUnavailableError, before any request was sent, so the caller can fall back to exec channels.
+ */
+import { randomBytes } from 'node:crypto'
+import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2'
+import { messageOf } from '../../result.js'
+import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
+import { sleep, type Conn, type SshConnection } from './connection.js'
+import { parentOf, tempName, type FileOps } from './files.js'
+
+/** SFTP status codes (draft-ietf-secsh-filexfer-02). */
+const SFTP_NO_SUCH_FILE = 2
+const SFTP_FAILURE = 4
+const SFTP_NO_CONNECTION = 6
+const SFTP_CONNECTION_LOST = 7
+
+/** The server offers no SFTP subsystem; nothing was sent over SFTP. */
+export class SftpUnavailableError extends Error {}
+
+interface SftpHandle {
+  conn: Conn
+  sftp: SFTPWrapper
+  release: () => void
+  /** Whether the session or its connection closed: requests in flight then never answer. */
+  lost: boolean
+  /** Called once when it is lost; each operation in flight has one here, removed when it settles. */
+  onLost: Set<() => void>
+}
+
+export class SftpFiles implements FileOps {
+  private session: SftpHandle | undefined
+  private opening: Promise<SftpHandle> | undefined
+
+  constructor(private readonly ssh: SshConnection) {
+    ssh.onDrop((id) => {
+      const s = this.session
+      if (s?.conn.id !== id) return
+      this.session = undefined
+      s.release()
+    })
+  }
+
+  /** Opens the session now (connect time), so that a server without SFTP is known before any work. */
+  async open(): Promise<void> {
+    await this.handle()
+  }
+
+  /** The shared SFTP session (opened on first use, reopened after a reconnect). */
+  private async handle(): Promise<SftpHandle> {
+    const current = this.session
+    if (current && this.ssh.isLive(current.conn)) return current
+    this.opening ??= this.openSession().finally(() => {
+      this.opening = undefined
+    })
+    return this.opening
+  }
+
+  private async openSession(): Promise<SftpHandle> {
+    const started = Date.now()
+    let delay = 100
+    for (;;) {
+      const conn = await this.ssh.live()
+      const release = await this.ssh.acquire()
+      let released = false
+      const releaseOnce = (): void => {
+        if (!released) {
+          released = true
+          release()
+        }
+      }
+      const opened = await new Promise<SFTPWrapper | Error>((resolve) => {
+        try {
+          conn.client.sftp((e, s) => {
+            resolve(e ?? s)
+          })
+        } catch (e) {
+          resolve(e instanceof Error ? e : new Error(messageOf(e)))
+        }
+      })
+      if (!(opened instanceof Error)) {
+        const handle: SftpHandle = { conn, sftp: opened, release: releaseOnce, lost: false, onLost: new Set() }
+        const markLost = (): void => {
+          if (handle.lost) return
+          handle.lost = true
+          for (const watcher of handle.onLost) watcher()
+          handle.onLost.clear()
+        }
+        opened.once('close', markLost)
+        conn.client.once('close', markLost)
+        opened.on('close', () => {
+          if (this.session === handle) this.session = undefined
+          releaseOnce()
+        })
+        opened.on('error', () => undefined)
+        if (!this.ssh.isLive(conn)) {
+          releaseOnce()
+          continue
+        }
+        this.session = handle
+        return handle
+      }
+      releaseOnce()
+      if (/Unable to start subsystem/i.test(opened.message))
+        throw new SftpUnavailableError(`${this.ssh.description} offers no SFTP subsystem (${opened.message})`)
+      const live = this.ssh.isLive(conn)
+      if (
+        /Channel open failure/i.test(opened.message) &&
+        live &&
+        Date.now() - started < this.ssh.options.reconnectForMs
+      ) {
+        await this.ssh.channelRefused(delay)
+        delay = Math.min(delay * 2, 3000)
+        continue
+      }
+      if (!live) continue
+      throw new Error(`cannot open SFTP on ${this.ssh.description}: ${opened.message}`)
+    }
+  }
+
+  /**
+   * Runs an SFTP operation; when the connection drops meanwhile, reconnects and calls `retry`
+   * (default: the operation again). Real SFTP errors (no such file, permission) are thrown.
+   */
+  private async withSftp<T>(op: (s: SFTPWrapper) => Promise<T>, retry?: (s: SFTPWrapper) => Promise<T>): Promise<T> {
+    let interrupted = false
+    let sessionLosses = 0
+    for (;;) {
+      let h: SftpHandle
+      try {
+        h = await this.handle()
+      } catch (e) {
+        // a subsystem that went away between two requests of one operation: no silent switch midway
+        if (e instanceof SftpUnavailableError && interrupted) throw new Error(e.message, { cause: e })
+        throw e
+      }
+      try {
+        const outcome = await untilLost(h, interrupted && retry ? retry(h.sftp) : op(h.sftp))
+        if (outcome !== 'lost') return outcome.value
+        throw new Error('the SFTP session closed with requests in flight')
+      } catch (e) {
+        const code = (e as { code?: unknown }).code
+        const statusError = typeof code === 'number' && code !== SFTP_NO_CONNECTION && code !== SFTP_CONNECTION_LOST
+        if (statusError) throw e
+        // give the client's 'close' a moment to arrive, then decide
+        if (this.ssh.isLive(h.conn)) await sleep(200)
+        if (this.ssh.isLive(h.conn)) {
+          // the connection is fine: a local error, or only the SFTP session ended (reopen it)
+          if (this.session === h || ++sessionLosses > 5) throw e
+        }
+        interrupted = true
+      }
+    }
+  }
+
+  async readFile(path: string): Promise<Buffer | null> {
+    return this.withSftp((s) =>
+      call<Buffer | null>((cb) => {
+        s.readFile(path, (e: Error | null | undefined, data: Buffer) => {
+          if (e && isMissing(e)) cb(null, null)
+          else cb(e, data)
+        })
+      }),
+    )
+  }
+
+  async readRange(path: string, start: number, length: number): Promise<Buffer | null> {
+    return this.withSftp(async (s) => {
+      if (!(await statOf(s, path))) return null
+      return readRange(s, path, start, Math.max(0, length))
+    })
+  }
+
+  async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
+    await this.mkdirp(parentOf(path))
+    const tmp = tempName(path, randomBytes(4).toString('hex'))
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
+    await this.withSftp(async (s) => {
+      await writeWhole(s, tmp, 'w', bytes)
+      const { mode } = options
+      if (mode !== undefined) {
+        await call<undefined>((cb) => {
+          s.chmod(tmp, mode, (e) => {
+            cb(e)
+          })
+        })
+      }
+      await renameOver(s, tmp, path)
+    })
+  }
+
+  async appendFile(path: string, data: string): Promise<void> {
+    await this.mkdirp(parentOf(path))
+    const bytes = Buffer.from(data, 'utf8')
+    // A retry after a drop must not append twice: compare with the size before.
+    let sizeBefore = -1
+    await this.withSftp(
+      async (s) => {
+        sizeBefore = (await statOf(s, path))?.size ?? 0
+        await writeWhole(s, path, 'a', bytes)
+      },
+      async (s) => {
+        const now = (await statOf(s, path))?.size ?? 0
+        if (sizeBefore >= 0 && now === sizeBefore + bytes.length) {
+          const tail = await readRange(s, path, sizeBefore, bytes.length)
+          if (tail.equals(bytes)) return
+        }
+        if (sizeBefore >= 0 && now !== sizeBefore)
+          throw new Error(`append to ${path} was interrupted by a dropped connection and the file changed meanwhile`)
+        await writeWhole(s, path, 'a', bytes)
+      },
+    )
+  }
+
+  async createExclusive(path: string, data: string): Promise<boolean> {
+    await this.mkdirp(parentOf(path))
+    const bytes = Buffer.from(data, 'utf8')
+    const attempt = async (s: SFTPWrapper): Promise<boolean> => {
+      try {
+        await writeWhole(s, path, 'wx', bytes)
+        return true
+      } catch (e) {
+        // OpenSSH reports an existing file as a generic failure: look before concluding
+        if (typeof (e as { code?: unknown }).code === 'number' && (await statOf(s, path))) return false
+        throw e
+      }
+    }
+    return this.withSftp(attempt, async (s) => {
+      // After a drop the file may be ours: same content means our create went through.
+      const existing = await statOf(s, path)
+      if (existing && existing.size === bytes.length && (await readRange(s, path, 0, bytes.length)).equals(bytes))
+        return true
+      return attempt(s)
+    })
+  }
+
+  async stat(path: string): Promise<FileStat | null> {
+    const st = await this.withSftp((s) => statOf(s, path))
+    return st ? { isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtime * 1000 } : null
+  }
+
+  async list(path: string): Promise<DirEntry[] | null> {
+    const entries = await this.withSftp((s) =>
+      call<FileEntryWithStats[] | null>((cb) => {
+        s.readdir(path, (e, list) => {
+          if (e && (isMissing(e) || (e as { code?: unknown }).code === SFTP_FAILURE)) cb(null, null)
+          else cb(e, list)
+        })
+      }),
+    )
+    if (!entries) return null
+    const result: DirEntry[] = []
+    for (const e of entries) {
+      if (e.filename === '.' || e.filename === '..') continue
+      let isDirectory = e.attrs.isDirectory()
+      if (e.attrs.isSymbolicLink())
+        isDirectory = (await this.stat(`${path.replace(/\/+$/, '')}/${e.filename}`))?.isDirectory ?? false
+      result.push({ name: e.filename, isDirectory })
+    }
+    return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  }
+
+  async mkdirp(path: string): Promise<void> {
+    await this.withSftp(async (s) => {
+      const parts = path.split('/').filter(Boolean)
+      // find the deepest existing ancestor, then create downwards
+      let i = parts.length
+      for (; i > 0; i--) {
+        const st = await statOf(s, `/${parts.slice(0, i).join('/')}`)
+        if (st) {
+          if (!st.isDirectory()) throw new Error(`mkdirp ${path}: /${parts.slice(0, i).join('/')} is not a directory`)
+          break
+        }
+      }
+      for (i = i + 1; i <= parts.length; i++) {
+        const dir = `/${parts.slice(0, i).join('/')}`
+        try {
+          await call<undefined>((cb) => {
+            s.mkdir(dir, (e) => {
+              cb(e)
+            })
+          })
+        } catch (e) {
+          if (!(await statOf(s, dir))?.isDirectory()) throw e
+        }
+      }
+    })
+  }
+
+  async remove(path: string): Promise<void> {
+    await this.withSftp(async (s) => {
+      const st = await call<Stats | null>((cb) => {
+        s.lstat(path, (e, a) => {
+          if (e && isMissing(e)) cb(null, null)
+          else cb(e, a)
+        })
+      })
+      if (!st) return
+      await call<undefined>((cb) => {
+        const done = (e: Error | null | undefined): void => {
+          cb(e && isMissing(e) ? null : e)
+        }
+        if (st.isDirectory()) s.rmdir(path, done)
+        else s.unlink(path, done)
+      })
+    })
+  }
+
+  async close(): Promise<void> {
+    const s = this.session
+    this.session = undefined
+    if (s) {
+      s.sftp.end()
+      s.release()
+    }
+    return Promise.resolve()
+  }
+}
+
+/**
+ * The operation's value, or 'lost' when the session goes away first. (Not a Promise.race against one promise
+ * that lives as long as the session: each race's result, file contents included, would stay reachable from it
+ * until the session closes, and the action's memory would grow with every byte it ever read.)
+ */
+function untilLost<T>(h: SftpHandle, pending: Promise<T>): Promise<{ value: T } | 'lost'> {
+  pending.catch(() => undefined)
+  if (h.lost) return Promise.resolve('lost')
+  return new Promise((resolve, reject) => {
+    const onLost = (): void => {
+      resolve('lost')
+    }
+    h.onLost.add(onLost)
+    pending.then(
+      (value) => {
+        h.onLost.delete(onLost)
+        resolve({ value })
+      },
+      (e: unknown) => {
+        h.onLost.delete(onLost)
+        reject(e instanceof Error ? e : new Error(messageOf(e)))
+      },
+    )
+  })
+}
+
+function call<T>(fn: (cb: (e: Error | null | undefined, v?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    try {
+      fn((e, v) => {
+        if (e) reject(e)
+        else resolve(v as T)
+      })
+    } catch (e) {
+      reject(e instanceof Error ? e : new Error(messageOf(e)))
+    }
+  })
+}
+
+function statOf(s: SFTPWrapper, path: string): Promise<Stats | null> {
+  return call<Stats | null>((cb) => {
+    s.stat(path, (e, st) => {
+      if (e && isMissing(e)) cb(null, null)
+      else cb(e, st)
+    })
+  })
+}
+
+/** open with flags, write every byte, fsync when the server offers fsync@openssh.com, close. */
+async function writeWhole(s: SFTPWrapper, path: string, flags: 'w' | 'a' | 'wx', data: Buffer): Promise<void> {
+  const handle = await call<Buffer>((cb) => {
+    s.open(path, flags, (e, h) => {
+      cb(e, h)
+    })
+  })
+  try {
+    let offset = 0
+    while (offset < data.length) {
+      const n = Math.min(32 * 1024, data.length - offset)
+      await call<undefined>((cb) => {
+        s.write(handle, data, offset, n, offset, (e) => {
+          cb(e)
+        })
+      })
+      offset += n
+    }
+    await call<undefined>((cb) => {
+      try {
+        s.ext_openssh_fsync(handle, (e) => {
+          cb(e)
+        })
+      } catch {
+        cb(null) // server without fsync@openssh.com
+      }
+    })
+  } finally {
+    await closeHandle(s, handle)
+  }
+}
+
+async function readRange(s: SFTPWrapper, path: string, position: number, length: number): Promise<Buffer> {
+  const handle = await call<Buffer>((cb) => {
+    s.open(path, 'r', (e, h) => {
+      cb(e, h)
+    })
+  })
+  try {
+    const buf = Buffer.alloc(length)
+    let got = 0
+    while (got < length) {
+      const n = await call<number>((cb) => {
+        s.read(handle, buf, got, length - got, position + got, (e, bytesRead) => {
+          cb(e, bytesRead)
+        })
+      })
+      if (n <= 0) break
+      got += n
+    }
+    return buf.subarray(0, got)
+  } finally {
+    await closeHandle(s, handle)
+  }
+}
+
+function closeHandle(s: SFTPWrapper, handle: Buffer): Promise<void> {
+  return call<undefined>((cb) => {
+    s.close(handle, (e) => {
+      cb(e)
+    })
+  }).catch(() => undefined)
+}
+
+/** posix-rename@openssh.com (atomic replace) when offered, else remove + rename. */
+async function renameOver(s: SFTPWrapper, from: string, to: string): Promise<void> {
+  const extension = { offered: true }
+  try {
+    await call<undefined>((cb) => {
+      try {
+        s.ext_openssh_rename(from, to, (e) => {
+          cb(e)
+        })
+      } catch (e) {
+        extension.offered = false
+        cb(e instanceof Error ? e : new Error(messageOf(e)))
+      }
+    })
+    return
+  } catch (e) {
+    if (extension.offered) throw e
+  }
+  await call<undefined>((cb) => {
+    s.unlink(to, (e) => {
+      cb(e && isMissing(e) ? null : e)
+    })
+  })
+  await call<undefined>((cb) => {
+    s.rename(from, to, (e) => {
+      cb(e)
+    })
+  })
+}
+
+function isMissing(e: unknown): boolean {
+  return (e as { code?: unknown }).code === SFTP_NO_SUCH_FILE
+}
