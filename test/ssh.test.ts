@@ -70,7 +70,7 @@ describe('SshTransport on the dev cluster', () => {
     t = await connectSsh(c, { onEvent: events.onEvent })
   })
   after(async () => {
-    await t?.close()
+    await t.close()
   })
 
   it('runs commands and reports their exit codes, stdout and stderr', async () => {
@@ -120,7 +120,8 @@ describe('SshTransport on the dev cluster', () => {
         Array.from({ length: n }, (_, i) => t.exec(['sh', '-c', `sleep 0.3; echo ${i}`])),
       )
       // stdout and exit codes exact; stderr may carry the login shell's own noise (e.g. pyenv rehash races).
-      results.forEach((r, i) => assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` }))
+      for (const [i, r] of results.entries())
+        assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` })
     }
     assert.equal(events.counts.channelRefusals, 0, 'the semaphore keeps under MaxSessions: no channel was refused')
     // past the semaphore, the server's own limit: 12 raw channels on a fresh connection, retried
@@ -131,7 +132,8 @@ describe('SshTransport on the dev cluster', () => {
         Array.from({ length: 24 }, (_, i) => raw.exec(['sh', '-c', `sleep 0.5; echo ${i}`])),
       )
       // stdout and exit codes exact; stderr may carry the login shell's own noise (e.g. pyenv rehash races).
-      results.forEach((r, i) => assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` }))
+      for (const [i, r] of results.entries())
+        assert.deepEqual({ code: r.code, stdout: r.stdout }, { code: 0, stdout: `${i}\n` })
       assert.ok(rawEvents.counts.channelRefusals > 0, 'sshd refused some channels (MaxSessions 10), retried')
     } finally {
       await raw.close()
@@ -145,8 +147,7 @@ describe('SshTransport on the dev cluster', () => {
     const r = await SshTransport.connect(
       sshOptions(c, { knownHosts: `[${c.host}]:${c.port} ssh-ed25519 ${wrong.toString('base64')}\n` }),
     )
-    assert.equal(r.ok, false)
-    if (r.ok) return
+    assert.ok(!r.ok)
     assert.match(r.error.message, /CHANGED/)
     assert.ok(r.error.message.includes(`[${c.host}]:${c.port}`), r.error.message)
     assert.ok(
@@ -167,8 +168,7 @@ describe('SshTransport on the dev cluster', () => {
       `[${c.host}]:*,![${c.host}]:${c.port} ssh-ed25519 ${key}`,
     ]) {
       const r = await SshTransport.connect(sshOptions(c, { knownHosts: kh }))
-      assert.equal(r.ok, false, kh)
-      if (r.ok) continue
+      assert.ok(!r.ok, kh)
       assert.match(r.error.message, /host key of \[127\.0\.0\.1\]:\d+ .* is unknown.*refusing/, r.error.message)
       assert.ok(r.error.message.includes(fingerprint(serverKey(c))), r.error.message)
       assert.equal(r.error.field, 'ssh-known-hosts')
@@ -176,8 +176,8 @@ describe('SshTransport on the dev cluster', () => {
     const revoked = await SshTransport.connect(
       sshOptions(c, { knownHosts: `@revoked * ssh-ed25519 ${key}\n[${c.host}]:${c.port} ssh-ed25519 ${key}` }),
     )
-    assert.equal(revoked.ok, false)
-    if (!revoked.ok) assert.match(revoked.error.message, /revoked/)
+    assert.ok(!revoked.ok)
+    assert.match(revoked.error.message, /revoked/)
   })
 
   it('accepts hashed, wildcard and comma-list known_hosts entries', async () => {
@@ -191,8 +191,8 @@ describe('SshTransport on the dev cluster', () => {
       `[${c.host}]:${c.port} ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC7\n[${c.host}]:${c.port} ssh-ed25519 ${key}`,
     ]) {
       const r = await SshTransport.connect(sshOptions(c, { knownHosts: kh }))
-      assert.equal(r.ok, true, `${kh}: ${r.ok ? '' : r.error.message}`)
-      if (r.ok) await r.value.close()
+      assert.ok(r.ok, `${kh}: ${r.ok ? '' : r.error.message}`)
+      await r.value.close()
     }
   })
 
@@ -211,13 +211,13 @@ describe('SshTransport on the dev cluster', () => {
 
   it('returns a bad private key or a refused login as a Problem', async () => {
     const bad = await SshTransport.connect(sshOptions(c, { privateKey: 'not a key' }))
-    assert.equal(bad.ok, false)
-    if (!bad.ok) assert.equal(bad.error.field, 'ssh-private-key')
+    assert.ok(!bad.ok)
+    assert.equal(bad.error.field, 'ssh-private-key')
     const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
     const other = privateKey.export({ format: 'pem', type: 'pkcs1' }).toString()
     const refused = await SshTransport.connect(sshOptions(c, { privateKey: other }))
-    assert.equal(refused.ok, false)
-    if (!refused.ok) assert.match(refused.error.message, /refused the key/)
+    assert.ok(!refused.ok)
+    assert.match(refused.error.message, /refused the key/)
     const closed = await SshTransport.connect(sshOptions(c, { port: 1, connectAttempts: 1 }))
     assert.equal(closed.ok, false)
   })
@@ -313,12 +313,13 @@ const servers: FileServer[] = [
 for (const server of servers) {
   describe(`file operations over ${server.name}`, () => {
     let t: SshTransport
+    const events = countSshEvents()
     before(async () => {
-      t = await server.connect()
+      t = await server.connect({ onEvent: events.onEvent })
       assert.equal(t.fileChannel, server.channel)
     })
     after(async () => {
-      await t?.close()
+      await t.close()
     })
 
     it('reads, writes, appends, creates exclusively, lists, stats and removes files', async () => {
@@ -354,9 +355,10 @@ for (const server of servers) {
       assert.equal(await t.createExclusive(`${base}/lock`, 'someone else'), false)
       assert.equal((await t.readFile(`${base}/lock`))?.toString(), 'me')
       const st = await t.stat(f)
-      assert.equal(st?.isDirectory, false)
-      assert.equal(st?.size, Buffer.byteLength('second, longer content'))
-      assert.ok(st && Math.abs(st.mtimeMs - Date.now()) < 60_000)
+      assert.ok(st)
+      assert.equal(st.isDirectory, false)
+      assert.equal(st.size, Buffer.byteLength('second, longer content'))
+      assert.ok(Math.abs(st.mtimeMs - Date.now()) < 60_000)
       assert.equal((await t.stat(`${base}/deep`))?.isDirectory, true)
       await t.exec(['ln', '-s', `${base}/deep`, `${base}/link`])
       assert.deepEqual(await t.list(base), [
@@ -399,7 +401,7 @@ for (const server of servers) {
                 .then((b) => `${b?.toString()}\n`),
         ),
       )
-      mixed.forEach((s, i) => assert.equal(s, `${i}\n`))
+      for (const [i, out] of mixed.entries()) assert.equal(out, `${i}\n`)
       await t.exec(['rm', '-rf', base])
     })
 
@@ -536,10 +538,11 @@ for (const server of servers) {
     it('keeps file operations in flight through an sshd restart, appending exactly once each', async () => {
       const base = `/tmp/re-ssh-drop-${randomBytes(4).toString('hex')}`
       await t.writeFileAtomic(`${base}/x`, 'x')
-      let stop = false
+      const ctl = { stop: false }
+      const connections = events.counts.connections
       let n = 0
       const loop = (async () => {
-        while (!stop) {
+        while (!ctl.stop) {
           await t.appendFile(`${base}/log`, `${n++}\n`)
           assert.equal((await t.readFile(`${base}/x`))?.toString(), 'x')
           await t.writeFileAtomic(`${base}/state.json`, JSON.stringify({ n }))
@@ -547,9 +550,14 @@ for (const server of servers) {
       })()
       await new Promise((r) => setTimeout(r, 300))
       await server.restart()
-      await new Promise((r) => setTimeout(r, 500))
-      stop = true
+      // let operations go on after the restart (a reconnection takes a moment)
+      const atRestart = n
+      for (let waited = 0; n <= atRestart + 2 && waited < 20_000; waited += 100)
+        await new Promise((r) => setTimeout(r, 100))
+      ctl.stop = true
       await loop
+      assert.equal(events.counts.connections, connections + 1, 'the restart dropped the connection; one reconnect')
+      assert.ok(n > atRestart + 2, `operations went on after the restart (${atRestart} -> ${n})`)
       const lines = (await t.readFile(`${base}/log`))?.toString().split('\n').filter(Boolean)
       assert.deepEqual(
         lines,

@@ -9,14 +9,16 @@
  *
  * sshd runs every exec request through the user's login shell (`$SHELL -c LINE`), and Debian's bash then
  * reads ~/.bashrc even though the shell is not interactive. We cannot stop that (nor the time it takes), but
- * its output must not reach results: `run` prefixes each line with a marker printed on stdout and stderr,
- * and drops whatever came before the marker.
+ * its output must not reach results: `run` sends `exec /bin/sh -c 'MARKERS; LINE'`, where MARKERS print a
+ * random marker on stdout and stderr, and drops whatever came before them. The login shell itself only
+ * parses `exec /bin/sh -c '…'`, so LINE is POSIX sh whatever the user's shell (csh, fish) is.
  */
 import { randomBytes } from 'node:crypto'
 import { constants as osConstants } from 'node:os'
 import ssh2 from 'ssh2'
 import type { Client, ClientChannel, ConnectConfig, ParsedKey } from 'ssh2'
 import { err, ok, messageOf, type Result } from '../../result.js'
+import { shellQuote } from '../quote.js'
 import { hostKeyAlgorithms, parseKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js'
 
 export interface SshConnectOptions {
@@ -315,7 +317,8 @@ export class SshConnection {
     const nonce = randomBytes(8).toString('hex')
     const marker = `RE-${nonce}`
     // printed as two words, so that the marker itself never appears in the command line (rc files with `set -x`)
-    const framed = `printf '%s-%s\\n' RE ${nonce}; printf '%s-%s\\n' RE ${nonce} >&2; ${line}`
+    const markers = `printf '%s-%s\\n' RE ${nonce}; printf '%s-%s\\n' RE ${nonce} >&2`
+    const framed = `exec /bin/sh -c ${shellQuote(`${markers}; ${line}`)}`
     const started = Date.now()
     let openDelay = 100
     for (;;) {

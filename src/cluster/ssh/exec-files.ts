@@ -5,9 +5,9 @@
  *
  *   exec env -i PATH="$PATH" LC_ALL=C bash --norc --noprofile -c SCRIPT re-files ARG...
  *
- * The login shell that sshd starts for the request has already read the user's rc file (we cannot prevent
- * that, see connection.ts, which also drops its output); from `exec` on nothing of it is left: no functions,
- * no BASH_ENV, no aliases, no environment but PATH, and a C locale for the tools' messages.
+ * (run by /bin/sh, see connection.ts). The login shell that sshd starts for the request has already read the
+ * user's rc file (we cannot prevent that; connection.ts drops its output); from `env -i` on nothing of it is
+ * left: no functions, no BASH_ENV, no aliases, no environment but PATH, a C locale for the tools' messages.
  * Needs bash and GNU coreutils (dd, stat, mv -T, ln -T), plus cmp; `flock` when present.
  *
  * Semantics as over SFTP: writes go to a temporary file (fsync) renamed into place; data that arrives short
@@ -28,75 +28,85 @@ const SHORT = 67
 const CHANGED = 68
 
 /** Cleans up the staging file `$t` however the script ends; copies stdin there and checks its length `$len`. */
-const STAGE = `trap 'rm -f -- "$t"' EXIT; trap 'exit 129' HUP PIPE TERM INT
-dd of="$t" bs=1048576 conv=excl,fsync status=none || exit 1
-got=$(stat -c %s -- "$t") || exit 1
-[ "$got" = "$len" ] || { echo "received $got of $len bytes" >&2; exit ${SHORT}; }
-`
+const STAGE = `trap 'rm -f -- "$t"' EXIT; trap 'exit 129' HUP PIPE TERM INT;
+dd of="$t" bs=1048576 conv=excl,fsync status=none || exit 1;
+got=$(stat -c %s -- "$t") || exit 1;
+[ "$got" = "$len" ] || { echo "received $got of $len bytes" >&2; exit ${SHORT}; };`
 
-const SCRIPTS = {
+/**
+ * The scripts, written one statement a line with its terminator, sent as ONE line (lines joined by spaces):
+ * the quoted argument then holds no newline, which csh-family login shells cannot take inside quotes.
+ */
+const SOURCES = {
   // $1 path, $2 start, $3 length ('' for the whole file)
-  read: `p=$1
-[ -e "$p" ] || exit ${MISSING}
-[ -d "$p" ] && { echo "$p: is a directory" >&2; exit 1; }
-[ -z "$3" ] && exec cat -- "$p"
+  read: `p=$1;
+[ -e "$p" ] || exit ${MISSING};
+[ -d "$p" ] && { echo "$p: is a directory" >&2; exit 1; };
+[ -z "$3" ] && exec cat -- "$p";
 exec dd if="$p" bs=1048576 iflag=skip_bytes,count_bytes,fullblock skip="$2" count="$3" status=none`,
   // $1 path -> "SIZE MTIME TYPE"
-  stat: `[ -e "$1" ] || exit ${MISSING}
+  stat: `[ -e "$1" ] || exit ${MISSING};
 exec stat -L -c '%s %Y %F' -- "$1"`,
   // $1 directory -> NUL-terminated entries, each 'd' or 'f' then the name
-  list: `p=$1
-[ -d "$p" ] || exit ${MISSING}
-{ [ -r "$p" ] && [ -x "$p" ]; } || { echo "$p: permission denied" >&2; exit 1; }
-shopt -s dotglob nullglob
+  list: `p=$1;
+[ -d "$p" ] || exit ${MISSING};
+{ [ -r "$p" ] && [ -x "$p" ]; } || { echo "$p: permission denied" >&2; exit 1; };
+shopt -s dotglob nullglob;
 for e in "$p"/*; do
-  if [ -d "$e" ]; then printf 'd%s\\0' "\${e##*/}"; else printf 'f%s\\0' "\${e##*/}"; fi
+if [ -d "$e" ]; then printf 'd%s\\0' "\${e##*/}"; else printf 'f%s\\0' "\${e##*/}"; fi;
 done`,
   mkdirp: `exec mkdir -p -- "$1"`,
   // a file or symlink (not its target), or an empty directory; missing is fine
-  remove: `p=$1
-if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" && exit 0; [ -e "$p" ] || exit 0; exit 1; fi
+  remove: `p=$1;
+if [ -d "$p" ] && [ ! -L "$p" ]; then rmdir -- "$p" && exit 0; [ -e "$p" ] || exit 0; exit 1; fi;
 exec rm -f -- "$p"`,
   // $1 path, $2 parent, $3 length, $4 temporary name, $5 octal permission bits ('' for the umask's)
-  write: `p=$1 len=$3 t=$4
-mkdir -p -- "$2" || exit 1
-${STAGE}if [ -n "$5" ]; then chmod -- "$5" "$t" || exit 1; fi
+  write: `p=$1 len=$3 t=$4;
+mkdir -p -- "$2" || exit 1;
+${STAGE}
+if [ -n "$5" ]; then chmod -- "$5" "$t" || exit 1; fi;
 mv -fT -- "$t" "$p" || exit 1`,
   // $1 path, $2 parent, $3 length, $4 staging name, $5 the size the file must have, $6 1 on a retry
-  // -> the file's size after the append
-  append: `p=$1 len=$3 t=$4 want=$5
-mkdir -p -- "$2" || exit 1
-${STAGE}exec 9>>"$p" || exit 1
-if command -v flock >/dev/null; then flock 9 || exit 1; fi
-now=$(stat -c %s -- "$p") || exit 1
+  // -> the file's size after the append. On a retry whose first attempt went through, the file ends with our
+  // bytes right after the old size: that counts as done.
+  append: `p=$1 len=$3 t=$4 want=$5;
+mkdir -p -- "$2" || exit 1;
+${STAGE}
+exec 9>>"$p" || exit 1;
+if command -v flock >/dev/null; then flock 9 || exit 1; fi;
+now=$(stat -c %s -- "$p") || exit 1;
 if [ "$now" = "$want" ]; then
-  dd if="$t" of="$p" bs=1048576 oflag=append conv=notrunc,fsync status=none || exit 1
-  echo $((now + len)); exit 0
-fi
-# a retry whose first attempt went through: the file ends with our bytes, right after the old size
-if [ "$6" = 1 ] && [ "$now" = $((want + len)) ] && cmp -s -i "$want:0" -- "$p" "$t"; then echo "$now"; exit 0; fi
+dd if="$t" of="$p" bs=1048576 oflag=append conv=notrunc,fsync status=none || exit 1;
+echo $((now + len)); exit 0;
+fi;
+if [ "$6" = 1 ] && [ "$now" = $((want + len)) ] && cmp -s -i "$want:0" -- "$p" "$t"; then echo "$now"; exit 0; fi;
 echo "$now"; exit ${CHANGED}`,
-  // $1 path, $2 parent, $3 length, $4 staging name, $5 1 on a retry
-  create: `p=$1 len=$3 t=$4
-mkdir -p -- "$2" || exit 1
-${STAGE}ln -T -- "$t" "$p" 2>/dev/null && exit 0
+  // $1 path, $2 parent, $3 length, $4 staging name, $5 1 on a retry. Where the file system has no hard
+  // links: O_EXCL through noclobber, then the content.
+  create: `p=$1 len=$3 t=$4;
+mkdir -p -- "$2" || exit 1;
+${STAGE}
+ln -T -- "$t" "$p" 2>/dev/null && exit 0;
 if [ -e "$p" ] || [ -L "$p" ]; then
-  [ "$5" = 1 ] && cmp -s -- "$t" "$p" && exit 0
-  exit ${EXISTS}
-fi
-# a file system without hard links: O_EXCL through noclobber, then the content
-( set -C; : > "$p" ) || { [ -e "$p" ] && exit ${EXISTS}; exit 1; }
+[ "$5" = 1 ] && cmp -s -- "$t" "$p" && exit 0;
+exit ${EXISTS};
+fi;
+( set -C; : > "$p" ) || { [ -e "$p" ] && exit ${EXISTS}; exit 1; };
 cat -- "$t" >> "$p" || exit 1`,
   // what the scripts above need, checked once when this fallback is chosen
   probe: `for c in dd stat mv ln mkdir rmdir rm cat cmp; do
-  command -v "$c" >/dev/null || { echo "$c is not installed" >&2; exit 1; }
-done
+command -v "$c" >/dev/null || { echo "$c is not installed" >&2; exit 1; };
+done;
 for c in dd stat mv ln; do
-  case "$("$c" --version 2>/dev/null)" in *coreutils*) ;; *) echo "$c is not GNU coreutils' $c" >&2; exit 1 ;; esac
+case "$("$c" --version 2>/dev/null)" in *coreutils*) ;; *) echo "$c is not GNU coreutils' $c" >&2; exit 1 ;; esac;
 done`,
 } as const
 
-type Script = keyof typeof SCRIPTS
+type Script = keyof typeof SOURCES
+
+const SCRIPTS = Object.fromEntries(
+  Object.entries(SOURCES).map(([name, source]) => [name, source.split('\n').join(' ')]),
+) as Record<Script, string>
 
 /** Drops of the connection one write survives (each retried on the next connection). */
 const MAX_DROPS = 10
