@@ -72,13 +72,16 @@ for (const [name, options] of Object.entries(servers)) {
 
   // 1. the login shell: a command's round trip, and the time its rc file takes on the server
   const rc = await t.exec([
+    'env',
+    '-u',
+    'BASH_ENV',
     'bash',
     '--norc',
     '--noprofile',
     '-c',
     'TIMEFORMAT=%R; { time . "$HOME/.bashrc" >/dev/null 2>&1; } 2>&1',
   ])
-  const rcMs = Number(rc.stdout.trim().split('\n').pop()) * 1000
+  const rcMs = Number(/([\d.]+)\s*$/.exec(rc.stdout)?.[1]) * 1000
   const trueMs = await timed(20, () => t.exec(['true']))
   console.log(`  exec round trip (true): median ${ms(trueMs)}; its ~/.bashrc alone takes ${ms(rcMs)} there`)
 
