@@ -77,8 +77,10 @@ const io: ActionIO = {
   annotate: (k, p) => {
     if (k === 'error') console.error(p.message)
   },
-  writeSummary: async () => undefined,
-  setFailed: (m) => console.error(m),
+  writeSummary: () => Promise.resolve(),
+  setFailed: (m) => {
+    console.error(m)
+  },
   saveState: () => undefined,
   mask: () => undefined,
   env: { GITHUB_WORKSPACE: root },
@@ -108,8 +110,8 @@ const result = await run({
   },
 })
 const wall = (Date.now() - started) / 1000
-const state = (f: string): Record<string, { ended_iso?: string; submitted_iso?: string }> =>
-  JSON.parse(readFileSync(join(remote, f), 'utf8'))
+type StateFile = Record<string, { ended_iso?: string; submitted_iso?: string }>
+const state = (f: string): StateFile => JSON.parse(readFileSync(join(remote, f), 'utf8')) as StateFile
 const lastTrainEnd = Math.max(
   ...Object.values(state('run-torchtune.state.json'))
     .map((e) => Date.parse(e.ended_iso ?? ''))
