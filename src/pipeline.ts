@@ -449,6 +449,10 @@ async function runPhases(
     const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate])
     optimize = markCancelled(optimize, cancelled)
     evaluate = markCancelled(evaluate, cancelled)
+    await noteCancelled(cancelled, [
+      [optimize, optimizeState],
+      [evaluate, evaluateState],
+    ])
   }
   await settled(between, c.signal.aborted ? ABORTED_UPLOAD_WAIT_MS : undefined)
   const counts = countOutcomes(optimize?.outcomes ?? [], evaluate?.outcomes ?? [], skipped)
@@ -539,6 +543,17 @@ function markCancelled(r: PhaseResult | undefined, ids: string[]): PhaseResult |
     o.result === 'detached' && o.jobId && ids.includes(o.jobId) ? { ...o, state: 'CANCELLED' } : o,
   )
   return { ...r, outcomes }
+}
+
+/** The state says which jobs this run cancelled: a re-run submits them again instead of calling them failed. */
+async function noteCancelled(ids: string[], phases: [PhaseResult | undefined, StateStore][]): Promise<void> {
+  for (const [r, store] of phases) {
+    for (const o of r?.outcomes ?? []) {
+      const entry = store.get(o.job.key)
+      if (!o.jobId || !ids.includes(o.jobId) || entry?.job_id !== o.jobId) continue
+      await guardStorage(() => store.put(o.job.key, { ...entry, cancel_requested: true }))
+    }
+  }
 }
 
 /** cancel-on-abort: the jobs still running when the run detached are cancelled; returns their ids. */

@@ -155,6 +155,23 @@ describe('defect 10: cancel-on-abort', () => {
   })
 })
 
+describe('after cancel-on-abort', () => {
+  it('a re-run submits the cancelled job again, and calls nothing failed', async () => {
+    const exp = makeExperiment(tempDir(), { sleep: 3, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const submitted = (): boolean => readText(join(exp, 'run-torchtune.log')).includes('SUBMIT_JOB')
+    const first = await runAction({
+      inputs: localInputs(exp, { 'cancel-on-abort': 'true' }),
+      onSpawn: when(submitted, 'SIGINT'),
+    })
+    assert.match(first.summary, /a — cancelled \(cancel-on-abort\), job 1/)
+    const r = await runAction({ inputs: localInputs(exp) })
+    assert.equal(r.outputs['status'], 'success', r.summary)
+    assert.equal(r.outputs['runs-failed'], '0')
+    assert.equal(ran(exp, 'train a'), 2, executions(exp).join('\n'))
+    assert.match(readText(join(exp, 'run-torchtune.log')), /CANCELLED_EARLIER: a\nDetails: job 1 was cancelled/)
+  })
+})
+
 describe('defect 11: uploads never delay the experiment', () => {
   it('the evaluations are submitted before the upload between the phases, which is slow', async () => {
     const server = await startArtifactServer()

@@ -600,6 +600,17 @@ async function finish(
       entry = { ...entry, state: classified.state, ...(classified.reason ? { reason: classified.reason } : {}) }
     }
   }
+  if (entry.state === 'CANCELLED' && entry.cancel_requested) {
+    // Cancelled by an earlier run's cancel-on-abort, not by anything wrong with it: it runs again.
+    await ctx.toolLog.write({
+      action: 'CANCELLED_EARLIER',
+      description: t.job.display,
+      details: `job ${entry.job_id ?? '?'} was cancelled by cancel-on-abort`,
+      result: 'will run again',
+    })
+    t.requeue = true
+    return { ...entry, validated: false, error: 'cancelled (cancel-on-abort)' }
+  }
   const judgement = await ctx.tool.judge(judgeContext(ctx, t.job, entry))
   if (judgement.ok) {
     const { result, warning } = judgement.value

@@ -50,6 +50,8 @@ export const EntrySchema = z.looseObject({
   retry_history: z.array(z.record(z.string(), z.number())).optional(),
   oom_detected_via: z.string().optional(),
   oom_exhausted_logged: z.boolean().optional(),
+  /** This run cancelled the job (cancel-on-abort): when it ends CANCELLED, it is submitted again, not failed. */
+  cancel_requested: z.boolean().optional(),
 })
 export type StateEntry = z.infer<typeof EntrySchema>
 
