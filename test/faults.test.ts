@@ -1,6 +1,6 @@
 /**
  * Deterministic reproductions of what fault injection found (issue #9), through the built action on
- * the local executor: a completed job found again is judged, never resubmitted (3); a leftover
+ * the local executor: an output over 2 GiB (2); a completed job found again is judged, never resubmitted (3); a leftover
  * checkpoint is no success (4); changed inputs re-run the job and what depends on it (5); cancel-on-abort
  * cancels re-attached jobs, before any upload (10); uploads never delay the experiment (11); the summary
  * after a cancellation (13).
@@ -32,6 +32,30 @@ function when(ready: () => boolean, signal: NodeJS.Signals, then?: (child: Child
     })
   }
 }
+
+describe('defect 2: a job output over 2 GiB', () => {
+  it('is read in bounded ranges: no crash, its last lines in the error', async () => {
+    const exp = makeExperiment(tempDir(), { runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const script = join(exp, 'a/finetune.slurm')
+    // 2.2 GB of output (a sparse hole: no disk used), then the error torchtune printed last.
+    const big = [
+      'out=$(readlink /proc/$$/fd/1)',
+      'echo "1|10|Loss: 1.500"',
+      'truncate -s +2200M "$out"',
+      'echo "RuntimeError: boom at the very end" >> "$out"',
+      'exit 1',
+    ].join('\n')
+    writeFileSync(
+      script,
+      readFileSync(script, 'utf8').replace(/for e in[\s\S]*done/, () => big),
+    )
+    const r = await runAction({ inputs: localInputs(exp, { 'fail-on': 'never' }) })
+    assert.equal(r.code, 0, r.stderr)
+    assert.doesNotMatch(`${r.stdout}${r.stderr}`, /ERR_FS_FILE_TOO_LARGE|crashed/)
+    assert.equal(r.outputs['runs-failed'], '1', r.summary)
+    assert.match(r.summary, /RuntimeError: boom at the very end/)
+  })
+})
 
 describe('defect 3: a completed job found again', () => {
   it('is judged from its outputs, never submitted again', async () => {

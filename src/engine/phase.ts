@@ -768,10 +768,16 @@ function lastLines(bytes: Buffer): string {
   const lines = bytes
     .toString('utf8')
     .split(/\r?\n|\r/)
-    .map((l) => l.trim())
+    .map((l) => l.replace(CONTROL, '').trim())
     .filter(Boolean)
-  return lines.slice(-3).join(' | ').slice(0, 400)
+  const text = lines.slice(-3).join(' | ')
+  // The end is what matters (the error comes last).
+  return text.length > 400 ? `…${text.slice(-400)}` : text
 }
+
+/** Control characters (NUL padding, terminal escapes' ESC) that would only garble a message. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g
 
 function countBy(values: string[]): string {
   const counts = new Map<string, number>()
