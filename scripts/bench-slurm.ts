@@ -113,12 +113,12 @@ const wall = (Date.now() - started) / 1000
 type StateFile = Record<string, { ended_iso?: string; submitted_iso?: string }>
 const state = (f: string): StateFile => JSON.parse(readFileSync(join(remote, f), 'utf8')) as StateFile
 const lastTrainEnd = Math.max(
-  ...Object.values(state('run-torchtune.state.json'))
+  ...Object.values(state('logs/run-torchtune.state.json'))
     .map((e) => Date.parse(e.ended_iso ?? ''))
     .filter(Number.isFinite),
 )
 const firstEvalSubmit = Math.min(
-  ...Object.values(state('run-inspect.state.json'))
+  ...Object.values(state('logs/run-inspect.state.json'))
     .map((e) => Date.parse(e.submitted_iso ?? ''))
     .filter(Number.isFinite),
 )

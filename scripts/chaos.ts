@@ -173,7 +173,7 @@ async function runOnce(
 
 /** What a run left behind that must hold after any fault: parsable state, no job recorded failed. */
 function checkState(exp: string, where: string, t: TrialResult): void {
-  for (const f of ['run-torchtune.state.json', 'run-inspect.state.json']) {
+  for (const f of ['logs/run-torchtune.state.json', 'logs/run-inspect.state.json']) {
     const path = join(exp, f)
     if (!existsSync(path)) continue
     let data: unknown
@@ -263,7 +263,7 @@ function checkFinal(exp: string, r: ActionResult, t: TrialResult): void {
     if (!existsSync(logs) || !readdirSync(logs).some((f) => f.endsWith('.eval')))
       t.falseResults.push(`success without a .eval log in ${cell}`)
   }
-  for (const f of ['run-torchtune.state.json', 'run-inspect.state.json']) {
+  for (const f of ['logs/run-torchtune.state.json', 'logs/run-inspect.state.json']) {
     const parsed = StateFileSchema.safeParse(JSON.parse(readFileSync(join(exp, f), 'utf8')))
     if (!parsed.success) continue
     for (const [key, e] of Object.entries(parsed.data))

@@ -170,9 +170,14 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   })
   if (errors.length > shown)
     io.annotate('error', { message: `${errors.length - shown} more problems: all are listed in the job summary` })
-  warnings.slice(0, MAX_WARNING_ANNOTATIONS).forEach((p) => {
+  const shownWarnings = warnings.length <= MAX_WARNING_ANNOTATIONS ? warnings.length : MAX_WARNING_ANNOTATIONS - 1
+  warnings.slice(0, shownWarnings).forEach((p) => {
     io.annotate('warning', p)
   })
+  if (warnings.length > shownWarnings) {
+    const more = warnings.length - shownWarnings
+    io.annotate('warning', { message: `${more} more warnings: all are listed in the job summary` })
+  }
 
   const sections = reports.map((r) =>
     jobSummaryMarkdown(

@@ -13,6 +13,7 @@ import { acquireLock } from './engine/lock.js'
 import { LogFile } from './engine/log.js'
 import { runModule } from './engine/module.js'
 import type { JobOutcome, PhaseResult, PhaseSnapshot } from './engine/phase.js'
+import { DETACH_SENTINEL, legacyPath, parseUtcOffset, SHARED_DIR, sharedPath } from './engine/cruijff-state.js'
 import { StateStore } from './engine/state.js'
 import { stagingPolicy } from './engine/staging.js'
 import { guardStorage } from './engine/storage.js'
@@ -21,7 +22,7 @@ import type { Experiment } from './experiment/model.js'
 import type { Settings } from './inputs.js'
 import type { ActionIO } from './io.js'
 import { FILES } from './names.js'
-import { checklist, writeChecklist } from './report/checklist.js'
+import { checklist, gated, writeChecklist } from './report/checklist.js'
 import { StickyComment, commentTarget } from './report/comment.js'
 import { computeOf } from './report/compute.js'
 import { finishExperiment, publishArtifact, type FinishContext } from './report/finish.js'
@@ -155,6 +156,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
   if (mainLog !== checkoutLog) {
     const where = `run directory is ${p.runDir}${c.remote ? ` on ${c.transport.description}` : ''}`
     await checkoutLog.write({ action: 'STAGE', details: where, result: 'the orchestration log continues there' })
+    await logWarnings(mainLog, base.warnings)
   }
   try {
     return await runPhases(c, p, base, mainLog, scheduler.value, live, () => lock.value.heartbeat())
@@ -300,6 +302,7 @@ async function prepare(
       ? `incomplete: ${evaluation.missing.length} evaluation cell(s) skipped`
       : 'complete',
   })
+  await logWarnings(log, base.warnings)
   return ok({ experiment, runDir, optimizer, evaluator, training, evaluation, gates: gates.value })
 }
 
@@ -354,6 +357,7 @@ async function runPhases(
   }
 
   const experimentId = `${experiment.name.replace(/[^\w.-]+/g, '_').slice(0, 24)}-${sha6(runDir)}`
+  const detach = detachOn(c.signal, transport, `${runDir}/${DETACH_SENTINEL}`)
   const common = {
     experiment,
     experimentId,
@@ -361,8 +365,12 @@ async function runPhases(
     transport,
     scheduler,
     settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },
-    signal: c.signal,
-    onCycle: heartbeat,
+    signal: detach.signal,
+    onCycle: async () => {
+      await heartbeat()
+      await detach.check()
+    },
+    beforeSubmit: detach.check,
     onWatched: (id: string) => c.onWatched?.(runDir, id),
     onDeferred: async (job: PlannedJob, message: string) => {
       await mainLog.write({
@@ -372,7 +380,10 @@ async function runPhases(
         result: 'queue limit reached: waiting, then retrying',
       })
     },
-    onWarning: (job: PlannedJob, message: string) => base.warnings.push({ field: job.display, message }),
+    onWarning: (_job: PlannedJob, message: string) => {
+      // The tool's words name what they are about; one about a shared thing (a log several cells see) once.
+      if (!base.warnings.some((w) => w.message === message)) base.warnings.push({ message })
+    },
     onProgress: (snapshot: PhaseSnapshot) => live.progress(snapshot),
   }
   const partial = (extra: Partial<RunReport>): RunReport => ({
@@ -382,9 +393,28 @@ async function runPhases(
     endedAt: new Date(),
     ...extra,
   })
-  const toolLog = (tool: ToolModule): LogFile => new LogFile(transport, `${runDir}/${tool.logFile}`)
+  const toolLog = (tool: ToolModule): LogFile => new LogFile(transport, sharedPath(runDir, tool.logFile))
   const logs = { optimize: toolLog(optimizer), evaluate: toolLog(evaluator) }
   live.useLogs((phase) => (phase === 'optimize' ? logs.optimize : phase === 'evaluate' ? logs.evaluate : undefined))
+
+  const missingInputs = await preflight(c, p, [optimizeState, evaluateState])
+  if (missingInputs.length > 0) {
+    await mainLog.write({
+      action: 'PREFLIGHT',
+      description: `${missingInputs.length} path(s) the jobs read are missing`,
+      lines: missingInputs.map(formatProblem),
+      result: 'nothing submitted',
+    })
+    const verdict = `${missingInputs.length} path(s) the jobs would read do not exist on the cluster`
+    return finish({
+      ...base,
+      status: 'invalid',
+      verdict,
+      errors: missingInputs,
+      logFiles: [mainLog.path],
+      endedAt: new Date(),
+    })
+  }
 
   let optimize: PhaseResult | undefined
   let evaluate: PhaseResult | undefined
@@ -402,6 +432,7 @@ async function runPhases(
         ]
       : [],
   )
+  await detach.check()
   if (settings.phases !== 'evaluate') {
     const phase = {
       ...common,
@@ -444,8 +475,10 @@ async function runPhases(
 
   const stopped = optimize?.stopped ?? evaluate?.stopped
   const detached = Boolean(optimize?.detached || evaluate?.detached)
-  // Cancel first (a runner's SIGTERM follows its SIGINT within seconds), upload after.
-  if (detached && settings.cancelOnAbort && !stopped) {
+  // Cancel first (a runner's SIGTERM follows its SIGINT within seconds), upload after. cruijff_kit's
+  // sentinel detaches without cancelling anything, whatever cancel-on-abort says.
+  const cancel = detached && settings.cancelOnAbort && !stopped && c.signal.aborted
+  if (cancel) {
     const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate])
     optimize = markCancelled(optimize, cancelled)
     evaluate = markCancelled(evaluate, cancelled)
@@ -465,15 +498,17 @@ async function runPhases(
       ? {
           status: 'failed' as const,
           verdict:
-            `detached by ${String(c.signal.reason ?? 'a signal')}: ` +
-            (settings.cancelOnAbort ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
+            detach.signal.reason === 'sentinel'
+              ? `detached by ${DETACH_SENTINEL}: jobs keep running; remove it, then re-run to re-attach`
+              : `detached by ${String(c.signal.reason ?? 'a signal')}: ` +
+                (cancel ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
         }
       : statusOf(counts)
   if (stopped) base.errors.push(stopped)
   const logFiles = [
     mainLog.path,
-    ...(optimize ? [`${runDir}/${optimizer.logFile}`] : []),
-    ...(evaluate ? [`${runDir}/${evaluator.logFile}`] : []),
+    ...(optimize ? [sharedPath(runDir, optimizer.logFile)] : []),
+    ...(evaluate ? [sharedPath(runDir, evaluator.logFile)] : []),
   ]
   const report: RunReport = {
     ...base,
@@ -488,18 +523,113 @@ async function runPhases(
   if (compute.rows.length > 0) report.compute = compute.rows
   if (compute.warning) report.warnings.push({ message: compute.warning })
   if (!detached) applyRequirements(report, p.gates)
-  if (!detached) await writeChecklist(mainLog, await checklist(transport, mainLog.path, report))
+  if (!detached) {
+    const asked = { optimize: settings.phases !== 'evaluate', evaluate: settings.phases !== 'optimize' }
+    const items = await checklist(transport, mainLog.path, report, asked)
+    await writeChecklist(mainLog, items)
+    Object.assign(report, gated(report, items))
+  }
   return finish(report)
 }
 
+/**
+ * The paths the jobs still to run will read, checked where they run before anything is submitted
+ * (cruijff_kit's submitters check only adapter base paths). Problems are located in the checkout's copy
+ * of the file, so the annotation lands on the pull request's line.
+ */
+async function preflight(c: ExperimentContext, p: Prepared, states: StateStore[]): Promise<Problem[]> {
+  const todo = (jobs: PlannedJob[], state: StateStore | undefined): PlannedJob[] =>
+    jobs.filter((j) => state?.get(j.key)?.validated !== true)
+  const phases: [ToolModule, PlannedJob[]][] = [
+    ...(c.settings.phases !== 'evaluate'
+      ? [[p.optimizer, todo(p.training.jobs, states[0])] as [ToolModule, PlannedJob[]]]
+      : []),
+    ...(c.settings.phases !== 'optimize'
+      ? [[p.evaluator, todo(p.evaluation.jobs, states[1])] as [ToolModule, PlannedJob[]]]
+      : []),
+  ]
+  const problems: Problem[] = []
+  for (const [tool, jobs] of phases) {
+    if (!tool.preflight || jobs.length === 0) continue
+    const found = await tool.preflight({ transport: c.transport, runDir: p.runDir, experiment: p.experiment, jobs })
+    for (const x of found) {
+      const inCheckout = x.file ? `${c.expDir}/${x.file}` : undefined
+      const file =
+        inCheckout && existsSync(inCheckout)
+          ? inCheckout.startsWith(`${c.workspace}/`)
+            ? relative(c.workspace, inCheckout)
+            : inCheckout
+          : x.file && `${p.runDir}/${x.file}`
+      problems.push({ ...x, ...(file ? { file } : {}) })
+    }
+  }
+  return problems
+}
+
+/**
+ * Each tool's resume state, where cruijff_kit's runner keeps it too (`logs/`), merged with what earlier
+ * versions of the action wrote at the run directory's root. `submitted_at` is in the cluster's local
+ * time, as cruijff_kit's tools read it there.
+ */
 async function openStates(transport: Transport, runDir: string, tools: ToolModule[]): Promise<Result<StateStore[]>> {
+  const offset = await clusterUtcOffset(transport)
   const stores: StateStore[] = []
   for (const tool of tools) {
-    const s = await StateStore.open(transport, `${runDir}/${tool.stateFile}`)
+    const location = {
+      shared: sharedPath(runDir, tool.stateFile),
+      legacy: [
+        {
+          path: legacyPath(runDir, tool.stateFile),
+          retiredTo: `${runDir}/${FILES.workDir}/${tool.stateFile}.before-logs`,
+        },
+      ],
+      intents: `${runDir}/${FILES.workDir}/submitting-${tool.stateFile}`,
+    }
+    const s = await StateStore.open(transport, location, offset === undefined ? {} : { utcOffsetMinutes: offset })
     if (!s.ok) return s
     stores.push(s.value)
   }
   return ok(stores)
+}
+
+/** Minutes east of UTC on the cluster (`date +%z` where the jobs run), or undefined (then this runner's). */
+async function clusterUtcOffset(transport: Transport): Promise<number | undefined> {
+  const r = await transport.exec(['date', '+%z'], { timeoutMs: 30_000 }).catch(() => undefined)
+  return r && r.code === 0 ? parseUtcOffset(r.stdout) : undefined
+}
+
+/** The load and scaffold warnings, one line each, in the orchestration log. */
+async function logWarnings(log: LogFile, warnings: readonly Problem[]): Promise<void> {
+  if (warnings.length === 0) return
+  await log.write({
+    action: 'WARNING',
+    description: `${warnings.length} warning(s) about the experiment`,
+    lines: warnings.map(formatProblem),
+    result: 'continuing',
+  })
+}
+
+/**
+ * The signal the phases watch: the workflow's cancellation, or cruijff_kit's detach sentinel
+ * (`logs/.detach`, sticky until removed), looked for before each submission and after each poll.
+ */
+function detachOn(
+  cancelled: AbortSignal,
+  transport: Transport,
+  sentinel: string,
+): { signal: AbortSignal; check: () => Promise<void> } {
+  const controller = new AbortController()
+  const follow = (): void => {
+    controller.abort(cancelled.reason)
+  }
+  if (cancelled.aborted) follow()
+  else cancelled.addEventListener('abort', follow, { once: true })
+  return {
+    signal: controller.signal,
+    check: async () => {
+      if (!controller.signal.aborted && (await transport.stat(sentinel)) !== null) controller.abort('sentinel')
+    },
+  }
 }
 
 /** How long a cancelled run waits for the upload between phases before it finishes (SIGTERM follows SIGINT). */
@@ -531,8 +661,10 @@ function trainingDependency(
     if (job.cell?.epoch === null) return undefined
     const t = trainingJobs.find((x) => x.run === job.run)
     const e = t ? training.get(t.key) : undefined
-    if (!e?.validated || !e.submitted_iso) return undefined
-    return { changedAt: e.submitted_iso, what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})` }
+    // Whichever runner submitted it (cruijff_kit records only its local submitted_at).
+    const at = e?.validated ? training.submittedIso(e) : undefined
+    if (!e || !at) return undefined
+    return { changedAt: at, what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})` }
   }
 }
 
@@ -619,7 +751,9 @@ function finishContext(c: ExperimentContext, p: Prepared | undefined): FinishCon
       retentionDays: c.settings.retentionDays,
       includeEvalLogs: c.settings.includeEvalLogs,
     },
-    moduleFiles: p ? [p.optimizer, p.evaluator].flatMap((t) => [t.logFile, t.stateFile]) : [],
+    moduleFiles: p
+      ? [p.optimizer, p.evaluator].flatMap((t) => [t.logFile, t.stateFile]).map((f) => `${SHARED_DIR}/${f}`)
+      : [],
     ...(c.signal.aborted ? { uploadDeadlineMs: ABORTED_UPLOAD_DEADLINE_MS } : {}),
     ...(c.hurry ? { hurry: c.hurry } : {}),
   }

@@ -50,7 +50,7 @@ describe('local executor, all succeed', () => {
         )
       assert.equal(main.filter((b) => b.action === 'CHECK').length, 8)
       assert.ok(main.filter((b) => b.action === 'CHECK').every((b) => b.lines.includes('Result: ✓')))
-      const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
+      const tt = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
       const submits = tt.filter((b) => b.action === 'SUBMIT_JOB')
       assert.deepEqual(
         submits.map((b) => b.description),
@@ -64,7 +64,7 @@ describe('local executor, all succeed', () => {
       }
       assert.ok(tt.some((b) => b.action === 'STATE_CHANGE'))
       assert.equal(tt.at(-1)?.action, 'ALL_COMPLETE')
-      const ins = logBlocks(readText(join(exp, 'run-inspect.log')))
+      const ins = logBlocks(readText(join(exp, 'logs/run-inspect.log')))
       assert.deepEqual(
         ins
           .filter((b) => b.action === 'SUBMIT_EVAL')
@@ -74,7 +74,7 @@ describe('local executor, all succeed', () => {
       )
 
       // cruijff_kit-compatible state.
-      const state = JSON.parse(readText(join(exp, 'run-inspect.state.json'))) as Record<
+      const state = JSON.parse(readText(join(exp, 'logs/run-inspect.state.json'))) as Record<
         string,
         { job_id: string; state: string; submitted_at: string }
       >
@@ -148,7 +148,7 @@ describe('failures', () => {
     const yaml = readFileSync(join(exp, 'big/finetune.yaml'), 'utf8')
     assert.match(yaml, /^batch_size: 2  # per device$/m)
     assert.match(yaml, /^gradient_accumulation_steps: 4$/m)
-    const log = logBlocks(readText(join(exp, 'run-torchtune.log')))
+    const log = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
     const retries = log.filter((b) => b.action === 'OOM_RETRY' && b.description === 'big')
     assert.deepEqual(
       retries.map((b) => b.lines[0]),
@@ -162,7 +162,7 @@ describe('failures', () => {
     assert.equal(log.filter((b) => b.action === 'OOM_EXHAUSTED' && b.description === 'huge').length, 1)
     assert.match(r.summary, /big — job \d+, \d+s, attempt 3, 2 out-of-memory retries: batch_size → 4 → 2/)
     assert.match(r.summary, /huge — FAILED \(exit 1\): out of memory again after 3 retries/)
-    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<
+    const state = JSON.parse(readText(join(exp, 'logs/run-torchtune.state.json'))) as Record<
       string,
       { retry_history: unknown; oom_detected_via: string }
     >
@@ -200,7 +200,7 @@ describe('re-runs', () => {
       second.summary,
       /Already succeeded \(not re-run\): 6 · re-attached: 0 · re-submitted: 0 · newly submitted: 0/,
     )
-    const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
+    const tt = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
     assert.equal(tt.filter((b) => b.action === 'SUBMIT_JOB').length, 2)
   })
 
@@ -218,7 +218,7 @@ describe('re-runs', () => {
     )
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
-    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<
+    const state = JSON.parse(readText(join(exp, 'logs/run-torchtune.state.json'))) as Record<
       string,
       { attempt: number; history?: unknown[] }
     >
@@ -236,7 +236,7 @@ describe('re-runs', () => {
       onSpawn: (child) => {
         child.on('exit', () => clearInterval(timer))
         const timer = setInterval(() => {
-          const s = readText(join(exp, 'run-torchtune.state.json'))
+          const s = readText(join(exp, 'logs/run-torchtune.state.json'))
           if (s.includes('"job_id": "2"')) {
             clearInterval(timer)
             child.kill('SIGKILL')
@@ -320,7 +320,7 @@ describe('cancellation', () => {
   const waitForSubmission =
     (exp: string, n: number) => (child: import('node:child_process').ChildProcess, signal: NodeJS.Signals) => {
       const timer = setInterval(() => {
-        if ((readText(join(exp, 'run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= n) {
+        if ((readText(join(exp, 'logs/run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= n) {
           clearInterval(timer)
           child.kill(signal)
         }
@@ -334,7 +334,7 @@ describe('cancellation', () => {
     assert.equal(first.code, 1)
     assert.match(first.summary, /detached by SIGINT: jobs keep running; re-run to re-attach/)
     assert.match(
-      readText(join(exp, 'run-torchtune.log')),
+      readText(join(exp, 'logs/run-torchtune.log')),
       /MONITOR_DETACHED\nDetails: reason=SIGINT; state breakdown: /,
     )
     const r = await runAction({ inputs: localInputs(exp) })

@@ -29,15 +29,23 @@ const sshInputs = (c: DevCluster): Record<string, string> => ({
   'ssh-private-key': c.privateKey,
   'ssh-known-hosts': c.knownHosts,
 })
-/** Job names sacct knows since a time, waiting for slurmdbd to catch up to `expect` names with the prefix. */
+/**
+ * The action's jobs sacct knows since a time (their comment carries the action's identity), waiting for
+ * slurmdbd to catch up to `expect` of them with the identity prefix: each as `identity|job name`.
+ */
 async function sacctNames(since: string, prefix: string, expect: number): Promise<string[]> {
   let names: string[] = []
   for (let i = 0; i < 30; i++) {
-    names = execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'JobName%200'], { encoding: 'utf8' })
+    names = execFileSync('sacct', ['-X', '-n', '-P', '-S', since, '-o', 'Comment%300,JobName%200'], {
+      encoding: 'utf8',
+    })
       .split('\n')
       .map((l) => l.trim())
-      .filter((l) => l.startsWith(prefix))
-    if (names.length >= expect) break
+      .filter((l) => l.startsWith(`run-experiment:${prefix}`))
+      // run-experiment:<identity>:<nonce>|<the script's own job name>
+      .map((l) => l.replace(/^run-experiment:([^|]*):[0-9a-f]+\|/, '$1|'))
+    // slurmdbd first records a job as "allocation", then with its name.
+    if (names.length >= expect && !names.some((n) => n.endsWith('|allocation'))) break
     await new Promise((r) => setTimeout(r, 500))
   }
   return names
@@ -74,8 +82,17 @@ describe('SLURM, runner on the login node', () => {
     assert.equal(r.outputs['evals-succeeded'], '4')
     const names = await sacctNames(since, 're-slurm-basic-', 6)
     assert.equal(names.length, 6, names.join('\n'))
-    assert.equal(new Set(names).size, 6, 'job names identify experiment and job')
-    const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
+    assert.equal(new Set(names).size, 6, 'identities name experiment and job')
+    // squeue and sacct show the scaffold's own #SBATCH --job-name (users search by it).
+    assert.deepEqual(names.map((n) => n.split('|')[1]).sort(), [
+      'eval-caps',
+      'eval-caps_epoch0',
+      'eval-caps_epoch1',
+      'eval-caps_epoch1',
+      'lr1',
+      'lr2',
+    ])
+    const tt = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
     assert.ok(tt.filter((b) => b.action === 'SUBMIT_JOB').every((b) => /^Job ID: \d+$/.test(b.lines[1] ?? '')))
   })
 
@@ -111,7 +128,7 @@ describe('SLURM, runner on the login node', () => {
     assert.equal(r.outputs['status'], 'failed', r.summary)
     assert.match(r.summary, /slow — TIMEOUT/)
     assert.match(r.summary, /hog — OUT_OF_MEMORY/)
-    const state = JSON.parse(readText(join(exp, 'run-torchtune.state.json'))) as Record<string, { state: string }>
+    const state = JSON.parse(readText(join(exp, 'logs/run-torchtune.state.json'))) as Record<string, { state: string }>
     assert.equal(state['slow/finetune.slurm']?.state, 'TIMEOUT')
     assert.equal(state['hog/finetune.slurm']?.state, 'OUT_OF_MEMORY')
   })
@@ -139,7 +156,7 @@ describe('SLURM, runner on the login node', () => {
         ),
         'no deferral logged',
       )
-      const ids = logBlocks(readText(join(exp, 'run-torchtune.log')))
+      const ids = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
         .filter((b) => b.action === 'SUBMIT_JOB')
         .map((b) => b.lines[1])
       assert.equal(ids.length, 10)
@@ -154,7 +171,7 @@ describe('SLURM, runner on the login node', () => {
       inputs: slurmInputs(exp),
       onSpawn: (child) => {
         const timer = setInterval(() => {
-          if ((readText(join(exp, 'run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= 2) {
+          if ((readText(join(exp, 'logs/run-torchtune.log')).match(/SUBMIT_JOB/g) ?? []).length >= 2) {
             clearInterval(timer)
             child.kill('SIGINT')
           }
@@ -165,7 +182,7 @@ describe('SLURM, runner on the login node', () => {
       },
     })
     assert.notEqual(first.outputs['status'], 'success')
-    assert.match(readText(join(exp, 'run-torchtune.log')), /MONITOR_DETACHED\nDetails: reason=SIGINT/)
+    assert.match(readText(join(exp, 'logs/run-torchtune.log')), /MONITOR_DETACHED\nDetails: reason=SIGINT/)
     const r = await runAction({ inputs: slurmInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
     assert.match(r.summary, /re-attached: 2/)
@@ -181,8 +198,8 @@ describe('SLURM, runner on the login node', () => {
       onSpawn: (child) => {
         const timer = setInterval(() => {
           if (
-            readText(join(exp, 'run-torchtune.state.json')).includes('"state": "PENDING"') ||
-            readText(join(exp, 'run-torchtune.state.json')).includes('"state": "RUNNING"')
+            readText(join(exp, 'logs/run-torchtune.state.json')).includes('"state": "PENDING"') ||
+            readText(join(exp, 'logs/run-torchtune.state.json')).includes('"state": "RUNNING"')
           ) {
             clearInterval(timer)
             child.kill('SIGKILL')
@@ -194,7 +211,7 @@ describe('SLURM, runner on the login node', () => {
       },
     })
     // Put the state back to what a crash right after sbatch leaves: submitting, no job id.
-    const path = join(exp, 'run-torchtune.state.json')
+    const path = join(exp, 'logs/run-torchtune.state.json')
     const state = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>
     const entry = state['a/finetune.slurm']
     assert.ok(entry)
@@ -207,7 +224,7 @@ describe('SLURM, runner on the login node', () => {
     assert.equal(executions(exp).filter((l) => l.startsWith('train a ')).length, 1, executions(exp).join('\n'))
     const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { job_id: string }>
     assert.equal(after['a/finetune.slurm']?.job_id, realId)
-    assert.match(readText(join(exp, 'run-torchtune.log')), /found in the queue by name/)
+    assert.match(readText(join(exp, 'logs/run-torchtune.log')), /found in the queue by name/)
   })
 
   it(
@@ -218,11 +235,11 @@ describe('SLURM, runner on the login node', () => {
       // squeue retries the controller for ~18 s before it fails: the outage must be longer to be seen.
       const r = await runAction({
         inputs: slurmInputs(exp),
-        onSpawn: onFirstSubmission(join(exp, 'run-torchtune.log'), 'restart-slurmctld.sh', ['22']),
+        onSpawn: onFirstSubmission(join(exp, 'logs/run-torchtune.log'), 'restart-slurmctld.sh', ['22']),
       })
       assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
       assert.equal(executions(exp).length, 6)
-      const log = readText(join(exp, 'run-torchtune.log'))
+      const log = readText(join(exp, 'logs/run-torchtune.log'))
       assert.match(log, /POLL_UNANSWERED\nDetails: the scheduler did not answer for any job: squeue failed/, log)
       assert.match(log, /POLL_ANSWERED\nDetails: the scheduler answers again after \d+ s/)
     },
@@ -269,7 +286,7 @@ describe('SLURM over SSH', () => {
     const exp = makeExperiment(tempDir(), { sleep: 6, name: 'ssh-restart', dir: remote })
     const r = await runAction({
       inputs: { ...slurmInputs(exp), ...sshInputs(cluster) },
-      onSpawn: onFirstSubmission(join(remote, 'run-torchtune.log'), 'restart-sshd.sh'),
+      onSpawn: onFirstSubmission(join(remote, 'logs/run-torchtune.log'), 'restart-sshd.sh'),
     })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
     assert.equal(executions(remote).length, 6)

@@ -84,12 +84,12 @@ it(
     // Logs in the required format.
     const main = logBlocks(readText(join(exp, 'run-experiment.log')))
     assert.ok(main.filter((b) => b.action === 'CHECK').every((b) => b.lines.at(-1) === 'Result: ✓'))
-    const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
+    const tt = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
     assert.deepEqual(
       tt.filter((b) => b.action === 'SUBMIT_JOB').map((b) => b.description),
       ['lr3e-4', 'lr1e-3'],
     )
-    const ins = logBlocks(readText(join(exp, 'run-inspect.log')))
+    const ins = logBlocks(readText(join(exp, 'logs/run-inspect.log')))
     assert.equal(ins.filter((b) => b.action === 'SUBMIT_EVAL').length, 3)
   },
 )

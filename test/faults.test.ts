@@ -62,15 +62,15 @@ describe('defect 3: a completed job found again', () => {
     const exp = makeExperiment(tempDir())
     assert.equal((await runAction({ inputs: localInputs(exp) })).outputs['status'], 'success')
     // What a run killed twice left: the job adopted by name as COMPLETED, never judged.
-    const state = readState(exp, 'run-torchtune.state.json')
+    const state = readState(exp, 'logs/run-torchtune.state.json')
     const entry = state['lr1/finetune.slurm'] ?? {}
     delete entry['validated']
     delete entry['output']
-    writeFileSync(join(exp, 'run-torchtune.state.json'), JSON.stringify(state))
+    writeFileSync(join(exp, 'logs/run-torchtune.state.json'), JSON.stringify(state))
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
     assert.equal(ran(exp, 'train lr1'), 1, executions(exp).join('\n'))
-    assert.equal(readState(exp, 'run-torchtune.state.json')['lr1/finetune.slurm']?.['validated'], true)
+    assert.equal(readState(exp, 'logs/run-torchtune.state.json')['lr1/finetune.slurm']?.['validated'], true)
   })
 })
 
@@ -117,8 +117,8 @@ describe('defect 5: inputs changed after success', () => {
     assert.equal(ran(exp, 'eval base/caps'), 1)
     assert.match(r.summary, /- lr1 — lr1\/finetune\.yaml changed since it ran/)
     assert.match(r.summary, /- lr1\/caps\/epoch0 — the training of lr1 ran again \(job \d+\) since it ran/)
-    assert.match(readText(join(exp, 'run-torchtune.log')), /INPUTS_CHANGED: lr1/)
-    assert.match(readText(join(exp, 'run-inspect.log')), /DEPENDENCY_CHANGED: lr1\/caps\/epoch1/)
+    assert.match(readText(join(exp, 'logs/run-torchtune.log')), /INPUTS_CHANGED: lr1/)
+    assert.match(readText(join(exp, 'logs/run-inspect.log')), /DEPENDENCY_CHANGED: lr1\/caps\/epoch1/)
   })
 
   it('an edited evaluation script re-runs that evaluation only', async () => {
@@ -149,7 +149,7 @@ describe('defect 5: inputs changed after success', () => {
 describe('defect 10: cancel-on-abort', () => {
   it('cancels the jobs a re-run re-attached to, before an upload that hangs', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 60, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
-    const submitted = (): boolean => readText(join(exp, 'run-torchtune.log')).includes('SUBMIT_JOB')
+    const submitted = (): boolean => readText(join(exp, 'logs/run-torchtune.log')).includes('SUBMIT_JOB')
     const first = await runAction({ inputs: localInputs(exp), onSpawn: when(submitted, 'SIGKILL') })
     assert.equal(first.signal, 'SIGKILL')
     const server = await startArtifactServer()
@@ -204,8 +204,8 @@ describe('defect 11: uploads never delay the experiment', () => {
       const exp = makeExperiment(tempDir())
       const r = await runAction({ inputs: localInputs(exp), env: server.env })
       assert.equal(r.outputs['status'], 'success', r.summary)
-      const tt = logBlocks(readText(join(exp, 'run-torchtune.log')))
-      const ins = logBlocks(readText(join(exp, 'run-inspect.log')))
+      const tt = logBlocks(readText(join(exp, 'logs/run-torchtune.log')))
+      const ins = logBlocks(readText(join(exp, 'logs/run-inspect.log')))
       const trainingDone = Date.parse((tt.find((b) => b.action === 'ALL_COMPLETE')?.ts ?? '').replace(' ', 'T'))
       const firstEval = Date.parse((ins.find((b) => b.action === 'SUBMIT_EVAL')?.ts ?? '').replace(' ', 'T'))
       assert.ok(firstEval - trainingDone <= 2000, `evaluation submitted ${firstEval - trainingDone} ms after training`)
@@ -239,7 +239,7 @@ describe('defect 13: the summary after a cancellation', () => {
         { name: 'b', lr: 2, epochs: [0] },
       ],
     })
-    const submitted = (): boolean => readText(join(exp, 'run-torchtune.log')).includes('SUBMIT_JOB')
+    const submitted = (): boolean => readText(join(exp, 'logs/run-torchtune.log')).includes('SUBMIT_JOB')
     const r = await runAction({
       inputs: localInputs(exp, { 'cancel-on-abort': 'true', 'max-parallel': '1' }),
       onSpawn: when(submitted, 'SIGINT'),

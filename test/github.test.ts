@@ -163,10 +163,10 @@ describe('artifacts', () => {
       const names = [...files.keys()].sort()
       for (const f of [
         'run-experiment.log',
-        'run-torchtune.log',
-        'run-inspect.log',
-        'run-torchtune.state.json',
-        'run-inspect.state.json',
+        'logs/run-torchtune.log',
+        'logs/run-inspect.log',
+        'logs/run-torchtune.state.json',
+        'logs/run-inspect.state.json',
         'summary.md',
         'run-experiment-summary.md',
       ])

@@ -40,7 +40,7 @@ function fill(): void {
 }
 
 function stateParses(exp: string): void {
-  for (const f of ['run-torchtune.state.json', 'run-inspect.state.json']) {
+  for (const f of ['logs/run-torchtune.state.json', 'logs/run-inspect.state.json']) {
     const p = join(exp, f)
     if (existsSync(p)) assert.ok(StateFileSchema.safeParse(JSON.parse(readFileSync(p, 'utf8'))).success, f)
   }
@@ -85,7 +85,7 @@ describe('defect 8: a full or read-only run directory', () => {
   it('a read-only run directory fails cleanly; writable again, nothing runs twice', async () => {
     const exp = makeExperiment(join(disk, 'ro'), { runs: [{ name: 'a', lr: 1, epochs: [0] }] })
     assert.equal((await runAction({ inputs: localInputs(exp) })).outputs['status'], 'success')
-    const before = readText(join(exp, 'run-torchtune.state.json'))
+    const before = readText(join(exp, 'logs/run-torchtune.state.json'))
     execFileSync('mount', ['-o', 'remount,ro', disk])
     let r
     try {
@@ -97,7 +97,7 @@ describe('defect 8: a full or read-only run directory', () => {
     assert.doesNotMatch(text, /crashed|\n\s+at .+:\d+:\d+\)/, text)
     assert.equal(r.outputs['status'], 'failed', r.summary)
     assert.match(r.summary, /read-only \(EROFS\)/)
-    assert.equal(readText(join(exp, 'run-torchtune.state.json')), before)
+    assert.equal(readText(join(exp, 'logs/run-torchtune.state.json')), before)
     const again = await runAction({ inputs: localInputs(exp) })
     assert.equal(again.outputs['status'], 'success', again.summary)
     assert.equal(executions(exp).length, 2, executions(exp).join('\n'))

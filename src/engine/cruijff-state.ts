@@ -95,7 +95,8 @@ function sortKeys(v: unknown): unknown {
 export function localTimestamp(at: Date, offsetMinutes: number): string {
   const d = new Date(at.getTime() + offsetMinutes * 60_000)
   const p = (n: number): string => String(n).padStart(2, '0')
-  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
+  const day = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`
+  return `${day} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}`
 }
 
 /** The instant a local `YYYY-MM-DD HH:MM:SS` of that machine names, or undefined when it is not one. */

@@ -11,7 +11,8 @@ import type { Experiment } from '../experiment/model.js'
 import { messageOf, type Problem } from '../result.js'
 import { isTerminal, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
 import type { JudgeContext, PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
-import { timestamp, type LogFile } from './log.js'
+import { writtenByCruijff } from './cruijff-state.js'
+import type { LogFile } from './log.js'
 import type { Attempt, StateEntry, StateStore } from './state.js'
 import { storageProblem } from './storage.js'
 
@@ -36,8 +37,10 @@ export interface PhaseContext {
   settings: PhaseSettings
   /** Aborted on cancellation: state is flushed, jobs keep running, a re-run re-attaches. */
   signal: AbortSignal
-  /** Called once per poll cycle (lock heartbeat). */
+  /** Called once per poll cycle (lock heartbeat, the detach sentinel). */
   onCycle?: () => Promise<void>
+  /** Called before each submission (the detach sentinel: a detach stops further submissions). */
+  beforeSubmit?: () => Promise<void>
   /**
    * Called with the id of every job the phase watches: submitted, re-attached or found again by name
    * (the post step cancels them all on cancel-on-abort).
@@ -108,8 +111,8 @@ export interface JobOutcome {
   startedIso?: string
   endedIso?: string
   error?: string
-  /** The tool's warning when it judged a success despite the job's state (e.g. exit 143). */
-  warning?: string
+  /** The tool's warnings: a success despite the job's state (e.g. exit 143), a log it could not attribute. */
+  warnings?: string[]
   /** What the tool module found, success or not. */
   output?: ToolResult
   outputFile?: string
@@ -217,6 +220,8 @@ async function monitor(
     // Submit what the cap allows.
     let deferred = false
     while (queue.length > 0 && inFlight() < ctx.scheduler.maxInFlight && !aborted()) {
+      if (ctx.beforeSubmit) await ctx.beforeSubmit()
+      if (aborted()) break
       const next = queue[0] as Tracked
       const submitted = await submit(ctx, next)
       if (submitted === 'deferred') {
@@ -325,7 +330,10 @@ async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ tracked: Tr
       return submit('resubmitted', stale.why)
     }
     const j = await ctx.tool.judge(judgeContext(ctx, job, entry))
-    if (j.ok) return watch('already-succeeded', outcomeOf(job, entry, 'succeeded', 'already-succeeded', j.value.result))
+    if (j.ok) {
+      await warn(ctx, job, j.value.warnings ?? [], 'noted')
+      return watch('already-succeeded', outcomeOf(job, entry, 'succeeded', 'already-succeeded', j.value.result))
+    }
     await ctx.toolLog.write({
       action: 'OUTPUTS_INVALID',
       description: job.display,
@@ -335,6 +343,34 @@ async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ tracked: Tr
     return submit('resubmitted', `its outputs are no longer valid: ${j.error.why}`)
   }
   if (entry.state === 'SUBMITTING') return findInterrupted(ctx, job, entry)
+  if (writtenByCruijff(entry) && entry.job_id && isTerminal(entry.state)) {
+    // cruijff_kit's runner ran it and recorded how it ended: judge that attempt from the tool's own
+    // record now (its FAILED may be an evaluation whose log says success); a failure runs again.
+    const theirs = `job ${entry.job_id} (submitted by cruijff_kit's runner at ${entry.submitted_at}`
+    const stale = await staleness(ctx, job, entry)
+    const j = await ctx.tool.judge(judgeContext(ctx, job, entry))
+    if (j.ok && !stale) {
+      const adopted: StateEntry = { ...entry, validated: true, output: j.value.result, name: job.display }
+      await ctx.state.put(job.key, adopted)
+      await ctx.toolLog.write({
+        action: 'ADOPTED',
+        description: job.display,
+        details: `${theirs}) ended ${entry.state}`,
+        result: 'succeeded: not run again',
+      })
+      await warn(ctx, job, j.value.warnings ?? [], 'succeeded')
+      return watch('already-succeeded', outcomeOf(job, adopted, 'succeeded', 'already-succeeded', j.value.result))
+    }
+    // Its outputs had all the time since it ended to appear: what is missing now will not come.
+    const why = stale?.why ?? (j.ok ? '' : j.error.why)
+    await ctx.toolLog.write({
+      action: 'ADOPTED',
+      description: job.display,
+      details: `${theirs}) ended ${entry.state}: ${why}`,
+      result: 'will run again',
+    })
+    return submit('resubmitted', `cruijff_kit's attempt (job ${entry.job_id}) does not stand: ${why}`)
+  }
   // Running, or ended while nobody watched and never judged: watch it, and judge it when it is terminal.
   if (entry.job_id && (!isTerminal(entry.state) || entry.validated === undefined)) {
     if (!isTerminal(entry.state)) ctx.onWatched?.(entry.job_id)
@@ -361,7 +397,8 @@ async function staleness(
     }
   }
   const dep = ctx.dependency?.(job)
-  const ran = entry.submitted_iso ? Date.parse(entry.submitted_iso) : NaN
+  const submitted = ctx.state.submittedIso(entry)
+  const ran = submitted ? Date.parse(submitted) : NaN
   if (dep && Number.isFinite(ran) && ran < Date.parse(dep.changedAt)) {
     return { action: 'DEPENDENCY_CHANGED', why: `${dep.what} since it ran` }
   }
@@ -436,7 +473,7 @@ async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 
   const now = new Date()
   const pending: StateEntry = {
     job_id: null,
-    submitted_at: timestamp(now),
+    submitted_at: ctx.state.localTime(now),
     state: 'SUBMITTING',
     name: job.display,
     job_name: jobName,
@@ -512,7 +549,7 @@ async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Outage): 
   const queries = open.flatMap((t) => {
     const e = ctx.state.get(t.job.key)
     const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString()
-    return e?.job_id && !ended.has(t) ? [{ jobId: e.job_id, submittedAt: e.submitted_iso ?? weekAgo }] : []
+    return e?.job_id && !ended.has(t) ? [{ jobId: e.job_id, submittedAt: ctx.state.submittedIso(e) ?? weekAgo }] : []
   })
   if (queries.length === 0 && ended.size === 0) return false
   const statuses = queries.length > 0 ? await ctx.scheduler.poll(queries) : new Map<string, JobStatus>()
@@ -613,15 +650,12 @@ async function finish(
   }
   const judgement = await ctx.tool.judge(judgeContext(ctx, t.job, entry))
   if (judgement.ok) {
-    const { result, warning } = judgement.value
+    const { result, warnings = [] } = judgement.value
     const final: StateEntry = { ...entry, validated: true, output: result }
     delete final.error
     t.outcome = outcomeOf(t.job, final, 'succeeded', t.resolution, result)
-    if (warning) {
-      t.outcome.warning = warning
-      ctx.onWarning?.(t.job, warning)
-      await ctx.toolLog.write({ action: 'WARNING', description: t.job.display, details: warning, result: 'succeeded' })
-    }
+    if (warnings.length) t.outcome.warnings = warnings
+    await warn(ctx, t.job, warnings, 'succeeded')
     return final
   }
   const judged = judgement.error
@@ -629,6 +663,7 @@ async function finish(
     t.validatingSince ??= Date.now()
     if (Date.now() - t.validatingSince < ctx.scheduler.outputWaitSeconds * 1000) return null
   }
+  await warn(ctx, t.job, judged.warnings ?? [], 'noted')
   if (entry.state !== 'COMPLETED') {
     const decision = ctx.tool.retry
       ? await ctx.tool.retry({ ...judgeContext(ctx, t.job, entry), retries: entry.retry_history?.length ?? 0 })
@@ -679,16 +714,27 @@ async function finish(
   return final
 }
 
+/** The tool's warnings about a job, to the caller and into the module log. */
+async function warn(ctx: PhaseContext, job: PlannedJob, warnings: string[], result: string): Promise<void> {
+  for (const w of warnings) {
+    ctx.onWarning?.(job, w)
+    await ctx.toolLog.write({ action: 'WARNING', description: job.display, details: w, result })
+  }
+}
+
 function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEntry): JudgeContext {
+  const since = ctx.state.submittedIso(entry)
   return {
     transport: ctx.transport,
     runDir: ctx.runDir,
     experiment: ctx.experiment,
     job,
-    state: entry.validated === true && !isTerminal(entry.state) ? 'COMPLETED' : entry.state,
-    ...(entry.exit_code !== undefined ? { exitCode: entry.exit_code } : {}),
+    // An earlier success is re-checked for its outputs only: how its job ended was judged then.
+    state: entry.validated === true ? 'COMPLETED' : entry.state,
+    ...(entry.exit_code !== undefined && entry.validated !== true ? { exitCode: entry.exit_code } : {}),
     ...(entry.output_file ? { outputFile: entry.output_file } : {}),
-    ...(entry.submitted_iso ? { since: entry.submitted_iso } : {}),
+    // An attempt cruijff_kit's runner submitted is judged by its own submission time too.
+    ...(since ? { since } : {}),
   }
 }
 

@@ -1,13 +1,21 @@
 /**
- * Resume state, one file per tool in the run directory (`run-torchtune.state.json`,
- * `run-inspect.state.json`), keyed like cruijff_kit's (`lr1e-4/finetune.slurm`,
- * `lr1e-4/eval/caps_epoch0/cell.slurm`) with cruijff_kit's fields (job_id, submitted_at, state)
- * plus ours. Written atomically before and after every submission.
+ * Resume state, one file per tool, shared with cruijff_kit's runner (`logs/run-torchtune.state.json`,
+ * `logs/run-inspect.state.json`; see cruijff-state.ts for the contract), keyed like cruijff_kit's
+ * (`lr1e-4/finetune.slurm`, `lr1e-4/eval/caps_epoch0/cell.slurm`) with cruijff_kit's fields (job_id,
+ * submitted_at, state) plus ours. Written atomically before and after every submission.
  */
 import { z } from 'zod'
 import type { Transport } from '../cluster/transport.js'
 import { ToolResultSchema } from '../tools/tool.js'
 import { err, ok, type Result } from '../result.js'
+import {
+  formatStateFile,
+  localTimestamp,
+  mergeStates,
+  parseStateFile,
+  submittedAt,
+  type StateSource,
+} from './cruijff-state.js'
 
 export const AttemptSchema = z.object({
   job_id: z.string().nullable(),
@@ -58,69 +66,167 @@ export type StateEntry = z.infer<typeof EntrySchema>
 export const StateFileSchema = z.record(z.string(), EntrySchema)
 export type StateFile = z.infer<typeof StateFileSchema>
 
-/** The state of one tool, in memory, flushed to its file on every change. */
+/** Where one tool's resume state lives. */
+export interface StateLocation {
+  /** The file both runners read and write: cruijff_kit's `logs/run-<tool>.state.json`. */
+  shared: string
+  /**
+   * Files earlier versions of the action wrote (`run-<tool>.state.json` at the run directory root):
+   * merged in when opened (per key the attempt submitted last wins), then moved to `retiredTo` so
+   * that a key deleted from the shared file (cruijff_kit's way to ask for a re-run) stays deleted.
+   */
+  legacy?: readonly { path: string; retiredTo: string }[]
+  /**
+   * Where a submission in progress is recorded before the scheduler answers (crash safety). Not the
+   * shared file: cruijff_kit's monitor polls entries by job id and would wait forever for one without.
+   * Absent: in the shared file.
+   */
+  intents?: string
+}
+
+export interface StateOptions {
+  /** Minutes east of UTC of the machine whose local time `submitted_at` is written in (the cluster's). */
+  utcOffsetMinutes?: number
+}
+
+type Opened = Result<Record<string, StateEntry> | null>
+
+/** The state of one tool, in memory, flushed to its file(s) on every change. */
 export class StateStore {
   private constructor(
     private readonly transport: Transport,
-    readonly path: string,
-    private entriesNow: StateFile,
+    readonly location: StateLocation,
+    private shared: StateFile,
+    private intents: StateFile,
+    /** Minutes east of UTC of the cluster, for cruijff_kit's local `submitted_at`. */
+    readonly utcOffsetMinutes: number,
   ) {}
 
-  /** Reads the file; a missing file is an empty state, a corrupt one is an error (never "start over"). */
-  static async open(transport: Transport, path: string): Promise<Result<StateStore>> {
-    const bytes = await transport.readFile(path)
-    if (bytes === null) return ok(new StateStore(transport, path, {}))
-    let data: unknown
-    try {
-      data = JSON.parse(bytes.toString('utf8'))
-    } catch (e) {
-      return err({
-        file: path,
-        message: `the resume state is not valid JSON (${(e as Error).message})`,
-        hint: 'fix it, or move it away to forget what ran (jobs may then run twice)',
-      })
-    }
-    const parsed = StateFileSchema.safeParse(data)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      return err({
-        file: path,
-        field: issue?.path.join('.'),
-        message: `the resume state is malformed: ${issue?.message ?? 'unknown problem'}`,
-        hint: 'fix it, or move it away to forget what ran (jobs may then run twice)',
-      })
-    }
-    return ok(new StateStore(transport, path, parsed.data))
+  /** The shared state file's path. */
+  get path(): string {
+    return this.location.shared
   }
 
-  /** Forgets a job (a deferred first submission), flushing the file. */
-  async remove(key: string): Promise<void> {
-    const { [key]: _gone, ...rest } = this.entriesNow
-    this.entriesNow = rest
-    await this.flush()
+  /**
+   * Reads the state; missing files are an empty state, a corrupt one is an error (never "start over").
+   * A path alone is a location with nothing else (the shared file holds submissions in progress too).
+   */
+  static async open(
+    transport: Transport,
+    where: string | StateLocation,
+    options: StateOptions = {},
+  ): Promise<Result<StateStore>> {
+    const location: StateLocation = typeof where === 'string' ? { shared: where } : where
+    const offset = options.utcOffsetMinutes ?? -new Date().getTimezoneOffset()
+    const shared = await readState(transport, location.shared)
+    if (!shared.ok) return shared
+    const sources: StateSource[] = [{ label: location.shared, entries: shared.value ?? {} }]
+    const retire: { path: string; retiredTo: string; text: string }[] = []
+    for (const legacy of location.legacy ?? []) {
+      const old = await readState(transport, legacy.path)
+      if (!old.ok) return old
+      if (old.value === null) continue
+      sources.push({ label: legacy.path, entries: old.value })
+      const bytes = await transport.readFile(legacy.path)
+      retire.push({ ...legacy, text: bytes?.toString('utf8') ?? '' })
+    }
+    const merged = mergeStates(sources, offset).entries as StateFile
+    const intents = location.intents ? await readState(transport, location.intents) : ok(null)
+    if (!intents.ok) return intents
+    // A recorded intent counts only if no attempt was recorded after it (by either runner).
+    const pending: StateFile = {}
+    for (const [key, intent] of Object.entries(intents.value ?? {})) {
+      const held = merged[key]
+      const at = (e: StateEntry): number => submittedAt(e, offset)?.getTime() ?? 0
+      if (!held || at(held) <= at(intent)) pending[key] = intent
+    }
+    const store = new StateStore(transport, location, merged, pending, offset)
+    if (retire.length > 0) {
+      await store.flush()
+      for (const r of retire) {
+        await transport.writeFileAtomic(r.retiredTo, r.text)
+        await transport.remove(r.path)
+      }
+    }
+    return ok(store)
   }
 
-  /** Every job's entry, by state key. */
+  /** Every job's entry, by state key (a submission in progress over the attempt before it). */
   get entries(): Readonly<StateFile> {
-    return this.entriesNow
+    return { ...this.shared, ...this.intents }
   }
 
   get(key: string): StateEntry | undefined {
-    return this.entries[key]
+    return this.intents[key] ?? this.shared[key]
   }
 
   async put(key: string, entry: StateEntry): Promise<void> {
-    this.entriesNow[key] = entry
+    if (entry.state === 'SUBMITTING' && this.location.intents) {
+      this.intents[key] = entry
+      await this.flushIntents()
+      return
+    }
+    const hadIntent = key in this.intents
+    if (hadIntent) this.intents = without(this.intents, key)
+    this.shared[key] = entry
+    await this.flush()
+    if (hadIntent) await this.flushIntents()
+  }
+
+  /** Forgets a job's submission in progress, or the job (a deferred first submission), flushing. */
+  async remove(key: string): Promise<void> {
+    if (key in this.intents) {
+      this.intents = without(this.intents, key)
+      await this.flushIntents()
+      return
+    }
+    this.shared = without(this.shared, key)
     await this.flush()
   }
 
-  /** Sorted keys, two-space indent, trailing newline: the layout cruijff_kit writes. */
-  async flush(): Promise<void> {
-    const sorted: StateFile = {}
-    for (const k of Object.keys(this.entries).sort()) {
-      const e = this.entries[k]
-      if (e) sorted[k] = e
-    }
-    await this.transport.writeFileAtomic(this.path, `${JSON.stringify(sorted, null, 2)}\n`)
+  /** When the entry's attempt was submitted (ISO), whichever runner wrote it. */
+  submittedIso(entry: StateEntry): string | undefined {
+    return submittedAt(entry, this.utcOffsetMinutes)?.toISOString()
   }
+
+  /** `YYYY-MM-DD HH:MM:SS` in the cluster's local time, as cruijff_kit writes `submitted_at`. */
+  localTime(at: Date): string {
+    return localTimestamp(at, this.utcOffsetMinutes)
+  }
+
+  /** The shared file in the layout cruijff_kit writes (sorted keys, two-space indent, trailing newline). */
+  async flush(): Promise<void> {
+    await this.transport.writeFileAtomic(this.location.shared, formatStateFile(this.shared))
+  }
+
+  private async flushIntents(): Promise<void> {
+    if (!this.location.intents) return
+    if (Object.keys(this.intents).length === 0) await this.transport.remove(this.location.intents)
+    else await this.transport.writeFileAtomic(this.location.intents, formatStateFile(this.intents))
+  }
+}
+
+function without(entries: StateFile, key: string): StateFile {
+  const { [key]: _gone, ...rest } = entries
+  return rest
+}
+
+/** One state file: its entries, null when it does not exist, or an error saying what is wrong with it. */
+async function readState(transport: Transport, path: string): Promise<Opened> {
+  const bytes = await transport.readFile(path)
+  if (bytes === null) return ok(null)
+  const hint = 'fix it, or move it away to forget what ran (jobs may then run twice)'
+  const text = parseStateFile(bytes.toString('utf8'))
+  if (!text.ok) return err({ file: path, message: `the resume state is ${text.error}`, hint })
+  const parsed = StateFileSchema.safeParse(text.value)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    return err({
+      file: path,
+      field: issue?.path.join('.'),
+      message: `the resume state is malformed: ${issue?.message ?? 'unknown problem'}`,
+      hint,
+    })
+  }
+  return ok(parsed.data)
 }

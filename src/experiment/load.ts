@@ -208,7 +208,8 @@ export function loadExperiment(
     warnings.push(
       problem(
         isMapping(data['evaluation']) ? ['evaluation'] : [],
-        `no evaluation of the fine-tuned runs (${trained.length}) in evaluation.matrix: they are trained, and nothing evaluates them`,
+        `no evaluation of the fine-tuned runs (${trained.length}) in evaluation.matrix: ` +
+          'they are trained, and nothing evaluates them',
         'add matrix entries with the epochs to evaluate, or run with phases: optimize',
       ),
     )
@@ -329,11 +330,13 @@ function checkKeys(
     }
     const suggestion = didYouMean(key, [...known.keys, ...Object.keys(known.legacy ?? {})])
     const elsewhere = suggestion ? undefined : knownElsewhere(key, level)
+    const hint = suggestion ? `: did you mean "${suggestion}"?` : elsewhere ? `: it belongs under ${elsewhere}` : ''
     errors.push(
       problem(
         here,
-        `unknown key "${key}"${suggestion ? `: did you mean "${suggestion}"?` : elsewhere ? `: it belongs under ${elsewhere}` : ''}`,
-        `neither cruijff_kit nor run-experiment reads it here, so a misspelling would be ignored silently; keys here: ${known.keys.join(', ')}`,
+        `unknown key "${key}"${hint}`,
+        'neither cruijff_kit nor run-experiment reads it here, so a misspelling would be ignored silently; ' +
+          `keys here: ${known.keys.join(', ')}`,
         'key',
       ),
     )
@@ -396,7 +399,9 @@ function readTools(
       line: 1,
       column: 1,
       field: 'tools',
-      message: `no \`tools\` section: assuming ${tools.preparation} for fine-tuning and ${tools.evaluation} for evaluation`,
+      message:
+        `no \`tools\` section: assuming ${tools.preparation} for fine-tuning ` +
+        `and ${tools.evaluation} for evaluation`,
       hint: `add \`tools: {preparation: ${tools.preparation}, evaluation: ${tools.evaluation}}\``,
     })
   } else if (isMapping(section)) {
@@ -490,7 +495,8 @@ function expandMatrix(matrix: unknown, known: Known, problem: MakeProblem, error
           errors.push(
             problem(
               at('epochs', k),
-              `epoch ${e} does not exist: run "${run.name}" trains ${run.epochs} epoch(s), numbered 0 to ${run.epochs - 1}`,
+              `epoch ${e} does not exist: run "${run.name}" trains ${run.epochs} epoch(s), ` +
+                `numbered 0 to ${run.epochs - 1}`,
             ),
           )
         }

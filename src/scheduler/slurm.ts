@@ -2,8 +2,10 @@
  * SLURM over any Transport (this machine, or one SSH connection to a login node).
  *
  * - submit: `mkdir -p` the log directory first (SLURM silently drops the log otherwise), then
- *   `sbatch --parsable --job-name=NAME --output=PATTERN [--comment=NONCE] SCRIPT` in the job's
- *   directory. Submit-limit rejections (QOSMaxSubmitJobPerUserLimit, AssocMaxSubmitJobLimit,
+ *   `sbatch --parsable --output=PATTERN --comment=run-experiment:IDENTITY:NONCE SCRIPT` in the job's
+ *   directory. The script's own `#SBATCH --job-name` stays what `squeue` and `sacct` show (users search
+ *   by it; cruijff_kit's names are not even unique): the action knows its jobs by the comment.
+ *   Submit-limit rejections (QOSMaxSubmitJobPerUserLimit, AssocMaxSubmitJobLimit,
  *   "Job violates accounting/QOS policy", "Socket timed out", controller unreachable) come back as
  *   retryLater. When sbatch's outcome is unknown (the connection dropped or it timed out), the job
  *   is looked up by name and nonce before anything is said, so nothing is submitted twice.
@@ -13,7 +15,8 @@
  *   jobs. A failed command (slurmctld restarting) gives UNKNOWN, never a terminal state.
  *   Without slurmdbd it uses `sacct -c` (jobcomp/filetxt) and, if that is not configured either,
  *   `scontrol show job` per finished job (the only per-job mode, a degraded one).
- * - findByName: `squeue --name` plus `sacct --name`, newest last.
+ * - findByName: the user's jobs in `squeue` plus `sacct` since the submission, whose comment (or, where
+ *   accounting does not keep comments, submit line) carries the identity; newest last.
  * - cancel: one `scancel IDS`.
  */
 import { randomBytes } from 'node:crypto'
@@ -46,6 +49,11 @@ export interface SlurmOptions {
   commandTimeoutMs?: number
   /** Seconds a completed job's outputs may take to appear on the shared filesystem. Default 120. */
   outputWaitSeconds?: number
+}
+
+/** The comment that marks a job as the action's: `run-experiment:<identity>:` (a nonce follows). */
+function identity(name: string): string {
+  return `run-experiment:${name}:`
 }
 
 /** How finished jobs are looked up: slurmdbd, jobcomp/filetxt (`sacct -c`), or scontrol only. */
@@ -143,12 +151,13 @@ export class SlurmScheduler implements Scheduler {
       return { ok: false, error: { message, retryLater: /cannot reach|connection|timed out/i.test(message) } }
     }
     const extra = this.options.extraSbatchArgs ?? []
-    const nonce = `run-experiment:${randomBytes(6).toString('hex')}`
+    const nonce = `${identity(job.name)}${randomBytes(6).toString('hex')}`
     const useNonce = !extra.some((a) => a === '--comment' || a.startsWith('--comment='))
     const argv = [
       'sbatch',
       '--parsable',
-      `--job-name=${job.name}`,
+      // With the comment taken by the caller, the identity can only be the job's name.
+      ...(useNonce ? [] : [`--job-name=${job.name}`]),
       `--output=${job.outputPattern}`,
       ...(useNonce ? [`--comment=${nonce}`] : []),
       ...extra,
@@ -169,7 +178,7 @@ export class SlurmScheduler implements Scheduler {
             retryLater: true,
           },
         }
-      const found = await this.findByNonce(job.name, nonce)
+      const found = await this.findByNonce(nonce)
       if (found.ok && found.value) return ok({ jobId: found.value })
       return {
         ok: false,
@@ -185,9 +194,9 @@ export class SlurmScheduler implements Scheduler {
     return { ok: false, error: { message, retryLater: isRetryLater(message) } }
   }
 
-  /** The job submitted under this name with this nonce in its comment, if slurmctld has it. */
-  private async findByNonce(name: string, nonce: string): Promise<Result<string | undefined, string>> {
-    const q = await this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-o', '%i|%k'])
+  /** The job submitted with this nonce as its comment, if slurmctld has it. */
+  private async findByNonce(nonce: string): Promise<Result<string | undefined, string>> {
+    const q = await this.run(['squeue', '-h', '-t', 'all', '--me', '-o', '%i|%k'])
     if (q.code !== 0) return err(`squeue: ${oneLine(q)}`)
     for (const line of q.stdout.split('\n')) {
       const [id, comment] = line.trim().split('|')
@@ -313,34 +322,39 @@ export class SlurmScheduler implements Scheduler {
 
   async findByName(name: string, since: string): Promise<JobStatus[]> {
     const sinceMs = Date.parse(since)
+    // Ours: the identity in the comment (or, from earlier versions of the action, as the job's name).
+    const mine = (jobName: string, comment: string, submitLine = ''): boolean =>
+      comment.startsWith(identity(name)) || jobName === name || submitLine.includes(`--comment=${identity(name)}`)
     // A wrong "nothing found" would submit the job twice, so failures are retried, then thrown.
     const q = await this.retrying(
       () =>
-        this.run(['squeue', '-h', '-t', 'all', `--name=${name}`, '-O', `${SQUEUE_FIELDS},SubmitTime:|`], {
+        this.run(['squeue', '-h', '-t', 'all', '--me', '-O', `${SQUEUE_FIELDS},SubmitTime:|,Name:|,Comment:|`], {
           env: { SLURM_TIME_FORMAT: '%s' },
         }),
       'squeue',
     )
     const found = new Map<string, { status: JobStatus; submitted: number }>()
     for (const line of q.stdout.split('\n')) {
-      const [id, state, reason, exit, submitted] = line.trim().split('|')
-      if (!id || !state || !/^\d+$/.test(id)) continue
+      const [id, state, reason, exit, submitted, jobName = '', ...comment] = line.trim().split('|')
+      if (!id || !state || !/^\d+$/.test(id) || !mine(jobName, comment.join('|'))) continue
       found.set(id, { status: queueStatus(id, state, reason, exit), submitted: Number(submitted) || 0 })
     }
     if (this.accounting !== 'none') {
+      const jobcomp = this.accounting === 'jobcomp'
       const args = [
         '-X',
         '-n',
         '-P',
         '-S',
         sinceArg(Number.isFinite(sinceMs) ? sinceMs : Date.now() - 7 * 86400_000),
-        `--name=${name}`,
+        // The job completion log keeps neither comments nor submit lines: only the name can be asked.
+        ...(jobcomp ? [`--name=${name}`] : []),
         '-o',
-        `${SACCT_FIELDS},Submit`,
+        `${SACCT_FIELDS},Submit,JobName${jobcomp ? '' : ',Comment,SubmitLine'}`,
       ]
       const a = await this.retrying(
         () =>
-          this.run(['sacct', ...(this.accounting === 'jobcomp' ? ['-c'] : []), ...args], {
+          this.run(['sacct', ...(jobcomp ? ['-c'] : []), ...args], {
             env: { SLURM_TIME_FORMAT: '%s' },
           }),
         'sacct',
@@ -351,6 +365,7 @@ export class SlurmScheduler implements Scheduler {
           const fields = line.trim().split('|')
           const id = fields[0]
           if (!id || !/^\d+$/.test(id)) continue
+          if (!mine(fields[7] ?? '', fields[8] ?? '', fields.slice(9).join('|'))) continue
           const row = sacctStatus(fields)
           if (!row) continue
           const prev = found.get(id)

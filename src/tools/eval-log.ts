@@ -25,6 +25,8 @@ const HeaderSchema = z.looseObject({
       created: z.string().optional(),
       metadata: z.record(z.string(), z.unknown()).nullish(),
       task_args: z.record(z.string(), z.unknown()).nullish(),
+      model_args: z.record(z.string(), z.unknown()).nullish(),
+      task_registry_name: z.string().nullish(),
     })
     .optional(),
   results: z
@@ -50,6 +52,11 @@ export interface EvalHeader {
   model?: string
   created?: string
   metadata: Record<string, unknown>
+  /** The task's arguments (`-T`) and the model's (`-M`), as inspect recorded them: what identifies the run. */
+  taskArgs: Record<string, unknown>
+  modelArgs: Record<string, unknown>
+  /** The task function's registered name (`capitalization`), whatever name the task gave itself. */
+  registryName?: string
   totalSamples?: number
   completedSamples?: number
   scores: EvalScore[]
@@ -66,16 +73,16 @@ export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, 
     return err(`not a readable .eval archive: ${messageOf(e)}`)
   }
   const header = entries.get('header.json')
-  if (!header) {
-    return entries.has('_journal/start.json')
-      ? ok({ status: 'started', metadata: {}, scores: [] })
-      : err('no header.json in the archive')
-  }
+  const start = entries.get('_journal/start.json')
+  if (!header && !start) return err('no header.json in the archive')
   let json: unknown
   try {
-    json = JSON.parse(header.toString('utf8'))
+    // A log still being written has only its start record: what ran, with status "started".
+    json = header
+      ? JSON.parse(header.toString('utf8'))
+      : { ...(JSON.parse((start as Buffer).toString('utf8')) as object), status: 'started' }
   } catch (e) {
-    return err(`header.json is not JSON: ${messageOf(e)}`)
+    return err(`${header ? 'header.json' : '_journal/start.json'} is not JSON: ${messageOf(e)}`)
   }
   const parsed = HeaderSchema.safeParse(json)
   if (!parsed.success) return err(`header.json has an unexpected shape: ${parsed.error.issues[0]?.message ?? ''}`)
@@ -92,6 +99,9 @@ export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, 
     ...(h.eval?.model !== undefined ? { model: h.eval.model } : {}),
     ...(h.eval?.created !== undefined ? { created: h.eval.created } : {}),
     metadata: h.eval?.metadata ?? {},
+    taskArgs: h.eval?.task_args ?? {},
+    modelArgs: h.eval?.model_args ?? {},
+    ...(h.eval?.task_registry_name ? { registryName: h.eval.task_registry_name } : {}),
     ...(h.results?.total_samples !== undefined ? { totalSamples: h.results.total_samples } : {}),
     ...(h.results?.completed_samples !== undefined ? { completedSamples: h.results.completed_samples } : {}),
     scores,

@@ -8,7 +8,17 @@ import type { Transport } from '../cluster/transport.js'
 import { cellDisplayName, type Cell } from '../experiment/model.js'
 import { err, ok } from '../result.js'
 import { readEvalHeader, type EvalHeader } from './eval-log.js'
-import type { EvaluationResult, JudgeContext, Judgement, PlannedJob, ScaffoldPlan, ToolModule } from './tool.js'
+import { inspectInvocation, sameValue, type InspectInvocation, type ScriptValue } from './inspect-script.js'
+import type { Problem } from '../result.js'
+import type {
+  EvaluationResult,
+  JudgeContext,
+  Judgement,
+  PlannedJob,
+  PreflightContext,
+  ScaffoldPlan,
+  ToolModule,
+} from './tool.js'
 import { joinPath, resolvePath } from '../cluster/paths.js'
 
 /** Logs may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
@@ -52,19 +62,22 @@ export const inspect: ToolModule = {
   async judge(ctx: JudgeContext): Promise<Judgement> {
     const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
     const script = (await ctx.transport.readFile(`${jobDir}/${ctx.job.script}`))?.toString('utf8') ?? ''
-    const logDir = resolvePath(jobDir, logDirOf(script))
+    const invocation = inspectInvocation(script)
+    const logDir = resolvePath(jobDir, invocation?.logDir?.value ?? 'logs')
     const found = await findEvalLogs(ctx.transport, logDir, ctx.since ? Date.parse(ctx.since) - SKEW_MS : 0)
-    const mine = found.filter(({ header }) => belongsTo(header, ctx.job))
+    const shared = ctx.job.script !== 'cell.slurm'
+    const mine = shared ? found.filter((l) => belongsTo(l.header, ctx.job, invocation, jobDir)) : found
+    const notes = shared ? await unattributed(ctx, jobDir, found, mine) : []
     const newestFirst = (a: FoundLog, b: FoundLog): number => b.mtimeMs - a.mtimeMs
     const success = mine.filter((l) => l.header.status === 'success').sort(newestFirst)[0]
     if (success) {
       const result = evaluationResult(success.path, success.header)
-      if (ctx.state === 'COMPLETED' && (ctx.exitCode ?? 0) === 0) return ok({ result })
+      if (ctx.state === 'COMPLETED' && (ctx.exitCode ?? 0) === 0) return ok({ result, ...warning(notes) })
       const ended = `${ctx.state}${ctx.exitCode !== undefined ? ` (exit ${ctx.exitCode})` : ''}`
-      const warning =
+      const disagrees =
         `${ctx.job.display}: the job ended ${ended}, but its .eval log says success: counted as succeeded ` +
         "(the job's exit status is not inspect's, e.g. a script that ends by waiting on its GPU monitor)"
-      return ok({ result, warning })
+      return ok({ result, ...warning([disagrees, ...notes]) })
     }
     const newest = mine.sort(newestFirst)[0]
     if (newest && newest.header.status !== 'started') {
@@ -72,12 +85,47 @@ export const inspect: ToolModule = {
       return err({
         why: `the newest .eval log (${newest.path}) has status "${newest.header.status}"${inspectError}`,
         result: evaluationResult(newest.path, newest.header),
+        ...warning(notes),
       })
     }
     const why = newest
       ? `the .eval log ${newest.path} was never finished (status "started")`
       : `no .eval log written by this attempt in ${logDir}`
-    return err({ why, pending: true })
+    return err({ why, pending: true, ...warning(notes) })
+  },
+
+  async preflight(ctx: PreflightContext): Promise<Problem[]> {
+    const problems: Problem[] = []
+    const seen = new Set<string>()
+    for (const job of ctx.jobs) {
+      const jobDir = resolvePath(ctx.runDir, job.dir)
+      const script = joinPath(job.dir, job.script)
+      const inv = inspectInvocation((await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? '')
+      if (!inv) continue
+      const reads: [ScriptValue | undefined, string][] = [
+        [inv.taskFile, 'inspect task file'],
+        [inv.taskArgs['data_path'], 'evaluation dataset'],
+        // A fine-tuned cell's model is the checkpoint its training writes; others read an existing one.
+        [job.cell?.epoch === null ? inv.modelArgs['model_path'] : undefined, 'model directory'],
+      ]
+      for (const [read, kind] of reads) {
+        if (!read) continue
+        const where = resolvePath(jobDir, read.value)
+        if ((await ctx.transport.stat(where)) !== null) {
+          if (kind === 'model directory') problems.push(...(await staleAdapterBase(ctx.transport, where, script, read)))
+          continue
+        }
+        if (seen.has(`${script}\u0000${where}`)) continue
+        seen.add(`${script}\u0000${where}`)
+        problems.push({
+          file: script,
+          line: read.line,
+          message: `the ${kind} ${where} does not exist on the cluster`,
+          hint: `line ${read.line} of ${script} passes it to inspect: fix the path or create it before running`,
+        })
+      }
+    }
+    return problems
   },
 
   // cruijff_kit's eval template writes beside the checkpoint it evaluates ({run}/artifacts/epoch_N),
@@ -98,26 +146,100 @@ export const inspect: ToolModule = {
 }
 
 /**
- * Whether a log belongs to this job's cell. A cell directory holds only its own logs; in the earlier
- * flat layout the cells of a run share `{run}/eval/logs/`, so the task and epoch must match.
+ * Whether a log in a log directory that several cells share (the earlier flat layout, `{run}/eval/logs/`)
+ * is this job's: what inspect recorded of the run (the task function, the `-T` vis_label, the
+ * `--metadata` epoch, the `-M` model path) must be what the job's script passed. Never the task name
+ * alone: tasks name themselves `{task}_{vis_label}`. Without a readable script, the cell's own task and
+ * epoch decide.
  */
-function belongsTo(header: EvalHeader, job: PlannedJob): boolean {
-  const cell = job.cell
-  if (!cell || job.script === 'cell.slurm') return true
-  if (header.task && !taskMatches(header.task, cell.task)) return false
-  if (cell.epoch !== null) {
-    const e = header.metadata['epoch']
-    if (e !== undefined && Number(e) !== cell.epoch) return false
-    if (
-      e === undefined &&
-      header.model &&
-      /epoch_(\d+)/.test(header.model) &&
-      !header.model.includes(`epoch_${cell.epoch}`)
-    ) {
-      return false
+function belongsTo(header: EvalHeader, job: PlannedJob, inv: InspectInvocation | undefined, jobDir: string): boolean {
+  if (inv) {
+    // What identifies the run besides the task: compared wherever the script or the log has it.
+    const identity: boolean[] = []
+    const compare = (recorded: unknown, passed: ScriptValue | undefined, same = sameValue): void => {
+      if (passed !== undefined || recorded !== undefined)
+        identity.push(passed !== undefined && recorded !== undefined && same(recorded, passed.value))
+    }
+    compare(header.taskArgs['vis_label'], inv.taskArgs['vis_label'])
+    compare(header.metadata['epoch'], inv.metadata['epoch'])
+    compare(
+      header.modelArgs['model_path'],
+      inv.modelArgs['model_path'],
+      (recorded, passed) =>
+        typeof recorded === 'string' && resolvePath(jobDir, recorded) === resolvePath(jobDir, passed),
+    )
+    if (identity.length > 0) {
+      const task = header.registryName ?? header.task
+      const sameTask =
+        !inv.task || !task || task === inv.task || (!header.registryName && task.startsWith(`${inv.task}_`))
+      return sameTask && identity.every(Boolean)
     }
   }
-  return true
+  const cell = job.cell
+  if (!cell) return false
+  if ((header.registryName ?? header.task) !== cell.task) return false
+  const e = header.metadata['epoch']
+  if (cell.epoch === null) return e === undefined
+  if (e !== undefined) return Number(e) === cell.epoch
+  const path = header.modelArgs['model_path']
+  const modelEpoch = /epoch_(\d+)/.exec(typeof path === 'string' ? path : (header.model ?? ''))
+  return modelEpoch?.[1] !== undefined && Number(modelEpoch[1]) === cell.epoch
+}
+
+/**
+ * Logs of this attempt's time in a shared log directory that no job script there accounts for: each is
+ * named in a warning (a log is never counted for a cell it cannot be shown to belong to).
+ */
+async function unattributed(ctx: JudgeContext, jobDir: string, found: FoundLog[], mine: FoundLog[]): Promise<string[]> {
+  const others = found.filter((l) => !mine.includes(l))
+  if (others.length === 0) return []
+  const siblings: { job: PlannedJob; inv: InspectInvocation | undefined }[] = []
+  for (const e of (await ctx.transport.list(jobDir)) ?? []) {
+    if (e.isDirectory || !e.name.endsWith('.slurm') || e.name === ctx.job.script) continue
+    const text = (await ctx.transport.readFile(`${jobDir}/${e.name}`))?.toString('utf8') ?? ''
+    siblings.push({ job: { ...ctx.job, script: e.name, cell: undefined }, inv: inspectInvocation(text) })
+  }
+  return others
+    .filter((l) => !siblings.some((s) => belongsTo(l.header, s.job, s.inv, jobDir)))
+    .map(
+      (l) =>
+        `${l.path}: this .eval log (task "${l.header.task ?? '?'}") matches no evaluation script in ${jobDir} ` +
+        '(task, vis_label, epoch, model path): not counted for any cell',
+    )
+}
+
+function warning(notes: string[]): { warnings?: string[] } {
+  return notes.length ? { warnings: notes } : {}
+}
+
+/**
+ * An adapter checkpoint (an eval-only run's) names its base model in adapter_config.json; an absolute
+ * local path there that no longer exists fails the job when the model loads (cruijff_kit's
+ * STALE_LOCAL_BASE_PATH check).
+ */
+async function staleAdapterBase(
+  transport: Transport,
+  dir: string,
+  script: string,
+  read: ScriptValue,
+): Promise<Problem[]> {
+  const text = (await transport.readFile(`${dir}/adapter_config.json`))?.toString('utf8')
+  if (text === undefined) return []
+  let base: unknown
+  try {
+    base = (JSON.parse(text) as Record<string, unknown>)['base_model_name_or_path']
+  } catch {
+    return []
+  }
+  if (typeof base !== 'string' || !base.startsWith('/') || (await transport.stat(base)) !== null) return []
+  return [
+    {
+      file: script,
+      line: read.line,
+      message: `the adapter in ${dir} names its base model ${base}, which does not exist on the cluster`,
+      hint: `fix base_model_name_or_path in ${dir}/adapter_config.json (line ${read.line} of ${script} evaluates it)`,
+    },
+  ]
 }
 
 /** Directory name of a cell: `{task}_epoch{N}` for fine-tuned checkpoints, `{task}` otherwise. */
@@ -145,7 +267,9 @@ export async function findEvalLogs(transport: Transport, logDir: string, sinceMs
     out.push({
       path,
       mtimeMs: stat.mtimeMs,
-      header: header.ok ? header.value : { status: 'unreadable', metadata: {}, scores: [], error: header.error },
+      header: header.ok
+        ? header.value
+        : { status: 'unreadable', metadata: {}, taskArgs: {}, modelArgs: {}, scores: [], error: header.error },
     })
   }
   return out
@@ -162,19 +286,6 @@ export function evaluationResult(path: string, h: EvalHeader): EvaluationResult 
     ...(h.completedSamples !== undefined ? { completedSamples: h.completedSamples } : {}),
     scores: h.scores,
   }
-}
-
-/** The `--log-dir` the script passes to inspect (default ./logs, inspect's own default). */
-export function logDirOf(script: string): string {
-  const m = /--log-dir(?:=|\s+)(?:"([^"]+)"|'([^']+)'|([^\s;&|]+))/.exec(script)
-  const dir = m?.[1] ?? m?.[2] ?? m?.[3]
-  return dir && !dir.includes('$') ? dir : 'logs'
-}
-
-/** inspect records a task as `name` or `file.py@name` or `pkg/name`. */
-function taskMatches(recorded: string, task: string): boolean {
-  const base = recorded.split('@').pop()?.split('/').pop() ?? recorded
-  return base === task || recorded === task
 }
 
 function firstLine(s: string): string {

@@ -7,7 +7,7 @@
 import { z } from 'zod'
 import type { Transport } from '../cluster/transport.js'
 import type { Cell, Experiment } from '../experiment/model.js'
-import type { Result } from '../result.js'
+import type { Problem, Result } from '../result.js'
 
 export interface PlannedJob {
   /** State key, cruijff_kit style: `{dir}/{script}` relative to the run directory. */
@@ -97,10 +97,13 @@ export interface JudgeContext {
   since?: string
 }
 
-/** A succeeded attempt: what it produced, and a warning when its state disagreed (e.g. exit 143). */
+/**
+ * A succeeded attempt: what it produced, and warnings: when its state disagreed (e.g. exit 143), or what
+ * the tool noticed on the way (e.g. a log it could not attribute to any job). Each names what it is about.
+ */
 export interface Succeeded {
   result: ToolResult
-  warning?: string
+  warnings?: string[]
 }
 
 /**
@@ -112,10 +115,21 @@ export interface NotSucceeded {
   why: string
   result?: ToolResult
   pending?: boolean
+  /** What the tool noticed on the way that the user should know (e.g. a log it could not attribute). */
+  warnings?: string[]
 }
 
 /** A tool's verdict on one attempt. */
 export type Judgement = Result<Succeeded, NotSucceeded>
+
+export interface PreflightContext {
+  transport: Transport
+  /** Absolute run directory on the cluster. */
+  runDir: string
+  experiment: Experiment
+  /** The jobs that will be submitted. */
+  jobs: PlannedJob[]
+}
 
 /** What a tool module proposes for a failed job. */
 export type RetryDecision =
@@ -147,6 +161,12 @@ export interface ToolModule {
   judge(ctx: JudgeContext): Promise<Judgement>
   /** For a failed job: whether to re-submit it now with changed settings (null: not this tool's kind of failure). */
   retry?(ctx: RetryContext): Promise<RetryDecision | null>
+  /**
+   * Before anything is submitted: the paths these jobs will read that do not exist where they run
+   * (base model, dataset, task file, ...), each located at the file and line that names it. Hours in a
+   * queue must not end in "file not found".
+   */
+  preflight?(ctx: PreflightContext): Promise<Problem[]>
   /** What to do with the results, for the summary's Next Steps (commands). */
   nextSteps?(runDir: string): string[]
   /**

@@ -4,12 +4,14 @@
  * `epoch_{N}` checkpoint written by this attempt (after its submission) for every epoch the matrix
  * evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
  */
-import { parse as parseYaml } from 'yaml'
+import { isNode, LineCounter, parse as parseYaml, parseDocument } from 'yaml'
 import { readTail, scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { err, ok } from '../result.js'
+import type { Problem } from '../result.js'
 import type {
+  PreflightContext,
   JudgeContext,
   Judgement,
   LossPoint,
@@ -106,6 +108,51 @@ export const torchtune: ToolModule = {
     return ok({ result })
   },
 
+  async preflight(ctx: PreflightContext): Promise<Problem[]> {
+    const problems: Problem[] = []
+    for (const job of ctx.jobs) {
+      const jobDir = resolvePath(ctx.runDir, job.dir)
+      const text = (await ctx.transport.readFile(`${jobDir}/${CONFIG}`))?.toString('utf8')
+      if (text === undefined) continue
+      const lineCounter = new LineCounter()
+      const doc = parseDocument(text, { lineCounter, uniqueKeys: false })
+      const raw = doc.toJS() as unknown
+      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue
+      const config = raw as Record<string, unknown>
+      const script = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
+      const tuneLine = script.split('\n').findIndex((l) => /\btune\s+run\b/.test(l)) + 1
+      const usedBy = `${joinPath(job.dir, job.script)}${tuneLine ? `:${tuneLine}` : ''} runs torchtune with ${CONFIG}`
+      const missing: string[] = []
+      for (const [path, kind] of READS) {
+        const value = valueAt(config, path)
+        const paths =
+          path.join('.') === 'checkpointer.checkpoint_files'
+            ? checkpointFileNames(value).map((f) =>
+                joinPath(String(valueAt(config, ['checkpointer', 'checkpoint_dir'])), f),
+              )
+            : typeof value === 'string'
+              ? [value]
+              : []
+        for (const p of paths) {
+          const where = resolvePath(jobDir, interpolate(p, config))
+          if (where.includes('${') || missing.some((m) => where.startsWith(`${m}/`))) continue
+          if ((await ctx.transport.stat(where)) !== null) continue
+          missing.push(where)
+          const node = doc.getIn(path, true)
+          const at = isNode(node) && node.range ? lineCounter.linePos(node.range[0]) : undefined
+          problems.push({
+            file: joinPath(job.dir, CONFIG),
+            ...(at ? { line: at.line, column: at.col } : {}),
+            field: path.join('.'),
+            message: `the ${kind} ${where} does not exist on the cluster`,
+            hint: `${usedBy}, which reads it: fix the path or create it before running`,
+          })
+        }
+      }
+    }
+    return problems
+  },
+
   async retry(ctx: RetryContext): Promise<RetryDecision | null> {
     let detectedVia: string | undefined
     if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
@@ -145,6 +192,35 @@ export const torchtune: ToolModule = {
         `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${CONFIG} updated`,
     }
   },
+}
+
+/** What a torchtune LoRA config makes the job read, by key path: it must exist before the job runs. */
+const READS: readonly [readonly string[], string][] = [
+  [['checkpointer', 'checkpoint_dir'], 'base model directory'],
+  [['checkpointer', 'checkpoint_files'], 'base model weights file'],
+  [['tokenizer', 'path'], 'tokenizer file'],
+  [['tokenizer', 'merges_file'], 'tokenizer merges file'],
+  [['dataset', 'data_files'], 'training dataset'],
+  [['dataset_val', 'data_files'], 'validation dataset'],
+]
+
+function valueAt(config: Record<string, unknown>, path: readonly string[]): unknown {
+  let cur: unknown = config
+  for (const p of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined
+  return cur
+}
+
+/** The checkpointer's files: a list, or `{filename_format: model-{}-of-{}.safetensors, max_filename: "00002"}`. */
+function checkpointFileNames(spec: unknown): string[] {
+  if (Array.isArray(spec)) return spec.filter((f): f is string => typeof f === 'string')
+  if (!spec || typeof spec !== 'object') return []
+  const { filename_format: format, max_filename: max } = spec as Record<string, unknown>
+  if (typeof format !== 'string' || (typeof max !== 'string' && typeof max !== 'number')) return []
+  const last = String(max)
+  const n = Math.min(Number(last), 10_000)
+  return Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) =>
+    format.replace('{}', String(i + 1).padStart(last.length, '0')).replace('{}', last),
+  )
 }
 
 /** Epochs whose checkpoints the experiment needs: those the matrix evaluates, else the last one trained. */

@@ -83,6 +83,7 @@ export function instantiate(fixture: FixtureName, options: InstantiateOptions = 
     PATH: `${bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
     RE_STANDIN_PYTHON: toolsPython(),
     RE_STANDIN_CACHE: process.env['RE_STANDIN_CACHE'] ?? join(tempRoot(), 're-standin-cache'),
+    RE_STANDIN_LOG: join(root, 'executions.txt'),
   }
   return { fixture, root, scratch, cruijffKit, dir, bin, env }
 }
@@ -233,4 +234,14 @@ export const rel = (exp: CruijffExperiment, path: string): string => relative(ex
 export function copyExperiment(exp: CruijffExperiment, to: string): string {
   cpSync(exp.dir, to, { recursive: true })
   return to
+}
+
+/** What the stand-ins ran, in order: `tune <dir>` / `inspect <dir>`, directories relative to the experiment. */
+export function executions(exp: CruijffExperiment): string[] {
+  const path = exp.env['RE_STANDIN_LOG'] ?? ''
+  if (!existsSync(path)) return []
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(`${exp.dir}/`, ''))
 }

@@ -141,9 +141,9 @@ evaluation:
     assert.match(summary, /\| ft \| fine-tuned \| 0\.1 \|[^\n]*0\.900/)
     assert.match(summary, /\| base \| control \|[^\n]*0\.250/)
     assert.match(summary, /Look at the scores/)
-    assert.ok(existsSync(join(exp, 'run-toy.log')))
+    assert.ok(existsSync(join(exp, 'logs/run-toy.log')), 'module logs live in logs/, where cruijff_kit keeps them')
     assert.match(
-      readFileSync(join(exp, 'run-toy.log'), 'utf8'),
+      readFileSync(join(exp, 'logs/run-toy.log'), 'utf8'),
       /SUBMIT_EVAL: base\/caps\nDetails: inline caps\.toy\nJob ID: 3/,
     )
   })

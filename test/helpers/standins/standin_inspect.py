@@ -15,6 +15,7 @@ Knobs (environment):
                       an error log (inspect's own, from a solver that raised)
   RE_STANDIN_SECONDS  seconds to spend "evaluating" (default 0)
   RE_STANDIN_CACHE    where the template logs are kept (default /tmp/re-standin-<inspect version>)
+  RE_STANDIN_LOG      a file each run appends `inspect <working directory>` to (to count executions)
 """
 import fcntl
 import json
@@ -101,6 +102,9 @@ def clean(component: str) -> str:
 
 
 def main() -> None:
+    if os.environ.get("RE_STANDIN_LOG"):
+        with open(os.environ["RE_STANDIN_LOG"], "a") as f:
+            f.write(f"inspect {os.getcwd()}\n")
     spec, opts = parse(sys.argv[1:])
     task_file, _, task_name = spec.partition("@")
     if not os.path.isfile(task_file):

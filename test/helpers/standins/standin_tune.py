@@ -12,6 +12,7 @@ Knobs (environment):
   RE_STANDIN_OOM      comma-separated substrings: such a run dies of CUDA out of memory while the
                       config's batch_size is above RE_STANDIN_OOM_ABOVE (default 0: always)
   RE_STANDIN_SECONDS  seconds each epoch takes (default 0)
+  RE_STANDIN_LOG      a file each run appends `tune <working directory>` to (to count executions)
 """
 import json
 import math
@@ -76,6 +77,9 @@ def matches(knob):
 
 
 def main() -> None:
+    if os.environ.get("RE_STANDIN_LOG"):
+        with open(os.environ["RE_STANDIN_LOG"], "a") as f:
+            f.write(f"tune {os.getcwd()}\n")
     args = sys.argv[1:]
     if not args or args[0] != "run":
         die("usage: tune [-h] {download,ls,cp,run,validate,cat} ...")
