@@ -182,7 +182,7 @@ describe('defect 10: cancel-on-abort', () => {
 describe('after cancel-on-abort', () => {
   it('a re-run submits the cancelled job again, and calls nothing failed', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 3, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
-    const submitted = (): boolean => readText(join(exp, 'run-torchtune.log')).includes('SUBMIT_JOB')
+    const submitted = (): boolean => readText(join(exp, 'logs/run-torchtune.log')).includes('SUBMIT_JOB')
     const first = await runAction({
       inputs: localInputs(exp, { 'cancel-on-abort': 'true' }),
       onSpawn: when(submitted, 'SIGINT'),
@@ -192,7 +192,7 @@ describe('after cancel-on-abort', () => {
     assert.equal(r.outputs['status'], 'success', r.summary)
     assert.equal(r.outputs['runs-failed'], '0')
     assert.equal(ran(exp, 'train a'), 2, executions(exp).join('\n'))
-    assert.match(readText(join(exp, 'run-torchtune.log')), /CANCELLED_EARLIER: a\nDetails: job 1 was cancelled/)
+    assert.match(readText(join(exp, 'logs/run-torchtune.log')), /CANCELLED_EARLIER: a\nDetails: job 1 was cancelled/)
   })
 })
 
