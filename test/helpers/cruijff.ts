@@ -1,5 +1,6 @@
 /**
- * Experiments scaffolded by cruijff_kit's own tools (test/fixtures/cruijff_kit/), made runnable here:
+ * Experiments scaffolded by cruijff_kit's own tools (../shared/fixtures/cruijff_kit/, beside the project for
+ * every developer and CI; RE_CRUIJFF_FIXTURES overrides), made runnable here:
  * a fixture is copied to where its `experiment.dir` says (under a temporary scratch space), its
  * placeholders are filled in, the files its job scripts read are created (base models, tokenizers,
  * datasets, the inspect task file), and a bin directory of stand-ins for the programs the scripts call
@@ -16,7 +17,11 @@ import { tempDir } from './experiment.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
 export const REPO = resolve(HERE, '../..')
-export const FIXTURES = join(REPO, 'test/fixtures/cruijff_kit')
+export const FIXTURES = process.env['RE_CRUIJFF_FIXTURES'] ?? resolve(REPO, '../shared/fixtures/cruijff_kit')
+if (!existsSync(join(FIXTURES, 'README.md'))) {
+  // Fail loudly: the cruijff_kit tests never skip.
+  throw new Error(`cruijff_kit fixtures not found at ${FIXTURES}: they live in ../shared (or set RE_CRUIJFF_FIXTURES)`)
+}
 export const STANDINS = join(HERE, 'standins')
 export const FIXTURE_NAMES = ['workflow_test_base_2026-11-27', 'cap_rank_lr_model_sweep_2026-11-27'] as const
 export type FixtureName = (typeof FIXTURE_NAMES)[number]
