@@ -4,6 +4,7 @@
  * zstd-compressed (inspect-ai >= 0.3.206); a log still being written has no header.json yet and
  * reads as status "started".
  */
+import { Readable } from 'node:stream'
 import { inflateRawSync } from 'node:zlib'
 import yauzl from 'yauzl'
 import { decompress as zstdDecompress } from 'fzstd'
@@ -65,10 +66,25 @@ export interface EvalHeader {
 
 const MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
-export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, string>> {
+/**
+ * Where a log's bytes come from: ranges of a file that may be gigabytes (sample data) and may be on
+ * another machine. Only the zip's directory and the two small entries the header needs are read.
+ */
+export interface RangeSource {
+  size: number
+  read(start: number, length: number): Promise<Buffer | null>
+}
+
+/** A whole log in memory (tests, small files). */
+export function bufferSource(bytes: Buffer): RangeSource {
+  return { size: bytes.length, read: (start, length) => Promise.resolve(bytes.subarray(start, start + length)) }
+}
+
+export async function readEvalHeader(source: Buffer | RangeSource): Promise<Result<EvalHeader, string>> {
   let entries: Map<string, Buffer>
+  const src = Buffer.isBuffer(source) ? bufferSource(source) : source
   try {
-    entries = await readEntries(bytes, (name) => name === 'header.json' || name === '_journal/start.json')
+    entries = await readEntries(src, (name) => name === 'header.json' || name === '_journal/start.json')
   } catch (e) {
     return err(`not a readable .eval archive: ${messageOf(e)}`)
   }
@@ -109,10 +125,34 @@ export async function readEvalHeader(bytes: Buffer): Promise<Result<EvalHeader, 
   })
 }
 
+/** Bytes per read of a range source: a handful of round trips over SSH, bounded memory. */
+const RANGE_CHUNK = 1024 * 1024
+
+/** yauzl's random access over a RangeSource. */
+class SourceReader extends yauzl.RandomAccessReader {
+  constructor(private readonly source: RangeSource) {
+    super()
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const source = this.source
+    return Readable.from(
+      (async function* chunks(): AsyncGenerator<Buffer> {
+        for (let pos = start; pos < end; pos += RANGE_CHUNK) {
+          const bytes = await source.read(pos, Math.min(RANGE_CHUNK, end - pos))
+          if (!bytes || bytes.length === 0) throw new Error(`the file ended at byte ${pos} (it is being rewritten?)`)
+          yield bytes
+        }
+      })(),
+    )
+  }
+}
+
 /** The wanted entries of a zip, decompressed. */
-function readEntries(bytes: Buffer, wanted: (name: string) => boolean): Promise<Map<string, Buffer>> {
+function readEntries(source: RangeSource, wanted: (name: string) => boolean): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true, decodeStrings: true, validateEntrySizes: false }, (openErr, zip) => {
+    const options = { lazyEntries: true, decodeStrings: true, validateEntrySizes: false }
+    yauzl.fromRandomAccessReader(new SourceReader(source), source.size, options, (openErr, zip) => {
       if (openErr) {
         reject(openErr)
         return

@@ -261,9 +261,11 @@ export async function findEvalLogs(transport: Transport, logDir: string, sinceMs
     const path = `${logDir}/${e.name}`
     const stat = await transport.stat(path)
     if (!stat || stat.mtimeMs < sinceMs) continue
-    const bytes = await transport.readFile(path)
-    if (!bytes) continue
-    const header = await readEvalHeader(bytes)
+    // Ranges only: a log holds every sample and can be gigabytes; the header is a few kilobytes.
+    const header = await readEvalHeader({
+      size: stat.size,
+      read: (start, length) => transport.readRange(path, start, length),
+    })
     out.push({
       path,
       mtimeMs: stat.mtimeMs,

@@ -99,3 +99,26 @@ it('garbage is an error value, not an exception', async () => {
     assert.equal(r.ok, false)
   }
 })
+
+it('a log of many samples is read by ranges: the header, not the samples', async () => {
+  // Samples first, as inspect writes them: 24 MB of entries before header.json.
+  const samples: Record<string, string> = {}
+  for (let i = 0; i < 24; i++) samples[`samples/${i}.json`] = `${i}`.repeat(1024 * 1024)
+  const bytes = zipWith(
+    { '_journal/start.json': '{}', ...samples, 'header.json': JSON.stringify(HEADER) },
+    'ZIP_STORED',
+  )
+  let read = 0
+  const source = {
+    size: bytes.length,
+    read: (start: number, length: number) => {
+      read += length
+      return Promise.resolve(bytes.subarray(start, start + length))
+    },
+  }
+  const h = await readEvalHeader(source)
+  assert.ok(h.ok, h.ok ? '' : h.error)
+  assert.equal(h.value.scores[0]?.metrics['accuracy'], 0.875)
+  assert.ok(bytes.length > 24 * 1024 * 1024)
+  assert.ok(read < 2 * 1024 * 1024, `read ${read} bytes of ${bytes.length}`)
+})
