@@ -37,7 +37,7 @@ for (let i = 0; i < 7; i++) {
   const r = spawnSync(process.execPath, ['dist/index.js'], { env })
   cold.push(performance.now() - t)
   if (!readFileSync(join(work, 'out'), 'utf8').includes('invalid'))
-    throw new Error(`the bundle did not run: ${r.stderr}`)
+    throw new Error(`the bundle did not run: ${r.stderr.toString()}`)
 }
 console.log(
   `bundle cold start (node dist/index.js, to exit): median ${median(cold).toFixed(0)} ms (node itself: ${median(bare).toFixed(0)} ms; goal < 300 ms)`,

@@ -58,6 +58,7 @@ async function waitFor(
   }
 }
 const terminal = (st: JobStatus): boolean => isTerminal(st.state)
+const idOf = (jobs: readonly { jobId: string }[], i: number): string => jobs[i]?.jobId ?? ''
 
 /** A transport that runs every command for real, then lets the test rewrite what one reports. */
 class Rewriting implements Transport {
@@ -118,7 +119,7 @@ describe('parseExit', () => {
 })
 
 const transports: [string, () => Promise<Transport>][] = [
-  ['local', async () => new LocalTransport()],
+  ['local', () => Promise.resolve(new LocalTransport())],
   ['ssh', async () => connectSsh(devCluster())],
 ]
 
@@ -139,8 +140,8 @@ for (const [label, make] of transports) {
       }
     })
     after(async () => {
-      await t?.exec(['rm', '-rf', ROOT])
-      await t?.close()
+      await t.exec(['rm', '-rf', ROOT])
+      await t.close()
     })
 
     it('reaches the SLURM client tools', async () => {
@@ -161,8 +162,8 @@ for (const [label, make] of transports) {
       assert.match(job.jobId, /^\d+$/)
       const st = (await waitFor(s, [job], terminal)).get(job.jobId)
       assert.equal(st?.state, 'COMPLETED', JSON.stringify(st))
-      assert.equal(st?.exitCode, 0)
-      assert.ok(st?.startedAt && st.endedAt && Date.parse(st.endedAt) >= Date.parse(st.startedAt), JSON.stringify(st))
+      assert.equal(st.exitCode, 0)
+      assert.ok(st.startedAt && st.endedAt && Date.parse(st.endedAt) >= Date.parse(st.startedAt), JSON.stringify(st))
       const log = await t.readFile(`${spec.dir}/logs/slurm-${job.jobId}.out`)
       assert.equal(log?.toString(), `hello from ${job.jobId} in ${spec.dir}: it's $(not) run\n`)
     })
@@ -171,7 +172,7 @@ for (const [label, make] of transports) {
       const job = await submitOk(s, await jobSpec(t, 'exit3', 'echo failing; exit 3'))
       const st = (await waitFor(s, [job], terminal)).get(job.jobId)
       assert.equal(st?.state, 'FAILED', JSON.stringify(st))
-      assert.equal(st?.exitCode, 3)
+      assert.equal(st.exitCode, 3)
     })
 
     it('cancels a running job with one scancel: CANCELLED', async () => {
@@ -212,10 +213,8 @@ for (const [label, make] of transports) {
       const spec = await jobSpec(t, 'badpart', 'true', ['--partition=no-such-partition'])
       const r = await s.submit(spec)
       assert.equal(r.ok, false)
-      if (!r.ok) {
-        assert.equal(r.error.retryLater, false)
-        assert.match(r.error.message, /invalid partition/i)
-      }
+      assert.equal(r.error.retryLater, false)
+      assert.match(r.error.message, /invalid partition/i)
     })
 
     it('kills a job over its --mem as OUT_OF_MEMORY', async () => {
@@ -247,7 +246,7 @@ for (const [label, make] of transports) {
       jobs.forEach((j, i) => {
         const st = done.get(j.jobId)
         assert.equal(st?.state, i % 5 === 4 ? 'FAILED' : 'COMPLETED', JSON.stringify(st))
-        assert.equal(st?.exitCode, i % 5 === 4 ? 4 : 0)
+        assert.equal(st.exitCode, i % 5 === 4 ? 4 : 0)
       })
       before = s.commands
       const again = await s.poll(jobs)
@@ -277,10 +276,8 @@ for (const [label, make] of transports) {
         const third = await q.submit(await jobSpec(t, 'qos3', 'sleep 60'))
         await q.cancel([a.jobId, b.jobId])
         assert.equal(third.ok, false)
-        if (!third.ok) {
-          assert.equal(third.error.retryLater, true)
-          assert.match(third.error.message, /QOSMaxSubmitJobPerUserLimit/)
-        }
+        assert.equal(third.error.retryLater, true)
+        assert.match(third.error.message, /QOSMaxSubmitJobPerUserLimit/)
       })
 
       it('falls back to sacct -c, then to scontrol per job, when accounting is off', async () => {
@@ -307,10 +304,10 @@ for (const [label, make] of transports) {
               const m = await d.poll(jobs)
               assert.equal(d.accounting, mode)
               assert.equal(d.commands - before, expected, `${name}: commands per poll`)
-              assert.equal(m.get(jobs[0]!.jobId)?.state, 'COMPLETED')
-              assert.equal(m.get(jobs[0]!.jobId)?.exitCode, 0)
-              assert.equal(m.get(jobs[1]!.jobId)?.state, 'FAILED')
-              assert.equal(m.get(jobs[1]!.jobId)?.exitCode, 5)
+              assert.equal(m.get(idOf(jobs, 0))?.state, 'COMPLETED')
+              assert.equal(m.get(idOf(jobs, 0))?.exitCode, 0)
+              assert.equal(m.get(idOf(jobs, 1))?.state, 'FAILED')
+              assert.equal(m.get(idOf(jobs, 1))?.exitCode, 5)
             }
           }
         } finally {
@@ -332,12 +329,12 @@ for (const [label, make] of transports) {
           )
           const m = await lagging.poll(jobs)
           assert.deepEqual(
-            [m.get(jobs[0]!.jobId)?.state, m.get(jobs[0]!.jobId)?.exitCode],
+            [m.get(idOf(jobs, 0))?.state, m.get(idOf(jobs, 0))?.exitCode],
             ['FAILED', 4],
             JSON.stringify([...m.values()]),
           )
           assert.deepEqual(
-            [m.get(jobs[1]!.jobId)?.state, m.get(jobs[1]!.jobId)?.exitCode],
+            [m.get(idOf(jobs, 1))?.state, m.get(idOf(jobs, 1))?.exitCode],
             ['COMPLETED', 0],
             JSON.stringify([...m.values()]),
           )
@@ -363,7 +360,7 @@ for (const [label, make] of transports) {
         const found = await s.findByName(spec.name, since)
         assert.deepEqual(
           found.map((f) => f.jobId),
-          r.ok ? [r.value.jobId] : [],
+          [r.value.jobId],
         )
       })
     }
@@ -378,7 +375,8 @@ for (const [label, make] of transports) {
           restarted = true
         })
         const seen: string[] = []
-        while (!restarted) {
+        const isRestarted = (): boolean => restarted
+        while (!isRestarted()) {
           seen.push((await s.poll([job])).get(job.jobId)?.state ?? 'missing')
           await sleep(300)
         }

@@ -105,7 +105,9 @@ describe('progress in the log', () => {
     )
     assert.ok(lines.includes('::group::optimize: 2 jobs') && lines.includes('::endgroup::'))
     // The module log has the same lines, as STATUS_CHECK blocks.
-    const tt = logBlocks(readText(join(exp, 'logs', 'run-torchtune.log')) || readText(join(exp, 'logs/run-torchtune.log')))
+    const tt = logBlocks(
+      readText(join(exp, 'logs', 'run-torchtune.log')) || readText(join(exp, 'logs/run-torchtune.log')),
+    )
     const checks = tt.filter((b) => b.action === 'STATUS_CHECK')
     assert.ok(checks.length >= 2, tt.map((b) => b.action).join(','))
     assert.equal(checks.length, progress.filter((l) => l.startsWith('optimize:')).length)

@@ -213,7 +213,9 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
-        server.close(() => resolve())
+        server.close(() => {
+          resolve()
+        })
       }),
   }
   return result
@@ -224,12 +226,21 @@ export async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
   const { default: yauzl } = await import('yauzl')
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true }, (e, z) => {
-      if (e || !z) return reject(e ?? new Error('no zip'))
+      if (e) {
+        reject(e)
+        return
+      }
       const out = new Map<string, Buffer>()
       z.on('entry', (entry: import('yauzl').Entry) => {
-        if (entry.fileName.endsWith('/')) return z.readEntry()
+        if (entry.fileName.endsWith('/')) {
+          z.readEntry()
+          return
+        }
         z.openReadStream(entry, (se, s) => {
-          if (se || !s) return reject(se ?? new Error('no stream'))
+          if (se) {
+            reject(se)
+            return
+          }
           const chunks: Buffer[] = []
           s.on('data', (c: Buffer) => chunks.push(c))
           s.on('end', () => {
@@ -238,7 +249,9 @@ export async function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
           })
         })
       })
-      z.on('end', () => resolve(out))
+      z.on('end', () => {
+        resolve(out)
+      })
       z.on('error', reject)
       z.readEntry()
     })

@@ -116,7 +116,8 @@ function createInputs(dir: string): void {
     const raw = parseYaml(readFileSync(join(dir, rel), 'utf8')) as Config
     const cfg = resolveRefs(raw, raw) as Config
     const ckpt = (cfg['checkpointer'] ?? {}) as Config
-    const ckptDir = String(ckpt['checkpoint_dir'] ?? '')
+    const dirValue = ckpt['checkpoint_dir']
+    const ckptDir = typeof dirValue === 'string' ? dirValue : ''
     baseModel(ckptDir, checkpointFiles(ckpt['checkpoint_files']))
     const tok = (cfg['tokenizer'] ?? {}) as Config
     for (const key of ['path', 'merges_file']) if (typeof tok[key] === 'string') touch(tok[key], 'tokenizer\n')

@@ -50,11 +50,11 @@ describe('cruijff_kit state files', () => {
     assert.ok(r.ok)
     const train = r.value['lr1e-4/finetune.slurm']
     assert.equal(train?.job_id, '4240')
-    assert.deepEqual(train?.retry_history, [{ batch_size: 2 }])
-    assert.equal(train?.oom_detected_via, 'cuda_log')
+    assert.deepEqual(train.retry_history, [{ batch_size: 2 }])
+    assert.equal(train.oom_detected_via, 'cuda_log')
     assert.equal(r.value['lr3e-4/finetune.slurm']?.job_id, null)
-    assert.match(r.value['lr3e-4/finetune.slurm']?.error ?? '', /Invalid account/)
-    assert.ok(writtenByCruijff(train as CruijffEntry))
+    assert.match(r.value['lr3e-4/finetune.slurm'].error ?? '', /Invalid account/)
+    assert.ok(writtenByCruijff(train))
   })
 
   it('a numeric job id (hand-edited) is read as text', () => {
@@ -202,7 +202,7 @@ Result: monitoring paused; jobs continue
     assert.equal(blocks[1]?.jobId, '4239')
     assert.equal(blocks[0]?.jobId, undefined)
     assert.equal(blocks[5]?.description, '')
-    assert.match(blocks[5]?.details ?? '', /reason=sentinel/)
+    assert.match(blocks[5].details ?? '', /reason=sentinel/)
   })
 
   it('the last job of each name: a failed submission pairs with nothing, a retry replaces the id', () => {

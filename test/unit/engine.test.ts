@@ -35,7 +35,7 @@ describe('local executor', () => {
     await until(async () => (await s.poll(q)).get(r.value.jobId)?.state === 'FAILED')
     const st = (await s.poll(q)).get(r.value.jobId)
     assert.equal(st?.exitCode, 7)
-    assert.ok(st?.startedAt && st.endedAt)
+    assert.ok(st.startedAt && st.endedAt)
     assert.equal(
       readFileSync(join(dir, `out/slurm-${r.value.jobId}.out`), 'utf8'),
       `id=${r.value.jobId} dir=${dir} pwd=${dir}\n`,
@@ -110,8 +110,7 @@ describe('lock', () => {
     assert.ok(first.ok)
     const second = await acquireLock(transport, path, { staleAfterMs: 60_000 })
     assert.equal(second.ok, false)
-    if (!second.ok)
-      assert.match(second.error.message, new RegExp(`pid ${process.pid} on ${hostname()} \\(workflow run 77\\)`))
+    assert.match(second.error.message, new RegExp(`pid ${process.pid} on ${hostname()} \\(workflow run 77\\)`))
     await first.value.release()
     assert.ok(!existsSync(path))
     writeFileSync(
@@ -138,7 +137,7 @@ describe('state', () => {
     writeFileSync(path, '{"a": ')
     const bad = await StateStore.open(transport, path)
     assert.equal(bad.ok, false)
-    if (!bad.ok) assert.match(bad.error.message, /not valid JSON/)
+    assert.match(bad.error.message, /not valid JSON/)
   })
 })
 

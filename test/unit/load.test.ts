@@ -39,7 +39,7 @@ describe('loadExperiment', () => {
       { run: 'base', task: 'caps', epoch: null },
       { run: 'ext', task: 'words', epoch: null },
     ])
-    assert.equal(r.experiment?.tools.defaulted, false)
+    assert.equal(r.experiment.tools.defaulted, false)
   })
 
   it('open sections take any key; cruijff_kit keys the runner does not read are fine', () => {
@@ -64,8 +64,8 @@ describe('loadExperiment', () => {
     const r = load(text)
     assert.equal(r.errors.length, 1)
     assert.equal(r.errors[0]?.line, lineOf(text, 'lm-eval'))
-    assert.match(r.errors[0]?.message ?? '', /unknown evaluation tool "lm-eval"/)
-    assert.match(r.errors[0]?.hint ?? '', /inspect-ai/)
+    assert.match(r.errors[0].message, /unknown evaluation tool "lm-eval"/)
+    assert.match(r.errors[0].hint ?? '', /inspect-ai/)
   })
 
   const cases: [string, string, string, RegExp][] = [
@@ -163,7 +163,7 @@ describe('loadExperiment: as lenient as cruijff_kit, each time with a located wa
     assert.deepEqual(r.errors, [])
     assert.equal(r.experiment?.runs[0]?.epochs, 2)
     assert.deepEqual(
-      r.experiment?.cells.filter((c) => c.run === 'lr1' && c.task === 'caps').map((c) => c.epoch),
+      r.experiment.cells.filter((c) => c.run === 'lr1' && c.task === 'caps').map((c) => c.epoch),
       [0, 1],
     )
     const fields = r.warnings.map((w) => `${w.field}@${w.line}`)
@@ -186,7 +186,7 @@ describe('loadExperiment: as lenient as cruijff_kit, each time with a located wa
     assert.equal(r.experiment?.declaredDir, '/scratch/x')
     assert.equal(r.warnings.length, 1)
     assert.equal(r.warnings[0]?.line, lineOf(text, 'directory:'))
-    assert.match(r.warnings[0]?.message ?? '', /earlier name of `experiment.dir`/)
+    assert.match(r.warnings[0].message, /earlier name of `experiment.dir`/)
   })
 
   it('with both dir and directory, dir wins and the warning says so', () => {
@@ -200,7 +200,7 @@ describe('loadExperiment: as lenient as cruijff_kit, each time with a located wa
     const r = load(text)
     assert.deepEqual(r.errors, [])
     assert.equal(r.warnings[0]?.field, 'evaluation.scorer')
-    assert.equal(r.warnings[0]?.line, lineOf(text, 'scorer:'))
+    assert.equal(r.warnings[0].line, lineOf(text, 'scorer:'))
   })
 })
 
