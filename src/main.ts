@@ -1,6 +1,6 @@
 /**
  * One pass of the action: inputs -> locate the experiment(s) -> reach the cluster -> run each
- * experiment (pipeline.ts) -> publish: annotations, job summary, outputs, verdict.
+ * experiment (pipeline/) -> publish: annotations, job summary, outputs, verdict.
  */
 import { LocalTransport } from './cluster/local.js'
 import { makeScheduler, reach } from './connect.js'
@@ -9,7 +9,7 @@ import { locateExperiments } from './experiment/locate.js'
 import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
-import { runExperiment } from './pipeline.js'
+import { runExperiment } from './pipeline/index.js'
 import type { RunReport, Status } from './report/model.js'
 import { gatesOutput } from './report/requirements.js'
 import { jobSummaryMarkdown, resultsMarkdown } from './report/summary.js'

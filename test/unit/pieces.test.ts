@@ -183,7 +183,7 @@ const LAYER: Record<string, number> = {
   'main.ts': 7,
   'post.ts': 7,
   'connect.ts': 6,
-  'pipeline.ts': 5,
+  pipeline: 5,
   'inputs.ts': 4.5,
   'io.ts': 4.5,
   report: 4,

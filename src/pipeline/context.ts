@@ -1,0 +1,31 @@
+/** What one experiment's pass is given, and the report under construction. */
+import type { Transport } from '../cluster/transport.js'
+import type { Settings } from '../inputs.js'
+import type { ActionIO } from '../io.js'
+import type { RunReport } from '../report/model.js'
+import { type Result } from '../result.js'
+import type { Scheduler } from '../scheduler/scheduler.js'
+
+export interface ExperimentContext {
+  io: ActionIO
+  signal: AbortSignal
+  transport: Transport
+  settings: Settings
+  /** The checked-out experiment directory (absolute, on the runner). */
+  expDir: string
+  workspace: string
+  /** Makes the scheduler for a run directory. */
+  makeScheduler: (runDir: string) => Promise<Result<Scheduler>>
+  /** The run directory when the transport reaches another machine (SSH) and the YAML says none. */
+  remoteRunDir?: string
+  /** True when files must be staged to another machine. */
+  remote: boolean
+  /** The runner's own filesystem (logs about the checkout go there). */
+  runnerFs: Transport
+  /** Called with every job the run watches: submitted, re-attached or found again (for the post step). */
+  onWatched?: (runDir: string, jobId: string) => void
+  /** Aborted by the runner's second signal: finish now (uploads abandoned), the step is about to be killed. */
+  hurry?: AbortSignal
+}
+
+export type Base = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>

@@ -1,0 +1,113 @@
+/**
+ * One experiment, top to bottom: prepare (load & validate, run directory, tools, scaffold) -> scheduler
+ * and lock -> the phases (state, staging, preflight, optimize, evaluate only what trained, verdict,
+ * checklist) -> results, logs, artifact. Returns the report; publishing it (annotations, job summary,
+ * outputs, verdict) is main.ts's job.
+ */
+import { acquireLock } from '../engine/lock.js'
+import { LogFile } from '../engine/log.js'
+import { guardStorage } from '../engine/storage.js'
+import { FILES } from '../names.js'
+import { finishExperiment } from '../report/finish.js'
+import { LiveReport } from '../report/live.js'
+import type { RunReport, Status } from '../report/model.js'
+import { countOutcomes } from '../report/verdict.js'
+import { type Problem } from '../result.js'
+import type { Base, ExperimentContext } from './context.js'
+import { finishContext, liveReport } from './parts.js'
+import { logWarnings, prepare, type Prepared } from './prepare.js'
+import { runPhases } from './phases.js'
+
+export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
+  const base: Base = {
+    experimentName: c.expDir.split('/').pop() ?? c.expDir,
+    runDir: c.expDir,
+    startedAt: new Date(),
+    skippedEvals: [],
+    priorTraining: [],
+    errors: [],
+    warnings: [],
+    logFiles: [],
+    nextSteps: [],
+    detached: false,
+    counts: countOutcomes([], [], []),
+  }
+  const known: Known = {}
+  const run = await guardStorage(() => runIn(c, base, known))
+  if (run.ok) return run.value
+  // A write the disk refused outside a phase (the lock, staging, the summary): stop cleanly, say why.
+  const verdict = `stopped: ${run.error.message}`
+  const report = { ...base, status: 'failed' as const, verdict, errors: [...base.errors, run.error] }
+  const finished = await finishExperiment(finishContext(c, known.prepared), { ...report, endedAt: new Date() })
+  await known.live?.finish(finished)
+  return finished
+}
+
+/** What runIn had established when a storage failure cut it short. */
+interface Known {
+  prepared?: Prepared
+  live?: LiveReport
+}
+
+async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<RunReport> {
+  const checkoutLog = new LogFile(c.remote ? c.runnerFs : c.transport, `${c.expDir}/${FILES.mainLog}`)
+  const live = liveReport(c, base.experimentName)
+  known.live = live
+  const stop = async (
+    status: Status,
+    verdict: string,
+    errors: Problem[],
+    log: LogFile | undefined,
+  ): Promise<RunReport> => {
+    const report = { ...base, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
+    const finished = await finishExperiment(finishContext(c, undefined), report, log)
+    await live.finish(finished)
+    return finished
+  }
+
+  const prepared = await prepare(c, base, checkoutLog)
+  if (!prepared.ok)
+    return stop(prepared.error.status, prepared.error.verdict, prepared.error.errors, prepared.error.log)
+  const p = prepared.value
+  live.rename(p.experiment.name)
+  known.prepared = p
+  const mainLog =
+    p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
+
+  const scheduler = await c.makeScheduler(p.runDir)
+  if (!scheduler.ok) {
+    await checkoutLog.write({
+      action: 'ERROR',
+      description: 'executor',
+      details: scheduler.error.message,
+      result: 'nothing submitted',
+    })
+    return stop('failed', scheduler.error.message, [scheduler.error], checkoutLog)
+  }
+  await c.transport.mkdirp(p.runDir)
+  const lock = await acquireLock(c.transport, `${p.runDir}/${FILES.workDir}/lock`, {
+    staleAfterMs: Math.max(600_000, c.settings.maxPollInterval * 3000),
+    ...(c.io.env['GITHUB_RUN_ID'] ? { run: c.io.env['GITHUB_RUN_ID'] } : {}),
+  })
+  if (!lock.ok) {
+    await checkoutLog.write({
+      action: 'ERROR',
+      description: 'lock',
+      details: lock.error.message,
+      result: 'nothing submitted',
+    })
+    return stop('failed', 'another run holds this experiment', [lock.error], checkoutLog)
+  }
+  if (lock.value.tookOver) base.warnings.push({ message: lock.value.tookOver })
+  if (mainLog !== checkoutLog) {
+    const where = `run directory is ${p.runDir}${c.remote ? ` on ${c.transport.description}` : ''}`
+    await checkoutLog.write({ action: 'STAGE', details: where, result: 'the orchestration log continues there' })
+    await logWarnings(mainLog, base.warnings)
+  }
+  try {
+    return await runPhases(c, p, base, mainLog, scheduler.value, live, () => lock.value.heartbeat())
+  } finally {
+    // A lock that cannot be removed (read-only now) is taken over by the next run: its holder is gone.
+    await guardStorage(() => lock.value.release())
+  }
+}

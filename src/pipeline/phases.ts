@@ -1,0 +1,254 @@
+/** Under the experiment's lock: state, staging, preflight, optimize, evaluate, verdict, checklist, results. */
+import { stageFiles } from '../cluster/stage.js'
+import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/gate.js'
+import { LogFile } from '../engine/log.js'
+import { runModule } from '../engine/module.js'
+import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/phase.js'
+import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
+import { StateStore } from '../engine/state.js'
+import { stagingPolicy } from '../engine/staging.js'
+import { finishExperiment, publishArtifact } from '../report/finish.js'
+import { LiveReport } from '../report/live.js'
+import type { RunReport } from '../report/model.js'
+import { countOutcomes, statusOf } from '../report/verdict.js'
+import { formatProblem } from '../result.js'
+import type { Scheduler } from '../scheduler/scheduler.js'
+import type { PlannedJob, ToolModule } from '../tools/tool.js'
+import { conclude } from '../report/conclude.js'
+import type { Base, ExperimentContext } from './context.js'
+import {
+  ABORTED_UPLOAD_WAIT_MS,
+  cancelDetached,
+  detachOn,
+  finishContext,
+  markCancelled,
+  noteCancelled,
+  openStates,
+  preflight,
+  settled,
+  sha6,
+  trainingDependency,
+} from './parts.js'
+import type { Prepared } from './prepare.js'
+
+/** Under the lock: state, staging, optimize, evaluate, verdict, checklist, results. */
+export async function runPhases(
+  c: ExperimentContext,
+  p: Prepared,
+  base: Base,
+  mainLog: LogFile,
+  scheduler: Scheduler,
+  live: LiveReport,
+  heartbeat: () => Promise<void>,
+): Promise<RunReport> {
+  const { transport, settings } = c
+  const { runDir, optimizer, evaluator, experiment } = p
+  const finish = async (report: RunReport): Promise<RunReport> => {
+    const finished = await finishExperiment(finishContext(c, p), report, mainLog)
+    await live.finish(finished)
+    return finished
+  }
+  const states = await openStates(transport, runDir, [optimizer, evaluator])
+  if (!states.ok) {
+    await mainLog.write({
+      action: 'ERROR',
+      description: 'resume state',
+      details: formatProblem(states.error),
+      result: 'nothing submitted',
+    })
+    const verdict = 'the resume state is unreadable'
+    return finish({
+      ...base,
+      status: 'failed',
+      verdict,
+      errors: [states.error],
+      logFiles: [mainLog.path],
+      endedAt: new Date(),
+    })
+  }
+  const [optimizeState, evaluateState] = states.value as [StateStore, StateStore]
+  if (runDir !== c.expDir || c.remote) {
+    const entries = [...Object.values(optimizeState.entries), ...Object.values(evaluateState.entries)]
+    const staged = await stageFiles(c.expDir, runDir, transport, stagingPolicy(entries))
+    for (const x of staged.conflicts) base.warnings.push({ file: x.path, message: `staging conflict: ${x.reason}` })
+    await mainLog.write({
+      action: 'STAGE',
+      description: `${c.expDir} -> ${runDir}`,
+      details:
+        `${staged.copied.length} copied, ${staged.updated.length} updated, ${staged.unchanged} unchanged, ` +
+        `${staged.conflicts.length} conflicts${staged.conflicts.map((x, i) => `${i ? ',' : ':'} ${x.path}`).join('')}`,
+      result: staged.conflicts.length ? 'staged with conflicts (kept the run directory version)' : 'staged',
+    })
+  }
+
+  const experimentId = `${experiment.name.replace(/[^\w.-]+/g, '_').slice(0, 24)}-${sha6(runDir)}`
+  const detach = detachOn(c.signal, transport, `${runDir}/${DETACH_SENTINEL}`)
+  const common = {
+    experiment,
+    experimentId,
+    runDir,
+    transport,
+    scheduler,
+    settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },
+    signal: detach.signal,
+    onCycle: async () => {
+      await heartbeat()
+      await detach.check()
+    },
+    beforeSubmit: detach.check,
+    onWatched: (id: string) => c.onWatched?.(runDir, id),
+    onDeferred: async (job: PlannedJob, message: string) => {
+      await mainLog.write({
+        action: 'SUBMIT_DEFERRED',
+        description: job.display,
+        details: message,
+        result: 'queue limit reached: waiting, then retrying',
+      })
+    },
+    onWarning: (_job: PlannedJob, message: string) => {
+      // The tool's words name what they are about; one about a shared thing (a log several cells see) once.
+      if (!base.warnings.some((w) => w.message === message)) base.warnings.push({ message })
+    },
+    onProgress: (snapshot: PhaseSnapshot) => live.progress(snapshot),
+  }
+  const partial = (extra: Partial<RunReport>): RunReport => ({
+    ...base,
+    status: 'partial',
+    verdict: '',
+    endedAt: new Date(),
+    ...extra,
+  })
+  const toolLog = (tool: ToolModule): LogFile => new LogFile(transport, sharedPath(runDir, tool.logFile))
+  const logs = { optimize: toolLog(optimizer), evaluate: toolLog(evaluator) }
+  live.useLogs((phase) => (phase === 'optimize' ? logs.optimize : phase === 'evaluate' ? logs.evaluate : undefined))
+
+  const missingInputs = await preflight(c, p, [optimizeState, evaluateState])
+  if (missingInputs.length > 0) {
+    await mainLog.write({
+      action: 'PREFLIGHT',
+      description: `${missingInputs.length} path(s) the jobs read are missing`,
+      lines: missingInputs.map(formatProblem),
+      result: 'nothing submitted',
+    })
+    const verdict = `${missingInputs.length} path(s) the jobs would read do not exist on the cluster`
+    return finish({
+      ...base,
+      status: 'invalid',
+      verdict,
+      errors: missingInputs,
+      logFiles: [mainLog.path],
+      endedAt: new Date(),
+    })
+  }
+
+  let optimize: PhaseResult | undefined
+  let evaluate: PhaseResult | undefined
+  let priorTraining: JobOutcome[] = []
+  const skipped: SkippedEval[] = p.evaluation.missing.flatMap((m) =>
+    m.cell && settings.phases !== 'optimize'
+      ? [
+          {
+            display: m.display,
+            run: m.run,
+            task: m.cell.task,
+            epoch: m.cell.epoch,
+            reason: `no job script (${m.paths.join(', ')})`,
+          },
+        ]
+      : [],
+  )
+  await detach.check()
+  if (settings.phases !== 'evaluate') {
+    const phase = {
+      ...common,
+      tool: optimizer,
+      jobs: p.training.jobs,
+      state: optimizeState,
+      toolLog: logs.optimize,
+    }
+    optimize = await runModule(mainLog, phase)
+  }
+  // The artifact between the phases is uploaded while the evaluations run, never before they are submitted.
+  let between: Promise<void> | undefined
+  if (settings.phases !== 'optimize' && !optimize?.detached) {
+    let verdicts
+    if (optimize) verdicts = trainingFromOutcomes(optimize.outcomes)
+    else {
+      const known = await trainingFromCheckpoints(optimizer, p.training.jobs, experiment, transport, runDir)
+      verdicts = known.verdicts
+      priorTraining = known.outcomes
+    }
+    const gate = gateEvaluations(p.evaluation.jobs, verdicts)
+    skipped.push(...gate.skipped)
+    for (const s of gate.skipped) {
+      await mainLog.write({ action: 'SKIP_EVAL', description: s.display, details: s.reason, result: 'not submitted' })
+    }
+    const trained = optimize
+    const phase = {
+      ...common,
+      tool: evaluator,
+      jobs: gate.runnable,
+      state: evaluateState,
+      toolLog: logs.evaluate,
+      dependency: trainingDependency(p.training.jobs, optimizeState),
+      onFirstRound: () => {
+        if (trained) between = publishArtifact(finishContext(c, p), partial({ optimize: trained }), false)
+      },
+    }
+    evaluate = await runModule(mainLog, phase)
+  }
+
+  const stopped = optimize?.stopped ?? evaluate?.stopped
+  const detached = Boolean(optimize?.detached || evaluate?.detached)
+  // Cancel first (a runner's SIGTERM follows its SIGINT within seconds), upload after. cruijff_kit's
+  // sentinel detaches without cancelling anything, whatever cancel-on-abort says.
+  const cancel = detached && settings.cancelOnAbort && !stopped && c.signal.aborted
+  if (cancel) {
+    const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate])
+    optimize = markCancelled(optimize, cancelled)
+    evaluate = markCancelled(evaluate, cancelled)
+    await noteCancelled(cancelled, [
+      [optimize, optimizeState],
+      [evaluate, evaluateState],
+    ])
+  }
+  await settled(between, c.signal.aborted ? ABORTED_UPLOAD_WAIT_MS : undefined)
+  const counts = countOutcomes(optimize?.outcomes ?? [], evaluate?.outcomes ?? [], skipped)
+  const { status, verdict } = stopped
+    ? {
+        status: 'failed' as const,
+        verdict: `stopped watching: ${stopped.message}; the jobs keep running, re-run once it is fixed`,
+      }
+    : detached
+      ? {
+          status: 'failed' as const,
+          verdict:
+            detach.signal.reason === 'sentinel'
+              ? `detached by ${DETACH_SENTINEL}: jobs keep running; remove it, then re-run to re-attach`
+              : `detached by ${String(c.signal.reason ?? 'a signal')}: ` +
+                (cancel ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
+        }
+      : statusOf(counts)
+  if (stopped) base.errors.push(stopped)
+  const logFiles = [
+    mainLog.path,
+    ...(optimize ? [sharedPath(runDir, optimizer.logFile)] : []),
+    ...(evaluate ? [sharedPath(runDir, evaluator.logFile)] : []),
+  ]
+  const report: RunReport = {
+    ...base,
+    ...{ status, verdict, optimize, evaluate, skippedEvals: skipped, priorTraining, counts, logFiles, detached },
+    endedAt: new Date(),
+  }
+  await conclude(report, {
+    transport,
+    scheduler,
+    runDir,
+    optimizer,
+    evaluator,
+    gates: p.gates,
+    asked: { optimize: settings.phases !== 'evaluate', evaluate: settings.phases !== 'optimize' },
+    mainLog,
+  })
+  return finish(report)
+}

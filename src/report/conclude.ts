@@ -1,0 +1,42 @@
+/**
+ * The last facts of a pass, before the report is written: what the jobs cost (compute), whether the
+ * results meet the `require` conditions, and the requirement's validation checklist, which gates the
+ * verdict.
+ */
+import type { Transport } from '../cluster/transport.js'
+import type { LogFile } from '../engine/log.js'
+import type { Scheduler } from '../scheduler/scheduler.js'
+import type { ToolModule } from '../tools/tool.js'
+import { checklist, gated, writeChecklist } from './checklist.js'
+import { computeOf } from './compute.js'
+import type { BoundCondition } from './gates.js'
+import type { RunReport } from './model.js'
+import { applyRequirements } from './requirements.js'
+
+export interface ConcludeContext {
+  transport: Transport
+  scheduler: Scheduler
+  runDir: string
+  optimizer: ToolModule
+  evaluator: ToolModule
+  /** The require conditions, bound to the experiment. */
+  gates: BoundCondition[]
+  /** The phases the inputs asked for. */
+  asked: { optimize: boolean; evaluate: boolean }
+  mainLog: LogFile
+}
+
+export async function conclude(report: RunReport, c: ConcludeContext): Promise<void> {
+  const phases = [
+    ...(report.optimize ? [{ phase: 'optimize', tool: c.optimizer, outcomes: report.optimize.outcomes }] : []),
+    ...(report.evaluate ? [{ phase: 'evaluate', tool: c.evaluator, outcomes: report.evaluate.outcomes }] : []),
+  ]
+  const compute = await computeOf(c.transport, c.scheduler, c.runDir, phases, Date.now())
+  if (compute.rows.length > 0) report.compute = compute.rows
+  if (compute.warning) report.warnings.push({ message: compute.warning })
+  if (report.detached) return
+  applyRequirements(report, c.gates)
+  const items = await checklist(c.transport, c.mainLog.path, report, c.asked)
+  await writeChecklist(c.mainLog, items)
+  Object.assign(report, gated(report, items))
+}
