@@ -1,0 +1,83 @@
+/** One submission, crash-safe: the intent written before the scheduler is asked, the id right after. */
+import { resolvePath } from '../cluster/paths.js'
+import type { Attempt, StateEntry } from './state.js'
+import type { PhaseContext, Tracked } from './phase.js'
+import { hashInputs } from './resume.js'
+import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
+
+/** Submits one job; 'deferred' when a queue limit says to try later. */
+export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 'deferred'> {
+  const { job } = t
+  const previous = ctx.state.get(job.key)
+  const jobDir = resolvePath(ctx.runDir, job.dir)
+  const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
+  const outputPattern = ctx.scheduler.outputPattern(scriptText, jobDir)
+  const inputs = await hashInputs(ctx, job)
+  const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
+  const history: Attempt[] = [...(previous?.history ?? [])]
+  if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
+  const jobName = jobNameFor(ctx.experimentId, job.key)
+  const now = new Date()
+  const pending: StateEntry = {
+    job_id: null,
+    submitted_at: ctx.state.localTime(now),
+    state: 'SUBMITTING',
+    name: job.display,
+    job_name: jobName,
+    attempt,
+    submitted_iso: now.toISOString(),
+    output_file: outputPattern,
+    inputs,
+    ...(history.length ? { history } : {}),
+    ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
+    ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),
+  }
+  // Written before the submission: a runner killed in between finds the job again by its name.
+  await ctx.state.put(job.key, pending)
+  const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern })
+  const command = `${ctx.scheduler.submitCommand} ${job.script}`
+  if (!r.ok && r.error.retryLater) {
+    if (previous) await ctx.state.put(job.key, previous)
+    else await ctx.state.remove(job.key)
+    if (ctx.onDeferred) await ctx.onDeferred(job, r.error.message)
+    return 'deferred'
+  }
+  if (!r.ok) {
+    const failed: StateEntry = { ...pending, state: 'SUBMIT_FAILED', error: r.error.message }
+    await ctx.state.put(job.key, failed)
+    await ctx.toolLog.write({
+      action: ctx.tool.submitAction,
+      description: job.display,
+      details: command,
+      result: `failure: ${r.error.message}`,
+    })
+    t.outcome = { ...outcomeOf(job, failed, 'failed', t.resolution), error: `submission failed: ${r.error.message}` }
+    return 'failed'
+  }
+  const jobId = r.value.jobId
+  const submitted: StateEntry = {
+    ...pending,
+    job_id: jobId,
+    state: 'PENDING',
+    output_file: ctx.scheduler.outputPath(outputPattern, jobId, jobName),
+  }
+  await ctx.state.put(job.key, submitted)
+  ctx.onWatched?.(jobId)
+  await ctx.toolLog.write({
+    action: ctx.tool.submitAction,
+    description: job.display,
+    details: `${command}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+    lines: [`Job ID: ${jobId}`],
+    result: 'success',
+  })
+  if (t.retryNote) {
+    await ctx.toolLog.write({
+      action: 'OOM_RETRY',
+      description: job.display,
+      details: t.retryNote,
+      result: `resubmitted as job ${jobId}`,
+    })
+    delete t.retryNote
+  }
+  return 'ok'
+}
