@@ -20,6 +20,7 @@ import { spawn, execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { StateFileSchema } from '../src/engine/state.ts'
+import { TERMINAL_STATES } from '../src/scheduler/scheduler.ts'
 import { startArtifactServer, type ArtifactServer } from '../test/helpers/artifact-server.ts'
 import { makeExperiment, tempDir } from '../test/helpers/experiment.ts'
 import { runAction, type ActionResult } from '../test/helpers/action.ts'
@@ -71,17 +72,8 @@ const JOBS = [
   'eval lr2/caps/epoch1',
   'eval base/caps',
 ]
-const FAILED_STATES = new Set([
-  'FAILED',
-  'SUBMIT_FAILED',
-  'CANCELLED',
-  'TIMEOUT',
-  'OUT_OF_MEMORY',
-  'NODE_FAIL',
-  'PREEMPTED',
-  'BOOT_FAIL',
-  'DEADLINE',
-])
+/** Every terminal state but success. */
+const FAILED_STATES = new Set<string>(TERMINAL_STATES.filter((st) => st !== 'COMPLETED'))
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
