@@ -25,6 +25,7 @@ export function outcomeOf(
     ...(entry?.error ? { error: entry.error } : {}),
     ...(entry?.output_file ? { outputFile: entry.output_file } : {}),
     ...(entry?.retry_history?.length ? { retries: entry.retry_history } : {}),
+    ...(entry?.history?.length ? { earlier: entry.history } : {}),
     ...(output ? { output } : {}),
   }
 }

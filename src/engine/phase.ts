@@ -10,7 +10,7 @@ import { type Problem } from '../result.js'
 import { isTerminal, type Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
 import type { LogFile } from './log.js'
-import type { StateStore } from './state.js'
+import type { Attempt, StateStore } from './state.js'
 import { storageProblem } from './storage.js'
 import { resume } from './resume.js'
 import { submit } from './submit.js'
@@ -119,6 +119,8 @@ export interface JobOutcome {
   outputFile?: string
   /** Settings of each automatic retry (OOM), oldest first. */
   retries?: Record<string, number>[]
+  /** The attempts before this one (an out-of-memory retry, a re-run), oldest first: they cost compute too. */
+  earlier?: Attempt[]
   /** Why a job that had succeeded ran again (its inputs changed, what it depends on re-ran, its outputs went). */
   rerun?: string
 }

@@ -2,7 +2,9 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
+import type { JobOutcome } from '../../src/engine/phase.ts'
 import {
+  collectCompute,
   computeMarkdown,
   computeRows,
   computeTotals,
@@ -282,5 +284,42 @@ describe('compute rows and table', () => {
       '1.6 GiB',
       '30 GiB',
     ])
+  })
+})
+
+describe('attempts', () => {
+  it('an out-of-memory retry: the first attempt is a row of its own and counts in the totals', async () => {
+    const sacct = [
+      '500|OUT_OF_MEMORY|1000|1060|1660|600|billing=1,gres/gpu=1,node=1|',
+      '501|COMPLETED|1700|1760|5360|3600|billing=1,gres/gpu=1,node=1|',
+    ].join('\n')
+    const asked: string[] = []
+    const scheduler = {
+      usage: (queries: readonly { jobId: string }[]) => {
+        asked.push(...queries.map((q) => q.jobId))
+        return Promise.resolve(parseSacctUsage(sacct))
+      },
+    }
+    const job = { key: 'lr/finetune.slurm', display: 'lr', run: 'lr', dir: 'lr', script: 'finetune.slurm', inputs: [] }
+    const outcome: JobOutcome = {
+      job,
+      result: 'succeeded',
+      resolution: 'resubmitted',
+      state: 'COMPLETED',
+      jobId: '501',
+      attempt: 2,
+      submittedIso: new Date(1_700_000).toISOString(),
+      earlier: [{ job_id: '500', state: 'OUT_OF_MEMORY', submitted_iso: new Date(1_000_000).toISOString() }],
+    }
+    const { rows } = await collectCompute(scheduler, [{ phase: 'optimize', outcomes: [outcome] }], new Map(), 0)
+    assert.deepEqual(asked, ['500', '501'], 'one accounting call for both attempts')
+    assert.deepEqual(
+      rows.map((r) => [r.display, r.jobId, r.gpuHours]),
+      [
+        ['lr (attempt 1, OUT_OF_MEMORY)', '500', 600 / HOUR],
+        ['lr', '501', 1],
+      ],
+    )
+    assert.equal(computeTotals(rows)[0]?.gpuHours, 1 + 600 / HOUR)
   })
 })
