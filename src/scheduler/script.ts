@@ -1,18 +1,27 @@
 /** What a job script's `#SBATCH` header says that the executors need. */
 
-/** The `--output` (or `-o`) file pattern of the `#SBATCH` header, if any. */
-export function sbatchOutput(script: string): string | undefined {
+/**
+ * The value of option `--{long}` (or `-{short}`) in the script's `#SBATCH` header, the last one when repeated
+ * (as sbatch takes it); quotes around the value are removed. The header ends at the first command.
+ */
+export function sbatchOption(script: string, long: string, short: string): string | undefined {
+  const option = new RegExp(`^#SBATCH\\s+(?:--${long}(?:=|\\s+)|-${short}\\s*)(?:"([^"]*)"|'([^']*)'|(\\S+))`)
   let found: string | undefined
   for (const line of script.split('\n')) {
     const t = line.trim()
     if (!t.startsWith('#SBATCH')) {
-      if (t && !t.startsWith('#')) break // the header ends at the first command
+      if (t && !t.startsWith('#')) break
       continue
     }
-    const m = /^#SBATCH\s+(?:--output(?:=|\s+)|-o\s*)(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(t)
+    const m = option.exec(t)
     if (m) found = m[1] ?? m[2] ?? m[3]
   }
   return found
+}
+
+/** The `--output` (or `-o`) file pattern of the `#SBATCH` header, if any. */
+export function sbatchOutput(script: string): string | undefined {
+  return sbatchOption(script, 'output', 'o')
 }
 
 /** SLURM's filename patterns that matter here: %j job id, %x job name, %u user, %% percent. */

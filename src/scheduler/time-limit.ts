@@ -4,19 +4,11 @@
  * mean no limit.
  */
 import { err, ok, type Result } from '../result.js'
+import { sbatchOption } from './script.js'
 
 /** Seconds of `--time`/`-t` in the script's `#SBATCH` header: 0 for none or no limit; an error for a bad value. */
 export function sbatchTimeLimit(script: string): Result<number, string> {
-  let value: string | undefined
-  for (const line of script.split('\n')) {
-    const t = line.trim()
-    if (!t.startsWith('#SBATCH')) {
-      if (t && !t.startsWith('#')) break // the header ends at the first command
-      continue
-    }
-    const m = /^#SBATCH\s+(?:--time(?:=|\s+)|-t\s*)(?:"([^"]*)"|'([^']*)'|(\S+))/.exec(t)
-    if (m) value = m[1] ?? m[2] ?? m[3]
-  }
+  const value = sbatchOption(script, 'time', 't')
   if (value === undefined) return ok(0)
   const seconds = parseSlurmTime(value)
   return seconds === null ? err(`invalid --time specification: ${value}`) : ok(seconds)
