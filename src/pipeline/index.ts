@@ -64,6 +64,11 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     await live.finish(finished)
     return finished
   }
+  /** A refusal after the experiment was read: logged in the checkout's log, nothing submitted. */
+  const refuse = async (description: string, problem: Problem, verdict: string): Promise<RunReport> => {
+    await checkoutLog.write({ action: 'ERROR', description, details: problem.message, result: 'nothing submitted' })
+    return stop('failed', verdict, [problem], checkoutLog)
+  }
 
   const prepared = await prepare(c, base, checkoutLog)
   if (!prepared.ok)
@@ -75,29 +80,13 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
 
   const scheduler = await c.makeScheduler(p.runDir)
-  if (!scheduler.ok) {
-    await checkoutLog.write({
-      action: 'ERROR',
-      description: 'executor',
-      details: scheduler.error.message,
-      result: 'nothing submitted',
-    })
-    return stop('failed', scheduler.error.message, [scheduler.error], checkoutLog)
-  }
+  if (!scheduler.ok) return refuse('executor', scheduler.error, scheduler.error.message)
   await c.transport.mkdirp(p.runDir)
   const lock = await acquireLock(c.transport, `${p.runDir}/${FILES.workDir}/lock`, {
     staleAfterMs: Math.max(600_000, c.settings.maxPollInterval * 3000),
     ...(c.io.env['GITHUB_RUN_ID'] ? { run: c.io.env['GITHUB_RUN_ID'] } : {}),
   })
-  if (!lock.ok) {
-    await checkoutLog.write({
-      action: 'ERROR',
-      description: 'lock',
-      details: lock.error.message,
-      result: 'nothing submitted',
-    })
-    return stop('failed', 'another run holds this experiment', [lock.error], checkoutLog)
-  }
+  if (!lock.ok) return refuse('lock', lock.error, 'another run holds this experiment')
   if (lock.value.tookOver) base.warnings.push({ message: lock.value.tookOver })
   if (mainLog !== checkoutLog) {
     const where = `run directory is ${p.runDir}${c.remote ? ` on ${c.transport.description}` : ''}`

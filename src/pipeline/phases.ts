@@ -9,9 +9,9 @@ import { StateStore } from '../engine/state.js'
 import { stagingPolicy } from '../engine/staging.js'
 import { finishExperiment, publishArtifact } from '../report/finish.js'
 import { LiveReport } from '../report/live.js'
-import type { RunReport } from '../report/model.js'
+import type { RunReport, Status } from '../report/model.js'
 import { countOutcomes, statusOf } from '../report/verdict.js'
-import { formatProblem } from '../result.js'
+import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
 import { conclude } from '../report/conclude.js'
@@ -48,6 +48,9 @@ export async function runPhases(
     await live.finish(finished)
     return finished
   }
+  /** Stopped before anything was submitted: the orchestration log says why. */
+  const refuse = (status: Status, verdict: string, errors: Problem[]): Promise<RunReport> =>
+    finish({ ...base, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
   const states = await openStates(transport, runDir, [optimizer, evaluator])
   if (!states.ok) {
     await mainLog.write({
@@ -56,15 +59,7 @@ export async function runPhases(
       details: formatProblem(states.error),
       result: 'nothing submitted',
     })
-    const verdict = 'the resume state is unreadable'
-    return finish({
-      ...base,
-      status: 'failed',
-      verdict,
-      errors: [states.error],
-      logFiles: [mainLog.path],
-      endedAt: new Date(),
-    })
+    return refuse('failed', 'the resume state is unreadable', [states.error])
   }
   const [optimizeState, evaluateState] = states.value as [StateStore, StateStore]
   if (runDir !== c.expDir || c.remote) {
@@ -131,14 +126,7 @@ export async function runPhases(
       result: 'nothing submitted',
     })
     const verdict = `${missingInputs.length} path(s) the jobs would read do not exist on the cluster`
-    return finish({
-      ...base,
-      status: 'invalid',
-      verdict,
-      errors: missingInputs,
-      logFiles: [mainLog.path],
-      endedAt: new Date(),
-    })
+    return refuse('invalid', verdict, missingInputs)
   }
 
   let optimize: PhaseResult | undefined
