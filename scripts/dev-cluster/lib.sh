@@ -99,6 +99,13 @@ start_sshd_daemon() {
   wait_for 10 test -s "$pidfile" || { tail -20 "$log" >&2; die "sshd did not write $pidfile"; }
 }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# write_known_hosts PORT FILE: the host key under the name ssh uses for a non-22 port
+write_known_hosts() {
+  printf '[127.0.0.1]:%s %s\n' "$1" "$(cut -d' ' -f1,2 "$SSH_DIR/host_ed25519_key.pub")" >"$2"
+}
+
 # ssh_check PORT [KNOWN_HOSTS]: a real login with the generated key, the host key checked strictly
 ssh_check() {
   ssh -n -q -i "$SSH_DIR/id_ed25519" -p "$1" -o BatchMode=yes -o IdentitiesOnly=yes \

@@ -71,10 +71,8 @@ write_config() {
   CHANGED=0
   if ! cmp -s "$tmp" "$CONFIG"; then install -m 0600 "$tmp" "$CONFIG"; CHANGED=1; fi
   rm -f "$tmp"
-  printf '[127.0.0.1]:%s %s\n' "$PORT" "$(cut -d' ' -f1,2 "$SSH_DIR/host_ed25519_key.pub")" >"$KNOWN"
+  write_known_hosts "$PORT" "$KNOWN"
 }
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 choose_port() {
   local p

@@ -374,11 +374,8 @@ CONF
   SSHD_CHANGED=0
   if ! cmp -s "$tmp" "$SSHD_CONFIG"; then install -m 0600 "$tmp" "$SSHD_CONFIG"; SSHD_CHANGED=1; fi
   rm -f "$tmp"
-  # known_hosts for clients: the host key under the name ssh uses for a non-22 port
-  printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$SSH_DIR/host_ed25519_key.pub")" >"$SSH_DIR/known_hosts"
+  write_known_hosts "$SSH_PORT" "$SSH_DIR/known_hosts"   # for clients
 }
-
-port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 choose_ssh_port() {
   local current="" p
