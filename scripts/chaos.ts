@@ -22,8 +22,8 @@ import { join } from 'node:path'
 import { StateFileSchema } from '../src/engine/state.ts'
 import { TERMINAL_STATES } from '../src/scheduler/scheduler.ts'
 import { startArtifactServer, type ArtifactServer } from '../test/helpers/artifact-server.ts'
-import { makeExperiment, tempDir } from '../test/helpers/experiment.ts'
-import { runAction, type ActionResult } from '../test/helpers/action.ts'
+import { DEFAULT_JOBS, makeExperiment, tempDir } from '../test/helpers/experiment.ts'
+import { localInputs, runAction, slurmInputs, type ActionResult } from '../test/helpers/action.ts'
 
 type Executor = 'local' | 'slurm'
 type FaultKind = 'SIGKILL' | 'SIGINT'
@@ -63,15 +63,6 @@ interface TrialResult {
   dir: string
 }
 
-/** The jobs of the fixture experiment, as their lines in executions.txt name them. */
-const JOBS = [
-  'train lr1',
-  'train lr2',
-  'eval lr1/caps/epoch0',
-  'eval lr1/caps/epoch1',
-  'eval lr2/caps/epoch1',
-  'eval base/caps',
-]
 /** Every terminal state but success. */
 const FAILED_STATES = new Set<string>(TERMINAL_STATES.filter((st) => st !== 'COMPLETED'))
 
@@ -119,13 +110,6 @@ function rng(seed: number): () => number {
   }
 }
 
-function inputs(executor: Executor, exp: string): Record<string, string> {
-  const common = { 'experiment-dir': exp, executor }
-  return executor === 'local'
-    ? { ...common, 'poll-interval': '0.2', 'max-poll-interval': '0.5', 'max-parallel': '2' }
-    : { ...common, 'poll-interval': '0.5', 'max-poll-interval': '2', stagger: '0', 'output-wait': '10' }
-}
-
 /** One run of the action, with an optional fault at `fault.atMs`. */
 async function runOnce(
   executor: Executor,
@@ -135,7 +119,7 @@ async function runOnce(
 ): Promise<{ result: ActionResult; ms: number }> {
   const t0 = Date.now()
   const result = await runAction({
-    inputs: inputs(executor, exp),
+    inputs: executor === 'local' ? localInputs(exp) : slurmInputs(exp),
     env: server.env,
     onSpawn: (child) => {
       if (!fault) return
@@ -218,7 +202,7 @@ function checkFinal(exp: string, r: ActionResult, t: TrialResult): void {
   const lines = existsSync(join(exp, 'executions.txt'))
     ? readFileSync(join(exp, 'executions.txt'), 'utf8').trim().split('\n').filter(Boolean)
     : []
-  for (const job of JOBS) {
+  for (const job of DEFAULT_JOBS) {
     const starts = lines.filter((l) => l.startsWith(`${job} job=`)).length
     const ends = lines.filter((l) => l.startsWith(`done ${job} job=`)).length
     if (starts > 1) t.duplicates.push(`${job} started ${starts} times`)

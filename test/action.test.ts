@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
+import { DEFAULT_JOBS, executions, makeExperiment, tempDir } from './helpers/experiment.ts'
 import { localInputs, logBlocks, readText, runAction } from './helpers/action.ts'
 
 describe('local executor, all succeed', () => {
@@ -252,14 +252,7 @@ describe('re-runs', () => {
     const r = await runAction({ inputs: localInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
     const ran = executions(exp)
-    for (const line of [
-      'train lr1',
-      'train lr2',
-      'eval lr1/caps/epoch0',
-      'eval lr1/caps/epoch1',
-      'eval lr2/caps/epoch1',
-      'eval base/caps',
-    ]) {
+    for (const line of DEFAULT_JOBS) {
       assert.equal(
         ran.filter((l) => l.startsWith(`${line} `)).length,
         1,

@@ -9,19 +9,10 @@ import { execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
-import { logBlocks, readText, runAction } from './helpers/action.ts'
+import { logBlocks, readText, runAction, slurmInputs } from './helpers/action.ts'
 import { devCluster, runDevScript, type DevCluster } from './helpers/dev-cluster.ts'
 import { copyExample, toolsVenv } from './helpers/example.ts'
 
-const slurmInputs = (exp: string, extra: Record<string, string> = {}): Record<string, string> => ({
-  'experiment-dir': exp,
-  executor: 'slurm',
-  'poll-interval': '0.5',
-  'max-poll-interval': '2',
-  stagger: '0',
-  'output-wait': '10',
-  ...extra,
-})
 const sshInputs = (c: DevCluster): Record<string, string> => ({
   'ssh-host': c.host,
   'ssh-port': String(c.port),

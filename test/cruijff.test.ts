@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { monitorCanFinish, parseStateFile, type CruijffEntry } from '../src/engine/cruijff-state.ts'
-import { localInputs, logBlocks, readText, runAction, type ActionResult } from './helpers/action.ts'
+import { localInputs, logBlocks, readText, runAction, slurmInputs, type ActionResult } from './helpers/action.ts'
 import { cruijffRun, todo } from './helpers/cruijff-runner.ts'
 import { executions, instantiate, type CruijffExperiment, type FixtureName } from './helpers/cruijff.ts'
 import { devCluster } from './helpers/dev-cluster.ts'
@@ -280,14 +280,7 @@ describe('cruijff_kit fixtures on the dev cluster (SLURM)', () => {
     SBATCH_MEM_PER_NODE: '256M',
     SBATCH_CONSTRAINT: '',
   }
-  const slurm = (exp: CruijffExperiment): Record<string, string> => ({
-    'experiment-dir': exp.dir,
-    executor: 'slurm',
-    'poll-interval': '1',
-    'max-poll-interval': '2',
-    stagger: '0',
-    'output-wait': '10',
-  })
+  const slurm = (exp: CruijffExperiment): Record<string, string> => slurmInputs(exp.dir, { 'poll-interval': '1' })
   before(() => {
     devCluster()
   })

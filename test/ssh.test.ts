@@ -17,7 +17,7 @@ import { countSshEvents } from '../src/cluster/counting.ts'
 import { readTail } from '../src/cluster/read.ts'
 import { SshTransport, type SshConnectOptions } from '../src/cluster/ssh.ts'
 import { fingerprint, parseKnownHosts, verifyHostKey } from '../src/cluster/ssh/known-hosts.ts'
-import { runAction } from './helpers/action.ts'
+import { runAction, slurmInputs } from './helpers/action.ts'
 import { connectSsh, devCluster, runDevScript, sshOptions, type DevCluster } from './helpers/dev-cluster.ts'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
 import { startNoSftp, type NoSftpServer } from './helpers/nosftp.ts'
@@ -627,19 +627,13 @@ describe('a login node without the SFTP subsystem', () => {
     const remote = join(tempDir('re-remote-'), 'scratch/exp')
     const exp = makeExperiment(tempDir(), { sleep: 1, name: 'ssh-nosftp', dir: remote })
     const r = await runAction({
-      inputs: {
-        'experiment-dir': exp,
-        executor: 'slurm',
-        'poll-interval': '0.5',
-        'max-poll-interval': '2',
-        stagger: '0',
-        'output-wait': '10',
+      inputs: slurmInputs(exp, {
         'ssh-host': server.host,
         'ssh-port': String(server.port),
         'ssh-user': server.user,
         'ssh-private-key': server.privateKey,
         'ssh-known-hosts': server.knownHosts,
-      },
+      }),
     })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
     assert.match(r.stdout, /no SFTP subsystem.*exec channels/)

@@ -47,6 +47,19 @@ export function localInputs(experimentDir: string, extra: Record<string, string>
   }
 }
 
+/** Defaults for runs on the dev cluster: short polls, no stagger, a shared filesystem that is not slow. */
+export function slurmInputs(experimentDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'experiment-dir': experimentDir,
+    executor: 'slurm',
+    'poll-interval': '0.5',
+    'max-poll-interval': '2',
+    stagger: '0',
+    'output-wait': '10',
+    ...extra,
+  }
+}
+
 export function readText(path: string): string {
   return existsSync(path) ? readFileSync(path, 'utf8') : ''
 }

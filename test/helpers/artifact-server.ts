@@ -39,6 +39,7 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   const blocks = new Map<string, Map<string, Buffer>>()
   const blobs = new Map<string, Buffer>()
   let nextId = 100
+  // What the tests read and the knobs they turn: the object returned below, so the handler sees every change.
   const state: Omit<ArtifactServer, 'url' | 'env' | 'close'> = { artifacts: [], calls: [] }
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch((e: unknown) => {
@@ -58,22 +59,17 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const data = await body(req)
-    const knobs = server as Server & { silent?: boolean; failBlobWith?: number; slowCreateMs?: number }
-    if (knobs.silent) return
-    if (knobs.slowCreateMs && url.pathname.endsWith('/CreateArtifact')) {
-      await new Promise((r) => setTimeout(r, knobs.slowCreateMs))
+    if (state.silent) return
+    if (state.slowCreateMs && url.pathname.endsWith('/CreateArtifact')) {
+      await new Promise((r) => setTimeout(r, state.slowCreateMs))
     }
     if (req.method === 'POST' && url.pathname.startsWith(PREFIX)) {
       const method = url.pathname.slice(PREFIX.length)
       state.calls.push(method)
       const msg = JSON.parse(data.toString('utf8') || '{}') as Record<string, unknown>
       if (method === 'CreateArtifact') {
-        if ((server as Server & { failWith?: number }).failWith) {
-          json(
-            res,
-            { code: 'unavailable', msg: 'stand-in told to fail' },
-            (server as Server & { failWith?: number }).failWith,
-          )
+        if (state.failWith) {
+          json(res, { code: 'unavailable', msg: 'stand-in told to fail' }, state.failWith)
           return
         }
         const name = String(msg['name'])
@@ -133,8 +129,8 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
       json(res, { code: 'bad_route', msg: method }, 404)
       return
     }
-    if (req.method === 'PUT' && url.pathname.startsWith('/blob/') && knobs.failBlobWith) {
-      res.writeHead(knobs.failBlobWith)
+    if (req.method === 'PUT' && url.pathname.startsWith('/blob/') && state.failBlobWith) {
+      res.writeHead(state.failBlobWith)
       res.end()
       return
     }
@@ -178,37 +174,12 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
   const port = (server.address() as AddressInfo).port
   const b64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url')
   const token = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ scp: 'Actions.GenericRead Actions.Results:run-1:job-1' })}.stand-in`
-  const result: ArtifactServer = {
+  return Object.assign(state, {
     url: `http://127.0.0.1:${port}/`,
     env: {
       ACTIONS_RUNTIME_TOKEN: token,
       ACTIONS_RESULTS_URL: `http://127.0.0.1:${port}/`,
       GITHUB_SERVER_URL: 'https://github.com',
-    },
-    ...state,
-    get failWith() {
-      return (server as Server & { failWith?: number }).failWith
-    },
-    set failWith(v: number | undefined) {
-      ;(server as Server & { failWith?: number }).failWith = v
-    },
-    get failBlobWith() {
-      return (server as Server & { failBlobWith?: number }).failBlobWith
-    },
-    set failBlobWith(v: number | undefined) {
-      ;(server as Server & { failBlobWith?: number }).failBlobWith = v
-    },
-    get slowCreateMs() {
-      return (server as Server & { slowCreateMs?: number }).slowCreateMs
-    },
-    set slowCreateMs(v: number | undefined) {
-      ;(server as Server & { slowCreateMs?: number }).slowCreateMs = v
-    },
-    get silent() {
-      return (server as Server & { silent?: boolean }).silent
-    },
-    set silent(v: boolean | undefined) {
-      ;(server as Server & { silent?: boolean }).silent = v
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -217,8 +188,7 @@ export async function startArtifactServer(): Promise<ArtifactServer> {
           resolve()
         })
       }),
-  }
-  return result
+  })
 }
 
 /** Entry names and contents of a zip, via the project's own dependency. */

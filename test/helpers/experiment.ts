@@ -44,6 +44,16 @@ export const DEFAULT_RUNS: FixtureRun[] = [
   { name: 'base', type: 'control' },
 ]
 
+/** The jobs of the default experiment, as their lines in executions.txt name them. */
+export const DEFAULT_JOBS = [
+  'train lr1',
+  'train lr2',
+  'eval lr1/caps/epoch0',
+  'eval lr1/caps/epoch1',
+  'eval lr2/caps/epoch1',
+  'eval base/caps',
+]
+
 export function tempDir(prefix = 're-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix))
 }
