@@ -131,13 +131,11 @@ export function loadExperiment(
   const controlsEpochs = countOrUndefined(controls['epochs'])
   const runItems = Array.isArray(data['runs']) ? (data['runs'] as unknown[]) : []
   const runs: Run[] = []
+  /** Every run item's name, valid or not (a matrix entry naming one is not "unknown"), at its first index. */
   const runIndex = new Map<string, number>()
-  /** Names of every run item, valid or not: a matrix entry naming one is not "unknown". */
-  const namedRuns = new Set<string>()
   runItems.forEach((item, i) => {
     const name = isMapping(item) ? item['name'] : undefined
     if (typeof name !== 'string') return
-    namedRuns.add(name)
     const previous = runIndex.get(name)
     if (previous !== undefined) {
       errors.push(
@@ -170,12 +168,11 @@ export function loadExperiment(
 
   const evaluation = isMapping(data['evaluation']) ? data['evaluation'] : {}
   const tasks: Task[] = []
+  /** Every task item's name, valid or not, at its first index. */
   const taskIndex = new Map<string, number>()
-  const namedTasks = new Set<string>()
   ;(Array.isArray(evaluation['tasks']) ? (evaluation['tasks'] as unknown[]) : []).forEach((item, i) => {
     const name = isMapping(item) ? item['name'] : undefined
     if (typeof name !== 'string') return
-    namedTasks.add(name)
     const previous = taskIndex.get(name)
     if (previous !== undefined) {
       errors.push(
@@ -191,7 +188,7 @@ export function loadExperiment(
     if (t.success) tasks.push({ name: t.data.name, ...(t.data.script !== undefined ? { script: t.data.script } : {}) })
   })
 
-  const cells = expandMatrix(evaluation['matrix'], { runs, namedRuns, namedTasks, runIndex, tasks }, problem, errors)
+  const cells = expandMatrix(evaluation['matrix'], { runs, runIndex, taskIndex, tasks }, problem, errors)
 
   for (const r of runs) {
     if (r.type !== 'fine-tuned' && !cells.some((c) => c.run === r.name)) {
@@ -429,9 +426,8 @@ function readTools(
 
 interface Known {
   runs: Run[]
-  namedRuns: Set<string>
-  namedTasks: Set<string>
   runIndex: Map<string, number>
+  taskIndex: Map<string, number>
   tasks: Task[]
 }
 
@@ -446,12 +442,12 @@ function expandMatrix(matrix: unknown, known: Known, problem: MakeProblem, error
     const runName = item['run']
     let run: Run | undefined
     if (typeof runName === 'string') {
-      if (!known.namedRuns.has(runName)) {
+      if (!known.runIndex.has(runName)) {
         errors.push(
           problem(
             at('run'),
             `names run "${runName}", which is not in runs`,
-            `runs are: ${[...known.namedRuns].slice(0, 20).join(', ')}`,
+            `runs are: ${[...known.runIndex.keys()].slice(0, 20).join(', ')}`,
           ),
         )
       }
@@ -459,7 +455,7 @@ function expandMatrix(matrix: unknown, known: Known, problem: MakeProblem, error
     }
     const taskNames = Array.isArray(item['tasks']) ? (item['tasks'] as unknown[]) : []
     taskNames.forEach((t, j) => {
-      if (typeof t === 'string' && !known.namedTasks.has(t)) {
+      if (typeof t === 'string' && !known.taskIndex.has(t)) {
         errors.push(
           problem(
             at('tasks', j),
