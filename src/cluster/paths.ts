@@ -19,7 +19,7 @@ export function resolvePath(base: string, p: string): string {
   return `/${out.join('/')}`
 }
 
-/** The directory part of a path (`/` for a top-level entry). */
+/** The directory part of a path, trailing slashes ignored (`/` for a top-level entry). */
 export function dirnameOf(path: string): string {
-  return path.replace(/\/+[^/]*$/, '') || '/'
+  return path.replace(/\/+[^/]*\/*$/, '') || '/'
 }

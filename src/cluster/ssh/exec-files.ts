@@ -19,7 +19,8 @@ import { randomBytes } from 'node:crypto'
 import { shellJoin } from '../quote.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
 import type { RunOutcome, SshConnection } from './connection.js'
-import { parentOf, tempName, type FileOps } from './files.js'
+import { dirnameOf } from '../paths.js'
+import { tempName, type FileOps } from './files.js'
 
 /** Exit statuses of the scripts below. */
 const MISSING = 65
@@ -180,7 +181,7 @@ export class ExecFiles implements FileOps {
     // Rewriting the same bytes again after a drop is harmless: each attempt has its own temporary file.
     await this.withDrops('writeFileAtomic', path, bytes, () => [
       path,
-      parentOf(path),
+      dirnameOf(path),
       String(bytes.length),
       tempName(path, randomBytes(4).toString('hex')),
       options.mode === undefined ? '' : (options.mode & 0o7777).toString(8),
@@ -192,7 +193,7 @@ export class ExecFiles implements FileOps {
     const bytes = Buffer.from(data, 'utf8')
     const r = await this.withDrops('createExclusive', path, bytes, (retry) => [
       path,
-      parentOf(path),
+      dirnameOf(path),
       String(bytes.length),
       tempName(path, randomBytes(4).toString('hex')),
       retry ? '1' : '0',
@@ -207,7 +208,7 @@ export class ExecFiles implements FileOps {
       const expected = want
       const r = await this.withDrops('appendFile', path, bytes, (retry) => [
         path,
-        parentOf(path),
+        dirnameOf(path),
         String(bytes.length),
         tempName(path, randomBytes(4).toString('hex')),
         String(expected),

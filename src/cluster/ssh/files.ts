@@ -18,10 +18,6 @@ export type FileOps = Pick<
   | 'close'
 >
 
-export function parentOf(path: string): string {
-  return path.replace(/\/+[^/]*\/*$/, '') || '/'
-}
-
 /** `${path}.tmp-PID-RANDOM`: the name a write goes to before it is renamed into place. */
 export function tempName(path: string, random: string): string {
   return `${path}.tmp-${process.pid}-${random}`

@@ -11,7 +11,8 @@ import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2'
 import { messageOf } from '../../result.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
 import { sleep, type Conn, type SshConnection } from './connection.js'
-import { parentOf, tempName, type FileOps } from './files.js'
+import { dirnameOf } from '../paths.js'
+import { tempName, type FileOps } from './files.js'
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
 const SFTP_NO_SUCH_FILE = 2
@@ -173,7 +174,7 @@ export class SftpFiles implements FileOps {
   }
 
   async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
-    await this.mkdirp(parentOf(path))
+    await this.mkdirp(dirnameOf(path))
     const tmp = tempName(path, randomBytes(4).toString('hex'))
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     await this.withSftp(async (s) => {
@@ -191,7 +192,7 @@ export class SftpFiles implements FileOps {
   }
 
   async appendFile(path: string, data: string): Promise<void> {
-    await this.mkdirp(parentOf(path))
+    await this.mkdirp(dirnameOf(path))
     const bytes = Buffer.from(data, 'utf8')
     // A retry after a drop must not append twice: compare with the size before.
     let sizeBefore = -1
@@ -214,7 +215,7 @@ export class SftpFiles implements FileOps {
   }
 
   async createExclusive(path: string, data: string): Promise<boolean> {
-    await this.mkdirp(parentOf(path))
+    await this.mkdirp(dirnameOf(path))
     const bytes = Buffer.from(data, 'utf8')
     const attempt = async (s: SFTPWrapper): Promise<boolean> => {
       try {
