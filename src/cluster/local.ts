@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process'
 import { promises as fs, constants as fsc } from 'node:fs'
 import { dirname } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { tempName } from './paths.js'
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport, WriteOptions } from './transport.js'
 
 export class LocalTransport implements Transport {
@@ -81,7 +81,7 @@ export class LocalTransport implements Transport {
 
   async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     await fs.mkdir(dirname(path), { recursive: true })
-    const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
+    const tmp = tempName(path)
     const handle = await fs.open(tmp, 'w')
     try {
       await handle.writeFile(data)

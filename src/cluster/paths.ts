@@ -1,4 +1,5 @@
 /** POSIX paths on the cluster, built without node:path so they mean the same on every runner. */
+import { randomBytes } from 'node:crypto'
 
 export function joinPath(...parts: string[]): string {
   return parts
@@ -22,4 +23,9 @@ export function resolvePath(base: string, p: string): string {
 /** The directory part of a path, trailing slashes ignored (`/` for a top-level entry). */
 export function dirnameOf(path: string): string {
   return path.replace(/\/+[^/]*\/*$/, '') || '/'
+}
+
+/** `${path}.tmp-PID-RANDOM`: a fresh name a write goes to before it is renamed into place. */
+export function tempName(path: string): string {
+  return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
 }

@@ -15,12 +15,11 @@
  * file (O_EXCL through noclobber where the file system has no hard links); an append is a compare-and-append
  * on the file's size, under flock, so a retry after a dropped connection never appends twice.
  */
-import { randomBytes } from 'node:crypto'
 import { shellJoin } from '../quote.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
 import type { RunOutcome, SshConnection } from './connection.js'
-import { dirnameOf } from '../paths.js'
-import { tempName, type FileOps } from './files.js'
+import { dirnameOf, tempName } from '../paths.js'
+import type { FileOps } from './files.js'
 
 /** Exit statuses of the scripts below. */
 const MISSING = 65
@@ -183,7 +182,7 @@ export class ExecFiles implements FileOps {
       path,
       dirnameOf(path),
       String(bytes.length),
-      tempName(path, randomBytes(4).toString('hex')),
+      tempName(path),
       options.mode === undefined ? '' : (options.mode & 0o7777).toString(8),
     ])
   }
@@ -195,7 +194,7 @@ export class ExecFiles implements FileOps {
       path,
       dirnameOf(path),
       String(bytes.length),
-      tempName(path, randomBytes(4).toString('hex')),
+      tempName(path),
       retry ? '1' : '0',
     ])
     return r.code !== EXISTS
@@ -210,7 +209,7 @@ export class ExecFiles implements FileOps {
         path,
         dirnameOf(path),
         String(bytes.length),
-        tempName(path, randomBytes(4).toString('hex')),
+        tempName(path),
         String(expected),
         retry ? '1' : '0',
       ])

@@ -17,8 +17,3 @@ export type FileOps = Pick<
   | 'remove'
   | 'close'
 >
-
-/** `${path}.tmp-PID-RANDOM`: the name a write goes to before it is renamed into place. */
-export function tempName(path: string, random: string): string {
-  return `${path}.tmp-${process.pid}-${random}`
-}

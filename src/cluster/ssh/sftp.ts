@@ -6,13 +6,12 @@
  * A server without the SFTP subsystem answers the session request with "Unable to start subsystem": that
  * surfaces as SftpUnavailableError, before any request was sent, so the caller can fall back to exec channels.
  */
-import { randomBytes } from 'node:crypto'
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2'
 import { messageOf } from '../../result.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
 import { sleep, type Conn, type SshConnection } from './connection.js'
-import { dirnameOf } from '../paths.js'
-import { tempName, type FileOps } from './files.js'
+import { dirnameOf, tempName } from '../paths.js'
+import type { FileOps } from './files.js'
 
 /** SFTP status codes (draft-ietf-secsh-filexfer-02). */
 const SFTP_NO_SUCH_FILE = 2
@@ -175,7 +174,7 @@ export class SftpFiles implements FileOps {
 
   async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
     await this.mkdirp(dirnameOf(path))
-    const tmp = tempName(path, randomBytes(4).toString('hex'))
+    const tmp = tempName(path)
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
     await this.withSftp(async (s) => {
       await writeWhole(s, tmp, 'w', bytes)
