@@ -258,10 +258,9 @@ export class SshConnection {
     this.options.log?.(`ssh: ${message}`)
   }
 
-  /** The server refused a channel: tell the observer, and wait before the next try. */
-  async channelRefused(delayMs: number): Promise<void> {
-    this.options.onEvent?.({ kind: 'channel-refused' })
-    await sleep(delayMs * (0.5 + Math.random()))
+  /** The back-off of one operation whose channel the server may refuse, started now. */
+  channelBackoff(): ChannelBackoff {
+    return new ChannelBackoff(this.options.reconnectForMs, () => this.options.onEvent?.({ kind: 'channel-refused' }))
   }
 
   /** The live connection; reconnects with exponential back-off while it is down. */
@@ -319,8 +318,7 @@ export class SshConnection {
     // printed as two words, so that the marker itself never appears in the command line (rc files with `set -x`)
     const markers = `printf '%s-%s\\n' RE ${nonce}; printf '%s-%s\\n' RE ${nonce} >&2`
     const framed = `exec /bin/sh -c ${shellQuote(`${markers}; ${line}`)}`
-    const started = Date.now()
-    let openDelay = 100
+    const backoff = this.channelBackoff()
     for (;;) {
       let conn: Conn
       try {
@@ -357,10 +355,9 @@ export class SshConnection {
       }
       // not started: the server refused a channel (too many sessions), or the connection is gone
       if (attempt.channelLimit && this.isLive(conn)) {
-        if (Date.now() - started > this.options.reconnectForMs)
-          return { kind: 'failed', message: `${attempt.message} (for ${Math.round((Date.now() - started) / 1000)} s)` }
-        await this.channelRefused(openDelay)
-        openDelay = Math.min(openDelay * 2, 3000)
+        if (backoff.expired)
+          return { kind: 'failed', message: `${attempt.message} (for ${Math.round(backoff.elapsedMs / 1000)} s)` }
+        await backoff.wait()
         continue
       }
       this.dropped(conn.id, attempt.message)
@@ -398,7 +395,7 @@ export class SshConnection {
             finish({
               kind: 'not-started',
               message: e.message,
-              channelLimit: /Channel open failure/i.test(e.message) && this.isLive(conn),
+              channelLimit: isChannelRefused(e) && this.isLive(conn),
             })
             return
           }
@@ -463,6 +460,42 @@ function signalNumber(signal: string): number {
 function afterMarker(data: Buffer, marker: string): Buffer {
   const at = data.indexOf(`${marker}\n`)
   return at < 0 ? data : data.subarray(at + marker.length + 1)
+}
+
+/** The server refused to open a channel (too many sessions: MaxSessions). */
+export function isChannelRefused(e: Error): boolean {
+  return /Channel open failure/i.test(e.message)
+}
+
+/**
+ * Waits between tries of a channel the server refuses: 100 ms doubling up to 3 s, each with jitter and told to
+ * the observer; an operation gives up once its tries have gone on for longer than reconnectForMs.
+ */
+export class ChannelBackoff {
+  private readonly started = Date.now()
+  private delay = 100
+
+  constructor(
+    private readonly forMs: number,
+    private readonly onWait: () => void,
+  ) {}
+
+  /** Milliseconds since the back-off started. */
+  get elapsedMs(): number {
+    return Date.now() - this.started
+  }
+
+  /** Whether the tries have gone on for longer than reconnectForMs. */
+  get expired(): boolean {
+    return this.elapsedMs > this.forMs
+  }
+
+  /** Tells the observer, then waits before the next try. */
+  async wait(): Promise<void> {
+    this.onWait()
+    await sleep(this.delay * (0.5 + Math.random()))
+    this.delay = Math.min(this.delay * 2, 3000)
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -9,7 +9,7 @@
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2'
 import { messageOf } from '../../result.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
-import { sleep, type Conn, type SshConnection } from './connection.js'
+import { isChannelRefused, sleep, type Conn, type SshConnection } from './connection.js'
 import { dirnameOf, tempName } from '../paths.js'
 import type { FileOps } from './files.js'
 
@@ -61,8 +61,7 @@ export class SftpFiles implements FileOps {
   }
 
   private async openSession(): Promise<SftpHandle> {
-    const started = Date.now()
-    let delay = 100
+    const backoff = this.ssh.channelBackoff()
     for (;;) {
       const conn = await this.ssh.live()
       const release = await this.ssh.acquire()
@@ -108,13 +107,8 @@ export class SftpFiles implements FileOps {
       if (/Unable to start subsystem/i.test(opened.message))
         throw new SftpUnavailableError(`${this.ssh.description} offers no SFTP subsystem (${opened.message})`)
       const live = this.ssh.isLive(conn)
-      if (
-        /Channel open failure/i.test(opened.message) &&
-        live &&
-        Date.now() - started < this.ssh.options.reconnectForMs
-      ) {
-        await this.ssh.channelRefused(delay)
-        delay = Math.min(delay * 2, 3000)
+      if (isChannelRefused(opened) && live && !backoff.expired) {
+        await backoff.wait()
         continue
       }
       if (!live) continue
