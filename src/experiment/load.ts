@@ -17,6 +17,7 @@ import {
   KNOWN_KEYS,
   LIMITS,
   MatrixEntrySchema,
+  positiveCount,
   RUN_TYPES,
   RunSchema,
   SummarySchema,
@@ -128,7 +129,7 @@ export function loadExperiment(
 
   // Runs: every item whose own fields are valid takes part in the cross-checks, whatever else is wrong.
   const controls = isMapping(data['controls']) ? data['controls'] : {}
-  const controlsEpochs = countOrUndefined(controls['epochs'])
+  const controlsEpochs = positiveCount.safeParse(controls['epochs']).data
   const runItems = Array.isArray(data['runs']) ? (data['runs'] as unknown[]) : []
   const runs: Run[] = []
   /** Every run item's name, valid or not (a matrix entry naming one is not "unknown"), at its first index. */
@@ -154,7 +155,8 @@ export function loadExperiment(
     let epochs = controlsEpochs
     const own = parameters['epochs']
     if (own !== undefined) {
-      if (countOrUndefined(own) !== undefined) epochs = own as number
+      const count = positiveCount.safeParse(own)
+      if (count.success) epochs = count.data
       else errors.push(problem(['runs', i, 'parameters', 'epochs'], 'must be a whole number of 1 or more'))
     }
     runs.push({
@@ -514,10 +516,6 @@ function expandMatrix(matrix: unknown, known: Known, problem: MakeProblem, error
     }
   })
   return cells
-}
-
-function countOrUndefined(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= LIMITS.maxEpoch ? v : undefined
 }
 
 function sortByPosition(problems: Problem[]): void {

@@ -47,7 +47,8 @@ const epochNumber = z
   .min(0, 'must be 0 or more (epochs are counted from 0)')
   .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
 
-const positiveCount = z
+/** A count of 1 or more (epochs, batch sizes), at most LIMITS.maxEpoch. */
+export const positiveCount = z
   .number({ error: 'must be a whole number of 1 or more' })
   .int('must be a whole number of 1 or more')
   .min(1, 'must be a whole number of 1 or more')
