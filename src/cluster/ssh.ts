@@ -27,9 +27,6 @@ import type { FileOps } from './ssh/files.js'
 import { SftpFiles, SftpUnavailableError } from './ssh/sftp.js'
 import type { DirEntry, ExecOptions, ExecResult, FileStat, Transport, WriteOptions } from './transport.js'
 
-export type { SshEvent } from './ssh/connection.js'
-export { fingerprint, parseKnownHosts, verifyHostKey, type KnownHostEntry } from './ssh/known-hosts.js'
-
 export interface SshConnectOptions extends ConnectionOptions {
   /**
    * How file operations reach the server. Default: SFTP when the server offers it, else exec channels.
@@ -37,8 +34,6 @@ export interface SshConnectOptions extends ConnectionOptions {
    */
   files?: 'exec'
 }
-/** Kept for callers written against the first version. */
-export type SshOptions = SshConnectOptions
 
 export interface SshExecOptions extends ExecOptions {
   /**

@@ -131,9 +131,6 @@ export const SummarySchema = z.looseObject({
     .optional(),
 })
 
-export type Summary = z.infer<typeof SummarySchema>
-export type RunEntry = z.infer<typeof RunSchema>
-
 /**
  * The keys of experiment_summary.yaml, level by level, as cruijff_kit's design template defines them
  * (release line 0.3.x) plus the ones earlier releases wrote. A level not listed here (controls,
