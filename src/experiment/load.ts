@@ -327,7 +327,7 @@ function checkKeys(
       warnings.push(problem(here, `\`${fieldName(here)}\`: ${legacy}`, undefined, 'key'))
       continue
     }
-    const suggestion = didYouMean(key, [...known.keys, ...Object.keys(known.legacy ?? {})])
+    const suggestion = didYouMean(key, [...known.keys, ...(known.renamed ?? []), ...Object.keys(known.legacy ?? {})])
     const elsewhere = suggestion ? undefined : knownElsewhere(key, level)
     const hint = suggestion ? `: did you mean "${suggestion}"?` : elsewhere ? `: it belongs under ${elsewhere}` : ''
     errors.push(

@@ -136,10 +136,13 @@ export const SummarySchema = z.looseObject({
  * (release line 0.3.x) plus the ones earlier releases wrote. A level not listed here (controls,
  * variables, runs[].parameters, runs[].slurm_overrides, data.data_generation, scorer params) is open:
  * any key may appear there. `legacy` maps a key cruijff_kit once wrote and no longer reads to what
- * became of it; such a key is accepted with a warning.
+ * became of it; such a key is accepted with a warning. `renamed` lists earlier names that the loader reads
+ * under their new name (with its own warning) before the keys are checked: here they only count for
+ * did-you-mean.
  */
 export interface KeyLevel {
   keys: readonly string[]
+  renamed?: readonly string[]
   legacy?: Readonly<Record<string, string>>
 }
 
@@ -149,8 +152,8 @@ export const KNOWN_KEYS: Readonly<Record<string, KeyLevel>> = {
   },
   experiment: {
     keys: ['name', 'project', 'question', 'date', 'hypothesis', 'purpose', 'dir'],
+    renamed: ['directory'],
     legacy: {
-      directory: 'the earlier name of experiment.dir; read as experiment.dir',
       seed: 'no longer read: seeds are controls.seed (training) and evaluation.seed',
       type: 'no longer read',
     },
