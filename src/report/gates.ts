@@ -38,6 +38,7 @@
  * before anything is submitted) -> evaluateGates (the final results).
  */
 import { z } from 'zod'
+import { cellDisplayName } from '../experiment/model.js'
 import { RUN_TYPES } from '../experiment/schema.js'
 import { err, ok, type Problem, type Result } from '../result.js'
 import { ScoreSchema } from '../tools/tool.js'
@@ -497,9 +498,6 @@ function resolve(node: ReferenceNode, plan: GatePlan): Resolved | string {
   return out
 }
 
-const display = (c: GateCell): string =>
-  c.epoch === null ? `${c.run}/${c.task}` : `${c.run}/${c.task}/epoch${c.epoch}`
-
 function lastEpoch(plan: GatePlan, run: string, task: string): number | null | undefined {
   const epochs = plan.cells.filter((c) => c.run === run && c.task === task).map((c) => c.epoch)
   if (epochs.length === 0) return undefined
@@ -560,7 +558,7 @@ function relative(r: Resolved, subject: GateCell, plan: GatePlan): GateCell[] | 
     const cell = plan.cells.find((c) => c.run === name && c.task === task && c.epoch === epoch)
     if (!cell) {
       const what = epoch === undefined || epoch === null ? `on ${task}` : `on ${task} at epoch ${epoch}`
-      return `run ${name} is not evaluated ${what} (evaluation.matrix), needed for ${display(subject)}`
+      return `run ${name} is not evaluated ${what} (evaluation.matrix), needed for ${cellDisplayName(subject)}`
     }
     out.push(cell)
   }
@@ -680,7 +678,7 @@ function checkOne(
     }
     const cell = bound.cells.get(e)
     if (!cell) return null
-    const name = display(cell)
+    const name = cellDisplayName(cell)
     const r = results.get(name)
     if (!r || r.outcome !== 'succeeded') {
       const why =
@@ -702,7 +700,7 @@ function checkOne(
   const right = value(condition.right)
   const holds = left !== null && right !== null && compare(left, condition.op, right)
   return {
-    subject: display(bound.subject),
+    subject: cellDisplayName(bound.subject),
     left,
     right,
     holds,
@@ -721,7 +719,7 @@ function describe(condition: Condition, check: GateCheck): string {
 
 /** Evaluates bound conditions on the final results. */
 export function evaluateGates(bound: BoundCondition[], evaluations: GateEvaluation[]): GateOutcome[] {
-  const results = new Map(evaluations.map((e) => [display(e), e]))
+  const results = new Map(evaluations.map((e) => [cellDisplayName(e), e]))
   return bound.map(({ condition, checks }) => {
     const done = checks.map((c) => checkOne(condition, c, results))
     const holding = done.filter((c) => c.holds)

@@ -3,7 +3,7 @@
  * (before anything is submitted), evaluated on its final results, and turned into the report's
  * verdict, annotations and summary lines.
  */
-import type { Experiment } from '../experiment/model.js'
+import { cellDisplayName, type Experiment } from '../experiment/model.js'
 import type { Problem, Result } from '../result.js'
 import {
   bindGates,
@@ -38,22 +38,19 @@ export function bindRequirements(conditions: Condition[], experiment: Experiment
 export function gateEvaluationsOf(report: RunReport): GateEvaluation[] {
   const exp = report.experiment
   if (!exp) return []
-  const key = (run: string, task: string, epoch: number | null): string => `${run}/${task}/${epoch ?? '-'}`
   const outcomes = new Map(
-    (report.evaluate?.outcomes ?? []).flatMap((o) =>
-      o.job.cell ? [[key(o.job.cell.run, o.job.cell.task, o.job.cell.epoch), o] as const] : [],
-    ),
+    (report.evaluate?.outcomes ?? []).flatMap((o) => (o.job.cell ? [[cellDisplayName(o.job.cell), o] as const] : [])),
   )
-  const skipped = new Set(report.skippedEvals.map((s) => key(s.run, s.task, s.epoch)))
+  const skipped = new Set(report.skippedEvals.map(cellDisplayName))
   return exp.cells.map((c) => {
-    const o = outcomes.get(key(c.run, c.task, c.epoch))
+    const o = outcomes.get(cellDisplayName(c))
     const outcome: GateEvaluation['outcome'] = o
       ? o.result === 'succeeded'
         ? 'succeeded'
         : o.result === 'failed'
           ? 'failed'
           : 'running'
-      : skipped.has(key(c.run, c.task, c.epoch))
+      : skipped.has(cellDisplayName(c))
         ? 'skipped'
         : 'not-run'
     return { run: c.run, task: c.task, epoch: c.epoch, outcome, scores: evaluationOf(o)?.scores ?? [] }
