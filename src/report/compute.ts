@@ -10,6 +10,7 @@ import type { Transport } from '../cluster/transport.js'
 import { formatDuration } from '../engine/log.js'
 import type { JobOutcome } from '../engine/phase.js'
 import { err, messageOf, ok, type Result } from '../result.js'
+import { markdownTable } from './markdown.js'
 import type { JobUsage, Scheduler } from '../scheduler/scheduler.js'
 import type { ToolModule } from '../tools/tool.js'
 
@@ -238,43 +239,40 @@ export function computeMarkdown(rows: ComputeRow[]): string {
   const header = ['Job', 'Phase', 'Job ID', 'State', 'Queue wait', 'Wall time', 'GPUs', 'GPU-hours', 'Peak memory']
   if (gpuCols) header.push('GPU util (mean)', 'Peak GPU memory')
   const dur = (s?: number): string => (s === undefined ? dash : formatDuration(s * 1000))
-  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i >= 4 ? '---:' : '---')).join('|')}|`]
-  for (const r of rows) {
-    const c = [
-      r.display,
-      r.phase,
-      r.jobId ?? dash,
-      r.state ?? dash,
-      dur(r.queueS),
-      dur(r.wallS),
-      String(r.gpus),
-      r.gpuHours.toFixed(2),
-      r.peakRssBytes === undefined ? dash : formatBytes(r.peakRssBytes),
-    ]
-    if (gpuCols)
-      c.push(
-        r.gpuUtilMeanPct === undefined ? dash : `${Math.round(r.gpuUtilMeanPct)}%`,
-        r.gpuMemPeakMiB === undefined ? dash : formatBytes(r.gpuMemPeakMiB * 1024 * 1024),
-      )
-    lines.push(`| ${c.map(cell).join(' | ')} |`)
-  }
-  for (const t of computeTotals(rows)) {
-    const c = [
-      `**${t.phase === 'all' ? 'Total' : `Total ${t.phase}`}**`,
-      t.phase === 'all' ? '' : t.phase,
-      `${t.jobs} jobs`,
-      '',
-      t.maxQueueS === undefined ? dash : `max ${dur(t.maxQueueS)}`,
-      `**${dur(t.wallS)}**`,
-      '',
-      `**${t.gpuHours.toFixed(2)}**`,
-      t.peakRssBytes === undefined ? dash : `max ${formatBytes(t.peakRssBytes)}`,
-    ]
-    if (gpuCols) c.push('', t.gpuMemPeakMiB === undefined ? dash : `max ${formatBytes(t.gpuMemPeakMiB * 1024 * 1024)}`)
-    lines.push(`| ${c.join(' | ')} |`)
-  }
-  return lines.join('\n')
+  const jobRows = rows.map((r) => [
+    r.display,
+    r.phase,
+    r.jobId ?? dash,
+    r.state ?? dash,
+    dur(r.queueS),
+    dur(r.wallS),
+    String(r.gpus),
+    r.gpuHours.toFixed(2),
+    r.peakRssBytes === undefined ? dash : formatBytes(r.peakRssBytes),
+    ...(gpuCols
+      ? [
+          r.gpuUtilMeanPct === undefined ? dash : `${Math.round(r.gpuUtilMeanPct)}%`,
+          r.gpuMemPeakMiB === undefined ? dash : formatBytes(r.gpuMemPeakMiB * 1024 * 1024),
+        ]
+      : []),
+  ])
+  const totalRows = computeTotals(rows).map((t) => [
+    `**${t.phase === 'all' ? 'Total' : `Total ${t.phase}`}**`,
+    t.phase === 'all' ? '' : t.phase,
+    `${t.jobs} jobs`,
+    '',
+    t.maxQueueS === undefined ? dash : `max ${dur(t.maxQueueS)}`,
+    `**${dur(t.wallS)}**`,
+    '',
+    `**${t.gpuHours.toFixed(2)}**`,
+    t.peakRssBytes === undefined ? dash : `max ${formatBytes(t.peakRssBytes)}`,
+    ...(gpuCols
+      ? ['', t.gpuMemPeakMiB === undefined ? dash : `max ${formatBytes(t.gpuMemPeakMiB * 1024 * 1024)}`]
+      : []),
+  ])
+  // Numbers from the fifth column on: right-aligned.
+  const align = header.map((_, i): 'left' | 'right' => (i >= 4 ? 'right' : 'left'))
+  return markdownTable(header, [...jobRows, ...totalRows], align)
 }
 
 // ------------------------------------------------------------------ collecting

@@ -11,7 +11,7 @@ import type { EvaluationResult } from '../tools/tool.js'
 import { mermaidCharts, resultsSvg } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
-import { escapeCell, escapeMd, statusIcon } from './markdown.js'
+import { escapeCell, escapeMd, markdownTable, statusIcon } from './markdown.js'
 import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
 
@@ -254,11 +254,7 @@ function resultsTable(exp: Experiment, r: RunReport): string {
       ...cells,
     ]
   })
-  return [
-    `| ${header.map(escapeCell).join(' | ')} |`,
-    `|${header.map(() => '---').join('|')}|`,
-    ...rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
-  ].join('\n')
+  return markdownTable(header, rows)
 }
 
 /** A table cell for a job the run left unfinished. */
