@@ -6,6 +6,7 @@ import type { JobOutcome } from '../engine/phase.js'
 import { formatDuration, timestamp } from '../engine/log.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import { cellDisplayName } from '../experiment/model.js'
+import { FILES } from '../names.js'
 import { formatProblem } from '../result.js'
 import type { EvaluationResult } from '../tools/tool.js'
 import { mermaidCharts, resultsSvg } from './chart.js'
@@ -193,7 +194,7 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
     '',
   )
   out.push('## Results', '', table, '')
-  if (resultsSvg(r)) out.push('![results: metrics per run and training loss](results.svg)', '')
+  if (resultsSvg(r)) out.push(`![results: metrics per run and training loss](${FILES.chart})`, '')
   const incomplete = [
     ...(r.optimize?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
