@@ -12,7 +12,7 @@ import { OUTPUTS, SAVED, type OutputName } from './names.js'
 import { runExperiment } from './pipeline/index.js'
 import type { RunReport, Status } from './report/model.js'
 import { gatesOutput } from './report/requirements.js'
-import { jobSummaryMarkdown, resultsMarkdown } from './report/summary.js'
+import { jobSummaryMarkdown, resultsTable } from './report/summary.js'
 import { countOutcomes, shouldFail } from './report/verdict.js'
 import { ok, type Problem } from './result.js'
 import type { Scheduler } from './scheduler/scheduler.js'
@@ -182,7 +182,9 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   const sections = reports.map((r) =>
     jobSummaryMarkdown(
       r,
-      r.experiment && r.status !== 'invalid' && settings?.summarize !== false ? resultsMarkdown(r).table : undefined,
+      r.experiment && r.status !== 'invalid' && settings?.summarize !== false
+        ? resultsTable(r.experiment, r)
+        : undefined,
     ),
   )
   let markdown =

@@ -3,6 +3,7 @@
  * in markdown), and one SVG file (bars per task, training-loss curves) for the run directory and
  * the artifact.
  */
+import type { LossPoint } from '../tools/tool.js'
 import type { RunReport } from './model.js'
 import { evaluationOf, headlineMetric, trainingOf } from './results.js'
 
@@ -44,15 +45,25 @@ export function mermaidCharts(r: RunReport): string {
   return out.join('\n')
 }
 
-/** A self-contained SVG: one bar group per task, then the training-loss curves. */
-export function resultsSvg(r: RunReport): string | undefined {
-  const groups = [...metricBars(r)]
-  const curves = [...(r.optimize?.outcomes ?? [])]
+/** The training-loss curves worth drawing (more than one point), one per run. */
+function lossCurves(r: RunReport): { run: string; points: LossPoint[] }[] {
+  return [...(r.optimize?.outcomes ?? [])]
     .map((o) => ({
       run: o.job.run,
       points: trainingOf(o)?.lossCurve ?? [],
     }))
     .filter((c) => c.points.length > 1)
+}
+
+/** Whether resultsSvg has anything to draw. */
+export function hasResultsChart(r: RunReport): boolean {
+  return metricBars(r).size > 0 || lossCurves(r).length > 0
+}
+
+/** A self-contained SVG: one bar group per task, then the training-loss curves. */
+export function resultsSvg(r: RunReport): string | undefined {
+  const groups = [...metricBars(r)]
+  const curves = lossCurves(r)
   if (groups.length === 0 && curves.length === 0) return undefined
   const width = 720
   const rowH = 22

@@ -15,7 +15,7 @@ import { escapeMd, statusIcon } from './markdown.js'
 import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
 import { gatesMarkdown } from './requirements.js'
-import { resultsMarkdown } from './summary.js'
+import { resultsTable } from './summary.js'
 
 export interface Links {
   /** The workflow run's page. */
@@ -168,7 +168,7 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
   const gates = gatesMarkdown(r)
   if (gates) out.push(gates.replace(/^### /, '#### '))
   if (r.experiment && r.status !== 'invalid') {
-    out.push('#### Results', '', resultsMarkdown(r).table, '')
+    out.push('#### Results', '', resultsTable(r.experiment, r), '')
     const charts = mermaidCharts(r)
     if (charts) out.push(charts)
   }
@@ -186,7 +186,8 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
     out.push('')
   }
   if (r.compute && r.compute.length > 0) {
-    const all = computeTotals(r.compute).find((t) => t.phase === 'all') ?? computeTotals(r.compute)[0]
+    const totals = computeTotals(r.compute)
+    const all = totals.find((t) => t.phase === 'all') ?? totals[0]
     const title = all ? `Compute: ${r.compute.length} jobs, ${all.gpuHours.toFixed(2)} GPU-hours` : 'Compute'
     out.push(`<details><summary>${title}</summary>`, '', computeMarkdown(r.compute), '', '</details>', '')
   }

@@ -9,7 +9,7 @@ import { cellDisplayName } from '../experiment/model.js'
 import { FILES } from '../names.js'
 import { formatProblem } from '../result.js'
 import type { EvaluationResult } from '../tools/tool.js'
-import { mermaidCharts, resultsSvg } from './chart.js'
+import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
 import { escapeCell, escapeMd, markdownTable, statusIcon } from './markdown.js'
@@ -194,7 +194,7 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
     '',
   )
   out.push('## Results', '', table, '')
-  if (resultsSvg(r)) out.push(`![results: metrics per run and training loss](${FILES.chart})`, '')
+  if (hasResultsChart(r)) out.push(`![results: metrics per run and training loss](${FILES.chart})`, '')
   const incomplete = [
     ...(r.optimize?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
@@ -213,7 +213,8 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   return { markdown: out.join('\n'), table }
 }
 
-function resultsTable(exp: Experiment, r: RunReport): string {
+/** The results table alone (summary.md, the job summary, the comment): each run's parameters, loss and metrics. */
+export function resultsTable(exp: Experiment, r: RunReport): string {
   const training = new Map<string, JobOutcome>()
   for (const o of [...r.priorTraining, ...(r.optimize?.outcomes ?? [])]) training.set(o.job.run, o)
   const evals = new Map<string, JobOutcome>()
