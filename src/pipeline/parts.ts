@@ -13,6 +13,7 @@ import { StateStore } from '../engine/state.js'
 import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
 import { StickyComment, commentTarget } from '../report/comment.js'
+import { withDeadline } from '../report/deadline.js'
 import { type FinishContext } from '../report/finish.js'
 import { LiveReport, linksFrom } from '../report/live.js'
 import { messageOf, ok, type Problem, type Result } from '../result.js'
@@ -123,13 +124,7 @@ export const ABORTED_UPLOAD_DEADLINE_MS = 4000
 /** Waits for a background task, at most `ms` when given; its failures are its own (recorded in the report). */
 export async function settled(task: Promise<void> | undefined, ms?: number): Promise<void> {
   if (!task) return
-  if (ms === undefined) {
-    await task
-    return
-  }
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([task, new Promise<void>((r) => (timer = setTimeout(r, ms)))])
-  clearTimeout(timer)
+  await (ms === undefined ? task : withDeadline(task, ms, () => undefined))
 }
 
 /**

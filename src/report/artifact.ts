@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path'
 import { SCAN_CHUNK_BYTES } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import { err, ok, type Result } from '../result.js'
+import { withDeadline } from './deadline.js'
 
 /** Largest part of one file that goes into the artifact (job outputs can be huge: the tail is what matters). */
 const MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -61,24 +62,12 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
       // a staging folder left in RUNNER_TEMP, which the runner cleans
     }
   })
-  let timer: NodeJS.Timeout | undefined
-  let onHurry: (() => void) | undefined
-  const deadline = new Promise<Result<ArtifactOutcome, string>>((resolve) => {
-    timer = setTimeout(() => {
-      resolve(err(`no answer from the artifact service within ${Math.round(deadlineMs / 1000)} s`))
-    }, deadlineMs)
-    onHurry = () => {
-      resolve(err('abandoned: the runner is stopping the step'))
-    }
-    if (req.hurry?.aborted) onHurry()
-    else req.hurry?.addEventListener('abort', onHurry, { once: true })
-  })
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-    if (onHurry) req.hurry?.removeEventListener('abort', onHurry)
-  }
+  return withDeadline(
+    work,
+    deadlineMs,
+    () => err(`no answer from the artifact service within ${Math.round(deadlineMs / 1000)} s`),
+    { signal: req.hurry, value: () => err('abandoned: the runner is stopping the step') },
+  )
 }
 
 async function stageAndUpload(req: ArtifactRequest, staging: string): Promise<Result<ArtifactOutcome, string>> {

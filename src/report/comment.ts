@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs'
 import { z } from 'zod'
 import { messageOf } from '../result.js'
+import { withDeadline } from './deadline.js'
 
 /** When the action comments: always (default), on-failure (and then keeps that comment current), never. */
 export const COMMENT_MODES = ['always', 'on-failure', 'never'] as const
@@ -148,22 +149,15 @@ export class StickyComment {
     const text = commentBody(this.options.key, body)
     const controller = new AbortController()
     const timeoutMs = this.options.timeoutMs ?? 30_000
-    const timer = setTimeout(() => {
+    // The requests are aborted at the deadline, and it holds even if one ignored the abort signal.
+    const late = (): PublishResult => {
       controller.abort(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`))
-    }, timeoutMs)
+      return this.failure(controller.signal.reason, true)
+    }
     try {
-      const run = this.publishWith(text, options.create ?? true, controller.signal)
-      // The deadline holds even if a request ignored the abort signal.
-      const deadline = new Promise<never>((_, reject) => {
-        controller.signal.addEventListener('abort', () => {
-          reject(controller.signal.reason as Error)
-        })
-      })
-      return await Promise.race([run, deadline])
+      return await withDeadline(this.publishWith(text, options.create ?? true, controller.signal), timeoutMs, late)
     } catch (e) {
       return this.failure(e, controller.signal.aborted)
-    } finally {
-      clearTimeout(timer)
     }
   }
 
