@@ -9,11 +9,12 @@ import { locateExperiments } from './experiment/locate.js'
 import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
+import { emptyBase } from './pipeline/context.js'
 import { runExperiment } from './pipeline/index.js'
 import type { RunReport, Status } from './report/model.js'
 import { gatesOutput } from './report/requirements.js'
 import { jobSummaryMarkdown, resultsTable } from './report/summary.js'
-import { countOutcomes, shouldFail } from './report/verdict.js'
+import { shouldFail } from './report/verdict.js'
 import { ok, type Problem } from './result.js'
 import type { Scheduler } from './scheduler/scheduler.js'
 
@@ -47,7 +48,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   const startedAt = new Date()
   const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd()
   const alone = (status: Status, verdict: string, errors: Problem[]): Promise<ActionResult> =>
-    publish(io, [emptyReport(status, verdict, errors, startedAt)], undefined)
+    publish(io, [{ ...emptyBase(startedAt), status, verdict, errors, endedAt: new Date() }], undefined)
 
   const parsed = readSettings((name) => io.getInput(name))
   if (!parsed.ok) return alone('invalid', 'bad action inputs', parsed.error)
@@ -96,8 +97,8 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
       if (deps.signal.aborted) {
         // Cancelled before this experiment started: a failure that says so, never "nothing to run".
         const verdict = `cancelled (${String(deps.signal.reason ?? 'signal')}) before it started: nothing submitted`
-        const report = emptyReport('failed', verdict, [], startedAt)
-        reports.push({ ...report, experimentName: expDir.split('/').pop() ?? expDir })
+        // No run directory: nothing was read or written.
+        reports.push({ ...emptyBase(startedAt, expDir), runDir: '', status: 'failed', verdict, endedAt: new Date() })
         continue
       }
       reports.push(
@@ -125,25 +126,6 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
     return await publish(io, reports, settings)
   } finally {
     await transport.close()
-  }
-}
-
-function emptyReport(status: Status, verdict: string, errors: Problem[], startedAt: Date): RunReport {
-  return {
-    status,
-    verdict,
-    errors,
-    experimentName: '',
-    runDir: '',
-    startedAt,
-    endedAt: new Date(),
-    skippedEvals: [],
-    priorTraining: [],
-    warnings: [],
-    logFiles: [],
-    nextSteps: [],
-    detached: false,
-    counts: countOutcomes([], [], []),
   }
 }
 

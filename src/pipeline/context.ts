@@ -3,6 +3,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { Settings } from '../inputs.js'
 import type { ActionIO } from '../io.js'
 import type { RunReport } from '../report/model.js'
+import { countOutcomes } from '../report/verdict.js'
 import { type Result } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 
@@ -29,3 +30,23 @@ export interface ExperimentContext {
 }
 
 export type Base = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>
+
+/**
+ * A report before anything ran or went wrong. Given the checked-out experiment directory, the report
+ * is named after it and that is its run directory, until the summary is read.
+ */
+export function emptyBase(startedAt: Date, expDir?: string): Base {
+  return {
+    experimentName: expDir === undefined ? '' : (expDir.split('/').pop() ?? expDir),
+    runDir: expDir ?? '',
+    startedAt,
+    skippedEvals: [],
+    priorTraining: [],
+    errors: [],
+    warnings: [],
+    logFiles: [],
+    nextSteps: [],
+    detached: false,
+    counts: countOutcomes([], [], []),
+  }
+}

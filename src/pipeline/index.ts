@@ -8,39 +8,23 @@ import { acquireLock } from '../engine/lock.js'
 import { LogFile } from '../engine/log.js'
 import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
-import { finishExperiment } from '../report/finish.js'
 import { LiveReport } from '../report/live.js'
 import type { RunReport, Status } from '../report/model.js'
-import { countOutcomes } from '../report/verdict.js'
 import { type Problem } from '../result.js'
-import type { Base, ExperimentContext } from './context.js'
-import { finishContext, liveReport } from './parts.js'
+import { emptyBase, type Base, type ExperimentContext } from './context.js'
+import { endExperiment, liveReport } from './parts.js'
 import { logWarnings, prepare, type Prepared } from './prepare.js'
 import { runPhases } from './phases.js'
 
 export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
-  const base: Base = {
-    experimentName: c.expDir.split('/').pop() ?? c.expDir,
-    runDir: c.expDir,
-    startedAt: new Date(),
-    skippedEvals: [],
-    priorTraining: [],
-    errors: [],
-    warnings: [],
-    logFiles: [],
-    nextSteps: [],
-    detached: false,
-    counts: countOutcomes([], [], []),
-  }
+  const base = emptyBase(new Date(), c.expDir)
   const known: Known = {}
   const run = await guardStorage(() => runIn(c, base, known))
   if (run.ok) return run.value
   // A write the disk refused outside a phase (the lock, staging, the summary): stop cleanly, say why.
   const verdict = `stopped: ${run.error.message}`
   const report = { ...base, status: 'failed' as const, verdict, errors: [...base.errors, run.error] }
-  const finished = await finishExperiment(finishContext(c, known.prepared), { ...report, endedAt: new Date() })
-  await known.live?.finish(finished)
-  return finished
+  return endExperiment(c, known.prepared, known.live, { ...report, endedAt: new Date() })
 }
 
 /** What runIn had established when a storage failure cut it short. */
@@ -60,9 +44,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     log: LogFile | undefined,
   ): Promise<RunReport> => {
     const report = { ...base, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
-    const finished = await finishExperiment(finishContext(c, undefined), report, log)
-    await live.finish(finished)
-    return finished
+    return endExperiment(c, undefined, live, report, log)
   }
   /** A refusal after the experiment was read: logged in the checkout's log, nothing submitted. */
   const refuse = async (description: string, problem: Problem, verdict: string): Promise<RunReport> => {

@@ -14,8 +14,9 @@ import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
 import { StickyComment, commentTarget } from '../report/comment.js'
 import { withDeadline } from '../report/deadline.js'
-import { type FinishContext } from '../report/finish.js'
+import { finishExperiment, type FinishContext } from '../report/finish.js'
 import { LiveReport, linksFrom } from '../report/live.js'
+import type { RunReport } from '../report/model.js'
 import { messageOf, ok, type Problem, type Result } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
@@ -217,6 +218,19 @@ export function liveReport(c: ExperimentContext, name: string): LiveReport {
     ...(comment ? { comment } : {}),
     links: linksFrom(c.io.env),
   })
+}
+
+/** The end of an experiment's pass: results files, the COMPLETE block and the artifact, then the final comment. */
+export async function endExperiment(
+  c: ExperimentContext,
+  p: Prepared | undefined,
+  live: LiveReport | undefined,
+  report: RunReport,
+  log?: LogFile,
+): Promise<RunReport> {
+  const finished = await finishExperiment(finishContext(c, p), report, log)
+  await live?.finish(finished)
+  return finished
 }
 
 export function finishContext(c: ExperimentContext, p: Prepared | undefined): FinishContext {

@@ -7,7 +7,7 @@ import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/phase.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
 import { StateStore } from '../engine/state.js'
 import { stagingPolicy } from '../engine/staging.js'
-import { finishExperiment, publishArtifact } from '../report/finish.js'
+import { publishArtifact } from '../report/finish.js'
 import { LiveReport } from '../report/live.js'
 import type { RunReport, Status } from '../report/model.js'
 import { countOutcomes, statusOf } from '../report/verdict.js'
@@ -20,6 +20,7 @@ import {
   ABORTED_UPLOAD_WAIT_MS,
   cancelDetached,
   detachOn,
+  endExperiment,
   finishContext,
   markCancelled,
   noteCancelled,
@@ -43,11 +44,7 @@ export async function runPhases(
 ): Promise<RunReport> {
   const { transport, settings } = c
   const { runDir, optimizer, evaluator, experiment } = p
-  const finish = async (report: RunReport): Promise<RunReport> => {
-    const finished = await finishExperiment(finishContext(c, p), report, mainLog)
-    await live.finish(finished)
-    return finished
-  }
+  const finish = (report: RunReport): Promise<RunReport> => endExperiment(c, p, live, report, mainLog)
   /** Stopped before anything was submitted: the orchestration log says why. */
   const refuse = (status: Status, verdict: string, errors: Problem[]): Promise<RunReport> =>
     finish({ ...base, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
