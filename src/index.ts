@@ -6,6 +6,7 @@
  * busy runner): a step cancelled at its very start still detaches cleanly, outputs and summary set.
  */
 import { SAVED } from './names.js'
+import { messageOf } from './result.js'
 
 // Stack traces name src/ files and lines: dist/ carries source maps.
 process.setSourceMapsEnabled(true)
@@ -36,7 +37,7 @@ if (isPost) {
   const { post } = await import('./post.js')
   post(io, (name) => core.getState(name))
     .catch((e: unknown) => {
-      core.warning(`run-experiment post: ${e instanceof Error ? e.message : String(e)}`)
+      core.warning(`run-experiment post: ${messageOf(e)}`)
     })
     .finally(() => process.exit(0))
 } else {

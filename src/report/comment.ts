@@ -131,14 +131,10 @@ export class StickyComment {
   private id: number | undefined
   private url = ''
   private lastBody: string | undefined
+  /** Why comments are off for this run, once a publish turned them off. */
   private disabled: string | undefined
 
   constructor(private readonly options: StickyCommentOptions) {}
-
-  /** Why comments are off for this run, once a publish turned them off. */
-  get off(): string | undefined {
-    return this.disabled
-  }
 
   /**
    * Updates the experiment's comment in place, or creates it (unless `create` is false: the

@@ -8,6 +8,7 @@
 import type { LogFile } from '../engine/log.js'
 import type { PhaseSnapshot } from '../engine/phase.js'
 import { formatDuration } from '../engine/log.js'
+import { messageOf } from '../result.js'
 import { mermaidCharts } from './chart.js'
 import { commentPolicy, type CommentMode, type StickyComment } from './comment.js'
 import { computeMarkdown, computeTotals } from './compute.js'
@@ -45,7 +46,6 @@ export interface LiveContext {
   logFor: (phase: string) => LogFile | undefined
   comment?: { sticky: StickyComment; mode: CommentMode }
   links: Links
-  progressOptions?: ConstructorParameters<typeof ProgressReporter>[0]
 }
 
 const PHASE_WORDS: Record<string, string> = { optimize: 'training', evaluate: 'evaluating' }
@@ -75,7 +75,7 @@ export class LiveReport {
   async progress(s: PhaseSnapshot): Promise<void> {
     let reporter = this.reporters.get(s.phase)
     if (!reporter) {
-      reporter = new ProgressReporter(this.c.progressOptions)
+      reporter = new ProgressReporter()
       this.reporters.set(s.phase, reporter)
     }
     const u = reporter.observe(s)
@@ -88,7 +88,7 @@ export class LiveReport {
       const log = this.c.logFor(s.phase)
       if (log) {
         await log.write(progressBlock(u, s.phase)).catch((e: unknown) => {
-          this.c.warn(`progress: cannot write ${log.path}: ${e instanceof Error ? e.message : String(e)}`)
+          this.c.warn(`progress: cannot write ${log.path}: ${messageOf(e)}`)
         })
       }
     }
@@ -111,7 +111,7 @@ export class LiveReport {
     this.queue = this.queue.then(task).then(
       () => undefined,
       (e: unknown) => {
-        this.c.warn(`progress report: ${e instanceof Error ? e.message : String(e)}`)
+        this.c.warn(`progress report: ${messageOf(e)}`)
       },
     )
   }
