@@ -277,28 +277,26 @@ export function computeMarkdown(rows: ComputeRow[]): string {
 
 // ------------------------------------------------------------------ collecting
 
-/** One phase's jobs as the compute table lists them (this pass's outcomes, with a job id). */
-export function computeJobs(phase: string, outcomes: readonly JobOutcome[]): ComputeJob[] {
+/** One attempt of a job, with a job id: its row of the compute table and the times the engine recorded. */
+interface Attempt {
+  job: ComputeJob & { jobId: string }
+  times: { submittedIso?: string; startedIso?: string; endedIso?: string }
+}
+
+/** Every attempt of one phase's jobs in this pass that has a job id, in the compute table's order. */
+function attemptsOf(phase: string, outcomes: readonly JobOutcome[]): Attempt[] {
   return outcomes.flatMap((o) => [
     // Earlier attempts first (an out-of-memory retry's first try held its GPU too).
     ...(o.earlier ?? []).flatMap((a, i) =>
-      a.job_id ? [{ phase, display: `${o.job.display} (attempt ${i + 1}, ${a.state})`, jobId: a.job_id }] : [],
-    ),
-    ...(o.jobId ? [{ phase, display: o.job.display, jobId: o.jobId }] : []),
-  ])
-}
-
-/** Every attempt of this pass's jobs that has a job id, with the times the engine recorded. */
-function attemptsOf(outcomes: readonly JobOutcome[]): JobTimes[] {
-  return outcomes.flatMap((o) => [
-    ...(o.earlier ?? []).flatMap((a) =>
       a.job_id
         ? [
             {
-              jobId: a.job_id,
-              submittedIso: a.submitted_iso,
-              ...(a.started_iso ? { startedIso: a.started_iso } : {}),
-              ...(a.ended_iso ? { endedIso: a.ended_iso } : {}),
+              job: { phase, display: `${o.job.display} (attempt ${i + 1}, ${a.state})`, jobId: a.job_id },
+              times: {
+                submittedIso: a.submitted_iso,
+                ...(a.started_iso ? { startedIso: a.started_iso } : {}),
+                ...(a.ended_iso ? { endedIso: a.ended_iso } : {}),
+              },
             },
           ]
         : [],
@@ -306,21 +304,16 @@ function attemptsOf(outcomes: readonly JobOutcome[]): JobTimes[] {
     ...(o.jobId
       ? [
           {
-            jobId: o.jobId,
-            ...(o.submittedIso ? { submittedIso: o.submittedIso } : {}),
-            ...(o.startedIso ? { startedIso: o.startedIso } : {}),
-            ...(o.endedIso ? { endedIso: o.endedIso } : {}),
+            job: { phase, display: o.job.display, jobId: o.jobId },
+            times: {
+              ...(o.submittedIso ? { submittedIso: o.submittedIso } : {}),
+              ...(o.startedIso ? { startedIso: o.startedIso } : {}),
+              ...(o.endedIso ? { endedIso: o.endedIso } : {}),
+            },
           },
         ]
       : []),
   ])
-}
-
-interface JobTimes {
-  jobId: string
-  submittedIso?: string
-  startedIso?: string
-  endedIso?: string
 }
 
 /**
@@ -334,15 +327,14 @@ export async function collectCompute(
   gpuMetrics: Map<string, GpuMetrics>,
   now: number,
 ): Promise<{ rows: ComputeRow[]; warning?: string }> {
-  const attempts = attemptsOf(phases.flatMap((p) => p.outcomes))
-  const jobs = phases.flatMap((p) => computeJobs(p.phase, p.outcomes))
-  if (jobs.length === 0) return { rows: [] }
+  const attempts = phases.flatMap((p) => attemptsOf(p.phase, p.outcomes))
+  if (attempts.length === 0) return { rows: [] }
   const usage = new Map<string, JobUsage>()
   let warning: string | undefined
   if (scheduler.usage) {
-    const queries = attempts.map((a) => ({
-      jobId: a.jobId,
-      submittedAt: a.submittedIso ?? new Date(now - 7 * 86_400_000).toISOString(),
+    const queries = attempts.map(({ job, times }) => ({
+      jobId: job.jobId,
+      submittedAt: times.submittedIso ?? new Date(now - 7 * 86_400_000).toISOString(),
     }))
     try {
       for (const [id, u] of await scheduler.usage(queries)) usage.set(id, u)
@@ -350,7 +342,8 @@ export async function collectCompute(
       warning = `compute: the scheduler's accounting could not be read (${messageOf(e)}); times are the action's own`
     }
   }
-  for (const a of attempts) if (!usage.has(a.jobId)) usage.set(a.jobId, localUsage(a.jobId, a))
+  for (const { job, times } of attempts) if (!usage.has(job.jobId)) usage.set(job.jobId, localUsage(job.jobId, times))
+  const jobs = attempts.map((a) => a.job)
   return { rows: computeRows(jobs, usage, gpuMetrics, now), ...(warning ? { warning } : {}) }
 }
 
