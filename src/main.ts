@@ -11,6 +11,7 @@ import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
 import { emptyBase } from './pipeline/context.js'
 import { runExperiment } from './pipeline/index.js'
+import { commentTarget } from './report/comment.js'
 import type { RunReport, Status } from './report/model.js'
 import { gatesOutput } from './report/requirements.js'
 import { jobSummaryMarkdown, resultsTable } from './report/summary.js'
@@ -91,6 +92,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
     watched.push({ runDir, jobId })
     io.saveState(SAVED.jobs, JSON.stringify(watched))
   }
+  const target = commentTarget(io.env)
   try {
     const reports: RunReport[] = []
     for (const expDir of located.value.dirs) {
@@ -106,6 +108,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
           io,
           signal: deps.signal,
           ...(deps.hurry ? { hurry: deps.hurry } : {}),
+          ...(target ? { commentTarget: target } : {}),
           transport,
           settings,
           expDir,

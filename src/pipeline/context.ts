@@ -2,6 +2,7 @@
 import type { Transport } from '../cluster/transport.js'
 import type { Settings } from '../inputs.js'
 import type { ActionIO } from '../io.js'
+import type { CommentTarget } from '../report/comment.js'
 import type { RunReport } from '../report/model.js'
 import { countOutcomes } from '../report/verdict.js'
 import { type Result } from '../result.js'
@@ -27,6 +28,8 @@ export interface ExperimentContext {
   onWatched?: (runDir: string, jobId: string) => void
   /** Aborted by the runner's second signal: finish now (uploads abandoned), the step is about to be killed. */
   hurry?: AbortSignal
+  /** The pull request the run belongs to (read once from the event payload), for the experiment's comment. */
+  commentTarget?: CommentTarget
 }
 
 export type Base = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>

@@ -12,7 +12,7 @@ import { legacyPath, parseUtcOffset, SHARED_DIR, sharedPath } from '../engine/cr
 import { StateStore } from '../engine/state.js'
 import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
-import { StickyComment, commentTarget } from '../report/comment.js'
+import { StickyComment } from '../report/comment.js'
 import { withDeadline } from '../report/deadline.js'
 import { finishExperiment, type FinishContext } from '../report/finish.js'
 import { LiveReport, linksFrom } from '../report/live.js'
@@ -192,7 +192,7 @@ export async function cancelDetached(
 
 /** Progress lines and the pull-request comment of one experiment. */
 export function liveReport(c: ExperimentContext, name: string): LiveReport {
-  const target = commentTarget(c.io.env)
+  const target = c.commentTarget
   const key = `${relative(c.workspace, c.expDir) || '.'}/experiment_summary.yaml`
   const comment =
     target && c.settings.githubToken && c.settings.comment !== 'never'
