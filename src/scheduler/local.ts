@@ -21,10 +21,9 @@
  * (hard link: atomic, fails when it exists). A poll that finds neither a claim nor a live launcher
  * claims the job itself as "abandoned" — then the wrapper, should it still start, never runs the job.
  */
-import { resolvePath } from '../cluster/paths.js'
 import type { Transport } from '../cluster/transport.js'
 import type { JobSpec, JobStatus, PollQuery, Scheduler, SubmitResult } from './scheduler.js'
-import { sbatchOutput, substituteOutput } from './script.js'
+import { outputPatternOf, substituteOutput } from './script.js'
 import { sbatchTimeLimit } from './time-limit.js'
 
 /**
@@ -203,7 +202,7 @@ export class LocalScheduler implements Scheduler {
 
   /** The script's `#SBATCH --output` (the scaffold's scripts are SLURM batch scripts), else slurm-%j.out. */
   outputPattern(scriptText: string, jobDir: string): string {
-    return resolvePath(jobDir, sbatchOutput(scriptText) ?? 'slurm-%j.out')
+    return outputPatternOf(scriptText, jobDir)
   }
 
   outputPath(pattern: string, jobId: string, jobName: string): string {

@@ -1,4 +1,5 @@
 /** What a job script's `#SBATCH` header says that the executors need. */
+import { resolvePath } from '../cluster/paths.js'
 
 /**
  * The value of option `--{long}` (or `-{short}`) in the script's `#SBATCH` header, the last one when repeated
@@ -22,6 +23,14 @@ export function sbatchOption(script: string, long: string, short: string): strin
 /** The `--output` (or `-o`) file pattern of the `#SBATCH` header, if any. */
 export function sbatchOutput(script: string): string | undefined {
   return sbatchOption(script, 'output', 'o')
+}
+
+/**
+ * Where the job's stdout and stderr go, absolute: the header's `--output` (relative to the submission
+ * directory), else SLURM's default slurm-%j.out. Patterns (`%j`, ...) are left for substituteOutput.
+ */
+export function outputPatternOf(script: string, jobDir: string): string {
+  return resolvePath(jobDir, sbatchOutput(script) ?? 'slurm-%j.out')
 }
 
 /** SLURM's filename patterns that matter here: %j job id, %x job name, %u user, %% percent. */

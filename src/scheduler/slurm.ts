@@ -20,7 +20,7 @@
  * - cancel: one `scancel IDS`.
  */
 import { randomBytes } from 'node:crypto'
-import { dirnameOf, resolvePath } from '../cluster/paths.js'
+import { dirnameOf } from '../cluster/paths.js'
 import type { ExecOptions, ExecResult, Transport } from '../cluster/transport.js'
 import { err, messageOf, ok, type Result } from '../result.js'
 import { parseSacctUsage, SACCT_USAGE_FIELDS } from './usage.js'
@@ -34,7 +34,7 @@ import {
   type Scheduler,
   type SubmitResult,
 } from './scheduler.js'
-import { sbatchOutput, substituteOutput } from './script.js'
+import { outputPatternOf, substituteOutput } from './script.js'
 
 export interface SlurmOptions {
   /** At most this many of the experiment's jobs queued or running at once. Default 25. */
@@ -122,7 +122,7 @@ export class SlurmScheduler implements Scheduler {
 
   /** `#SBATCH --output` (relative to the submission directory), else SLURM's default slurm-%j.out. */
   outputPattern(scriptText: string, jobDir: string): string {
-    return resolvePath(jobDir, sbatchOutput(scriptText) ?? 'slurm-%j.out')
+    return outputPatternOf(scriptText, jobDir)
   }
 
   outputPath(pattern: string, jobId: string, jobName: string): string {
