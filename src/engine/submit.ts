@@ -34,7 +34,7 @@ export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'fai
   }
   // Written before the submission: a runner killed in between finds the job again by its name.
   await ctx.state.put(job.key, pending)
-  const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern })
+  const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern, scriptText })
   const command = `${ctx.scheduler.submitCommand} ${job.script}`
   if (!r.ok && r.error.retryLater) {
     if (previous) await ctx.state.put(job.key, previous)

@@ -215,7 +215,7 @@ export class LocalScheduler implements Scheduler {
   }
 
   async submit(job: JobSpec): Promise<SubmitResult> {
-    const script = (await this.transport.readFile(`${job.dir}/${job.script}`))?.toString('utf8') ?? ''
+    const script = job.scriptText ?? (await this.transport.readFile(`${job.dir}/${job.script}`))?.toString('utf8') ?? ''
     const limit = sbatchTimeLimit(script)
     if (!limit.ok) return { ok: false, error: { message: `sbatch: error: ${limit.error}`, retryLater: false } }
     await this.transport.mkdirp(this.markerDir)

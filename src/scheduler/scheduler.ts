@@ -86,6 +86,11 @@ export interface JobSpec {
   name: string
   /** Where the job's stdout/stderr go, absolute (from `#SBATCH --output`, `%j` not yet substituted). */
   outputPattern: string
+  /**
+   * The script's text when the caller has read it already (the engine has, for the output pattern);
+   * a scheduler that needs it reads `dir/script` otherwise. SLURM's sbatch reads the script itself.
+   */
+  scriptText?: string
   /** Extra environment for the job. */
   env?: Record<string, string>
 }
