@@ -10,13 +10,12 @@
  */
 import type { Transport } from '../cluster/transport.js'
 import type { Problem } from '../result.js'
+import { localTimestamp } from './cruijff-state.js'
 import { storageProblem } from './storage.js'
 
-/** Local time as `YYYY-MM-DD HH:MM:SS` (the format of cruijff_kit's logs and state files). */
+/** This machine's local time as `YYYY-MM-DD HH:MM:SS` (the format of cruijff_kit's logs and state files). */
 export function timestamp(date: Date = new Date()): string {
-  const p = (n: number): string => String(n).padStart(2, '0')
-  const day = `${date.getFullYear()}-${p(date.getMonth() + 1)}-${p(date.getDate())}`
-  return `${day} ${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`
+  return localTimestamp(date, -date.getTimezoneOffset())
 }
 
 export interface Block {
