@@ -1,6 +1,6 @@
 /** Watching: one poll for every unfinished job, scheduler outages, and judging a job when it ends. */
 import { readTail } from '../cluster/read.js'
-import { isTerminal, type JobStatus } from '../scheduler/scheduler.js'
+import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
 import type { JudgeContext, PlannedJob } from '../tools/tool.js'
 import type { StateEntry } from './state.js'
 import type { PhaseContext, Tracked } from './phase.js'
@@ -19,7 +19,7 @@ export async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Ou
   const ended = new Set(open.filter((t) => isTerminal(ctx.state.get(t.job.key)?.state ?? '')))
   const queries = open.flatMap((t) => {
     const e = ctx.state.get(t.job.key)
-    const weekAgo = new Date(Date.now() - 7 * 86400_000).toISOString()
+    const weekAgo = new Date(Date.now() - LOOKBACK_MS).toISOString()
     return e?.job_id && !ended.has(t) ? [{ jobId: e.job_id, submittedAt: ctx.state.submittedIso(e) ?? weekAgo }] : []
   })
   if (queries.length === 0 && ended.size === 0) return false

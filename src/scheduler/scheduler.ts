@@ -76,6 +76,9 @@ export function normaliseState(raw: string): JobState {
   return 'UNKNOWN'
 }
 
+/** How far back accounting is searched for a job whose submission time is not known: one week. */
+export const LOOKBACK_MS = 7 * 86_400_000
+
 /** What to run. */
 export interface JobSpec {
   /** The directory the script runs in (absolute, on the cluster). */

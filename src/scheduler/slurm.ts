@@ -26,6 +26,7 @@ import { err, messageOf, ok, type Result } from '../result.js'
 import { parseSacctUsage, SACCT_USAGE_FIELDS } from './usage.js'
 import {
   isTerminal,
+  LOOKBACK_MS,
   normaliseState,
   type JobSpec,
   type JobStatus,
@@ -235,7 +236,7 @@ export class SlurmScheduler implements Scheduler {
       ...jobs
         .filter((j) => need.includes(j.jobId))
         .map((j) => Date.parse(j.submittedAt))
-        .map((t) => (Number.isFinite(t) ? t : Date.now() - 7 * 86400_000)),
+        .map((t) => (Number.isFinite(t) ? t : Date.now() - LOOKBACK_MS)),
     )
     const rows = await this.accountingRows(need, earliest)
     for (const id of need) {
@@ -308,7 +309,7 @@ export class SlurmScheduler implements Scheduler {
   async usage(jobs: readonly PollQuery[]): Promise<Map<string, JobUsage>> {
     if (jobs.length === 0 || this.accounting === 'none' || this.accounting === 'jobcomp') return new Map()
     const earliest = Math.min(...jobs.map((j) => Date.parse(j.submittedAt)).filter((n) => !Number.isNaN(n)))
-    const since = sinceArg(Number.isFinite(earliest) ? earliest : Date.now() - 7 * 86_400_000)
+    const since = sinceArg(earliest)
     const ids = [...new Set(jobs.map((j) => j.jobId))].join(',')
     const fields = SACCT_USAGE_FIELDS.join(',')
     const r = await this.run(['sacct', '-n', '-P', '-S', since, '-j', ids, '-o', fields], {
@@ -346,7 +347,7 @@ export class SlurmScheduler implements Scheduler {
         '-n',
         '-P',
         '-S',
-        sinceArg(Number.isFinite(sinceMs) ? sinceMs : Date.now() - 7 * 86400_000),
+        sinceArg(sinceMs),
         // The job completion log keeps neither comments nor submit lines: only the name can be asked.
         ...(jobcomp ? [`--name=${name}`] : []),
         '-o',
@@ -533,10 +534,12 @@ function oneLine(r: ExecResult): string {
 
 /**
  * sacct's -S as a time relative to the cluster's own clock (`now-N` seconds): no time zone or
- * clock-skew question, since N is measured on this machine's clock alone.
+ * clock-skew question, since N is measured on this machine's clock alone. An unknown time (NaN from
+ * an unreadable date, Infinity from the minimum of none) looks back LOOKBACK_MS.
  */
 function sinceArg(earliestMs: number): string {
-  const seconds = Math.max(0, Math.ceil((Date.now() - earliestMs) / 1000)) + SINCE_SLACK_S
+  const from = Number.isFinite(earliestMs) ? earliestMs : Date.now() - LOOKBACK_MS
+  const seconds = Math.max(0, Math.ceil((Date.now() - from) / 1000)) + SINCE_SLACK_S
   return `now-${seconds}`
 }
 
