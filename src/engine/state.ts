@@ -89,7 +89,8 @@ export interface StateOptions {
   utcOffsetMinutes?: number
 }
 
-type Opened = Result<Record<string, StateEntry> | null>
+/** A state file's entries and its text as read; null when there is no file. */
+type Opened = Result<{ entries: Record<string, StateEntry>; text: string } | null>
 
 /** The state of one tool, in memory, flushed to its file(s) on every change. */
 export class StateStore {
@@ -120,22 +121,21 @@ export class StateStore {
     const offset = options.utcOffsetMinutes ?? -new Date().getTimezoneOffset()
     const shared = await readState(transport, location.shared)
     if (!shared.ok) return shared
-    const sources: StateSource[] = [{ label: location.shared, entries: shared.value ?? {} }]
+    const sources: StateSource[] = [{ label: location.shared, entries: shared.value?.entries ?? {} }]
     const retire: { path: string; retiredTo: string; text: string }[] = []
     for (const legacy of location.legacy ?? []) {
       const old = await readState(transport, legacy.path)
       if (!old.ok) return old
       if (old.value === null) continue
-      sources.push({ label: legacy.path, entries: old.value })
-      const bytes = await transport.readFile(legacy.path)
-      retire.push({ ...legacy, text: bytes?.toString('utf8') ?? '' })
+      sources.push({ label: legacy.path, entries: old.value.entries })
+      retire.push({ ...legacy, text: old.value.text })
     }
     const merged = mergeStates(sources, offset).entries as StateFile
     const intents = location.intents ? await readState(transport, location.intents) : ok(null)
     if (!intents.ok) return intents
     // A recorded intent counts only if no attempt was recorded after it (by either runner).
     const pending: StateFile = {}
-    for (const [key, intent] of Object.entries(intents.value ?? {})) {
+    for (const [key, intent] of Object.entries(intents.value?.entries ?? {})) {
       const held = merged[key]
       const at = (e: StateEntry): number => submittedAt(e, offset)?.getTime() ?? 0
       if (!held || at(held) <= at(intent)) pending[key] = intent
@@ -216,9 +216,10 @@ async function readState(transport: Transport, path: string): Promise<Opened> {
   const bytes = await transport.readFile(path)
   if (bytes === null) return ok(null)
   const hint = 'fix it, or move it away to forget what ran (jobs may then run twice)'
-  const text = parseStateFile(bytes.toString('utf8'))
-  if (!text.ok) return err({ file: path, message: `the resume state is ${text.error}`, hint })
-  const parsed = StateFileSchema.safeParse(text.value)
+  const text = bytes.toString('utf8')
+  const file = parseStateFile(text)
+  if (!file.ok) return err({ file: path, message: `the resume state is ${file.error}`, hint })
+  const parsed = StateFileSchema.safeParse(file.value)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     return err({
@@ -228,5 +229,5 @@ async function readState(transport: Transport, path: string): Promise<Opened> {
       hint,
     })
   }
-  return ok(parsed.data)
+  return ok({ entries: parsed.data, text })
 }
