@@ -54,8 +54,9 @@ export async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ trac
     // record now (its FAILED may be an evaluation whose log says success); a failure runs again.
     const theirs = `job ${entry.job_id} (submitted by cruijff_kit's runner at ${entry.submitted_at}`
     const stale = await staleness(ctx, job, entry)
-    const j = await ctx.tool.judge(judgeContext(ctx, job, entry))
-    if (j.ok && !stale) {
+    // A stale attempt runs again whatever its outputs say: judge only one that could stand.
+    const j = stale ? undefined : await ctx.tool.judge(judgeContext(ctx, job, entry))
+    if (j?.ok) {
       const adopted: StateEntry = { ...entry, validated: true, output: j.value.result, name: job.display }
       await ctx.state.put(job.key, adopted)
       await ctx.toolLog.write({
@@ -68,7 +69,7 @@ export async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ trac
       return watch('already-succeeded', outcomeOf(job, adopted, 'succeeded', 'already-succeeded', j.value.result))
     }
     // Its outputs had all the time since it ended to appear: what is missing now will not come.
-    const why = stale?.why ?? (j.ok ? '' : j.error.why)
+    const why = stale?.why ?? j?.error.why ?? ''
     await ctx.toolLog.write({
       action: 'ADOPTED',
       description: job.display,
