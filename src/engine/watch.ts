@@ -1,7 +1,7 @@
 /** Watching: one poll for every unfinished job, scheduler outages, and judging a job when it ends. */
 import { readTail } from '../cluster/read.js'
 import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
-import type { JudgeContext, PlannedJob } from '../tools/tool.js'
+import { OUTPUT_TAIL_BYTES, type JudgeContext, type PlannedJob } from '../tools/tool.js'
 import type { StateEntry } from './state.js'
 import type { PhaseContext, Tracked } from './phase.js'
 import { lastLines, outcomeOf } from './outcome.js'
@@ -83,7 +83,7 @@ export async function noteOutage(ctx: PhaseContext, outage: Outage, answers: (Jo
   }
 }
 
-/** Bytes of a failed job's output read for its error message and the scheduler's classification. */
+/** Bytes of the end of a failed job's output the scheduler's classification reads. */
 export const TAIL_BYTES = 8192
 
 /**
@@ -97,13 +97,15 @@ export async function finish(
   status: JobStatus,
 ): Promise<StateEntry | null> {
   let entry = current
-  // The end of the job's output, read once: it tells the scheduler how the job ended, and goes into messages.
+  // The end of the job's output, read once: it tells the scheduler how the job ended, the tool whether to
+  // retry, and goes into messages.
   const tail =
     entry.state !== 'COMPLETED' && entry.output_file
-      ? ((await readTail(ctx.transport, entry.output_file, TAIL_BYTES)) ?? undefined)
+      ? ((await readTail(ctx.transport, entry.output_file, OUTPUT_TAIL_BYTES)) ?? undefined)
       : undefined
   if (tail) {
-    const classified = ctx.scheduler.classify({ ...status, state: status.state }, tail.toString('utf8'))
+    const end = tail.subarray(Math.max(0, tail.length - TAIL_BYTES))
+    const classified = ctx.scheduler.classify({ ...status, state: status.state }, end.toString('utf8'))
     if (classified.state !== entry.state) {
       entry = { ...entry, state: classified.state, ...(classified.reason ? { reason: classified.reason } : {}) }
     }
@@ -137,7 +139,11 @@ export async function finish(
   await warn(ctx, t.job, judged.warnings ?? [], 'noted')
   if (entry.state !== 'COMPLETED') {
     const decision = ctx.tool.retry
-      ? await ctx.tool.retry({ ...judgeContext(ctx, t.job, entry), retries: entry.retry_history?.length ?? 0 })
+      ? await ctx.tool.retry({
+          ...judgeContext(ctx, t.job, entry),
+          retries: entry.retry_history?.length ?? 0,
+          ...(tail ? { outputTail: tail } : {}),
+        })
       : null
     if (decision?.retry) {
       t.requeue = true

@@ -136,9 +136,17 @@ export type RetryDecision =
   | { retry: true; detectedVia: string; settings: Record<string, number>; description: string }
   | { retry: false; reason: string }
 
+/**
+ * How much of the end of a failed job's output the engine reads when the job ends, and hands to the
+ * tool's retry: cruijff_kit looks for a CUDA out-of-memory in the last 64 KiB.
+ */
+export const OUTPUT_TAIL_BYTES = 64 * 1024
+
 export interface RetryContext extends JudgeContext {
   /** Retries already made for this job. */
   retries: number
+  /** The last OUTPUT_TAIL_BYTES of the job's output, as read when it ended; absent when there is no output. */
+  outputTail?: Buffer
 }
 
 export interface ToolModule {

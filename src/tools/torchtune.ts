@@ -5,7 +5,7 @@
  * evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
  */
 import { isNode, LineCounter, parse as parseYaml, parseDocument } from 'yaml'
-import { readTail, scanLines } from '../cluster/read.js'
+import { scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { err, ok } from '../result.js'
@@ -27,8 +27,6 @@ const SCRIPT = 'finetune.slurm'
 const CONFIG = 'finetune.yaml'
 /** Files may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
 const SKEW_MS = 5_000
-/** cruijff_kit reads the last 64 KiB of the output for a CUDA out-of-memory. */
-const OOM_TAIL_BYTES = 64 * 1024
 
 /** At most this many out-of-memory re-submissions per run. */
 export const MAX_OOM_RETRIES = 3
@@ -156,9 +154,8 @@ export const torchtune: ToolModule = {
   async retry(ctx: RetryContext): Promise<RetryDecision | null> {
     let detectedVia: string | undefined
     if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
-    else if (ctx.state === 'FAILED' && ctx.outputFile) {
-      const tail = await readTail(ctx.transport, ctx.outputFile, OOM_TAIL_BYTES)
-      if (tail && CUDA_OOM.test(tail.toString('utf8'))) detectedVia = 'cuda_log'
+    else if (ctx.state === 'FAILED' && ctx.outputTail && CUDA_OOM.test(ctx.outputTail.toString('utf8'))) {
+      detectedVia = 'cuda_log'
     }
     if (!detectedVia) return null
     if (ctx.retries >= MAX_OOM_RETRIES) {
