@@ -22,7 +22,7 @@
  *   The intent to submit (written before sbatch, for crash safety) therefore lives elsewhere.
  */
 import { z } from 'zod'
-import { err, ok, type Result } from '../result.js'
+import { err, messageOf, ok, type Result } from '../result.js'
 import { TERMINAL_STATES } from '../scheduler/scheduler.js'
 
 export const SHARED_DIR = 'logs'
@@ -60,7 +60,7 @@ export function parseStateFile(text: string): Result<Record<string, CruijffEntry
   try {
     data = JSON.parse(text)
   } catch (e) {
-    return err(`not valid JSON (${e instanceof Error ? e.message : String(e)})`)
+    return err(`not valid JSON (${messageOf(e)})`)
   }
   const parsed = z.record(z.string(), CruijffEntrySchema).safeParse(data)
   if (!parsed.success) {

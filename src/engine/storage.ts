@@ -3,7 +3,7 @@
  * problems: they stop the run cleanly — outputs set, summary written, state left as it was last written
  * whole — instead of a crash, and a re-run after the disk is fixed continues where it stopped.
  */
-import type { Problem } from '../result.js'
+import { err, ok, type Problem, type Result } from '../result.js'
 
 /** errno codes that mean "this storage cannot take our writes now", with the words shown for each. */
 const STORAGE_CODES: Record<string, string> = {
@@ -40,14 +40,12 @@ export function storageProblem(e: unknown): Problem | undefined {
 }
 
 /** Runs `f`; a storage failure becomes a value, anything else is thrown on. */
-export async function guardStorage<T>(
-  f: () => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; error: Problem }> {
+export async function guardStorage<T>(f: () => Promise<T>): Promise<Result<T>> {
   try {
-    return { ok: true, value: await f() }
+    return ok(await f())
   } catch (e) {
     const problem = storageProblem(e)
     if (!problem) throw e
-    return { ok: false, error: problem }
+    return err(problem)
   }
 }

@@ -105,7 +105,7 @@ export async function finish(
       : undefined
   if (tail) {
     const end = tail.subarray(Math.max(0, tail.length - TAIL_BYTES))
-    const classified = ctx.scheduler.classify({ ...status, state: status.state }, end.toString('utf8'))
+    const classified = ctx.scheduler.classify(status, end.toString('utf8'))
     if (classified.state !== entry.state) {
       entry = { ...entry, state: classified.state, ...(classified.reason ? { reason: classified.reason } : {}) }
     }
