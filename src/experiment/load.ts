@@ -624,7 +624,7 @@ function plainMessage(message: string): string {
   return message
 }
 
-function valueAt(data: unknown, path: Path): unknown {
+export function valueAt(data: unknown, path: Path): unknown {
   let cur: unknown = data
   for (const p of path) {
     if (cur === null || typeof cur !== 'object') return undefined

@@ -10,19 +10,17 @@ import { err, ok } from '../result.js'
 import { readEvalHeader, type EvalHeader } from './eval-log.js'
 import { inspectInvocation, sameValue, type InspectInvocation, type ScriptValue } from './inspect-script.js'
 import type { Problem } from '../result.js'
-import type {
-  EvaluationResult,
-  JudgeContext,
-  Judgement,
-  PlannedJob,
-  PreflightContext,
-  ScaffoldPlan,
-  ToolModule,
+import {
+  SKEW_MS,
+  type EvaluationResult,
+  type JudgeContext,
+  type Judgement,
+  type PlannedJob,
+  type PreflightContext,
+  type ScaffoldPlan,
+  type ToolModule,
 } from './tool.js'
 import { joinPath, resolvePath } from '../cluster/paths.js'
-
-/** Logs may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
-const SKEW_MS = 5_000
 
 export const inspect: ToolModule = {
   name: 'inspect-ai',

@@ -9,6 +9,9 @@ import type { Transport } from '../cluster/transport.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import type { Problem, Result } from '../result.js'
 
+/** Outputs may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
+export const SKEW_MS = 5_000
+
 export interface PlannedJob {
   /** State key, cruijff_kit style: `{dir}/{script}` relative to the run directory. */
   key: string

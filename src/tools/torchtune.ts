@@ -10,23 +10,23 @@ import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { err, ok } from '../result.js'
 import type { Problem } from '../result.js'
-import type {
-  PreflightContext,
-  JudgeContext,
-  Judgement,
-  LossPoint,
-  RetryContext,
-  RetryDecision,
-  ScaffoldPlan,
-  ToolModule,
-  TrainingResult,
+import { valueAt } from '../experiment/load.js'
+import {
+  SKEW_MS,
+  type PreflightContext,
+  type JudgeContext,
+  type Judgement,
+  type LossPoint,
+  type RetryContext,
+  type RetryDecision,
+  type ScaffoldPlan,
+  type ToolModule,
+  type TrainingResult,
 } from './tool.js'
 import { joinPath, resolvePath } from '../cluster/paths.js'
 
 const SCRIPT = 'finetune.slurm'
 const CONFIG = 'finetune.yaml'
-/** Files may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
-const SKEW_MS = 5_000
 
 /** At most this many out-of-memory re-submissions per run. */
 export const MAX_OOM_RETRIES = 3
@@ -201,12 +201,6 @@ const READS: readonly [readonly string[], string][] = [
   [['dataset_val', 'data_files'], 'validation dataset'],
 ]
 
-function valueAt(config: Record<string, unknown>, path: readonly string[]): unknown {
-  let cur: unknown = config
-  for (const p of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined
-  return cur
-}
-
 /** The checkpointer's files: a list, or `{filename_format: model-{}-of-{}.safetensors, max_filename: "00002"}`. */
 function checkpointFileNames(spec: unknown): string[] {
   if (Array.isArray(spec)) return spec.filter((f): f is string => typeof f === 'string')
@@ -243,7 +237,7 @@ async function checkpointAt(transport: Transport, dir: string): Promise<number |
 
 /** finetune.yaml's `output_dir` (top level, or the checkpointer's), resolved against the job directory. */
 async function checkpointRoot(transport: Transport, jobDir: string): Promise<string> {
-  const bytes = await transport.readFile(`${jobDir}/finetune.yaml`)
+  const bytes = await transport.readFile(`${jobDir}/${CONFIG}`)
   let config: Record<string, unknown> = {}
   try {
     const parsed: unknown = bytes ? parseYaml(bytes.toString('utf8')) : null
