@@ -23,19 +23,15 @@
  */
 import { z } from 'zod'
 import { err, messageOf, ok, type Result } from '../result.js'
-import { TERMINAL_STATES } from '../scheduler/scheduler.js'
+import { isTerminal } from '../scheduler/scheduler.js'
 
 export const SHARED_DIR = 'logs'
-export const ORCHESTRATION_LOG = 'run-experiment.log'
 export const DETACH_SENTINEL = `${SHARED_DIR}/.detach`
 
 /** The module log or state file of a tool (e.g. `run-inspect.log`), where both runners use it. */
 export const sharedPath = (runDir: string, file: string): string => `${runDir}/${SHARED_DIR}/${file}`
 /** Where versions of this action before the shared layout kept a tool's state. */
 export const legacyPath = (runDir: string, file: string): string => `${runDir}/${file}`
-
-/** Terminal states as cruijff_kit's monitor counts them: SLURM's (SUBMIT_FAILED is terminal to its watcher only). */
-export const CRUIJFF_TERMINAL: readonly string[] = TERMINAL_STATES.filter((s) => s !== 'SUBMIT_FAILED')
 
 /** One entry as cruijff_kit writes it; other fields (ours) pass through. */
 export const CruijffEntrySchema = z.looseObject({
@@ -133,9 +129,12 @@ export function writtenByCruijff(entry: CruijffEntry): boolean {
   return entry.submitted_iso === undefined
 }
 
-/** Whether cruijff_kit's monitor can finish with this entry in the file (see the rules above). */
+/**
+ * Whether cruijff_kit's monitor can finish with this entry in the file (see the rules above): it is
+ * terminal (SLURM's states, or SUBMIT_FAILED, which its watcher counts as ended), or has a job id to poll.
+ */
 export function monitorCanFinish(entry: CruijffEntry): boolean {
-  return CRUIJFF_TERMINAL.includes(entry.state) || entry.state === 'SUBMIT_FAILED' || Boolean(entry.job_id)
+  return isTerminal(entry.state) || Boolean(entry.job_id)
 }
 
 export interface StateSource {

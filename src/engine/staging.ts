@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { StagePolicy } from '../cluster/stage.js'
+import { FILES } from '../names.js'
 import { isTerminal } from '../scheduler/scheduler.js'
 import type { StateEntry } from './state.js'
 
@@ -14,10 +15,10 @@ import type { StateEntry } from './state.js'
 export function isRunOutput(rel: string): boolean {
   const parts = rel.split('/')
   const base = parts[parts.length - 1] ?? ''
-  if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith('.run-experiment'))) {
+  if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith(FILES.workDir))) {
     return true
   }
-  if (/^run-.*\.(log|state\.json)$/.test(base) || base === 'summary.md' || base === 'run-experiment-summary.md') {
+  if (/^run-.*\.(log|state\.json)$/.test(base) || base === FILES.results || base === FILES.jobSummary) {
     return true
   }
   return /^slurm-.*\.out$/.test(base) || base.endsWith('.eval') || base.endsWith('.tmp')

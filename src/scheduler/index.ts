@@ -4,6 +4,7 @@
  * `registerScheduler` line below (or a call from elsewhere, as the tests do).
  */
 import type { Transport } from '../cluster/transport.js'
+import { FILES } from '../names.js'
 import { err, ok, type Result } from '../result.js'
 import { LocalScheduler } from './local.js'
 import type { Scheduler } from './scheduler.js'
@@ -87,6 +88,8 @@ registerScheduler({
   name: 'local',
   description: 'the embedded executor: job scripts run as detached processes where the transport runs commands',
   create(o) {
-    return Promise.resolve(ok(new LocalScheduler(o.transport, `${o.runDir}/.run-experiment/local-jobs`, o.maxParallel)))
+    return Promise.resolve(
+      ok(new LocalScheduler(o.transport, `${o.runDir}/${FILES.workDir}/local-jobs`, o.maxParallel)),
+    )
   },
 })
