@@ -27,7 +27,7 @@ const HolderSchema = z.object({
 export type LockHolder = z.infer<typeof HolderSchema>
 
 /** How long a lock file may stay empty or unreadable before it counts as abandoned by its creator. */
-export const EMPTY_GRACE_MS = 10_000
+const EMPTY_GRACE_MS = 10_000
 
 export interface AcquiredLock {
   /** A stale lock that was taken over, described for a warning. */
@@ -165,7 +165,7 @@ function staleReason(holder: LockHolder, staleAfterMs: number): string | null {
 }
 
 /** Why the holder (on this host) is provably no longer running, or null when it may be. */
-export function holderGone(holder: LockHolder): string | null {
+function holderGone(holder: LockHolder): string | null {
   const bootId = readBootId()
   if (holder.boot_id && bootId && holder.boot_id !== bootId) return 'the machine has restarted since it was taken'
   const proc = processIdentity(holder.pid)
@@ -181,7 +181,7 @@ export function holderGone(holder: LockHolder): string | null {
  * A process's start time and whether it is a zombie, from /proc/PID/stat; null when no such process;
  * 'unknown' where /proc is missing and only the pid can be checked (then a live pid counts as the holder).
  */
-export function processIdentity(pid: number): { start: string; zombie: boolean } | null | 'unknown' {
+function processIdentity(pid: number): { start: string; zombie: boolean } | null | 'unknown' {
   let text: string
   try {
     text = readFileSync(`/proc/${pid}/stat`, 'utf8')

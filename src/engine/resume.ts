@@ -87,7 +87,7 @@ export async function resume(ctx: PhaseContext, job: PlannedJob): Promise<{ trac
 }
 
 /** Why an earlier success no longer stands for the inputs and dependencies there now, if it does not. */
-export async function staleness(
+async function staleness(
   ctx: PhaseContext,
   job: PlannedJob,
   entry: StateEntry,
@@ -123,7 +123,7 @@ export async function hashInputs(ctx: PhaseContext, job: PlannedJob): Promise<Re
 }
 
 /** A submission interrupted before its job id was recorded: adopt the job if the queue has it. */
-export async function findInterrupted(
+async function findInterrupted(
   ctx: PhaseContext,
   job: PlannedJob,
   entry: StateEntry,

@@ -12,7 +12,7 @@ import { isTerminal } from '../scheduler/scheduler.js'
 import type { StateEntry } from './state.js'
 
 /** Paths (relative, '/'-separated) that belong to the run, not to the scaffold. */
-export function isRunOutput(rel: string): boolean {
+function isRunOutput(rel: string): boolean {
   const parts = rel.split('/')
   const base = parts[parts.length - 1] ?? ''
   if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith(FILES.workDir))) {

@@ -63,7 +63,7 @@ export async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Ou
  * A scheduler that answers for none of the jobs (controller restarting, connection lost) is an outage:
  * logged once when it starts and once when it ends, never as a job's end.
  */
-export async function noteOutage(ctx: PhaseContext, outage: Outage, answers: (JobStatus | undefined)[]): Promise<void> {
+async function noteOutage(ctx: PhaseContext, outage: Outage, answers: (JobStatus | undefined)[]): Promise<void> {
   const unanswered = answers.every((a) => !a || a.state === 'UNKNOWN')
   if (unanswered && outage.since === undefined) {
     outage.since = Date.now()
@@ -84,7 +84,7 @@ export async function noteOutage(ctx: PhaseContext, outage: Outage, answers: (Jo
 }
 
 /** Bytes of the end of a failed job's output the scheduler's classification reads. */
-export const TAIL_BYTES = 8192
+const TAIL_BYTES = 8192
 
 /**
  * A terminal job: the tool judges it from its own record, whatever the state (waiting up to the
@@ -216,7 +216,7 @@ export function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEnt
 }
 
 /** The scheduler's status as the state recorded it. */
-export function recordedStatus(e: StateEntry): JobStatus {
+function recordedStatus(e: StateEntry): JobStatus {
   return {
     jobId: e.job_id ?? '',
     state: e.state as JobStatus['state'],
@@ -228,7 +228,7 @@ export function recordedStatus(e: StateEntry): JobStatus {
   }
 }
 
-export function applyStatus(entry: StateEntry, s: JobStatus): StateEntry {
+function applyStatus(entry: StateEntry, s: JobStatus): StateEntry {
   return {
     ...entry,
     state: s.state,

@@ -76,7 +76,7 @@ export interface RangeSource {
 }
 
 /** A whole log in memory (tests, small files). */
-export function bufferSource(bytes: Buffer): RangeSource {
+function bufferSource(bytes: Buffer): RangeSource {
   return { size: bytes.length, read: (start, length) => Promise.resolve(bytes.subarray(start, start + length)) }
 }
 

@@ -241,7 +241,7 @@ async function staleAdapterBase(
 }
 
 /** Directory name of a cell: `{task}_epoch{N}` for fine-tuned checkpoints, `{task}` otherwise. */
-export function cellDirName(cell: Cell): string {
+function cellDirName(cell: Cell): string {
   return cell.epoch === null ? cell.task : `${cell.task}_epoch${cell.epoch}`
 }
 
@@ -251,7 +251,7 @@ export interface FoundLog {
   header: EvalHeader
 }
 
-export async function findEvalLogs(transport: Transport, logDir: string, sinceMs: number): Promise<FoundLog[]> {
+async function findEvalLogs(transport: Transport, logDir: string, sinceMs: number): Promise<FoundLog[]> {
   const entries = (await transport.list(logDir)) ?? []
   const out: FoundLog[] = []
   for (const e of entries) {
@@ -275,7 +275,7 @@ export async function findEvalLogs(transport: Transport, logDir: string, sinceMs
   return out
 }
 
-export function evaluationResult(path: string, h: EvalHeader): EvaluationResult {
+function evaluationResult(path: string, h: EvalHeader): EvaluationResult {
   return {
     kind: 'evaluation',
     log: path,

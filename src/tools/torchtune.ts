@@ -29,7 +29,7 @@ const SCRIPT = 'finetune.slurm'
 const CONFIG = 'finetune.yaml'
 
 /** At most this many out-of-memory re-submissions per run. */
-export const MAX_OOM_RETRIES = 3
+const MAX_OOM_RETRIES = 3
 /** What a CUDA out-of-memory looks like in a job's output (it ends as FAILED, not OUT_OF_MEMORY). */
 const CUDA_OOM = /torch\.OutOfMemoryError|CUDA out of memory|torch\.cuda\.OutOfMemoryError/i
 
@@ -277,7 +277,7 @@ const MAX_POINTS = 20_000
  * written by this job, else the progress lines `1|12|Loss: 2.345` (1-based epoch) in the job output.
  * Both are read line by line in bounded chunks: outputs can be gigabytes.
  */
-export async function readLosses(
+async function readLosses(
   transport: Transport,
   outputDir: string,
   outputFile: string | undefined,
