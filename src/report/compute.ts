@@ -11,7 +11,7 @@ import { formatDuration } from '../engine/log.js'
 import type { JobOutcome } from '../engine/phase.js'
 import { err, messageOf, ok, type Result } from '../result.js'
 import { markdownTable } from './markdown.js'
-import type { JobUsage, Scheduler } from '../scheduler/scheduler.js'
+import { LOOKBACK_MS, type JobUsage, type Scheduler } from '../scheduler/scheduler.js'
 import type { ToolModule } from '../tools/tool.js'
 
 /** Usage of a job of the local executor, from the times it recorded: no GPUs, no accounting. */
@@ -334,7 +334,7 @@ export async function collectCompute(
   if (scheduler.usage) {
     const queries = attempts.map(({ job, times }) => ({
       jobId: job.jobId,
-      submittedAt: times.submittedIso ?? new Date(now - 7 * 86_400_000).toISOString(),
+      submittedAt: times.submittedIso ?? new Date(now - LOOKBACK_MS).toISOString(),
     }))
     try {
       for (const [id, u] of await scheduler.usage(queries)) usage.set(id, u)
