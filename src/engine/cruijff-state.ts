@@ -1,7 +1,7 @@
 /**
  * cruijff_kit's own runner and this action are two views of one experiment. This module is the
  * shared file contract, as pure functions (no I/O): where each record lives, how cruijff_kit's
- * resume state and log blocks read, and how to merge what both runners (and earlier versions of
+ * resume state reads, and how to merge what both runners (and earlier versions of
  * this action) wrote.
  *
  * Where things live, relative to the experiment (run) directory:
@@ -167,63 +167,4 @@ export function mergeStates(sources: readonly StateSource[], offsetMinutes: numb
     }
   }
   return { entries, origin }
-}
-
-/** One `[ts] ACTION: description` block of a cruijff_kit-format log. */
-export interface LogBlock {
-  /** The heading's local time, as written. */
-  ts: string
-  action: string
-  description: string
-  details?: string
-  jobId?: string
-  result?: string
-}
-
-/**
- * A log's blocks, leniently: text that is not a block (a truncated write, stray output) is skipped.
- * Blocks are separated by blank lines; each starts with `[YYYY-MM-DD HH:MM:SS] ACTION[: description]`.
- */
-export function parseLogBlocks(text: string): LogBlock[] {
-  const blocks: LogBlock[] = []
-  for (const chunk of text.split(/\r?\n\s*\r?\n/)) {
-    const lines = chunk.split(/\r?\n/).filter((l) => l.trim() !== '')
-    const head = /^\[(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})\] ([A-Z][A-Z0-9_]*)(?:: ?(.*))?$/.exec(lines[0] ?? '')
-    if (!head) continue
-    const block: LogBlock = { ts: head[1] ?? '', action: head[2] ?? '', description: head[3] ?? '' }
-    for (const line of lines.slice(1)) {
-      const field = /^(Details|Job ID|Result): ?(.*)$/.exec(line)
-      if (field?.[1] === 'Details') block.details = field[2] ?? ''
-      else if (field?.[1] === 'Job ID') block.jobId = (field[2] ?? '').trim()
-      else if (field?.[1] === 'Result') block.result = field[2] ?? ''
-    }
-    blocks.push(block)
-  }
-  return blocks
-}
-
-export interface LoggedSubmission {
-  jobId: string
-  /** Local time of the block that recorded it. */
-  ts: string
-  /** SUBMIT_JOB / SUBMIT_EVAL, or OOM_RETRY for a resubmission. */
-  action: string
-}
-
-/**
- * The last job each name (`{run}` or `{run}/{task}[/epoch{N}]`) was submitted as, from a module log:
- * successful SUBMIT_JOB / SUBMIT_EVAL blocks (the only ones with a `Job ID:` line) and OOM_RETRY
- * blocks ("resubmitted as job N"). A fallback when a state file is lost: the log is append-only.
- */
-export function submissionsFromLog(blocks: readonly LogBlock[]): Map<string, LoggedSubmission> {
-  const out = new Map<string, LoggedSubmission>()
-  for (const b of blocks) {
-    if ((b.action === 'SUBMIT_JOB' || b.action === 'SUBMIT_EVAL') && b.jobId && /^\d+$/.test(b.jobId))
-      out.set(b.description, { jobId: b.jobId, ts: b.ts, action: b.action })
-    else if (b.action === 'OOM_RETRY') {
-      const m = /resubmitted as job (\d+)/.exec(b.result ?? '')
-      if (m?.[1]) out.set(b.description, { jobId: m[1], ts: b.ts, action: b.action })
-    }
-  }
-  return out
 }

@@ -1,4 +1,4 @@
-/** The shared file contract with cruijff_kit's runner: its state files and log blocks, read and merged. */
+/** The shared file contract with cruijff_kit's runner: its state files, read and merged. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
@@ -8,10 +8,8 @@ import {
   mergeStates,
   monitorCanFinish,
   parseLocalTimestamp,
-  parseLogBlocks,
   parseStateFile,
   parseUtcOffset,
-  submissionsFromLog,
   submittedAt,
   writtenByCruijff,
   type CruijffEntry,
@@ -161,54 +159,5 @@ describe("what cruijff_kit's monitor can live with", () => {
     assert.equal(monitorCanFinish({ job_id: '5', state: 'PENDING', submitted_at: '' }), true)
     assert.equal(monitorCanFinish({ job_id: null, state: 'SUBMIT_FAILED', submitted_at: '' }), true)
     assert.equal(monitorCanFinish({ job_id: '5', state: 'OUT_OF_MEMORY', submitted_at: '' }), true)
-  })
-})
-
-describe('cruijff_kit log blocks', () => {
-  const LOG = `[2026-11-27 09:00:05] SUBMIT_JOB: lr3e-4
-Details: sbatch finetune.slurm
-Result: failure: sbatch: error: Invalid account
-
-[2026-11-27 09:00:10] SUBMIT_JOB: lr1e-4
-Details: sbatch finetune.slurm
-Job ID: 4239
-Result: success
-
-[2026-11-27 09:00:40] STATE_CHANGE: lr1e-4/finetune.slurm
-Details: job 4239: PENDING -> FAILED
-Result: tracked
-
-[2026-11-27 09:01:30] OOM_RETRY: lr1e-4
-Details: batch_size 4 -> 2 (attempt 1/3); finetune.yaml updated
-Result: resubmitted as job 4240
-
-[2026-11-27 09:15:02] SUBMIT_EVAL: lr1e-4/caps/epoch0
-Details: sbatch cell.slurm
-Job ID: 4242
-Result: success
-
-[2026-11-27 09:20:00] MONITOR_DETACHED
-Details: reason=sentinel; state breakdown: COMPLETED=1, RUNNING=1
-Result: monitoring paused; jobs continue
-
-[2026-11-27 09:2`
-
-  it('reads every block, skipping a truncated one', () => {
-    const blocks = parseLogBlocks(LOG)
-    assert.deepEqual(
-      blocks.map((b) => b.action),
-      ['SUBMIT_JOB', 'SUBMIT_JOB', 'STATE_CHANGE', 'OOM_RETRY', 'SUBMIT_EVAL', 'MONITOR_DETACHED'],
-    )
-    assert.equal(blocks[1]?.jobId, '4239')
-    assert.equal(blocks[0]?.jobId, undefined)
-    assert.equal(blocks[5]?.description, '')
-    assert.match(blocks[5].details ?? '', /reason=sentinel/)
-  })
-
-  it('the last job of each name: a failed submission pairs with nothing, a retry replaces the id', () => {
-    const subs = submissionsFromLog(parseLogBlocks(LOG))
-    assert.equal(subs.has('lr3e-4'), false)
-    assert.deepEqual(subs.get('lr1e-4'), { jobId: '4240', ts: '2026-11-27 09:01:30', action: 'OOM_RETRY' })
-    assert.equal(subs.get('lr1e-4/caps/epoch0')?.jobId, '4242')
   })
 })
