@@ -104,6 +104,23 @@ export const SettingsSchema = z.object({
     .refine((s) => s === '' || s.startsWith('/'), {
       error: 'input remote-experiment-dir must be an absolute path on the cluster',
     }),
+  'run-root': z
+    .string()
+    .trim()
+    .refine((s) => s.startsWith('/') || s === '~' || s.startsWith('~/'), {
+      error: 'input run-root must be an absolute path on the cluster, or start with ~/ (the home directory there)',
+    }),
+  'allowed-roots': z.string().transform((s, ctx) => {
+    const roots = s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+    for (const r of roots) {
+      if (!r.startsWith('/') || r.split('/').includes('..'))
+        ctx.addIssue({ code: 'custom', message: `input allowed-roots: "${r}" is not an absolute path` })
+    }
+    return roots
+  }),
   'cancel-on-abort': bool('cancel-on-abort'),
   // action.yml's default is the expression itself: seen unexpanded, it means "not under a runner", no token.
   'github-token': z
@@ -162,6 +179,10 @@ export interface Settings {
   allowForkPullRequests: boolean
   ssh?: { host: string; port: number; user: string; privateKey: string; knownHosts: string }
   remoteExperimentDir: string
+  /** Where relative experiments run, and where the run directories' secrets and local job records live. */
+  runRoot: string
+  /** When non-empty, every path the action reads or writes for the experiment must lie under one of them. */
+  allowedRoots: string[]
   cancelOnAbort: boolean
   /** Token for the pull-request comment; empty: no comment. */
   githubToken: string
@@ -215,6 +236,8 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
           }
         : {}),
       remoteExperimentDir: s['remote-experiment-dir'],
+      runRoot: s['run-root'],
+      allowedRoots: s['allowed-roots'],
       cancelOnAbort: s['cancel-on-abort'],
       githubToken: s['github-token'],
       comment: s.comment,

@@ -27,6 +27,8 @@ export const INPUTS = {
   'ssh-private-key': '',
   'ssh-known-hosts': '',
   'remote-experiment-dir': '',
+  'run-root': '~/run-experiment',
+  'allowed-roots': '',
   'cancel-on-abort': 'false',
   'github-token': '${{ github.token }}',
   comment: 'always',
