@@ -12,7 +12,10 @@ import type { PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
 import type { LogFile } from './log.js'
 import type { Attempt, StateStore } from './state.js'
 import { storageProblem } from './storage.js'
-import { resume } from './resume.js'
+import { foreignJobs, markedJobs } from './evidence.js'
+import { InputDigests } from './inputs.js'
+import { resume, type Evidence } from './resume.js'
+import type { Sealer } from './seal.js'
 import { submit } from './submit.js'
 import { pollOnce, type Outage } from './watch.js'
 import { countBy, outcomeOf } from './outcome.js'
@@ -34,6 +37,8 @@ export interface PhaseContext {
   transport: Transport
   scheduler: Scheduler
   state: StateStore
+  /** Seals the markers of the jobs this phase submits (see engine/seal.ts). */
+  sealer: Sealer
   toolLog: LogFile
   settings: PhaseSettings
   /** Aborted on cancellation: state is flushed, jobs keep running, a re-run re-attaches. */
@@ -158,13 +163,22 @@ export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   // A run directory that cannot be written (full, read-only) stops the watching: jobs keep running.
   let detached: boolean
   let stopped: Problem | undefined
+  const foreignIds = ctx.jobs.flatMap((j) => {
+    const id = ctx.state.foreignEntry(j.key)?.entry.job_id
+    return id ? [id] : []
+  })
+  const ev: Evidence = {
+    digests: new InputDigests(ctx.transport, ctx.runDir),
+    marked: markedJobs(ctx.scheduler, ctx.sealer, ctx.experimentId),
+    foreign: foreignJobs(ctx.scheduler, foreignIds),
+  }
   try {
     for (const job of ctx.jobs) {
-      const r = await resume(ctx, job)
+      const r = await resume(ctx, job, ev)
       if (r.submit) queue.push(r.tracked)
       else tracked.push(r.tracked)
     }
-    detached = await monitor(ctx, tracked, queue, startedAt, () => submissions++)
+    detached = await monitor(ctx, tracked, queue, startedAt, () => submissions++, ev.digests)
   } catch (e) {
     stopped = storageProblem(e)
     if (!stopped) throw e
@@ -211,6 +225,7 @@ export async function monitor(
   queue: Tracked[],
   startedAt: Date,
   counted: () => void,
+  digests: InputDigests,
 ): Promise<boolean> {
   // A call, not a property read: the signal changes while we await, which narrowing cannot see.
   const aborted = (): boolean => ctx.signal.aborted
@@ -226,7 +241,7 @@ export async function monitor(
       if (ctx.beforeSubmit) await ctx.beforeSubmit()
       if (aborted()) break
       const next = queue[0] as Tracked
-      const submitted = await submit(ctx, next)
+      const submitted = await submit(ctx, next, digests)
       if (submitted === 'deferred') {
         deferred = true
         break
@@ -248,7 +263,7 @@ export async function monitor(
 
     await sleep(interval * 1000, ctx.signal)
     if (aborted()) return true
-    const changed = await pollOnce(ctx, tracked, outage)
+    const changed = await pollOnce(ctx, tracked, outage, digests)
     for (const t of tracked.filter((x) => x.requeue)) {
       t.requeue = false
       t.resolution = 'resubmitted'

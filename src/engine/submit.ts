@@ -1,18 +1,23 @@
 /** One submission, crash-safe: the intent written before the scheduler is asked, the id right after. */
 import { resolvePath } from '../cluster/paths.js'
+import { markerOf } from './evidence.js'
+import { digestOf, type InputDigests } from './inputs.js'
 import type { Attempt, StateEntry } from './state.js'
 import type { PhaseContext, Tracked } from './phase.js'
-import { hashInputs } from './resume.js'
 import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
 
 /** Submits one job; 'deferred' when a queue limit says to try later. */
-export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 'deferred'> {
+export async function submit(
+  ctx: PhaseContext,
+  t: Tracked,
+  digests: InputDigests,
+): Promise<'ok' | 'failed' | 'deferred'> {
   const { job } = t
   const previous = ctx.state.get(job.key)
   const jobDir = resolvePath(ctx.runDir, job.dir)
   const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
   const outputPattern = ctx.scheduler.outputPattern(scriptText, jobDir)
-  const inputs = await hashInputs(ctx, job)
+  const { inputs, edits } = await digests.of(job, previous)
   const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
   const history: Attempt[] = [...(previous?.history ?? [])]
   if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
@@ -28,13 +33,22 @@ export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'fai
     submitted_iso: now.toISOString(),
     output_file: outputPattern,
     inputs,
+    ...(Object.keys(edits).length ? { edits } : {}),
     ...(history.length ? { history } : {}),
     ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
     ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),
   }
   // Written before the submission: a runner killed in between finds the job again by its name.
   await ctx.state.put(job.key, pending)
-  const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern, scriptText })
+  const marker = markerOf(ctx.sealer, jobName, digestOf(inputs))
+  const r = await ctx.scheduler.submit({
+    dir: jobDir,
+    script: job.script,
+    name: jobName,
+    outputPattern,
+    scriptText,
+    marker,
+  })
   const command = `${ctx.scheduler.submitCommand} ${job.script}`
   if (!r.ok && r.error.retryLater) {
     if (previous) await ctx.state.put(job.key, previous)

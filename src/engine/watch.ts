@@ -2,6 +2,7 @@
 import { readTail } from '../cluster/read.js'
 import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
 import { OUTPUT_TAIL_BYTES, type JudgeContext, type PlannedJob } from '../tools/tool.js'
+import type { InputDigests } from './inputs.js'
 import type { StateEntry } from './state.js'
 import type { PhaseContext, Tracked } from './phase.js'
 import { lastLines, outcomeOf } from './outcome.js'
@@ -12,7 +13,12 @@ export interface Outage {
 }
 
 /** One poll for every unfinished job; returns whether anything changed. */
-export async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Outage): Promise<boolean> {
+export async function pollOnce(
+  ctx: PhaseContext,
+  tracked: Tracked[],
+  outage: Outage,
+  digests: InputDigests,
+): Promise<boolean> {
   const open = tracked.filter((t) => !t.outcome)
   // Jobs whose end is already recorded (ended while nobody watched, or found again by name after they
   // ended) are judged from that record: the scheduler may have forgotten them, and asking adds nothing.
@@ -48,7 +54,7 @@ export async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Ou
       })
     }
     if (isTerminal(updated.state)) {
-      const done = await finish(ctx, t, updated, status)
+      const done = await finish(ctx, t, updated, status, digests)
       if (done) {
         updated = done
         changed = true
@@ -95,6 +101,7 @@ export async function finish(
   t: Tracked,
   current: StateEntry,
   status: JobStatus,
+  digests: InputDigests,
 ): Promise<StateEntry | null> {
   let entry = current
   // The end of the job's output, read once: it tells the scheduler how the job ended, the tool whether to
@@ -148,8 +155,15 @@ export async function finish(
     if (decision?.retry) {
       t.requeue = true
       t.retryNote = decision.description
+      const edits = { ...entry.edits }
+      for (const path of decision.edited ?? []) {
+        digests.forget(path)
+        const now = await digests.file(path)
+        if (now !== undefined) edits[digests.name(path)] = now
+      }
       return {
         ...entry,
+        ...(Object.keys(edits).length ? { edits } : {}),
         retry_history: [...(entry.retry_history ?? []), decision.settings],
         oom_detected_via: decision.detectedVia,
         oom_exhausted_logged: false,

@@ -9,6 +9,7 @@ import type { Transport } from '../cluster/transport.js'
 import { LogFile } from '../engine/log.js'
 import type { PhaseResult } from '../engine/phase.js'
 import { legacyPath, parseUtcOffset, SHARED_DIR, sharedPath } from '../engine/cruijff-state.js'
+import type { Sealer } from '../engine/seal.js'
 import { StateStore } from '../engine/state.js'
 import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
@@ -66,6 +67,7 @@ export async function openStates(
   transport: Transport,
   runDir: string,
   tools: ToolModule[],
+  sealer: Sealer,
 ): Promise<Result<StateStore[]>> {
   const offset = await clusterUtcOffset(transport)
   const stores: StateStore[] = []
@@ -80,7 +82,10 @@ export async function openStates(
       ],
       intents: `${runDir}/${FILES.workDir}/submitting-${tool.stateFile}`,
     }
-    const s = await StateStore.open(transport, location, offset === undefined ? {} : { utcOffsetMinutes: offset })
+    const s = await StateStore.open(transport, location, {
+      sealer,
+      ...(offset === undefined ? {} : { utcOffsetMinutes: offset }),
+    })
     if (!s.ok) return s
     stores.push(s.value)
   }

@@ -5,6 +5,7 @@ import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
 import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/phase.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
+import type { Sealer } from '../engine/seal.js'
 import { StateStore } from '../engine/state.js'
 import { stagingPolicy } from '../engine/staging.js'
 import { publishArtifact } from '../report/finish.js'
@@ -40,6 +41,7 @@ export async function runPhases(
   mainLog: LogFile,
   scheduler: Scheduler,
   live: LiveReport,
+  sealer: Sealer,
   heartbeat: () => Promise<void>,
 ): Promise<RunReport> {
   const { transport, settings } = c
@@ -48,7 +50,7 @@ export async function runPhases(
   /** Stopped before anything was submitted: the orchestration log says why. */
   const refuse = (status: Status, verdict: string, errors: Problem[]): Promise<RunReport> =>
     finish({ ...base, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
-  const states = await openStates(transport, runDir, [optimizer, evaluator])
+  const states = await openStates(transport, runDir, [optimizer, evaluator], sealer)
   if (!states.ok) {
     await mainLog.write({
       action: 'ERROR',
@@ -81,6 +83,7 @@ export async function runPhases(
     runDir,
     transport,
     scheduler,
+    sealer,
     settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },
     signal: detach.signal,
     onCycle: async () => {

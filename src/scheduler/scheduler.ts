@@ -96,6 +96,22 @@ export interface JobSpec {
   scriptText?: string
   /** Extra environment for the job. */
   env?: Record<string, string>
+  /**
+   * The action's marker for this job (identity, input digest, seal), recorded with the job where the
+   * scheduler keeps it (SLURM: the job's comment), so that a lost state finds the job again.
+   */
+  marker?: string
+}
+
+/** A job the scheduler knows, with what it recorded of it. */
+export interface MarkedJob {
+  status: JobStatus
+  /** The action's marker as submitted (without the scheduler's nonce); empty when the job has none. */
+  marker: string
+  /** The directory the job was submitted from, when the scheduler knows it. */
+  workDir?: string
+  /** When it was submitted (ISO), when known. */
+  submittedAt?: string
 }
 
 export interface SubmitOk {
@@ -178,6 +194,16 @@ export interface Scheduler {
    * Throws only when it cannot tell (a wrong "none" would submit a job twice).
    */
   findByName(name: string, since: string): Promise<JobStatus[]>
+  /**
+   * Every job of this user the scheduler still knows (queued, running, or finished since `since`) whose
+   * marker starts with `prefix`, oldest first. Throws only when it cannot tell.
+   */
+  findMarked?(prefix: string, since: string): Promise<MarkedJob[]>
+  /**
+   * What the scheduler knows of these job ids for this user (state, work directory, marker); ids it does
+   * not know, or another user's, are absent. Throws when it cannot tell.
+   */
+  describe?(jobIds: readonly string[], since: string): Promise<Map<string, MarkedJob>>
   cancel(jobIds: readonly string[]): Promise<void>
   /**
    * Accounting of many finished or running jobs at once (times, GPUs, peak memory), one command for

@@ -3,7 +3,14 @@
  * then the end its `plan` gives), and may write outputs when it ends. For the fast tier: submit,
  * deferral, retries, resume and cancellation without processes or SLURM.
  */
-import type { JobSpec, JobStatus, PollQuery, Scheduler, SubmitResult } from '../../src/scheduler/scheduler.ts'
+import type {
+  JobSpec,
+  JobStatus,
+  MarkedJob,
+  PollQuery,
+  Scheduler,
+  SubmitResult,
+} from '../../src/scheduler/scheduler.ts'
 import { substituteOutput } from '../../src/scheduler/script.ts'
 
 /** How one submission of a job ends. */
@@ -21,6 +28,7 @@ export interface FakeJob {
   submission: number
   polls: number
   status: JobStatus
+  submittedAt?: string
 }
 
 export interface FakeOptions {
@@ -66,7 +74,14 @@ export class FakeScheduler implements Scheduler {
     }
     const submission = this.jobs.filter((j) => j.spec.name === spec.name).length + 1
     const id = String(1000 + this.jobs.length)
-    this.jobs.push({ id, spec, submission, polls: 0, status: { jobId: id, state: 'PENDING', raw: 'PENDING' } })
+    this.jobs.push({
+      id,
+      spec,
+      submission,
+      polls: 0,
+      status: { jobId: id, state: 'PENDING', raw: 'PENDING' },
+      submittedAt: new Date().toISOString(),
+    })
     return Promise.resolve({ ok: true, value: { jobId: id } })
   }
 
@@ -89,6 +104,32 @@ export class FakeScheduler implements Scheduler {
     return Promise.resolve(this.jobs.filter((j) => j.spec.name === name).map((j) => j.status))
   }
 
+  findMarked(prefix: string): Promise<MarkedJob[]> {
+    return Promise.resolve(this.jobs.filter((j) => j.spec.marker?.startsWith(prefix)).map((j) => this.marked(j)))
+  }
+
+  describe(jobIds: readonly string[]): Promise<Map<string, MarkedJob>> {
+    const out = new Map<string, MarkedJob>()
+    for (const j of this.jobs) if (jobIds.includes(j.id)) out.set(j.id, this.marked(j))
+    return Promise.resolve(out)
+  }
+
+  /**
+   * A job someone else submitted (cruijff_kit's runner) from `dir`, as the scheduler knows it; it ends as
+   * `status` says (already ended, or advancing like the others when it is PENDING or RUNNING).
+   */
+  external(id: string, dir: string, status: Omit<JobStatus, 'jobId' | 'raw'>, submittedAt?: string): void {
+    const spec = { dir, script: '', name: `external-${id}`, outputPattern: `${dir}/fake-%j.out` }
+    this.jobs.push({
+      id,
+      spec,
+      submission: 1,
+      polls: 0,
+      status: { ...status, jobId: id, raw: status.state },
+      ...(submittedAt ? { submittedAt } : {}),
+    })
+  }
+
   cancel(jobIds: readonly string[]): Promise<void> {
     for (const id of jobIds) {
       this.cancelled.push(id)
@@ -98,6 +139,15 @@ export class FakeScheduler implements Scheduler {
       }
     }
     return Promise.resolve()
+  }
+
+  private marked(j: FakeJob): MarkedJob {
+    return {
+      status: j.status,
+      marker: j.spec.marker ?? '',
+      workDir: j.spec.dir,
+      ...(j.submittedAt ? { submittedAt: j.submittedAt } : {}),
+    }
   }
 
   /** Submissions of one job name (what ran, how often). */
