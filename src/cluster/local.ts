@@ -145,7 +145,26 @@ export class LocalTransport implements Transport {
   }
 
   async mkdirp(path: string): Promise<void> {
-    await fs.mkdir(path, { recursive: true })
+    try {
+      await fs.mkdir(path, { recursive: true })
+    } catch (e) {
+      // A recursive mkdir on a read-only file system says ENOENT: ask for the first missing directory
+      // alone, which fails with the real reason (EROFS, EACCES, ...).
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      let missing = path
+      for (let parent = dirname(missing); parent !== missing; parent = dirname(missing)) {
+        if (
+          await fs.stat(parent).then(
+            () => true,
+            () => false,
+          )
+        )
+          break
+        missing = parent
+      }
+      await fs.mkdir(missing)
+      throw e
+    }
   }
 
   async remove(path: string): Promise<void> {
