@@ -163,7 +163,7 @@ export class LocalTransport implements Transport {
         missing = parent
       }
       await fs.mkdir(missing)
-      throw e
+      await fs.mkdir(path, { recursive: true })
     }
   }
 
