@@ -21,7 +21,6 @@ export class CountingTransport implements Transport {
     realpath: 0,
     list: 0,
     mkdirp: 0,
-    realpath: 0,
     remove: 0,
     close: 0,
   }
@@ -35,11 +34,6 @@ export class CountingTransport implements Transport {
   /** Calls of every operation together. */
   get total(): number {
     return Object.values(this.calls).reduce((a, b) => a + b, 0)
-  }
-
-  realpath(path: string): Promise<string | null> {
-    this.calls.realpath++
-    return this.inner.realpath ? this.inner.realpath(path) : Promise.resolve(null)
   }
 
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {

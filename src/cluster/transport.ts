@@ -72,8 +72,6 @@ export interface Transport {
   /** Entries of a directory, or null when it does not exist. */
   list(path: string): Promise<DirEntry[] | null>
   mkdirp(path: string): Promise<void>
-  /** The path with every symlink resolved, or null when it does not exist. */
-  realpath?(path: string): Promise<string | null>
   /** Removes a file or an empty directory; missing is fine. */
   remove(path: string): Promise<void>
   close(): Promise<void>

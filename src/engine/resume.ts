@@ -161,8 +161,8 @@ async function submittedFrom(ctx: PhaseContext, known: MarkedJob, job: PlannedJo
   const dir = resolvePath(ctx.runDir, job.dir)
   if (resolvePath('/', known.workDir) === dir) return true
   // The scheduler records the physical directory; the run directory may be reached through a symlink.
-  const real = await ctx.transport.realpath?.(dir)
-  return real !== undefined && real !== null && real === resolvePath('/', known.workDir)
+  const real = await ctx.transport.realpath(dir)
+  return real !== null && real === resolvePath('/', known.workDir)
 }
 
 /** A state entry of the action's own for a job the scheduler knows, with the scheduler's facts. */
