@@ -15,6 +15,7 @@ import { storageProblem } from './storage.js'
 import { foreignJobs, markedJobs } from './evidence.js'
 import { InputDigests } from './inputs.js'
 import { resume, type Evidence } from './resume.js'
+import type { ConfinedTransport } from './confine.js'
 import type { Sealer } from './seal.js'
 import { submit } from './submit.js'
 import { pollOnce, type Outage } from './watch.js'
@@ -35,6 +36,11 @@ export interface PhaseContext {
   experimentId: string
   runDir: string
   transport: Transport
+  /**
+   * What judging and output tails read through: `transport`, confined to the run directory and the paths
+   * the jobs' scripts name (engine/confine.ts).
+   */
+  reads: ConfinedTransport
   scheduler: Scheduler
   state: StateStore
   /** Seals the markers of the jobs this phase submits (see engine/seal.ts). */

@@ -1,4 +1,5 @@
 /** Watching: one poll for every unfinished job, scheduler outages, and judging a job when it ends. */
+import { dirnameOf } from '../cluster/paths.js'
 import { readTail } from '../cluster/read.js'
 import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
 import { OUTPUT_TAIL_BYTES, type JudgeContext, type PlannedJob } from '../tools/tool.js'
@@ -106,9 +107,11 @@ export async function finish(
   let entry = current
   // The end of the job's output, read once: it tells the scheduler how the job ended, the tool whether to
   // retry, and goes into messages.
+  // The output file is the one the job's own script names (the action's entry records it).
+  if (entry.output_file) ctx.reads.allow([dirnameOf(entry.output_file)])
   const tail =
     entry.state !== 'COMPLETED' && entry.output_file
-      ? ((await readTail(ctx.transport, entry.output_file, OUTPUT_TAIL_BYTES)) ?? undefined)
+      ? ((await readTail(ctx.reads, entry.output_file, OUTPUT_TAIL_BYTES)) ?? undefined)
       : undefined
   if (tail) {
     const end = tail.subarray(Math.max(0, tail.length - TAIL_BYTES))
@@ -216,7 +219,7 @@ export async function warn(ctx: PhaseContext, job: PlannedJob, warnings: string[
 export function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEntry): JudgeContext {
   const since = ctx.state.submittedIso(entry)
   return {
-    transport: ctx.transport,
+    transport: ctx.reads,
     runDir: ctx.runDir,
     experiment: ctx.experiment,
     job,

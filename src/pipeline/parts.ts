@@ -240,7 +240,8 @@ export async function endExperiment(
 
 export function finishContext(c: ExperimentContext, p: Prepared | undefined): FinishContext {
   return {
-    transport: c.transport,
+    // Artifact files are job outputs: read through the confinement (writes pass through).
+    transport: p?.reads ?? c.transport,
     env: c.io.env,
     summarize: c.settings.summarize,
     artifact: {

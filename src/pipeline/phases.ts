@@ -82,6 +82,7 @@ export async function runPhases(
     experimentId,
     runDir,
     transport,
+    reads: p.reads,
     scheduler,
     sealer,
     settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { relative } from 'node:path'
 import { isWithin } from '../cluster/paths.js'
+import { ConfinedTransport } from '../engine/confine.js'
 import { LogFile } from '../engine/log.js'
 import { loadExperiment } from '../experiment/load.js'
 import type { Experiment } from '../experiment/model.js'
@@ -20,6 +21,8 @@ export interface Prepared {
   runDir: string
   /** The run root, absolute on the cluster: the run directory's secret and the local job records live there. */
   runRoot: string
+  /** The transport job outputs are read through: confined to the run directory and what the jobs name. */
+  reads: ConfinedTransport
   optimizer: ToolModule
   evaluator: ToolModule
   training: ScaffoldPlan
@@ -183,7 +186,18 @@ export async function prepare(
       : 'complete',
   })
   await logWarnings(log, base.warnings)
-  return ok({ experiment, runDir, runRoot: root.value, optimizer, evaluator, training, evaluation, gates: gates.value })
+  const reads = new ConfinedTransport(c.transport, [runDir], s.allowedRoots)
+  return ok({
+    experiment,
+    runDir,
+    runRoot: root.value,
+    reads,
+    optimizer,
+    evaluator,
+    training,
+    evaluation,
+    gates: gates.value,
+  })
 }
 
 /** The load and scaffold warnings, one line each, in the orchestration log. */

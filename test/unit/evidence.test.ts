@@ -8,6 +8,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { markerOf, readMarker } from '../../src/engine/evidence.ts'
 import { digestOf, InputDigests } from '../../src/engine/inputs.ts'
+import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { jobNameFor } from '../../src/engine/outcome.ts'
 import { runPhase, type PhaseContext } from '../../src/engine/phase.ts'
@@ -64,6 +65,7 @@ async function setup(t: MemoryTransport, sealer: Sealer, scheduler: FakeSchedule
     experimentId: 'exp-abc123',
     runDir: RUN_DIR,
     transport: t,
+    reads: new ConfinedTransport(t, [RUN_DIR]),
     scheduler,
     state: store.value,
     sealer,

@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { monitorCanFinish, parseStateFile } from '../../src/engine/cruijff-state.ts'
+import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { runPhase, type PhaseContext } from '../../src/engine/phase.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
@@ -165,6 +166,7 @@ function phase(t: MemoryTransport, exp: Experiment, jobs: PlannedJob[], store: S
     experimentId: 'exp-abc123',
     runDir: RUN_DIR,
     transport: t,
+    reads: new ConfinedTransport(t, [RUN_DIR]),
     scheduler,
     state: store,
     sealer: SEALER,

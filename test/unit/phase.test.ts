@@ -5,6 +5,7 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { jobNameFor } from '../../src/engine/outcome.ts'
 import { runPhase, type PhaseContext } from '../../src/engine/phase.ts'
@@ -53,6 +54,7 @@ async function setup(runs: string[], options: FakeOptions = {}, entries: Record<
     experimentId: 'exp-abc123',
     runDir: RUN_DIR,
     transport: t,
+    reads: new ConfinedTransport(t, [RUN_DIR]),
     scheduler,
     state: opened.value,
     sealer: Sealer.forTests(RUN_DIR),
