@@ -5,6 +5,7 @@
 import { LocalTransport } from './cluster/local.js'
 import { makeScheduler, reach } from './connect.js'
 import type { Transport } from './cluster/transport.js'
+import { readEvent } from './event.js'
 import { locateExperiments } from './experiment/locate.js'
 import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
@@ -62,6 +63,8 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
       if (line.trim().length >= 8 && !/^-----/.test(line.trim())) io.mask(line.trim())
   }
 
+  const event = readEvent(io.env)
+  if (!event.ok) return alone('invalid', event.error.message, [event.error])
   const located = locateExperiments({
     experimentDirInput: settings.experimentDir,
     eventName: io.env['GITHUB_EVENT_NAME'] ?? '',
@@ -92,7 +95,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
     watched.push({ runDir, jobId })
     io.saveState(SAVED.jobs, JSON.stringify(watched))
   }
-  const target = commentTarget(io.env)
+  const target = commentTarget(event.value)
   try {
     const reports: RunReport[] = []
     for (const expDir of located.value.dirs) {

@@ -215,3 +215,21 @@ export function useGithubApi(): () => GithubApi {
     return api
   }
 }
+
+/**
+ * A pull_request event payload as GitHub sends it, for a pull request from a branch of the
+ * stand-in's own repository (no fork): for runs that name experiment-dir and need no diff.
+ */
+export function pullRequestEvent(number = 7): Record<string, unknown> {
+  const repo = { full_name: 'lab/experiments', fork: false }
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      base: { sha: 'a'.repeat(40), ref: 'main', repo },
+      head: { sha: 'b'.repeat(40), ref: 'feature', repo },
+    },
+    repository: repo,
+  }
+}
