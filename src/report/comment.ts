@@ -9,8 +9,8 @@
  * token) the comment is one warning and is off for the rest of the run: never a failure. Every
  * call has a deadline, so a slow or unreachable API never stalls the experiment.
  */
-import { readFileSync } from 'node:fs'
-import { z } from 'zod'
+import { ownerAndRepo, type WorkflowEvent } from '../event.js'
+import { httpStatusOf, restClient } from '../github.js'
 import { messageOf } from '../result.js'
 import { withDeadline } from './deadline.js'
 
@@ -28,28 +28,11 @@ export interface CommentTarget {
   issueNumber: number
 }
 
-const EventSchema = z.looseObject({
-  number: z.number().int().positive().optional(),
-  pull_request: z.looseObject({ number: z.number().int().positive() }).optional(),
-})
-
-/** The pull request a run belongs to, from GITHUB_REPOSITORY and the event payload; none outside pull requests. */
-export function commentTarget(env: Record<string, string | undefined>): CommentTarget | undefined {
-  const event = env['GITHUB_EVENT_NAME'] ?? ''
-  if (event !== 'pull_request' && event !== 'pull_request_target') return undefined
-  const [owner, repo, ...rest] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
-  if (!owner || !repo || rest.length > 0) return undefined
-  const path = env['GITHUB_EVENT_PATH']
-  if (!path) return undefined
-  let payload: unknown
-  try {
-    payload = JSON.parse(readFileSync(path, 'utf8'))
-  } catch {
-    return undefined
-  }
-  const parsed = EventSchema.safeParse(payload)
-  const issueNumber = parsed.success ? (parsed.data.pull_request?.number ?? parsed.data.number) : undefined
-  return issueNumber === undefined ? undefined : { owner, repo, issueNumber }
+/** The pull request a run belongs to (the repository it runs in, the number); none outside pull request events. */
+export function commentTarget(event: WorkflowEvent): CommentTarget | undefined {
+  if (event.kind !== 'pull_request') return undefined
+  const where = ownerAndRepo(event.repository)
+  return where ? { ...where, issueNumber: event.pullRequest.number } : undefined
 }
 
 /** The hidden first line that marks the comment of one experiment (the key is URI-encoded: no `-->`). */
@@ -120,12 +103,6 @@ interface Client {
   }
 }
 
-/** HTTP status of an octokit RequestError, if it is one. */
-function statusOf(e: unknown): number | undefined {
-  if (typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number') return e.status
-  return undefined
-}
-
 export class StickyComment {
   private client: Client | undefined
   private id: number | undefined
@@ -185,7 +162,7 @@ export class StickyComment {
         return { ok: true, action: 'updated', id: data.id, url: data.html_url }
       } catch (e) {
         // Deleted by someone since: write a new one below.
-        if (statusOf(e) !== 404) throw e
+        if (httpStatusOf(e) !== 404) throw e
         this.id = undefined
       }
     }
@@ -225,16 +202,12 @@ export class StickyComment {
   }
 
   private async connect(): Promise<Client> {
-    if (this.client) return this.client
-    // Loaded on demand: octokit is not needed by runs that never comment.
-    const { getOctokit } = await import('@actions/github')
-    const baseUrl = this.options.apiUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com'
-    this.client = getOctokit(this.options.token, { baseUrl })
+    this.client ??= await restClient(this.options.token, this.options.apiUrl)
     return this.client
   }
 
   private failure(e: unknown, timedOut: boolean): PublishResult {
-    const status = statusOf(e)
+    const status = httpStatusOf(e)
     const { owner, repo, issueNumber } = this.options.target
     const where = `${owner}/${repo}#${issueNumber}`
     const detail = messageOf(e).split('\n')[0] ?? ''
