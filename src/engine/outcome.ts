@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { PlannedJob, ToolResult } from '../tools/tool.js'
 import type { Attempt, StateEntry } from './state.js'
-import type { JobOutcome, Resolution } from './phase.js'
+import type { JobOutcome, Resolution } from './types.js'
 
 export function outcomeOf(
   job: PlannedJob,

@@ -8,7 +8,7 @@ import type { PlannedJob } from '../tools/tool.js'
 import type { Lookup, SealedJob } from './evidence.js'
 import { changedInputs, digestOf, type InputDigests } from './inputs.js'
 import type { ForeignEntry, StateEntry } from './state.js'
-import type { JobOutcome, PhaseContext, Resolution, Tracked } from './phase.js'
+import type { JobOutcome, PhaseContext, Resolution, Tracked } from './types.js'
 import { jobNameFor, outcomeOf } from './outcome.js'
 import { judgeContext, warn } from './watch.js'
 

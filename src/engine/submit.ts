@@ -3,15 +3,14 @@ import { resolvePath } from '../cluster/paths.js'
 import { markerOf } from './evidence.js'
 import { digestOf, type InputDigests } from './inputs.js'
 import type { Attempt, StateEntry } from './state.js'
-import type { PhaseContext, Tracked } from './phase.js'
 import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
+import type { JobOutcome, PhaseContext, Tracked } from './types.js'
 
-/** Submits one job; 'deferred' when a queue limit says to try later. */
-export async function submit(
-  ctx: PhaseContext,
-  t: Tracked,
-  digests: InputDigests,
-): Promise<'ok' | 'failed' | 'deferred'> {
+/** How a submission went: submitted, failed for good (the job's outcome), or deferred by a queue limit. */
+export type Submission = { kind: 'ok' } | { kind: 'failed'; outcome: JobOutcome } | { kind: 'deferred' }
+
+/** Submits one job. */
+export async function submit(ctx: PhaseContext, t: Tracked, digests: InputDigests): Promise<Submission> {
   const { job } = t
   const previous = ctx.state.get(job.key)
   const jobDir = resolvePath(ctx.runDir, job.dir)
@@ -54,7 +53,7 @@ export async function submit(
     if (previous) await ctx.state.put(job.key, previous)
     else await ctx.state.remove(job.key)
     if (ctx.onDeferred) await ctx.onDeferred(job, r.error.message)
-    return 'deferred'
+    return { kind: 'deferred' }
   }
   if (!r.ok) {
     const failed: StateEntry = { ...pending, state: 'SUBMIT_FAILED', error: r.error.message }
@@ -65,8 +64,11 @@ export async function submit(
       details: command,
       result: `failure: ${r.error.message}`,
     })
-    t.outcome = { ...outcomeOf(job, failed, 'failed', t.resolution), error: `submission failed: ${r.error.message}` }
-    return 'failed'
+    const outcome = {
+      ...outcomeOf(job, failed, 'failed', t.resolution),
+      error: `submission failed: ${r.error.message}`,
+    }
+    return { kind: 'failed', outcome }
   }
   const jobId = r.value.jobId
   const submitted: StateEntry = {
@@ -91,7 +93,6 @@ export async function submit(
       details: t.retryNote,
       result: `resubmitted as job ${jobId}`,
     })
-    delete t.retryNote
   }
-  return 'ok'
+  return { kind: 'ok' }
 }

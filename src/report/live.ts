@@ -6,7 +6,7 @@
  * each other and never awaited by the phase loop; each comment update has its own deadline.
  */
 import type { LogFile } from '../engine/log.js'
-import type { PhaseSnapshot } from '../engine/phase.js'
+import type { PhaseSnapshot } from '../engine/types.js'
 import { formatDuration } from '../engine/log.js'
 import { messageOf } from '../result.js'
 import { mermaidCharts } from './chart.js'

@@ -1,6 +1,6 @@
 /** Everything the report needs to know about one pass of the action. */
 import type { SkippedEval } from '../engine/gate.js'
-import type { JobOutcome, PhaseResult } from '../engine/phase.js'
+import type { JobOutcome, PhaseResult } from '../engine/types.js'
 import type { Experiment } from '../experiment/model.js'
 import type { Problem } from '../result.js'
 import type { ComputeRow } from './compute.js'

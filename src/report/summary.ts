@@ -2,7 +2,7 @@
  * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, and the
  * results table (summary.md) joining each run's parameters with its loss and metrics.
  */
-import type { JobOutcome } from '../engine/phase.js'
+import type { JobOutcome } from '../engine/types.js'
 import { formatDuration, timestamp } from '../engine/log.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import { cellDisplayName } from '../experiment/model.js'
