@@ -1,6 +1,6 @@
 /** Under the experiment's lock: state, staging, preflight, optimize, evaluate, verdict, checklist, results. */
 import { stageFiles } from '../cluster/stage.js'
-import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/gate.js'
+import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/eligible.js'
 import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
 import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/phase.js'

@@ -1,5 +1,5 @@
 /** Everything the report needs to know about one pass of the action. */
-import type { SkippedEval } from '../engine/gate.js'
+import type { SkippedEval } from '../engine/eligible.js'
 import type { JobOutcome, PhaseResult } from '../engine/phase.js'
 import type { Experiment } from '../experiment/model.js'
 import type { Problem } from '../result.js'

@@ -1,5 +1,5 @@
 /**
- * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the evaluation gate,
+ * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the eligible cells,
  * the job summary, the log format, and the layering of src/ (no import runs back up).
  */
 import { describe, it } from 'node:test'
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
-import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/gate.ts'
+import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/eligible.ts'
 import { formatBlock, formatDuration } from '../../src/engine/log.ts'
 import type { JobOutcome } from '../../src/engine/phase.ts'
 import { readSettings } from '../../src/inputs.ts'
@@ -64,7 +64,7 @@ const outcome = (run: string, result: JobOutcome['result'], extra: Partial<JobOu
   ...extra,
 })
 
-describe('verdict and gate', () => {
+describe('verdict and eligible cells', () => {
   it('success, partial, failed, and fail-on', () => {
     const all = countOutcomes([outcome('a', 'succeeded')], [outcome('a', 'succeeded')], [])
     assert.deepEqual(statusOf(all), { status: 'success', verdict: 'all 2 jobs succeeded' })
