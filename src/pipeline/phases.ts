@@ -14,7 +14,7 @@ import { countOutcomes, statusOf } from '../report/verdict.js'
 import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
-import { conclude } from '../report/conclude.js'
+import { conclude } from './conclude.js'
 import type { Base, ExperimentContext } from './context.js'
 import {
   ABORTED_UPLOAD_WAIT_MS,

@@ -10,8 +10,8 @@ import {
   type Condition,
   type GateEvaluation,
   type GatePlan,
-  type GateOutcome,
-} from '../../src/report/gates.ts'
+} from '../../src/require/gates.ts'
+import type { GateOutcome } from '../../src/report/model.ts'
 
 /** Two fine-tuned runs and the control of the same model, two tasks, epochs 0 and 1. */
 const plan: GatePlan = {

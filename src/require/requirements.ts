@@ -1,22 +1,20 @@
 /**
  * The `require` conditions against one experiment: checked against its plan when it is loaded
  * (before anything is submitted), evaluated on its final results, and turned into the report's
- * verdict, annotations and summary lines.
+ * verdict, annotations and the `gates` output (report/summary.ts shows them).
  */
 import { cellDisplayName, type Experiment } from '../experiment/model.js'
 import type { Problem, Result } from '../result.js'
+import type { GateOutcome, RunReport } from '../report/model.js'
+import { evaluationOf } from '../report/results.js'
 import {
   bindGates,
   evaluateGates,
   type BoundCondition,
   type Condition,
   type GateEvaluation,
-  type GateOutcome,
   type GatePlan,
 } from './gates.js'
-import type { RunReport } from './model.js'
-import { evaluationOf } from './results.js'
-import { escapeCell, escapeMd } from './markdown.js'
 
 export function gatePlanOf(experiment: Experiment): GatePlan {
   return {
@@ -85,16 +83,6 @@ export function applyRequirements(report: RunReport, bound: BoundCondition[]): v
     const names = failing.map((g) => `"${g.condition}"`).join(', ')
     report.verdict = `required condition${failing.length > 1 ? 's' : ''} not met: ${names}; ${report.verdict}`
   }
-}
-
-/** `✓`/`✗` per condition with what was found, for the job summary and the comment. */
-export function gatesMarkdown(report: Pick<RunReport, 'gates' | 'gatesNote'>): string {
-  if (report.gatesNote) return `### Required conditions\n\n${report.gatesNote}\n`
-  const gates = report.gates ?? []
-  if (gates.length === 0) return ''
-  const held = gates.filter((g) => g.passed).length
-  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} \`${g.condition}\` — ${escapeCell(escapeMd(g.summary))}`)
-  return [`### Required conditions (${held}/${gates.length} met)`, '', ...lines, ''].join('\n')
 }
 
 /** The `gates` output: each condition with its checks. */

@@ -42,7 +42,8 @@ import { cellDisplayName } from '../experiment/model.js'
 import { RUN_TYPES } from '../experiment/schema.js'
 import { err, ok, type Problem, type Result } from '../result.js'
 import { ScoreSchema } from '../tools/tool.js'
-import { headlineMetric } from './results.js'
+import type { GateCheck, GateOutcome, GateValue } from '../report/model.js'
+import { headlineMetric } from '../report/results.js'
 
 // ------------------------------------------------------------------ the AST
 
@@ -136,36 +137,6 @@ export type GateCell = z.infer<typeof GateCellSchema>
 export type GatePlan = z.infer<typeof GatePlanSchema>
 export type GateScore = z.infer<typeof GateScoreSchema>
 export type GateEvaluation = z.infer<typeof GateEvaluationSchema>
-
-// ------------------------------------------------------------------ outputs
-
-export const GateValueSchema = z.object({
-  /** The cell a reference read, `run/task/epochN` or `run/task`. */
-  cell: z.string(),
-  metric: z.string(),
-  value: z.number().nullable(),
-})
-export const GateCheckSchema = z.object({
-  /** The subject cell this check is about. */
-  subject: z.string(),
-  left: z.number().nullable(),
-  right: z.number().nullable(),
-  holds: z.boolean(),
-  /** Why a value is missing, when one is. */
-  missing: z.string().optional(),
-  values: z.array(GateValueSchema),
-})
-export const GateOutcomeSchema = z.object({
-  condition: z.string(),
-  line: z.number().int().positive(),
-  passed: z.boolean(),
-  checks: z.array(GateCheckSchema),
-  /** One line: what was found, e.g. `lr3e-4/capitalize/epoch1: 0.410 is not > 0.470 (base/capitalize)`. */
-  summary: z.string(),
-})
-export type GateValue = z.infer<typeof GateValueSchema>
-export type GateCheck = z.infer<typeof GateCheckSchema>
-export type GateOutcome = z.infer<typeof GateOutcomeSchema>
 
 // ------------------------------------------------------------------ parsing
 
