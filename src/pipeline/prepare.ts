@@ -4,8 +4,7 @@ import { isAbsolute, relative, resolve } from 'node:path'
 import { LogFile } from '../engine/log.js'
 import { loadExperiment } from '../experiment/load.js'
 import type { Experiment } from '../experiment/model.js'
-import type { BoundCondition } from '../require/gates.js'
-import { bindRequirements } from '../require/requirements.js'
+import { bindGates, type BoundCondition } from '../require/gates.js'
 import type { Status } from '../report/model.js'
 import { err, formatProblem, ok, type Problem, type Result } from '../result.js'
 import { loaderToolNames, toolFor } from '../tools/index.js'
@@ -99,7 +98,7 @@ export async function prepare(
     const message = `no module for tools ${experiment.tools.preparation} / ${experiment.tools.evaluation}`
     return err({ status: 'invalid', verdict: message, errors: [{ field: 'tools', message }], log })
   }
-  const gates = bindRequirements(s.require, experiment)
+  const gates = bindGates(s.require, experiment)
   if (!gates.ok) {
     await log.write({
       action: 'VALIDATE_REQUIRE',

@@ -1,706 +1,430 @@
 /**
- * Metric gates: the `require` input. Each line is a condition on the experiment's evaluation
- * results, checked after the last phase; a condition that does not hold fails the status check
- * (through `fail-on`), so the check says whether the experiment answered its question, not only
- * whether its jobs ran.
- *
- *   require: |
- *     fine-tuned > control              # every fine-tuned run, task and epoch beats its own control
- *     capitalize >= 0.8                 # every non-control run's score on task capitalize
- *     cap_ood >= control + 0.05         # a margin over the control on task cap_ood
- *     any lr1e-3/capitalize/last:exact_case.accuracy >= 0.9
- *
- * The language, line by line (blank lines and `# comments` are ignored, a leading `- ` too):
- *
- *   condition  := [every | any] expression comparison expression
- *   comparison := >= | > | <= | < | == | !=
- *   expression := term (+ term | - term)*        term := factor (* factor)*
- *   factor     := number | reference | ( expression )
- *   reference  := path [: [scorer.] metric]      path := segment [/ segment [/ segment]]
- *
- * A path names, in this order, the runs (`fine-tuned`, `control` or a run name), a task and an
- * epoch (`epochN`, 0-based like the checkpoint directories, or `last`); any part may be left out.
- * Names are those of experiment_summary.yaml, which allows `-` and `.` in them, so a minus sign
- * needs spaces around it (`control - 0.05`); `+` and `*` do not. Without `:metric` a reference
- * is the task's headline score (the first scorer's accuracy, else mean, else its first metric).
- *
- * Meaning: the first reference that is not `control` (else the first) is the subject; the
- * condition is checked once for each evaluation cell it names — `fine-tuned`: every fine-tuned
- * run's cells; a bare task: the cells of every run that is not a control; a run name: that run's
- * cells — narrowed by its task and epoch. The other references are read relative to each
- * subject cell: `control` is the control run of the same base model (`model:`) on the same task
- * (a task or epoch they name replaces the subject's); a named run is compared at the same epoch.
- * `every` (the default) needs every check to hold, `any` at least one. A check whose result is
- * missing (the evaluation failed, was skipped, or lacks the metric) does not hold: a gate never
- * passes on results that are not there. Comparisons allow a rounding slack of 1e-9.
- *
- * parseRequire (syntax, before anything runs) -> bindGates (names against the experiment's plan,
- * before anything is submitted) -> evaluateGates (the final results).
+ * The `require` conditions, whose language and meaning README § "Metric gates: what the experiment
+ * must show" describes. parseRequire reads the input before anything runs, bindGates checks its names
+ * against the experiment before anything is submitted, evaluateGates judges the final results.
  */
-import { z } from 'zod'
-import { cellDisplayName } from '../experiment/model.js'
-import { RUN_TYPES } from '../experiment/schema.js'
-import { err, ok, type Problem, type Result } from '../result.js'
-import { ScoreSchema } from '../tools/tool.js'
+import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
 import type { GateCheck, GateOutcome, GateValue } from '../report/model.js'
 import { headlineMetric } from '../report/results.js'
+import { err, ok, type Problem, type Result } from '../result.js'
+import type { Score } from '../tools/tool.js'
 
-// ------------------------------------------------------------------ the AST
+type Comparison = '>=' | '>' | '<=' | '<' | '==' | '!='
+type Span = { start: number; end: number }
+/** `runs/task/epoch`, parts left out as the condition does, and `:metric` or `:scorer.metric` if named. */
+type Reference = { kind: 'ref'; text: string; segments: string[]; metric?: Metric; span: Span }
+type Metric = { scorer?: string; name: string }
+type Expression =
+  | Reference
+  | { kind: 'number'; value: number; span: Span }
+  | { kind: 'binary'; op: '+' | '-' | '*'; left: Expression; right: Expression; span: Span }
 
-const SpanSchema = z.object({ start: z.number().int().nonnegative(), end: z.number().int().nonnegative() })
-
-export const MetricNameSchema = z.object({ scorer: z.string().optional(), name: z.string().min(1) })
-
-export const NumberNodeSchema = z.object({ kind: z.literal('number'), value: z.number(), span: SpanSchema })
-
-export const ReferenceNodeSchema = z.object({
-  kind: z.literal('ref'),
-  /** The text as written, e.g. `control/cap_ood:accuracy`. */
-  text: z.string(),
-  /** One to three `/`-separated names: runs, task, epoch (classified against the experiment). */
-  segments: z.array(z.string().min(1)).min(1).max(3),
-  metric: MetricNameSchema.optional(),
-  span: SpanSchema,
-})
-
-export const OPERATORS = ['+', '-', '*'] as const
-export const COMPARISONS = ['>=', '>', '<=', '<', '==', '!='] as const
-
-export const BinaryNodeSchema = z.object({
-  kind: z.literal('binary'),
-  op: z.enum(OPERATORS),
-  get left(): z.ZodType<ExpressionNode> {
-    return ExpressionNodeSchema
-  },
-  get right(): z.ZodType<ExpressionNode> {
-    return ExpressionNodeSchema
-  },
-  span: SpanSchema,
-})
-
-export type NumberNode = z.infer<typeof NumberNodeSchema>
-export type ReferenceNode = z.infer<typeof ReferenceNodeSchema>
-export interface BinaryNode {
-  kind: 'binary'
-  op: (typeof OPERATORS)[number]
-  left: ExpressionNode
-  right: ExpressionNode
-  span: { start: number; end: number }
+/** One line of the input: its text without comment or list dash, its 1-based line, what it compares. */
+export interface Condition {
+  text: string
+  line: number
+  quantifier: 'every' | 'any'
+  left: Expression
+  op: Comparison
+  right: Expression
 }
-export type ExpressionNode = NumberNode | ReferenceNode | BinaryNode
-
-export const ExpressionNodeSchema: z.ZodType<ExpressionNode> = z.discriminatedUnion('kind', [
-  NumberNodeSchema,
-  ReferenceNodeSchema,
-  BinaryNodeSchema,
-])
-
-export const ConditionSchema = z.object({
-  /** The condition as written (trimmed, without comment or list dash). */
-  text: z.string(),
-  /** 1-based line of the `require` input. */
-  line: z.number().int().positive(),
-  quantifier: z.enum(['every', 'any']),
-  left: ExpressionNodeSchema,
-  op: z.enum(COMPARISONS),
-  right: ExpressionNodeSchema,
-})
-export type Condition = z.infer<typeof ConditionSchema>
-export type Comparison = Condition['op']
-
-// ------------------------------------------------------------------ typed inputs
-
-/** A run as the gates see it: its type decides `fine-tuned`/`control`, its model pairs controls. */
-export const GateRunSchema = z.object({
-  name: z.string(),
-  type: z.enum(RUN_TYPES),
-  model: z.string().optional(),
-})
-/** One planned evaluation: a run's checkpoint (epoch, 0-based) or base model (null) on a task. */
-export const GateCellSchema = z.object({
-  run: z.string(),
-  task: z.string(),
-  epoch: z.number().int().nonnegative().nullable(),
-})
-export const GatePlanSchema = z.object({ runs: z.array(GateRunSchema), cells: z.array(GateCellSchema) })
-
-/** A scorer's metrics, as the evaluation tool modules return them. */
-export const GateScoreSchema = ScoreSchema
-/** The result of one evaluation cell; only `succeeded` ones carry scores a gate can use. */
-export const GateEvaluationSchema = GateCellSchema.extend({
-  outcome: z.enum(['succeeded', 'failed', 'skipped', 'running', 'not-run']),
-  scores: z.array(GateScoreSchema),
-})
-
-export type GateRun = z.infer<typeof GateRunSchema>
-export type GateCell = z.infer<typeof GateCellSchema>
-export type GatePlan = z.infer<typeof GatePlanSchema>
-export type GateScore = z.infer<typeof GateScoreSchema>
-export type GateEvaluation = z.infer<typeof GateEvaluationSchema>
 
 // ------------------------------------------------------------------ parsing
 
+/** A problem at a 1-based column of one condition's text. */
+type Located = Problem & { column: number }
+
+function at(start: number, message: string, hint?: string): Located {
+  return { column: start + 1, message, ...(hint ? { hint } : {}) }
+}
+
+const MINUS = 'a minus sign needs a space on both sides: control - 0.05'
+const minusHint = (text: string): string | undefined => (text.startsWith('-') ? MINUS : undefined)
+const OPERAND = 'expected a number, a name or "("'
+const CHARACTERS = 'conditions use names, numbers, + - * ( ) and >= > <= < == !='
+
 interface Token {
-  kind: 'word' | 'number' | 'op' | 'cmp' | 'lparen' | 'rparen'
+  kind: 'comparison' | 'operator' | '(' | ')' | 'number' | 'name'
   text: string
   start: number
-  end: number
 }
 
-class SyntaxProblem {
-  constructor(
-    readonly column: number,
-    readonly message: string,
-    readonly hint?: string,
-  ) {}
-}
+const spanOf = ({ start, text }: Token): Span => ({ start, end: start + text.length })
 
-const WORD = /[A-Za-z0-9_.:/-]/
+/** A comparison, an operator or parenthesis, a word (a name, a number or a lone minus), or a bad character. */
+const TOKEN = /([<>=!]=|[<>])|([+*()])|([\w.:/-]+)|\S/g
 const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
-const NAME = /^[A-Za-z0-9_.-]+$/
 
-function lex(text: string): Token[] | SyntaxProblem {
+function lex(text: string): Result<Token[], Located> {
   const tokens: Token[] = []
-  let i = 0
-  while (i < text.length) {
-    const c = text.charAt(i)
-    if (/\s/.test(c)) {
-      i++
-      continue
-    }
-    const two = text.slice(i, i + 2)
-    if (two === '>=' || two === '<=' || two === '==' || two === '!=') {
-      tokens.push({ kind: 'cmp', text: two, start: i, end: i + 2 })
-      i += 2
-      continue
-    }
-    if (c === '>' || c === '<') {
-      tokens.push({ kind: 'cmp', text: c, start: i, end: i + 1 })
-      i++
-      continue
-    }
-    if (c === '=') return new SyntaxProblem(i, 'a single "=" is not a comparison', 'write == to compare for equality')
-    if (c === '+' || c === '*') {
-      tokens.push({ kind: 'op', text: c, start: i, end: i + 1 })
-      i++
-      continue
-    }
-    if (c === '(' || c === ')') {
-      tokens.push({ kind: c === '(' ? 'lparen' : 'rparen', text: c, start: i, end: i + 1 })
-      i++
-      continue
-    }
-    if (WORD.test(c)) {
-      let j = i
-      while (j < text.length && WORD.test(text.charAt(j))) j++
-      const word = text.slice(i, j)
-      if (word === '-') tokens.push({ kind: 'op', text: '-', start: i, end: j })
-      else tokens.push({ kind: NUMBER.test(word) ? 'number' : 'word', text: word, start: i, end: j })
-      i = j
-      continue
-    }
-    return new SyntaxProblem(
-      i,
-      `unexpected character "${c}"`,
-      'conditions use names, numbers, + - * ( ) and >= > <= < == !=',
-    )
+  for (const match of text.matchAll(TOKEN)) {
+    const [token, comparison, symbol, word] = match
+    const start = match.index
+    if (token === '=') return err(at(start, 'a single "=" is not a comparison', 'write == to compare for equality'))
+    if (comparison) tokens.push({ kind: 'comparison', text: token, start })
+    else if (symbol === '(' || symbol === ')') tokens.push({ kind: symbol, text: token, start })
+    else if (symbol || word === '-') tokens.push({ kind: 'operator', text: token, start })
+    else if (word) tokens.push({ kind: NUMBER.test(word) ? 'number' : 'name', text: token, start })
+    else return err(at(start, `unexpected character "${token}"`, CHARACTERS))
   }
-  return tokens
+  return ok(tokens)
 }
 
-function reference(tok: Token): ReferenceNode | SyntaxProblem {
-  const colon = tok.text.indexOf(':')
-  const path = colon < 0 ? tok.text : tok.text.slice(0, colon)
-  const metricText = colon < 0 ? undefined : tok.text.slice(colon + 1)
-  if (tok.text.startsWith('-'))
-    return new SyntaxProblem(
-      tok.start,
-      `"${tok.text}" is neither a number nor a name`,
-      'a minus sign needs a space on both sides: control - 0.05',
-    )
-  const segments = path.split('/')
-  if (path === '' || segments.some((s) => s === ''))
-    return new SyntaxProblem(
-      tok.start,
-      `"${tok.text}" has an empty part`,
-      'write run/task/epochN, e.g. lr1e-3/capitalize/epoch1',
-    )
+function reference(token: Token): Result<Reference, Located> {
+  const { text, start } = token
+  const colon = text.indexOf(':')
+  const segments = (colon < 0 ? text : text.slice(0, colon)).split('/')
+  const metricText = colon < 0 ? undefined : text.slice(colon + 1)
+  const [, scorer, name] = /^(?:([\w-]+)\.)?([\w-]+)$/.exec(metricText ?? '') ?? []
+  if (text.startsWith('-')) return err(at(start, `"${text}" is neither a number nor a name`, MINUS))
+  if (segments.includes(''))
+    return err(at(start, `"${text}" has an empty part`, 'write run/task/epochN, e.g. lr1e-3/capitalize/epoch1'))
   if (segments.length > 3)
-    return new SyntaxProblem(tok.start, `"${tok.text}" has more than three parts`, 'a path is at most run/task/epochN')
-  const bad = segments.find((s) => !NAME.test(s))
-  if (bad !== undefined)
-    return new SyntaxProblem(
-      tok.start,
-      `"${bad}" in "${tok.text}" is not a name`,
-      'names use letters, digits, _ . and -',
-    )
-  let metric: z.infer<typeof MetricNameSchema> | undefined
-  if (metricText !== undefined) {
-    const parts = metricText.split('.')
-    if (metricText === '' || parts.length > 2 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p)))
-      return new SyntaxProblem(
-        tok.start + colon + 1,
-        `"${metricText}" after ":" in "${tok.text}" is not a metric name`,
-        'write :metric or :scorer.metric, e.g. :accuracy or :exact_case.accuracy',
-      )
-    metric = parts.length === 2 ? { scorer: parts[0] ?? '', name: parts[1] ?? '' } : { name: metricText }
+    return err(at(start, `"${text}" has more than three parts`, 'a path is at most run/task/epochN'))
+  if (metricText !== undefined && name === undefined) {
+    const hint = 'write :metric or :scorer.metric, e.g. :accuracy or :exact_case.accuracy'
+    return err(at(start + colon + 1, `"${metricText}" after ":" in "${text}" is not a metric name`, hint))
   }
-  return {
-    kind: 'ref',
-    text: tok.text,
-    segments,
-    ...(metric ? { metric } : {}),
-    span: { start: tok.start, end: tok.end },
-  }
+  const metric = name === undefined ? {} : { metric: scorer === undefined ? { name } : { scorer, name } }
+  return ok({ kind: 'ref', text, segments, ...metric, span: spanOf(token) })
 }
 
-class Parser {
-  private i = 0
-  constructor(private readonly tokens: Token[]) {}
+/** One condition, by recursive descent over its tokens. */
+function parseCondition(text: string, line: number): Result<Condition, Located> {
+  const lexed = lex(text)
+  if (!lexed.ok) return lexed
+  const tokens = lexed.value
+  const [first, second] = tokens
+  // `every` or `any` in front is the quantifier, unless it is what is compared (`any > 0.5`).
+  const word = (['every', 'any'] as const).find((q) => q === first?.text)
+  const quantifier = second && !['comparison', 'operator'].includes(second.kind) ? word : undefined
+  let next = quantifier ? 1 : 0
 
-  private peek(): Token | undefined {
-    return this.tokens[this.i]
-  }
-  private end(): number {
-    return this.tokens[this.tokens.length - 1]?.end ?? 0
-  }
-
-  condition(text: string, line: number): Condition | SyntaxProblem {
-    let quantifier: Condition['quantifier'] = 'every'
-    const first = this.peek()
-    const second = this.tokens[this.i + 1]
-    if (
-      first?.kind === 'word' &&
-      (first.text === 'any' || first.text === 'every') &&
-      second &&
-      second.kind !== 'cmp' &&
-      second.kind !== 'op'
-    ) {
-      quantifier = first.text
-      this.i++
-    }
-    const left = this.expression()
-    if (left instanceof SyntaxProblem) return left
-    const cmp = this.peek()
-    if (!cmp)
-      return new SyntaxProblem(
-        this.end(),
-        'a condition compares two sides: the comparison is missing',
-        'e.g. fine-tuned > control',
-      )
-    if (cmp.kind !== 'cmp')
-      return new SyntaxProblem(
-        cmp.start,
-        `expected a comparison (>= > <= < == !=) or an operator before "${cmp.text}"`,
-        cmp.text.startsWith('-') ? 'a minus sign needs a space on both sides: control - 0.05' : undefined,
-      )
-    this.i++
-    const right = this.expression()
-    if (right instanceof SyntaxProblem) return right
-    const rest = this.peek()
-    if (rest)
-      return new SyntaxProblem(
-        rest.start,
-        rest.kind === 'cmp'
-          ? 'one comparison per condition: write each on its own line'
-          : `unexpected "${rest.text}" after the condition`,
-        rest.text.startsWith('-') ? 'a minus sign needs a space on both sides: control - 0.05' : undefined,
-      )
-    const condition: Condition = { text, line, quantifier, left, op: cmp.text as Comparison, right }
-    if (references(condition).length === 0)
-      return new SyntaxProblem(0, 'the condition reads no result', 'name a task, a run, fine-tuned or control')
-    return condition
-  }
-
-  private expression(): ExpressionNode | SyntaxProblem {
-    let left = this.term()
-    if (left instanceof SyntaxProblem) return left
-    for (let t = this.peek(); t?.kind === 'op' && (t.text === '+' || t.text === '-'); t = this.peek()) {
-      this.i++
-      const right = this.term()
-      if (right instanceof SyntaxProblem) return right
-      left = { kind: 'binary', op: t.text, left, right, span: { start: left.span.start, end: right.span.end } }
-    }
-    return left
-  }
-
-  private term(): ExpressionNode | SyntaxProblem {
-    let left = this.factor()
-    if (left instanceof SyntaxProblem) return left
-    for (let t = this.peek(); t?.kind === 'op' && t.text === '*'; t = this.peek()) {
-      this.i++
-      const right = this.factor()
-      if (right instanceof SyntaxProblem) return right
-      left = { kind: 'binary', op: '*', left, right, span: { start: left.span.start, end: right.span.end } }
-    }
-    return left
-  }
-
-  private factor(): ExpressionNode | SyntaxProblem {
-    const t = this.peek()
-    const before = this.tokens[this.i - 1]
+  function factor(): Result<Expression, Located> {
+    const token = tokens[next]
+    const before = tokens[next - 1]
     const after = before ? ` after "${before.text}"` : ''
-    if (!t) return new SyntaxProblem(this.end(), `expected a number, a name or "("${after}`)
-    if (t.kind === 'number') {
-      this.i++
-      return { kind: 'number', value: Number(t.text), span: { start: t.start, end: t.end } }
-    }
-    if (t.kind === 'word') {
-      this.i++
-      return reference(t)
-    }
-    if (t.kind === 'lparen') {
-      this.i++
-      const inner = this.expression()
-      if (inner instanceof SyntaxProblem) return inner
-      const close = this.peek()
-      if (close?.kind !== 'rparen')
-        return new SyntaxProblem(close?.start ?? this.end(), `expected ")" to close the "(" at column ${t.start + 1}`)
-      this.i++
-      return inner
-    }
-    return new SyntaxProblem(t.start, `expected a number, a name or "("${after}, not "${t.text}"`)
+    next++
+    if (!token) return err(at(text.length, `${OPERAND}${after}`))
+    if (token.kind === 'number') return ok({ kind: 'number', value: Number(token.text), span: spanOf(token) })
+    if (token.kind === 'name') return reference(token)
+    if (token.kind !== '(') return err(at(token.start, `${OPERAND}${after}, not "${token.text}"`))
+    const inner = sum()
+    const close = tokens[next++]
+    if (!inner.ok || close?.kind === ')') return inner
+    return err(at(close?.start ?? text.length, `expected ")" to close the "(" at column ${token.start + 1}`))
   }
+  /** `operand (operator operand)*`, grouped from the left. */
+  function chain(operators: readonly ('+' | '-' | '*')[], operand: () => Result<Expression, Located>) {
+    const operator = () => operators.find((o) => o === tokens[next]?.text)
+    let left = operand()
+    for (let op = operator(); left.ok && op; op = operator()) {
+      next++
+      const right = operand()
+      if (!right.ok) return right
+      const span = { start: left.value.span.start, end: right.value.span.end }
+      left = ok({ kind: 'binary', op, left: left.value, right: right.value, span })
+    }
+    return left
+  }
+  const product = (): Result<Expression, Located> => chain(['*'], factor)
+  const sum = (): Result<Expression, Located> => chain(['+', '-'], product)
+
+  const left = sum()
+  if (!left.ok) return left
+  const comparison = tokens[next++]
+  if (!comparison) {
+    const message = 'a condition compares two sides: the comparison is missing'
+    return err(at(text.length, message, 'e.g. fine-tuned > control'))
+  }
+  if (comparison.kind !== 'comparison') {
+    const message = `expected a comparison (>= > <= < == !=) or an operator before "${comparison.text}"`
+    return err(at(comparison.start, message, minusHint(comparison.text)))
+  }
+  const right = sum()
+  if (!right.ok) return right
+  const rest = tokens[next]
+  if (rest?.kind === 'comparison')
+    return err(at(rest.start, 'one comparison per condition: write each on its own line'))
+  if (rest) return err(at(rest.start, `unexpected "${rest.text}" after the condition`, minusHint(rest.text)))
+  const op = comparison.text as Comparison
+  const condition = { text, line, quantifier: quantifier ?? 'every', left: left.value, op, right: right.value }
+  if (referencesOf(condition).length === 0)
+    return err(at(0, 'the condition reads no result', 'name a task, a run, fine-tuned or control'))
+  return ok(condition)
 }
 
-/**
- * Parses the `require` input: one condition per line. Every bad line is a problem naming the
- * input, the line, the column and the condition as written.
- */
+/** The input, one condition a line; each bad line is a problem naming the condition, its line and column. */
 export function parseRequire(input: string): Result<Condition[], Problem[]> {
   const conditions: Condition[] = []
   const problems: Problem[] = []
-  input.split(/\r?\n/).forEach((raw, index) => {
-    const hash = raw.indexOf('#')
-    let body = hash < 0 ? raw : raw.slice(0, hash)
-    let offset = 0
-    const dash = /^\s*- /.exec(body)
-    if (dash) {
-      offset = dash[0].length
-      body = body.slice(offset)
-    }
-    const lead = body.length - body.trimStart().length
+  for (const [index, raw] of input.split(/\r?\n/).entries()) {
+    const uncommented = raw.split('#', 1)[0] ?? ''
+    const dash = /^\s*- /.exec(uncommented)?.[0].length ?? 0
+    const body = uncommented.slice(dash)
     const text = body.trim()
-    if (text === '') return
-    offset += lead
-    const tokens = lex(text)
-    const parsed = tokens instanceof SyntaxProblem ? tokens : new Parser(tokens).condition(text, index + 1)
-    if (parsed instanceof SyntaxProblem) {
-      problems.push({
-        field: 'require',
-        message: `"${text}" (line ${index + 1}, column ${offset + parsed.column + 1}): ${parsed.message}`,
-        ...(parsed.hint ? { hint: parsed.hint } : {}),
-      })
-      return
+    if (text === '') continue
+    const parsed = parseCondition(text, index + 1)
+    if (parsed.ok) {
+      conditions.push(parsed.value)
+      continue
     }
-    conditions.push(parsed)
-  })
+    const { column, message, hint } = parsed.error
+    const where = `line ${index + 1}, column ${dash + body.length - body.trimStart().length + column}`
+    problems.push({ field: 'require', message: `"${text}" (${where}): ${message}`, ...(hint ? { hint } : {}) })
+  }
   return problems.length > 0 ? err(problems) : ok(conditions)
 }
 
-/** Every reference of a condition, left to right. */
-export function references(c: Pick<Condition, 'left' | 'right'>): ReferenceNode[] {
-  const out: ReferenceNode[] = []
-  const walk = (e: ExpressionNode): void => {
-    if (e.kind === 'ref') out.push(e)
-    else if (e.kind === 'binary') {
-      walk(e.left)
-      walk(e.right)
-    }
-  }
-  walk(c.left)
-  walk(c.right)
-  return out
+/** Every reference of an expression, or of both sides of a condition, left to right. */
+function referencesOf(e: Expression | Pick<Condition, 'left' | 'right'>): Reference[] {
+  if (!('kind' in e) || e.kind === 'binary') return [...referencesOf(e.left), ...referencesOf(e.right)]
+  return e.kind === 'ref' ? [e] : []
 }
 
-// ------------------------------------------------------------------ binding names to the plan
+// ------------------------------------------------------------------ binding names to the experiment
 
-type RunsSpec = { kind: 'fine-tuned' } | { kind: 'control' } | { kind: 'subject' } | { kind: 'run'; name: string }
-
-interface Resolved {
-  node: ReferenceNode
-  runs: RunsSpec
-  task?: string
-  epoch?: number | 'last'
+/** An experiment's runs (their types and models pair subjects with controls) and evaluation cells. */
+export interface GatePlan {
+  runs: Pick<Run, 'name' | 'type' | 'model'>[]
+  cells: Cell[]
 }
 
-/** A condition with, for each check, the planned cell every reference reads. */
+/** A condition with its checks: one per subject cell (and per control, when a model has several). */
 export interface BoundCondition {
   condition: Condition
-  checks: { subject: GateCell; cells: Map<ReferenceNode, GateCell> }[]
+  checks: BoundCheck[]
 }
+/** The cell a check is about, and the cell each reference reads, left to right. */
+type BoundCheck = { subject: Cell; cells: Map<Reference, Cell> }
 
-const EPOCH = /^epoch(\d+)$/
+/** What a reference names: runs (a role or a run; absent, every run but the controls), a task, an epoch. */
+type Resolved = { ref: Reference; runs?: string; task?: string; epoch?: number | 'last' }
 
-function resolve(node: ReferenceNode, plan: GatePlan): Resolved | string {
+const ROLES = ['fine-tuned', 'control']
+
+function resolve(ref: Reference, plan: GatePlan): Result<Resolved> {
   const runNames = new Set(plan.runs.map((r) => r.name))
   const taskNames = new Set(plan.cells.map((c) => c.task))
-  const out: Resolved = { node, runs: { kind: 'subject' } }
-  let slot = 0
-  for (const [i, seg] of node.segments.entries()) {
-    const isRole = seg === 'fine-tuned' || seg === 'control'
-    const isRun = isRole || runNames.has(seg)
-    const isTask = taskNames.has(seg) && !isRole
-    const isEpoch = EPOCH.test(seg) || seg === 'last'
-    const laterTask = node.segments.slice(i + 1).some((s) => taskNames.has(s))
-    if (slot === 0 && isRun && (!isTask || laterTask)) {
-      out.runs = seg === 'fine-tuned' || seg === 'control' ? { kind: seg } : { kind: 'run', name: seg }
+  const out: Resolved = { ref }
+  let slot = 0 // the first part a segment may still fill: 0 runs, 1 task, 2 epoch
+  for (const [i, segment] of ref.segments.entries()) {
+    const isRun = ROLES.includes(segment) || runNames.has(segment)
+    const isTask = taskNames.has(segment) && !ROLES.includes(segment)
+    const epoch = segment === 'last' ? segment : /^epoch(\d+)$/.exec(segment)?.[1]
+    const taskFollows = ref.segments.slice(i + 1).some((s) => taskNames.has(s))
+    if (slot === 0 && isRun && (!isTask || taskFollows)) {
+      out.runs = segment
       slot = 1
-    } else if (slot === 0 && isRun && isTask && i === node.segments.length - 1) {
-      return `"${seg}" names both a run and a task: write ${seg}/<task> for the run, fine-tuned/${seg} for the task`
+    } else if (slot === 0 && isRun && isTask && i === ref.segments.length - 1) {
+      const write = `write ${segment}/<task> for the run, fine-tuned/${segment} for the task`
+      return err({ message: `"${segment}" names both a run and a task: ${write}` })
     } else if (slot <= 1 && isTask) {
-      out.task = seg
+      out.task = segment
       slot = 2
-    } else if (slot <= 2 && isEpoch) {
-      const m = EPOCH.exec(seg)
-      out.epoch = m ? Number(m[1]) : 'last'
+    } else if (slot <= 2 && epoch !== undefined) {
+      out.epoch = epoch === 'last' ? epoch : Number(epoch)
       slot = 3
-    } else if (isRun || isTask || isEpoch) {
-      return `"${seg}" is out of place in "${node.text}": the order is runs/task/epoch`
+    } else if (isRun || isTask || epoch !== undefined) {
+      return err({ message: `"${segment}" is out of place in "${ref.text}": the order is runs/task/epoch` })
     } else {
-      const known = [...runNames].slice(0, 8).join(', ')
-      const tasks = [...taskNames].slice(0, 8).join(', ')
-      return (
-        `"${seg}" is not fine-tuned, control, a run (${known || 'none'}), ` +
-        `an evaluated task (${tasks || 'none'}), epochN or last`
-      )
+      const runs = [...runNames].slice(0, 8).join(', ') || 'none'
+      const tasks = [...taskNames].slice(0, 8).join(', ') || 'none'
+      const known = `fine-tuned, control, a run (${runs}), an evaluated task (${tasks}), epochN or last`
+      return err({ message: `"${segment}" is not ${known}` })
     }
   }
-  return out
+  return ok(out)
 }
 
-function lastEpoch(plan: GatePlan, run: string, task: string): number | null | undefined {
-  const epochs = plan.cells.filter((c) => c.run === run && c.task === task).map((c) => c.epoch)
-  if (epochs.length === 0) return undefined
-  const numbers = epochs.filter((e): e is number => e !== null)
-  return numbers.length > 0 ? Math.max(...numbers) : null
+const epochsOf = (plan: GatePlan, run: string, task: string): (number | null)[] =>
+  plan.cells.filter((c) => c.run === run && c.task === task).map((c) => c.epoch)
+
+function lastEpoch(epochs: (number | null)[]): number | null | undefined {
+  const numbers = epochs.filter((e) => e !== null)
+  return numbers.length > 0 ? Math.max(...numbers) : epochs.length > 0 ? null : undefined
 }
 
 /** The cells the subject reference ranges over. */
-function subjects(r: Resolved, plan: GatePlan): GateCell[] {
-  const types = new Map(plan.runs.map((run) => [run.name, run.type]))
+function subjects(subject: Resolved, plan: GatePlan): Cell[] {
+  const typeOf = new Map(plan.runs.map((run) => [run.name, run.type]))
+  const among = (c: Cell): boolean => {
+    const type = typeOf.get(c.run)
+    if (subject.runs === undefined) return type !== undefined && type !== 'control'
+    return ROLES.includes(subject.runs) ? type === subject.runs : c.run === subject.runs
+  }
   return plan.cells.filter((c) => {
-    const type = types.get(c.run)
-    const runOk =
-      r.runs.kind === 'fine-tuned'
-        ? type === 'fine-tuned'
-        : r.runs.kind === 'control'
-          ? type === 'control'
-          : r.runs.kind === 'subject'
-            ? type !== undefined && type !== 'control'
-            : c.run === r.runs.name
-    if (!runOk || (r.task !== undefined && c.task !== r.task)) return false
-    if (r.epoch === 'last') return c.epoch === lastEpoch(plan, c.run, c.task)
-    return r.epoch === undefined || c.epoch === r.epoch
+    if (!among(c) || (subject.task !== undefined && c.task !== subject.task)) return false
+    if (subject.epoch === 'last') return c.epoch === lastEpoch(epochsOf(plan, c.run, c.task))
+    return subject.epoch === undefined || c.epoch === subject.epoch
   })
 }
 
-/** The cells a non-subject reference reads for one subject cell (several when several controls match). */
-function relative(r: Resolved, subject: GateCell, plan: GatePlan): GateCell[] | string {
-  const runs = new Map(plan.runs.map((run) => [run.name, run]))
-  const own = runs.get(subject.run)
-  let names: string[]
-  if (r.runs.kind === 'control') {
-    if (own?.type === 'control') names = [subject.run]
-    else {
-      names = plan.runs.filter((x) => x.type === 'control' && x.model === own?.model).map((x) => x.name)
-      if (names.length === 0) {
-        const model = own?.model !== undefined ? `model ${own.model}` : 'the same (unnamed) model'
-        return `no control run of ${model} to compare ${subject.run} with`
-      }
-    }
-  } else if (r.runs.kind === 'run') names = [r.runs.name]
-  else names = [subject.run]
-  const task = r.task ?? subject.task
-  const out: GateCell[] = []
-  for (const name of names) {
-    let epoch: number | null | undefined
-    if (r.epoch === 'last') epoch = lastEpoch(plan, name, task)
-    else if (r.epoch !== undefined) epoch = r.epoch
-    else if (name === subject.run && task === subject.task) epoch = subject.epoch
-    else {
-      const cells = plan.cells.filter((c) => c.run === name && c.task === task)
-      epoch = cells.some((c) => c.epoch === subject.epoch)
-        ? subject.epoch
-        : cells.some((c) => c.epoch === null)
-          ? null
-          : lastEpoch(plan, name, task)
-    }
-    const cell = plan.cells.find((c) => c.run === name && c.task === task && c.epoch === epoch)
-    if (!cell) {
-      const what = epoch === undefined || epoch === null ? `on ${task}` : `on ${task} at epoch ${epoch}`
-      return `run ${name} is not evaluated ${what} (evaluation.matrix), needed for ${cellDisplayName(subject)}`
-    }
-    out.push(cell)
-  }
-  return out
+/** Without an epoch of its own, a reference reads the subject's epoch, else the base model, else the last. */
+function epochFor(r: Resolved, run: string, task: string, subject: Cell, plan: GatePlan): number | null | undefined {
+  const epochs = epochsOf(plan, run, task)
+  if (r.epoch !== undefined) return r.epoch === 'last' ? lastEpoch(epochs) : r.epoch
+  if ((run === subject.run && task === subject.task) || epochs.includes(subject.epoch)) return subject.epoch
+  return epochs.includes(null) ? null : lastEpoch(epochs)
 }
 
-/**
- * Checks every name of every condition against the experiment (runs, tasks, epochs, a control for
- * every fine-tuned run it is compared with) and lists, for each check, the cells it will read.
- * Problems name the condition; nothing has been submitted yet.
- */
+/** The cells another reference reads for one subject cell: `control` reads each control of the same model. */
+function relative(r: Resolved, subject: Cell, plan: GatePlan): Result<Cell[]> {
+  const own = new Map(plan.runs.map((run) => [run.name, run])).get(subject.run)
+  let runs = [r.runs === undefined || ROLES.includes(r.runs) ? subject.run : r.runs]
+  if (r.runs === 'control' && own?.type !== 'control') {
+    runs = plan.runs.filter((run) => run.type === 'control' && run.model === own?.model).map((run) => run.name)
+    const model = own?.model !== undefined ? `model ${own.model}` : 'the same (unnamed) model'
+    if (runs.length === 0) return err({ message: `no control run of ${model} to compare ${subject.run} with` })
+  }
+  const task = r.task ?? subject.task
+  const cells: Cell[] = []
+  for (const run of runs) {
+    const epoch = epochFor(r, run, task, subject, plan)
+    const cell = plan.cells.find((c) => c.run === run && c.task === task && c.epoch === epoch)
+    if (!cell) {
+      const where = epoch === undefined || epoch === null ? `on ${task}` : `on ${task} at epoch ${epoch}`
+      const needed = `needed for ${cellDisplayName(subject)}`
+      return err({ message: `run ${run} is not evaluated ${where} (evaluation.matrix), ${needed}` })
+    }
+    cells.push(cell)
+  }
+  return ok(cells)
+}
+
+/** For each subject cell, every combination of the cells the references read (one per control). */
+function checksOf(subject: Resolved, all: Resolved[], plan: GatePlan): Result<BoundCheck[]> {
+  const checks: BoundCheck[] = []
+  for (const cell of subjects(subject, plan)) {
+    let combinations = [new Map<Reference, Cell>()]
+    for (const r of all) {
+      const read = r === subject ? ok([cell]) : relative(r, cell, plan)
+      if (!read.ok) return read
+      combinations = combinations.flatMap((m) => read.value.map((c) => new Map(m).set(r.ref, c)))
+    }
+    checks.push(...combinations.map((cells) => ({ subject: cell, cells })))
+  }
+  return ok(checks)
+}
+
+/** Checks each condition's names against the experiment and lists, for each check, the cells it will read. */
 export function bindGates(conditions: Condition[], plan: GatePlan): Result<BoundCondition[], Problem[]> {
   const problems: Problem[] = []
   const bound: BoundCondition[] = []
   for (const condition of conditions) {
-    const problem = (message: string, hint?: string): void => {
-      problems.push({
-        field: 'require',
-        message: `"${condition.text}" (line ${condition.line}): ${message}`,
-        ...(hint ? { hint } : {}),
-      })
+    const refuse = ({ message, hint }: Problem): void => {
+      const located = `"${condition.text}" (line ${condition.line}): ${message}`
+      problems.push({ field: 'require', message: located, ...(hint ? { hint } : {}) })
     }
     const resolved: Resolved[] = []
-    for (const node of references(condition)) {
-      const r = resolve(node, plan)
-      if (typeof r === 'string') problem(r)
-      else resolved.push(r)
+    for (const ref of referencesOf(condition)) {
+      const r = resolve(ref, plan)
+      if (r.ok) resolved.push(r.value)
+      else refuse(r.error)
     }
-    if (resolved.length !== references(condition).length) continue
-    const subjectRef = resolved.find((r) => r.runs.kind !== 'control') ?? resolved[0]
-    if (!subjectRef) continue
-    const cells = subjects(subjectRef, plan)
-    if (cells.length === 0) {
-      problem(
-        `"${subjectRef.node.text}" matches no evaluation of the experiment`,
-        'the evaluation matrix of experiment_summary.yaml lists what is evaluated',
-      )
-      continue
+    // The subject is the first reference that is not `control` (a parsed condition has one reference at least).
+    const subject = resolved.find((r) => r.runs !== 'control') ?? resolved[0]
+    if (!subject || resolved.length < referencesOf(condition).length) continue
+    const checks = checksOf(subject, resolved, plan)
+    if (!checks.ok) refuse(checks.error)
+    else if (checks.value.length > 0) bound.push({ condition, checks: checks.value })
+    else {
+      const hint = 'the evaluation matrix of experiment_summary.yaml lists what is evaluated'
+      refuse({ message: `"${subject.ref.text}" matches no evaluation of the experiment`, hint })
     }
-    const checks: BoundCondition['checks'] = []
-    let failed = false
-    for (const subject of cells) {
-      let combos = [new Map<ReferenceNode, GateCell>()]
-      for (const r of resolved) {
-        const read = r === subjectRef ? [subject] : relative(r, subject, plan)
-        if (typeof read === 'string') {
-          problem(read)
-          failed = true
-          break
-        }
-        combos = combos.flatMap((m) => read.map((cell) => new Map(m).set(r.node, cell)))
-      }
-      if (failed) break
-      for (const m of combos) checks.push({ subject, cells: m })
-    }
-    if (!failed) bound.push({ condition, checks })
   }
   return problems.length > 0 ? err(problems) : ok(bound)
 }
 
 // ------------------------------------------------------------------ evaluation
 
-function metricOf(
-  scores: GateScore[],
-  wanted: ReferenceNode['metric'],
-): { name: string; value: number } | { missing: string } {
-  if (!wanted) return headlineMetric({ scores }) ?? { missing: 'no metric' }
-  for (const s of scores) {
-    if (wanted.scorer !== undefined && s.name !== wanted.scorer) continue
-    const v = s.metrics[wanted.name]
-    if (v !== undefined) return { name: `${s.name}.${wanted.name}`, value: v }
-  }
-  const known = scores.flatMap((s) => Object.keys(s.metrics).map((m) => `${s.name}.${m}`))
-  const name = wanted.scorer !== undefined ? `${wanted.scorer}.${wanted.name}` : wanted.name
-  return { missing: `no metric ${name} (it has ${known.join(', ') || 'none'})` }
+/** One planned evaluation and what became of it; only `succeeded` ones have scores to read. */
+export type GateEvaluation = Cell & {
+  outcome: 'succeeded' | 'failed' | 'skipped' | 'running' | 'not-run'
+  scores: Score[]
 }
 
+/** What a reference reads in its cell's result: its metric (else the headline), or why there is none. */
+function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric): Result<GateValue, string> {
+  if (result?.outcome !== 'succeeded') {
+    const outcome = result?.outcome ?? 'not-run'
+    const why = outcome === 'not-run' ? 'has no result' : outcome === 'running' ? 'is still running' : outcome
+    return err(`${cell} ${why}`)
+  }
+  if (!wanted) {
+    const headline = headlineMetric(result)
+    return headline ? ok({ cell, metric: headline.name, value: headline.value }) : err(`${cell}: no metric`)
+  }
+  for (const score of result.scores) {
+    const value = score.metrics[wanted.name]
+    if ((wanted.scorer === undefined || score.name === wanted.scorer) && value !== undefined)
+      return ok({ cell, metric: `${score.name}.${wanted.name}`, value })
+  }
+  const name = wanted.scorer === undefined ? wanted.name : `${wanted.scorer}.${wanted.name}`
+  const known = result.scores.flatMap((s) => Object.keys(s.metrics).map((m) => `${s.name}.${m}`))
+  return err(`${cell}: no metric ${name} (it has ${known.join(', ') || 'none'})`)
+}
+
+/** Comparisons allow a rounding slack. */
 const SLACK = 1e-9
-
-function compare(a: number, op: Comparison, b: number): boolean {
-  switch (op) {
-    case '>=':
-      return a >= b - SLACK
-    case '>':
-      return a > b + SLACK
-    case '<=':
-      return a <= b + SLACK
-    case '<':
-      return a < b - SLACK
-    case '==':
-      return Math.abs(a - b) <= SLACK
-    case '!=':
-      return Math.abs(a - b) > SLACK
-  }
+const COMPARE: Record<Comparison, (a: number, b: number) => boolean> = {
+  '>=': (a, b) => a >= b - SLACK,
+  '>': (a, b) => a > b + SLACK,
+  '<=': (a, b) => a <= b + SLACK,
+  '<': (a, b) => a < b - SLACK,
+  '==': (a, b) => Math.abs(a - b) <= SLACK,
+  '!=': (a, b) => Math.abs(a - b) > SLACK,
 }
 
-/** Numbers as the summary shows them: three decimals, more when needed to tell two apart. */
-export function formatValue(v: number | null): string {
+function check(condition: Condition, { subject, cells }: BoundCheck, results: Map<string, GateEvaluation>): GateCheck {
+  const values = new Map<Reference, GateValue>()
+  let missing: string | undefined
+  for (const [ref, cell] of cells) {
+    const name = cellDisplayName(cell)
+    const found = read(name, results.get(name), ref.metric)
+    if (!found.ok) missing ??= found.error
+    values.set(ref, found.ok ? found.value : { cell: name, metric: ref.metric?.name ?? 'headline', value: null })
+  }
+  const valueOf = (e: Expression): number | null => {
+    if (e.kind !== 'binary') return e.kind === 'number' ? e.value : (values.get(e)?.value ?? null)
+    const a = valueOf(e.left)
+    const b = valueOf(e.right)
+    if (a === null || b === null) return null
+    return e.op === '+' ? a + b : e.op === '-' ? a - b : a * b
+  }
+  const left = valueOf(condition.left)
+  const right = valueOf(condition.right)
+  const holds = left !== null && right !== null && COMPARE[condition.op](left, right)
+  const why = missing === undefined ? {} : { missing }
+  return { subject: cellDisplayName(subject), left, right, holds, ...why, values: [...values.values()] }
+}
+
+/** A value as the summary shows it: at most four decimals. */
+function formatValue(v: number | null): string {
   if (v === null) return 'n/a'
   return Number.isInteger(v) ? String(v) : String(Math.round(v * 10_000) / 10_000)
 }
 
-function checkOne(
-  condition: Condition,
-  bound: BoundCondition['checks'][number],
-  results: Map<string, GateEvaluation>,
-): GateCheck {
-  const values: GateValue[] = []
-  let missing: string | undefined
-  const value = (e: ExpressionNode): number | null => {
-    if (e.kind === 'number') return e.value
-    if (e.kind === 'binary') {
-      const a = value(e.left)
-      const b = value(e.right)
-      if (a === null || b === null) return null
-      return e.op === '+' ? a + b : e.op === '-' ? a - b : a * b
-    }
-    const cell = bound.cells.get(e)
-    if (!cell) return null
-    const name = cellDisplayName(cell)
-    const r = results.get(name)
-    if (!r || r.outcome !== 'succeeded') {
-      const why =
-        !r || r.outcome === 'not-run' ? 'has no result' : r.outcome === 'running' ? 'is still running' : r.outcome
-      missing ??= `${name} ${why}`
-      values.push({ cell: name, metric: e.metric?.name ?? 'headline', value: null })
-      return null
-    }
-    const m = metricOf(r.scores, e.metric)
-    if ('missing' in m) {
-      missing ??= `${name}: ${m.missing}`
-      values.push({ cell: name, metric: e.metric?.name ?? 'headline', value: null })
-      return null
-    }
-    values.push({ cell: name, metric: m.name, value: m.value })
-    return m.value
-  }
-  const left = value(condition.left)
-  const right = value(condition.right)
-  const holds = left !== null && right !== null && compare(left, condition.op, right)
-  return {
-    subject: cellDisplayName(bound.subject),
-    left,
-    right,
-    holds,
-    ...(missing !== undefined ? { missing } : {}),
-    values,
-  }
-}
-
 function describe(condition: Condition, check: GateCheck): string {
   if (check.missing !== undefined) return `${check.subject}: ${check.missing}`
-  const others = check.values.filter((v) => v.cell !== check.subject).map((v) => v.cell)
-  const against = others.length > 0 ? ` (${[...new Set(others)].join(', ')})` : ''
+  const others = new Set(check.values.map((v) => v.cell).filter((cell) => cell !== check.subject))
+  const against = others.size > 0 ? ` (${[...others].join(', ')})` : ''
   const verb = check.holds ? condition.op : `is not ${condition.op}`
   return `${check.subject}: ${formatValue(check.left)} ${verb} ${formatValue(check.right)}${against}`
 }
 
-/** Evaluates bound conditions on the final results. */
+/** Judges the bound conditions on the final results: `every` needs each check to hold, `any` one. */
 export function evaluateGates(bound: BoundCondition[], evaluations: GateEvaluation[]): GateOutcome[] {
   const results = new Map(evaluations.map((e) => [cellDisplayName(e), e]))
   return bound.map(({ condition, checks }) => {
-    const done = checks.map((c) => checkOne(condition, c, results))
+    const done = checks.map((c) => check(condition, c, results))
     const holding = done.filter((c) => c.holds)
-    const passed = condition.quantifier === 'any' ? holding.length > 0 : holding.length === done.length
     const failing = done.filter((c) => !c.holds)
-    const shown = (list: GateCheck[]): string =>
-      list
-        .slice(0, 3)
-        .map((c) => describe(condition, c))
-        .join('; ') + (list.length > 3 ? `; and ${list.length - 3} more` : '')
+    const passed = condition.quantifier === 'any' ? holding.length > 0 : failing.length === 0
+    const shown = (list: GateCheck[]): string => {
+      const first = list.slice(0, 3).map((c) => describe(condition, c))
+      return first.join('; ') + (list.length > 3 ? `; and ${list.length - 3} more` : '')
+    }
     const summary =
       condition.quantifier === 'any'
         ? passed

@@ -1,65 +1,31 @@
 /**
- * The `require` conditions against one experiment: checked against its plan when it is loaded
- * (before anything is submitted), evaluated on its final results, and turned into the report's
- * verdict, annotations and the `gates` output (report/summary.ts shows them).
+ * The `require` conditions of one experiment, at the end of a pass: judged on the report's results
+ * and turned into its status, verdict and errors, and into the `gates` output.
  */
-import { cellDisplayName, type Experiment } from '../experiment/model.js'
-import type { Problem, Result } from '../result.js'
-import type { GateOutcome, RunReport } from '../report/model.js'
+import { cellDisplayName } from '../experiment/model.js'
+import type { RunReport } from '../report/model.js'
 import { evaluationOf } from '../report/results.js'
-import {
-  bindGates,
-  evaluateGates,
-  type BoundCondition,
-  type Condition,
-  type GateEvaluation,
-  type GatePlan,
-} from './gates.js'
-
-export function gatePlanOf(experiment: Experiment): GatePlan {
-  return {
-    runs: experiment.runs.map((r) => ({
-      name: r.name,
-      type: r.type,
-      ...(r.model !== undefined ? { model: r.model } : {}),
-    })),
-    cells: experiment.cells.map((c) => ({ run: c.run, task: c.task, epoch: c.epoch })),
-  }
-}
-
-/** Names of every condition against the experiment; problems point at the `require` input. */
-export function bindRequirements(conditions: Condition[], experiment: Experiment): Result<BoundCondition[], Problem[]> {
-  return bindGates(conditions, gatePlanOf(experiment))
-}
+import { evaluateGates, type BoundCondition, type GateEvaluation } from './gates.js'
 
 /** Every planned cell with what became of it in this pass. */
-export function gateEvaluationsOf(report: RunReport): GateEvaluation[] {
-  const exp = report.experiment
-  if (!exp) return []
-  const outcomes = new Map(
-    (report.evaluate?.outcomes ?? []).flatMap((o) => (o.job.cell ? [[cellDisplayName(o.job.cell), o] as const] : [])),
+function evaluationsOf(report: RunReport): GateEvaluation[] {
+  const evaluated = (report.evaluate?.outcomes ?? []).flatMap((o) =>
+    o.job.cell ? [[cellDisplayName(o.job.cell), o] as const] : [],
   )
+  const outcomes = new Map(evaluated)
   const skipped = new Set(report.skippedEvals.map(cellDisplayName))
-  return exp.cells.map((c) => {
-    const o = outcomes.get(cellDisplayName(c))
-    const outcome: GateEvaluation['outcome'] = o
-      ? o.result === 'succeeded'
-        ? 'succeeded'
-        : o.result === 'failed'
-          ? 'failed'
-          : 'running'
-      : skipped.has(cellDisplayName(c))
-        ? 'skipped'
-        : 'not-run'
-    return { run: c.run, task: c.task, epoch: c.epoch, outcome, scores: evaluationOf(o)?.scores ?? [] }
+  return (report.experiment?.cells ?? []).map((cell) => {
+    const o = outcomes.get(cellDisplayName(cell))
+    let outcome: GateEvaluation['outcome'] = skipped.has(cellDisplayName(cell)) ? 'skipped' : 'not-run'
+    if (o) outcome = o.result === 'detached' ? 'running' : o.result
+    return { run: cell.run, task: cell.task, epoch: cell.epoch, outcome, scores: evaluationOf(o)?.scores ?? [] }
   })
 }
 
 /**
- * Evaluates the conditions on the report's results. A condition that does not hold makes the status
- * `failed` (the experiment did not answer its question: fail-on decides what the check does) and is
- * one error, hence one annotation. Without an evaluation phase in this pass the conditions cannot be
- * judged: that is said, and nothing passes on it.
+ * Judges the conditions on the report's results. One that does not hold is an error (an annotation)
+ * and makes the status `failed`: the experiment did not answer its question, and fail-on decides what
+ * the check does. A pass without an evaluation phase cannot judge them: it says so, and nothing passes.
  */
 export function applyRequirements(report: RunReport, bound: BoundCondition[]): void {
   if (bound.length === 0) return
@@ -68,15 +34,11 @@ export function applyRequirements(report: RunReport, bound: BoundCondition[]): v
     report.warnings.push({ field: 'require', message: `the require conditions were ${report.gatesNote}` })
     return
   }
-  const gates = evaluateGates(bound, gateEvaluationsOf(report))
-  report.gates = gates
-  const failing = gates.filter((g) => !g.passed)
+  report.gates = evaluateGates(bound, evaluationsOf(report))
+  const failing = report.gates.filter((g) => !g.passed)
   for (const g of failing) {
-    report.errors.push({
-      field: 'require',
-      message: `"${g.condition}" does not hold: ${g.summary}`,
-      hint: 'the condition is on line ' + String(g.line) + ' of the require input',
-    })
+    const hint = `the condition is on line ${g.line} of the require input`
+    report.errors.push({ field: 'require', message: `"${g.condition}" does not hold: ${g.summary}`, hint })
   }
   if (failing.length > 0 && report.status !== 'invalid') {
     report.status = 'failed'
@@ -85,22 +47,14 @@ export function applyRequirements(report: RunReport, bound: BoundCondition[]): v
   }
 }
 
-/** The `gates` output: each condition with its checks. */
+/** The `gates` output (README § Outputs): each condition and its checks, these keys in this order. */
+const CONDITION_KEYS = ['experiment', 'condition', 'passed', 'summary', 'checks']
+const CHECK_KEYS = ['subject', 'left', 'right', 'holds', 'missing']
+
 export function gatesOutput(reports: Pick<RunReport, 'experimentName' | 'gates'>[]): string {
-  const all = reports.flatMap((r) =>
-    (r.gates ?? []).map((g: GateOutcome) => ({
-      ...(reports.length > 1 ? { experiment: r.experimentName } : {}),
-      condition: g.condition,
-      passed: g.passed,
-      summary: g.summary,
-      checks: g.checks.map((c) => ({
-        subject: c.subject,
-        left: c.left,
-        right: c.right,
-        holds: c.holds,
-        ...(c.missing !== undefined ? { missing: c.missing } : {}),
-      })),
-    })),
+  // The experiment is named when the run has several.
+  const gates = reports.flatMap((r) =>
+    (r.gates ?? []).map((g) => (reports.length > 1 ? { experiment: r.experimentName, ...g } : g)),
   )
-  return JSON.stringify(all)
+  return JSON.stringify(gates, [...CONDITION_KEYS, ...CHECK_KEYS])
 }
