@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { INPUTS, type InputName } from './names.js'
 import type { Problem, Result } from './result.js'
 import { COMMENT_MODES, type CommentMode } from './report/comment.js'
-import { parseRequire, type Condition } from './report/gates.js'
+import { parseRequire, type Condition } from './require/gates.js'
 import type { FailOn } from './report/verdict.js'
 import { schedulerNames } from './scheduler/index.js'
 

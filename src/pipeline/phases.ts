@@ -1,6 +1,6 @@
 /** Under the experiment's lock: state, staging, preflight, optimize, evaluate, verdict, checklist, results. */
 import { stageFiles } from '../cluster/stage.js'
-import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/gate.js'
+import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/eligible.js'
 import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
 import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/types.js'
@@ -15,7 +15,7 @@ import { countOutcomes, statusOf } from '../report/verdict.js'
 import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
-import { conclude } from '../report/conclude.js'
+import { conclude } from './conclude.js'
 import type { Base, ExperimentContext } from './context.js'
 import {
   ABORTED_UPLOAD_WAIT_MS,

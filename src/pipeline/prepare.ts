@@ -6,8 +6,7 @@ import { ConfinedTransport } from '../engine/confine.js'
 import { LogFile } from '../engine/log.js'
 import { loadExperiment } from '../experiment/load.js'
 import type { Experiment } from '../experiment/model.js'
-import type { BoundCondition } from '../report/gates.js'
-import { bindRequirements } from '../report/requirements.js'
+import { bindGates, type BoundCondition } from '../require/gates.js'
 import type { Status } from '../report/model.js'
 import { err, formatProblem, ok, type Problem, type Result } from '../result.js'
 import { loaderToolNames, toolFor } from '../tools/index.js'
@@ -124,7 +123,7 @@ export async function prepare(
     const message = `no module for tools ${experiment.tools.preparation} / ${experiment.tools.evaluation}`
     return err({ status: 'invalid', verdict: message, errors: [{ field: 'tools', message }], log })
   }
-  const gates = bindRequirements(s.require, experiment)
+  const gates = bindGates(s.require, experiment)
   if (!gates.ok) {
     await log.write({
       action: 'VALIDATE_REQUIRE',

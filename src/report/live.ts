@@ -15,8 +15,7 @@ import { computeMarkdown, computeTotals } from './compute.js'
 import { escapeMd, statusIcon } from './markdown.js'
 import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
-import { gatesMarkdown } from './requirements.js'
-import { resultsTable } from './summary.js'
+import { gatesMarkdown, resultsTable } from './summary.js'
 
 export interface Links {
   /** The workflow run's page. */

@@ -1,6 +1,7 @@
 /**
- * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, and the
- * results table (summary.md) joining each run's parameters with its loss and metrics.
+ * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, the results
+ * table (summary.md) joining each run's parameters with its loss and metrics, and the required
+ * conditions as the summaries and the comment show them.
  */
 import type { JobOutcome } from '../engine/types.js'
 import { formatDuration, timestamp } from '../engine/log.js'
@@ -13,7 +14,6 @@ import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
 import { escapeCell, escapeMd, markdownTable, statusIcon } from './markdown.js'
-import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
 
 const MAX_LIST = 50
@@ -276,6 +276,16 @@ function metricText(e: EvaluationResult | undefined): string {
   const isShare = /accuracy|mean/.test(h.name)
   const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
   return isShare ? value : `${h.name.split(' ').pop() ?? ''} ${value}`
+}
+
+/** `✓`/`✗` per condition with what was found, for the job summary and the comment. */
+export function gatesMarkdown(report: Pick<RunReport, 'gates' | 'gatesNote'>): string {
+  if (report.gatesNote) return `### Required conditions\n\n${report.gatesNote}\n`
+  const gates = report.gates ?? []
+  if (gates.length === 0) return ''
+  const held = gates.filter((g) => g.passed).length
+  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} \`${g.condition}\` — ${escapeCell(escapeMd(g.summary))}`)
+  return [`### Required conditions (${held}/${gates.length} met)`, '', ...lines, ''].join('\n')
 }
 
 /** A job the run left unfinished: still running, cancelled by cancel-on-abort, or never submitted. */

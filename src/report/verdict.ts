@@ -1,5 +1,5 @@
 /** Counts, status and the pass/fail policy (`fail-on`). */
-import type { SkippedEval } from '../engine/gate.js'
+import type { SkippedEval } from '../engine/eligible.js'
 import type { Counts, RunReport, Status } from './model.js'
 import type { JobOutcome } from '../engine/types.js'
 

@@ -1,5 +1,5 @@
 /**
- * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the evaluation gate,
+ * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the eligible cells,
  * the job summary, the log format, and the layering of src/ (no import runs back up).
  */
 import { describe, it } from 'node:test'
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
-import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/gate.ts'
+import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/eligible.ts'
 import { formatBlock, formatDuration } from '../../src/engine/log.ts'
 import type { JobOutcome } from '../../src/engine/types.ts'
 import { readSettings } from '../../src/inputs.ts'
@@ -64,7 +64,7 @@ const outcome = (run: string, result: JobOutcome['result'], extra: Partial<JobOu
   ...extra,
 })
 
-describe('verdict and gate', () => {
+describe('verdict and eligible cells', () => {
   it('success, partial, failed, and fail-on', () => {
     const all = countOutcomes([outcome('a', 'succeeded')], [outcome('a', 'succeeded')], [])
     assert.deepEqual(statusOf(all), { status: 'success', verdict: 'all 2 jobs succeeded' })
@@ -187,6 +187,7 @@ const LAYER: Record<string, number> = {
   pipeline: 5,
   'inputs.ts': 4.5,
   'io.ts': 4.5,
+  require: 4.25,
   report: 4,
   engine: 3,
   tools: 2,
@@ -207,7 +208,7 @@ function sources(dir: string): string[] {
 }
 
 describe('layering', () => {
-  it('no import in src/ runs back up: main -> locate/connect -> pipeline -> report -> engine -> tools/scheduler -> cluster/experiment -> event/github', () => {
+  it('no import in src/ runs back up: main -> locate/connect -> pipeline -> require -> report -> engine -> tools/scheduler -> cluster/experiment -> event/github', () => {
     const src = join(ROOT, 'src')
     const roomOf = (file: string): string => relative(src, file).split('/')[0] ?? ''
     const wrong: string[] = []
