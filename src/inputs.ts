@@ -49,6 +49,7 @@ const bool = (name: string) =>
 export const SettingsSchema = z.object({
   'experiment-dir': z.string().trim(),
   phases: choice('phases', ['all', 'optimize', 'evaluate']),
+  'evaluate-after': choice('evaluate-after', ['all', 'own']),
   executor: z
     .string()
     .trim()
@@ -163,6 +164,8 @@ function missingCompanions(raw: Record<string, string>): Problem[] {
 export interface Settings {
   experimentDir: string
   phases: 'all' | 'optimize' | 'evaluate'
+  /** When an evaluation may start: after every training (all) or after its own run's (own). */
+  evaluateAfter: 'all' | 'own'
   /** A registered scheduler's name (`slurm`, `local`, ...). */
   executor: string
   maxParallel: number
@@ -211,6 +214,7 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
     value: {
       experimentDir: s['experiment-dir'],
       phases: s.phases,
+      evaluateAfter: s['evaluate-after'],
       executor: s.executor,
       maxParallel: s['max-parallel'],
       pollInterval: s['poll-interval'],

@@ -8,6 +8,7 @@
 export const INPUTS = {
   'experiment-dir': '',
   phases: 'all',
+  'evaluate-after': 'all',
   executor: 'slurm',
   'max-parallel': '1',
   'poll-interval': '60',

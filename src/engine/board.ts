@@ -8,7 +8,7 @@ import { isTerminal } from '../scheduler/scheduler.js'
 import type { PlannedJob } from '../tools/tool.js'
 import { outcomeOf } from './outcome.js'
 import type { StateStore } from './state.js'
-import type { JobCategory, JobOutcome, JobView, PhaseSnapshot, Resolution, Tracked } from './types.js'
+import type { JobCategory, JobOutcome, JobView, PhaseJobView, PhaseSnapshot, Resolution, Tracked } from './types.js'
 
 /** What the board keeps of a job: its view, and what only the board changes. */
 interface Card {
@@ -28,6 +28,8 @@ interface Card {
 export class JobBoard {
   private readonly watched: Card[] = []
   private readonly waiting: Card[] = []
+  /** Outcomes settled since the last `drainSettled`. */
+  private recent: JobOutcome[] = []
 
   constructor(
     private readonly jobs: readonly PlannedJob[],
@@ -58,6 +60,32 @@ export class JobBoard {
     const card = this.card(t)
     if (card.queued) this.watched.push(this.take(t))
     card.outcome = outcome
+    this.recent.push(outcome)
+  }
+
+  /** The outcomes settled since the last call. */
+  drainSettled(): JobOutcome[] {
+    const settled = this.recent
+    this.recent = []
+    return settled
+  }
+
+  /** Every job of the phase has been submitted (or needs no submission). */
+  allSubmitted(): boolean {
+    return this.waiting.length === 0
+  }
+
+  /** Each job as a later phase's dependents see it. */
+  views(): PhaseJobView[] {
+    return [...this.watched, ...this.waiting].map((c) => {
+      const result = c.outcome?.result
+      return {
+        job: c.job,
+        jobId: c.queued ? null : (this.state.get(c.job.key)?.job_id ?? null),
+        submittedNow: c.resolution === 'submitted' || c.resolution === 'resubmitted',
+        ...(result === 'succeeded' || result === 'failed' ? { result } : {}),
+      }
+    })
   }
 
   /** The tool asked for the job to be submitted again (e.g. out of memory), saying why. */

@@ -5,9 +5,43 @@
  * scheduler knows it for this user and it was submitted from this job's directory. Nothing else: a
  * copied or committed record names jobs of another directory, or none at all.
  */
+import type { Transport } from '../cluster/transport.js'
 import { LOOKBACK_MS, type MarkedJob, type Scheduler } from '../scheduler/scheduler.js'
 import { messageOf, err, ok, type Result } from '../result.js'
+import { InputDigests } from './inputs.js'
 import type { Sealer } from './seal.js'
+import type { StateStore } from './state.js'
+
+/** What a pass knows besides its own state entries, each asked of the scheduler at most once. */
+export interface Evidence {
+  digests: InputDigests
+  /** The jobs carrying this run directory's marker. */
+  marked: Lookup<SealedJob[]>
+  /** What the scheduler knows of the jobs foreign entries name. */
+  foreign: Lookup<Map<string, MarkedJob>>
+}
+
+/** The evidence of one pass over an experiment's phases (their states, for the jobs they name). */
+export function evidenceOf(o: {
+  transport: Transport
+  runDir: string
+  scheduler: Scheduler
+  sealer: Sealer
+  experimentId: string
+  states: { state: StateStore; keys: readonly string[] }[]
+}): Evidence {
+  const foreignIds = o.states.flatMap(({ state, keys }) =>
+    keys.flatMap((key) => {
+      const id = state.foreignEntry(key)?.entry.job_id
+      return id ? [id] : []
+    }),
+  )
+  return {
+    digests: new InputDigests(o.transport, o.runDir),
+    marked: markedJobs(o.scheduler, o.sealer, o.experimentId),
+    foreign: foreignJobs(o.scheduler, foreignIds),
+  }
+}
 
 const PREFIX = 'run-experiment:'
 

@@ -6,10 +6,10 @@
  */
 import type { Problem } from '../result.js'
 import { JobBoard } from './board.js'
-import { foreignJobs, markedJobs } from './evidence.js'
-import { InputDigests } from './inputs.js'
+import { evidenceOf } from './evidence.js'
+import type { InputDigests } from './inputs.js'
 import { countBy } from './outcome.js'
-import { resume, type Evidence } from './resume.js'
+import { resume } from './resume.js'
 import { storageProblem } from './storage.js'
 import { submit } from './submit.js'
 import type { PhaseContext, PhaseResult } from './types.js'
@@ -18,21 +18,14 @@ import { pollOnce, type Outage } from './watch.js'
 export async function runPhase(ctx: PhaseContext): Promise<PhaseResult> {
   const startedAt = new Date()
   const board = new JobBoard(ctx.jobs, ctx.state)
-  let submissions = 0
+  // What an earlier phase of this pass submitted for this one counts as submitted in this pass.
+  let submissions = [...(ctx.earlier?.values() ?? [])].filter((e) => e.resolution !== 'reattached').length
 
   // 1. Resume: decide for every job what the state says. 2. Submit and monitor until every job is terminal.
   // A run directory that cannot be written (full, read-only) stops the watching: jobs keep running.
   let detached: boolean
   let stopped: Problem | undefined
-  const foreignIds = ctx.jobs.flatMap((j) => {
-    const id = ctx.state.foreignEntry(j.key)?.entry.job_id
-    return id ? [id] : []
-  })
-  const ev: Evidence = {
-    digests: new InputDigests(ctx.transport, ctx.runDir),
-    marked: markedJobs(ctx.scheduler, ctx.sealer, ctx.experimentId),
-    foreign: foreignJobs(ctx.scheduler, foreignIds),
-  }
+  const ev = ctx.evidence ?? evidenceOf({ ...ctx, states: [{ state: ctx.state, keys: ctx.jobs.map((j) => j.key) }] })
   try {
     for (const job of ctx.jobs) {
       const r = await resume(ctx, job, ev)
@@ -79,14 +72,18 @@ async function monitor(
   let interval = ctx.settings.pollInterval
   let firstRound = true
   const outage: Outage = {}
+  const dependents = ctx.dependents
+  // The next phase's queued jobs count against the queue limit too; this phase's jobs come first.
+  const free = (): number => ctx.scheduler.maxInFlight - board.inFlight() - (dependents?.inFlight() ?? 0)
   for (;;) {
     if (aborted()) return true
     // Submit what the cap allows.
     let deferred = false
-    for (let next = board.next(); next && board.inFlight() < ctx.scheduler.maxInFlight; next = board.next()) {
+    for (let next = board.next(); next && free() > 0; next = board.next()) {
       if (aborted()) break
       if (ctx.beforeSubmit) await ctx.beforeSubmit()
       if (aborted()) break
+      const before = ctx.state.get(next.job.key)?.job_id
       const r = await submit(ctx, next, digests)
       if (r.kind === 'deferred') {
         deferred = true
@@ -95,7 +92,15 @@ async function monitor(
       if (r.kind === 'failed') board.settle(next, r.outcome)
       else board.submitted(next)
       counted()
+      const now = ctx.state.get(next.job.key)?.job_id
+      if (dependents && before && now && before !== now) await dependents.moved(next.job, before, now)
       if (board.next() && ctx.scheduler.staggerSeconds > 0) await sleep(ctx.scheduler.staggerSeconds * 1000, ctx.signal)
+    }
+    if (dependents) {
+      for (const o of board.drainSettled())
+        if (o.result === 'failed') await dependents.failed(o.job, o.jobId, o.error ?? o.state)
+      if (!deferred && !aborted() && !board.next() && free() > 0)
+        await dependents.fill(board.views(), board.allSubmitted(), free())
     }
     if (firstRound) {
       firstRound = false

@@ -5,21 +5,12 @@
 import { resolvePath } from '../cluster/paths.js'
 import { isTerminal, type JobStatus, type MarkedJob } from '../scheduler/scheduler.js'
 import type { PlannedJob } from '../tools/tool.js'
-import type { Lookup, SealedJob } from './evidence.js'
+import type { Evidence, SealedJob } from './evidence.js'
 import { changedInputs, digestOf, type InputDigests } from './inputs.js'
 import type { ForeignEntry, StateEntry } from './state.js'
 import type { JobOutcome, PhaseContext, Resolution, Tracked } from './types.js'
 import { jobNameFor, outcomeOf } from './outcome.js'
 import { judgeContext, warn } from './watch.js'
-
-/** What a phase knows besides its own state entries, each asked of the scheduler at most once. */
-export interface Evidence {
-  digests: InputDigests
-  /** The jobs carrying this run directory's marker. */
-  marked: Lookup<SealedJob[]>
-  /** What the scheduler knows of the jobs foreign entries name. */
-  foreign: Lookup<Map<string, MarkedJob>>
-}
 
 type Decision = { tracked: Tracked; submit: boolean }
 
@@ -73,8 +64,11 @@ export async function resume(ctx: PhaseContext, job: PlannedJob, ev: Evidence): 
   }
   if (entry.state === 'SUBMITTING') return findInterrupted(ctx, job, entry, ev)
   // Running, or ended while nobody watched and never judged: watch it, and judge it when it is terminal.
+  // An earlier phase of this pass may have submitted it (queued behind its jobs): it says how.
   if (entry.job_id && (!isTerminal(entry.state) || entry.validated === undefined)) {
     if (!isTerminal(entry.state)) ctx.onWatched?.(entry.job_id)
+    const earlier = ctx.earlier?.get(job.key)
+    if (earlier) return { tracked: { job, ...earlier }, submit: false }
     return watch(job, 'reattached')
   }
   return submit(job, 'resubmitted')
@@ -261,7 +255,9 @@ async function staleness(
   const dep = ctx.dependency?.(job)
   const submitted = ctx.state.submittedIso(entry)
   const ran = submitted ? Date.parse(submitted) : NaN
-  if (dep && Number.isFinite(ran) && ran < Date.parse(dep.changedAt)) {
+  // Queued behind that very attempt (and re-pointed to it): it evaluated what the training wrote then.
+  const queuedBehind = dep?.jobId !== undefined && entry.after?.includes(dep.jobId) === true
+  if (dep && !queuedBehind && Number.isFinite(ran) && ran < Date.parse(dep.changedAt)) {
     return { action: 'DEPENDENCY_CHANGED', why: `${dep.what} since it ran` }
   }
   return undefined

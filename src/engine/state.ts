@@ -70,6 +70,11 @@ export const EntrySchema = z.looseObject({
   retry_history: z.array(z.unknown()).optional(),
   oom_detected_via: z.string().optional(),
   oom_exhausted_logged: z.boolean().optional(),
+  /**
+   * The jobs this one waits for (SLURM's afterok): an evaluation queued behind trainings. Re-pointed when a
+   * training is submitted again, released from one that failed for good.
+   */
+  after: z.array(z.string()).optional(),
   /** This run cancelled the job (cancel-on-abort): when it ends CANCELLED, it is submitted again, not failed. */
   cancel_requested: z.boolean().optional(),
 })

@@ -9,8 +9,15 @@ import type { JobOutcome, PhaseContext, Tracked } from './types.js'
 /** How a submission went: submitted, failed for good (the job's outcome), or deferred by a queue limit. */
 export type Submission = { kind: 'ok' } | { kind: 'failed'; outcome: JobOutcome } | { kind: 'deferred' }
 
-/** Submits one job. */
-export async function submit(ctx: PhaseContext, t: Tracked, digests: InputDigests): Promise<Submission> {
+/**
+ * Submits one job; with `after`, queued behind those jobs (it starts when they all completed with exit 0).
+ */
+export async function submit(
+  ctx: PhaseContext,
+  t: Tracked,
+  digests: InputDigests,
+  after: readonly string[] = [],
+): Promise<Submission> {
   const { job } = t
   const previous = ctx.state.get(job.key)
   const jobDir = resolvePath(ctx.runDir, job.dir)
@@ -33,6 +40,7 @@ export async function submit(ctx: PhaseContext, t: Tracked, digests: InputDigest
     output_file: outputPattern,
     inputs,
     ...(Object.keys(edits).length ? { edits } : {}),
+    ...(after.length ? { after: [...after] } : {}),
     ...(history.length ? { history } : {}),
     ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
     ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),
@@ -47,6 +55,7 @@ export async function submit(ctx: PhaseContext, t: Tracked, digests: InputDigest
     outputPattern,
     scriptText,
     marker,
+    ...(after.length ? { dependency: { afterok: after } } : {}),
   })
   const command = `${ctx.scheduler.submitCommand} ${job.script}`
   if (!r.ok && r.error.retryLater) {
@@ -82,7 +91,9 @@ export async function submit(ctx: PhaseContext, t: Tracked, digests: InputDigest
   await ctx.toolLog.write({
     action: ctx.tool.submitAction,
     description: job.display,
-    details: `${command}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+    details:
+      `${command}${attempt > 1 ? ` (attempt ${attempt})` : ''}` +
+      (after.length ? ` (queued behind ${after.join(', ')}: it starts when they completed)` : ''),
     lines: [`Job ID: ${jobId}`],
     result: 'success',
   })

@@ -9,6 +9,7 @@ import type { Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
 import type { ConfinedTransport } from './confine.js'
+import type { Evidence } from './evidence.js'
 import type { LogFile } from './log.js'
 import type { Sealer } from './seal.js'
 import type { Attempt, StateStore } from './state.js'
@@ -65,9 +66,47 @@ export interface PhaseContext {
    * an evaluation evaluates): when it last changed (ISO) and in words. A success submitted before that
    * time is stale and runs again.
    */
-  dependency?: (job: PlannedJob) => { changedAt: string; what: string } | undefined
+  dependency?: (job: PlannedJob) => { changedAt: string; what: string; jobId?: string } | undefined
   /** Called once, when the phase's first round of submissions is done (uploads wait until then). */
   onFirstRound?: () => void
+  /** What the pass knows besides the state (digests, marked jobs): shared by its phases; absent: the phase's own. */
+  evidence?: Evidence
+  /** The next phase's jobs queued behind this phase's (engine/dependents.ts); absent: none are. */
+  dependents?: Dependents
+  /**
+   * Jobs of this phase an earlier phase already submitted in this pass (queued behind its jobs): how they
+   * came to be submitted, and why a job that had succeeded runs again.
+   */
+  earlier?: ReadonlyMap<string, { resolution: Resolution; rerun?: string }>
+}
+
+/** A job of a phase as the next phase's queued jobs see it. */
+export interface PhaseJobView {
+  job: PlannedJob
+  /** The scheduler's id of its current attempt; null while it waits to be submitted. */
+  jobId: string | null
+  /** Submitted (or submitted again) in this pass, as opposed to re-attached or done earlier. */
+  submittedNow: boolean
+  /** How it ended, once the phase judged it. */
+  result?: 'succeeded' | 'failed'
+}
+
+/**
+ * The next phase's jobs, queued behind this phase's jobs with the scheduler's dependencies, so that the
+ * scheduler starts them when what they wait for has ended — not the action's next poll.
+ */
+export interface Dependents {
+  /**
+   * Queues what may be queued now, at most `slots` jobs (the queue limit: this phase's jobs come first);
+   * `allSubmitted`: every job of this phase has a job id. Returns how many it submitted.
+   */
+  fill(jobs: readonly PhaseJobView[], allSubmitted: boolean, slots: number): Promise<number>
+  /** A job of this phase was submitted again (a retry) under a new id: what waited for it waits for that. */
+  moved(job: PlannedJob, from: string, to: string): Promise<void>
+  /** A job of this phase ended without success for good: its own dependents are cancelled, the others released. */
+  failed(job: PlannedJob, jobId: string | null, why: string): Promise<void>
+  /** Queued jobs not known to have ended: they count against the queue limit. */
+  inFlight(): number
 }
 
 /** What a job counts as in progress reports: done (succeeded or failed), running, or queued (not started). */

@@ -140,7 +140,7 @@ export async function settled(task: Promise<void> | undefined, ms?: number): Pro
 export function trainingDependency(
   trainingJobs: PlannedJob[],
   training: StateStore,
-): (job: PlannedJob) => { changedAt: string; what: string } | undefined {
+): (job: PlannedJob) => { changedAt: string; what: string; jobId?: string } | undefined {
   return (job) => {
     if (job.cell?.epoch === null) return undefined
     const t = trainingJobs.find((x) => x.run === job.run)
@@ -148,7 +148,11 @@ export function trainingDependency(
     // Whichever runner submitted it (cruijff_kit records only its local submitted_at).
     const at = e?.validated ? training.submittedIso(e) : undefined
     if (!e || !at) return undefined
-    return { changedAt: at, what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})` }
+    return {
+      changedAt: at,
+      what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})`,
+      ...(e.job_id ? { jobId: e.job_id } : {}),
+    }
   }
 }
 

@@ -3,7 +3,9 @@ import { stageFiles } from '../cluster/stage.js'
 import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/eligible.js'
 import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
-import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/types.js'
+import { QueuedEvaluations } from '../engine/dependents.js'
+import { evidenceOf } from '../engine/evidence.js'
+import type { JobOutcome, PhaseContext, PhaseResult, PhaseSnapshot } from '../engine/types.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
 import type { Sealer } from '../engine/seal.js'
 import { StateStore } from '../engine/state.js'
@@ -147,13 +149,37 @@ export async function runPhases(
       : [],
   )
   await detach.check()
+  const evidence = evidenceOf({
+    ...common,
+    states: [
+      { state: optimizeState, keys: p.training.jobs.map((j) => j.key) },
+      { state: evaluateState, keys: p.evaluation.jobs.map((j) => j.key) },
+    ],
+  })
+  const evaluation: PhaseContext = {
+    ...common,
+    evidence,
+    tool: evaluator,
+    jobs: p.evaluation.jobs,
+    state: evaluateState,
+    toolLog: logs.evaluate,
+    dependency: trainingDependency(p.training.jobs, optimizeState),
+  }
+  // Evaluations queued behind their training, so the scheduler starts them (evaluate-after), where the
+  // scheduler can chain jobs; else they are submitted after the training, as the requirement orders.
+  const queued =
+    settings.phases === 'all' && scheduler.updateDependency
+      ? new QueuedEvaluations(evaluation, settings.evaluateAfter, evidence)
+      : undefined
   if (settings.phases !== 'evaluate') {
-    const phase = {
+    const phase: PhaseContext = {
       ...common,
+      evidence,
       tool: optimizer,
       jobs: p.training.jobs,
       state: optimizeState,
       toolLog: logs.optimize,
+      ...(queued ? { dependents: queued } : {}),
     }
     optimize = await runModule(mainLog, phase)
   }
@@ -173,13 +199,10 @@ export async function runPhases(
       await mainLog.write({ action: 'SKIP_EVAL', description: s.display, details: s.reason, result: 'not submitted' })
     }
     const trained = optimize
-    const phase = {
-      ...common,
-      tool: evaluator,
+    const phase: PhaseContext = {
+      ...evaluation,
       jobs: gate.runnable,
-      state: evaluateState,
-      toolLog: logs.evaluate,
-      dependency: trainingDependency(p.training.jobs, optimizeState),
+      ...(queued ? { earlier: queued.earlier } : {}),
       onFirstRound: () => {
         if (trained) between = publishArtifact(finishContext(c, p), partial({ optimize: trained }), false)
       },

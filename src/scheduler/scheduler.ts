@@ -3,6 +3,8 @@
  * it runs a job script in a directory and reports states in SLURM's vocabulary.
  */
 
+import type { Result } from '../result.js'
+
 /** SLURM job states, normalised ("CANCELLED by 0" -> CANCELLED), plus our own markers. */
 export const TERMINAL_STATES = [
   'COMPLETED',
@@ -101,6 +103,8 @@ export interface JobSpec {
    * scheduler keeps it (SLURM: the job's comment), so that a lost state finds the job again.
    */
   marker?: string
+  /** Jobs that must have COMPLETED (exit 0) before this one starts (SLURM's `afterok`). */
+  dependency?: { afterok: readonly string[] }
 }
 
 /** A job the scheduler knows, with what it recorded of it. */
@@ -204,6 +208,11 @@ export interface Scheduler {
    * not know, or another user's, are absent. Throws when it cannot tell.
    */
   describe?(jobIds: readonly string[], since: string): Promise<Map<string, MarkedJob>>
+  /**
+   * Re-points a pending job's `afterok` dependency (an empty list clears it). A scheduler that has it
+   * honours `JobSpec.dependency`; one without it cannot chain jobs (the action then waits itself).
+   */
+  updateDependency?(jobId: string, afterok: readonly string[]): Promise<Result<void, string>>
   cancel(jobIds: readonly string[]): Promise<void>
   /**
    * Accounting of many finished or running jobs at once (times, GPUs, peak memory), one command for
