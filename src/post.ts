@@ -8,7 +8,7 @@ import { z } from 'zod'
 import { LocalTransport } from './cluster/local.js'
 import { readSettings } from './inputs.js'
 import type { ActionIO } from './io.js'
-import { makeScheduler, reach } from './connect.js'
+import { defaultJobsDir, makeScheduler, reach } from './connect.js'
 import { SAVED } from './names.js'
 import { messageOf } from './result.js'
 
@@ -43,7 +43,7 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
   }
   try {
     for (const runDir of new Set(jobs.map((j) => j.runDir))) {
-      const scheduler = await makeScheduler(settings.value, transport.value, runDir)
+      const scheduler = await makeScheduler(settings.value, transport.value, runDir, defaultJobsDir(runDir))
       if (!scheduler.ok) continue
       const ids = jobs.filter((j) => j.runDir === runDir).map((j) => j.jobId)
       try {
