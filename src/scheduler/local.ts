@@ -169,7 +169,8 @@ exit 0
  * Starts the wrapper detached from us (and from an SSH channel): new session, no inherited pipes.
  * `LAUNCH WRAPPER MARKER DEPS <the wrapper's arguments>`. Records its own identity first, so a poll can
  * tell "still launching" from "launcher killed", then what the job is; returns only once the wrapper has
- * claimed the job (or, when it never does, after claiming it as abandoned).
+ * claimed the job and begun it (or waits for its dependencies), or, when it never claims it, after
+ * claiming it as abandoned.
  */
 const LAUNCH = `w=$1 marker=$2 deps=$3; shift 3
 id=$1 dir=$2 m=$5 name=$6
@@ -181,16 +182,21 @@ put() { printf '%s\\n' "$2" > "$m/$id.$1.tmp" && mv -f "$m/$id.$1.tmp" "$m/$id.$
 setsid -f bash --norc --noprofile -c "$w" local-job "$@" </dev/null >/dev/null 2>&1 ||
   { echo "setsid failed" >&2; exit 1; }
 i=0
-while [ ! -e "$m/$id.start" ]; do
+while :; do
+  spid= sep=
+  { read -r spid sep _ < "$m/$id.start"; } 2>/dev/null
+  # claimed, and begun (or waiting for its dependencies, or already over)
+  if [ -n "$spid" ] && { [ "$sep" != - ] || [ -n "$deps" ] || [ -e "$m/$id.exit" ] || [ -e "$m/$id.cancelled" ]; }
+  then exit 0; fi
   i=$((i + 1))
   if [ "$i" -gt 600 ]; then
+    [ -n "$spid" ] && exit 0
     printf 'abandoned %s\\n' "$(date +%s)" > "$m/$id.abandon.$$" && ln "$m/$id.abandon.$$" "$m/$id.start" 2>/dev/null &&
       { rm -f "$m/$id.abandon.$$"; echo "the job did not start within 30 s" >&2; exit 1; }
     rm -f "$m/$id.abandon.$$"
   fi
   sleep 0.05
 done
-exit 0
 `
 
 /** Unit separator: what POLL prints between fields (no marker, name or directory holds it). */
