@@ -6,6 +6,7 @@ import { COMMENT_MODES, type CommentMode } from './report/comment.js'
 import { parseRequire, type Condition } from './require/gates.js'
 import type { FailOn } from './report/verdict.js'
 import { schedulerNames } from './scheduler/index.js'
+import { parseSlurmTime } from './scheduler/time-limit.js'
 
 const number = (name: string, min: number, integer: boolean) =>
   z
@@ -64,6 +65,22 @@ export const SettingsSchema = z.object({
       return s
     }),
   'max-parallel': number('max-parallel', 1, true),
+  'local-time-limit': z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      const seconds = parseSlurmTime(s)
+      if (seconds === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `input local-time-limit must be a time as #SBATCH --time takes it (e.g. 24:00:00, 2-00:00:00, 90), ` +
+            `or 0 or unlimited (got "${s}")`,
+        })
+        return z.NEVER
+      }
+      return seconds
+    }),
   'poll-interval': number('poll-interval', 0.05, false),
   'max-poll-interval': number('max-poll-interval', 0.05, false),
   'max-submit': number('max-submit', 1, true),
@@ -169,6 +186,8 @@ export interface Settings {
   /** A registered scheduler's name (`slurm`, `local`, ...). */
   executor: string
   maxParallel: number
+  /** Local executor: seconds a job whose script sets no `#SBATCH --time` may run; 0 for no limit. */
+  localTimeLimit: number
   pollInterval: number
   maxPollInterval: number
   maxSubmit: number
@@ -217,6 +236,7 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
       evaluateAfter: s['evaluate-after'],
       executor: s.executor,
       maxParallel: s['max-parallel'],
+      localTimeLimit: s['local-time-limit'],
       pollInterval: s['poll-interval'],
       maxPollInterval: s['max-poll-interval'],
       maxSubmit: s['max-submit'],

@@ -3,7 +3,7 @@
  * experiment (pipeline/) -> publish: annotations, job summary, outputs, verdict.
  */
 import { LocalTransport } from './cluster/local.js'
-import { makeScheduler, reach } from './connect.js'
+import { defaultJobsDir, makeScheduler, reach } from './connect.js'
 import type { Transport } from './cluster/transport.js'
 import { readEvent } from './event.js'
 import { locateExperiments, type ExperimentsReading } from './locate/index.js'
@@ -138,7 +138,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
             ? { remoteRunDir: settings.remoteExperimentDir }
             : {}),
           makeScheduler: async (runDir) => {
-            const s = await makeScheduler(settings, transport, runDir)
+            const s = await makeScheduler(settings, transport, runDir, defaultJobsDir(runDir))
             return s.ok && deps.observe?.scheduler ? ok(deps.observe.scheduler(s.value)) : s
           },
         }),

@@ -11,6 +11,7 @@ export const INPUTS = {
   'evaluate-after': 'all',
   executor: 'slurm',
   'max-parallel': '1',
+  'local-time-limit': '24:00:00',
   'poll-interval': '60',
   'max-poll-interval': '300',
   'max-submit': '25',

@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { LocalTransport } from './cluster/local.js'
 import { readSettings } from './inputs.js'
 import type { ActionIO } from './io.js'
-import { makeScheduler, reach } from './connect.js'
+import { defaultJobsDir, makeScheduler, reach } from './connect.js'
 import { SAVED } from './names.js'
 import { messageOf } from './result.js'
 import { LOOKBACK_MS, type Scheduler } from './scheduler/scheduler.js'
@@ -47,7 +47,7 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
   }
   try {
     for (const runDir of new Set(jobs.map((j) => j.runDir))) {
-      const scheduler = await makeScheduler(settings.value, transport.value, runDir)
+      const scheduler = await makeScheduler(settings.value, transport.value, runDir, defaultJobsDir(runDir))
       if (!scheduler.ok) continue
       const mine = jobs.filter((j) => j.runDir === runDir).map((j) => j.jobId)
       const ids = cancelAll ? mine : await neverRunnable(scheduler.value, mine)

@@ -158,9 +158,9 @@ export class QueuedEvaluations implements Dependents {
   }
 
   private async repoint(q: Queued, after: string[], why: string): Promise<void> {
-    const r = await this.ctx.scheduler.updateDependency?.(q.jobId, after)
+    const r = await this.ctx.scheduler.updateDependency(q.jobId, after)
     const entry = this.ctx.state.get(q.job.key)
-    if (r && !r.ok) {
+    if (!r.ok) {
       await this.ctx.toolLog.write({
         action: 'DEPENDENCY_UPDATE_FAILED',
         description: q.job.display,

@@ -6,7 +6,7 @@
  * copied or committed record names jobs of another directory, or none at all.
  */
 import type { Transport } from '../cluster/transport.js'
-import { LOOKBACK_MS, type MarkedJob, type Scheduler } from '../scheduler/scheduler.js'
+import { LOOKBACK_MS, type DescribedJob, type MarkedJob, type Scheduler } from '../scheduler/scheduler.js'
 import { messageOf, err, ok, type Result } from '../result.js'
 import { InputDigests } from './inputs.js'
 import type { Sealer } from './seal.js'
@@ -18,7 +18,7 @@ export interface Evidence {
   /** The jobs carrying this run directory's marker. */
   marked: Lookup<SealedJob[]>
   /** What the scheduler knows of the jobs foreign entries name. */
-  foreign: Lookup<Map<string, MarkedJob>>
+  foreign: Lookup<Map<string, DescribedJob>>
 }
 
 /** The evidence of one pass over an experiment's phases (their states, for the jobs they name). */
@@ -75,7 +75,6 @@ export class Lookup<T> {
 /** The jobs of this experiment that carry a marker sealed for this run directory, oldest first. */
 export function markedJobs(scheduler: Scheduler, sealer: Sealer, experimentId: string): Lookup<SealedJob[]> {
   return new Lookup(async () => {
-    if (!scheduler.findMarked) return []
     const since = new Date(Date.now() - LOOKBACK_MS).toISOString()
     const found = await scheduler.findMarked(markerPrefix(experimentId), since)
     return found.flatMap((j) => {
@@ -91,9 +90,9 @@ export interface SealedJob extends MarkedJob {
 }
 
 /** What the scheduler knows, for this user, of the jobs foreign entries name. */
-export function foreignJobs(scheduler: Scheduler, ids: readonly string[]): Lookup<Map<string, MarkedJob>> {
+export function foreignJobs(scheduler: Scheduler, ids: readonly string[]): Lookup<Map<string, DescribedJob>> {
   return new Lookup(async () => {
-    if (ids.length === 0 || !scheduler.describe) return new Map<string, MarkedJob>()
+    if (ids.length === 0) return new Map<string, DescribedJob>()
     return scheduler.describe(ids, new Date(Date.now() - LOOKBACK_MS).toISOString())
   })
 }

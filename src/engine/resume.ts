@@ -3,7 +3,7 @@
  * again, or to submit.
  */
 import { resolvePath } from '../cluster/paths.js'
-import { isTerminal, type JobStatus, type MarkedJob } from '../scheduler/scheduler.js'
+import { isTerminal, type DescribedJob, type JobStatus } from '../scheduler/scheduler.js'
 import type { PlannedJob } from '../tools/tool.js'
 import type { Evidence, SealedJob } from './evidence.js'
 import { changedInputs, digestOf, type InputDigests } from './inputs.js'
@@ -150,7 +150,7 @@ async function findMarked(
 }
 
 /** Whether the scheduler's record says the job was submitted from this job's directory. */
-async function submittedFrom(ctx: PhaseContext, known: MarkedJob, job: PlannedJob): Promise<boolean> {
+async function submittedFrom(ctx: PhaseContext, known: DescribedJob, job: PlannedJob): Promise<boolean> {
   if (!known.workDir) return false
   const dir = resolvePath(ctx.runDir, job.dir)
   if (resolvePath('/', known.workDir) === dir) return true
@@ -163,7 +163,7 @@ async function submittedFrom(ctx: PhaseContext, known: MarkedJob, job: PlannedJo
 async function adoptedEntry(
   ctx: PhaseContext,
   job: PlannedJob,
-  known: MarkedJob,
+  known: DescribedJob,
   extra: Partial<StateEntry>,
 ): Promise<StateEntry> {
   const s = known.status
@@ -193,7 +193,7 @@ async function adoptForeign(
   ctx: PhaseContext,
   job: PlannedJob,
   foreign: ForeignEntry,
-  known: MarkedJob,
+  known: DescribedJob,
   ev: Evidence,
 ): Promise<Decision> {
   const { inputs } = await ev.digests.of(job)

@@ -168,7 +168,7 @@ export async function runPhases(
   // Evaluations queued behind their training, so the scheduler starts them (evaluate-after), where the
   // scheduler can chain jobs; else they are submitted after the training, as the requirement orders.
   const queued =
-    settings.phases === 'all' && scheduler.updateDependency
+    settings.phases === 'all' && scheduler.chainsJobs
       ? new QueuedEvaluations(evaluation, settings.evaluateAfter, evidence)
       : undefined
   if (settings.phases !== 'evaluate') {

@@ -42,6 +42,19 @@ describe('inputs', () => {
     assert.ok(d.ok)
     assert.equal(d.value.executor, 'slurm')
     assert.equal(d.value.maxSubmit, 25)
+    assert.equal(d.value.localTimeLimit, 24 * 3600)
+  })
+
+  it('local-time-limit takes SLURM time formats, 0 and unlimited; anything else is named', () => {
+    const limit = (v: string): number | string => {
+      const r = readSettings((n) => (n === 'local-time-limit' ? v : ''))
+      return r.ok ? r.value.localTimeLimit : r.error.map((p) => `${p.field}: ${p.message}`).join('; ')
+    }
+    assert.equal(limit('2-00:00:00'), 2 * 86400)
+    assert.equal(limit('90'), 90 * 60)
+    assert.equal(limit('0'), 0)
+    assert.equal(limit('unlimited'), 0)
+    assert.match(String(limit('1h')), /^local-time-limit: .*SBATCH --time.*"1h"/)
   })
 })
 
