@@ -26,11 +26,11 @@ export async function reach(
 }
 
 /**
- * Where the local executor's job records of a run directory lived so far: inside it. (To move under the
- * persistent run root, outside the run directory, once that is wired.)
+ * Where a scheduler without a daemon (the local executor) keeps its job records: under the run root,
+ * outside every run directory, so a cleaned or copied run directory neither loses nor forges them.
  */
-export function defaultJobsDir(runDir: string): string {
-  return `${runDir}/${FILES.workDir}/local-jobs`
+export function jobsDirOf(runRoot: string): string {
+  return `${runRoot}/${FILES.jobsDir}`
 }
 
 /** The scheduler the `executor` input names, from the registry; `jobsDir` holds the local executor's job records. */

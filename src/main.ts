@@ -3,7 +3,7 @@
  * experiment (pipeline/) -> publish: annotations, job summary, outputs, verdict.
  */
 import { LocalTransport } from './cluster/local.js'
-import { defaultJobsDir, makeScheduler, reach } from './connect.js'
+import { jobsDirOf, makeScheduler, reach } from './connect.js'
 import type { Transport } from './cluster/transport.js'
 import { readEvent } from './event.js'
 import { locateExperiments, type ExperimentsReading } from './locate/index.js'
@@ -137,8 +137,8 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
           ...(settings.remoteExperimentDir && located.value.dirs.length === 1
             ? { remoteRunDir: settings.remoteExperimentDir }
             : {}),
-          makeScheduler: async (runDir) => {
-            const s = await makeScheduler(settings, transport, runDir, defaultJobsDir(runDir))
+          makeScheduler: async (runDir, runRoot) => {
+            const s = await makeScheduler(settings, transport, runDir, jobsDirOf(runRoot))
             return s.ok && deps.observe?.scheduler ? ok(deps.observe.scheduler(s.value)) : s
           },
         }),

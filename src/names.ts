@@ -75,6 +75,8 @@ export const FILES = {
   results: 'summary.md',
   /** Bars per task and training-loss curves. */
   chart: 'results.svg',
-  /** The action's own working files: the lock, the local executor's job markers. */
+  /** The action's own working files in the run directory: the lock, submissions in progress. */
   workDir: '.run-experiment',
+  /** Under the run root: the local executor's job records (see connect.ts jobsDirOf). */
+  jobsDir: '.local-jobs',
 } as const

@@ -9,7 +9,8 @@ import { z } from 'zod'
 import { LocalTransport } from './cluster/local.js'
 import { readSettings } from './inputs.js'
 import type { ActionIO } from './io.js'
-import { defaultJobsDir, makeScheduler, reach } from './connect.js'
+import { jobsDirOf, makeScheduler, reach } from './connect.js'
+import { resolveRunRoot } from './pipeline/run-dir.js'
 import { SAVED } from './names.js'
 import { messageOf } from './result.js'
 import { LOOKBACK_MS, type Scheduler } from './scheduler/scheduler.js'
@@ -46,8 +47,14 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
     return
   }
   try {
+    const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd()
+    const root = await resolveRunRoot(transport.value, settings.value.runRoot, workspace, Boolean(settings.value.ssh))
+    if (!root.ok) {
+      io.annotate('warning', { message: `run-experiment post: ${root.error.message}; nothing cancelled` })
+      return
+    }
     for (const runDir of new Set(jobs.map((j) => j.runDir))) {
-      const scheduler = await makeScheduler(settings.value, transport.value, runDir, defaultJobsDir(runDir))
+      const scheduler = await makeScheduler(settings.value, transport.value, runDir, jobsDirOf(root.value))
       if (!scheduler.ok) continue
       const mine = jobs.filter((j) => j.runDir === runDir).map((j) => j.jobId)
       const ids = cancelAll ? mine : await neverRunnable(scheduler.value, mine)

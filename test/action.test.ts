@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_JOBS, executions, makeExperiment, tempDir } from './helpers/experiment.ts'
-import { localInputs, logBlocks, readText, runAction } from './helpers/action.ts'
+import { localInputs, localJobsDir, logBlocks, readText, runAction } from './helpers/action.ts'
 
 describe('local executor, all succeed', () => {
   for (const layout of ['cell', 'flat'] as const) {
@@ -346,22 +346,26 @@ describe('cancellation', () => {
 
   it('cancel-on-abort: SIGINT cancels the jobs', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 30, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const workspace = tempDir('re-ws-')
     const first = await runAction({
       inputs: localInputs(exp, { 'cancel-on-abort': 'true' }),
+      workspace,
       onSpawn: (c) => {
         waitForSubmission(exp, 1)(c, 'SIGINT')
       },
     })
     assert.match(first.summary, /jobs cancelled \(cancel-on-abort\)/)
     assert.match(readText(join(exp, 'run-experiment.log')), /CANCEL_JOBS/)
-    assert.ok(existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')))
+    assert.ok(existsSync(join(localJobsDir(workspace), '1.cancelled')))
   })
 
   it('the post step cancels the jobs of a main step that was killed, with cancel-on-abort', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 30, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
     const inputs = localInputs(exp, { 'cancel-on-abort': 'true' })
+    const workspace = tempDir('re-ws-')
     const main = await runAction({
       inputs,
+      workspace,
       onSpawn: (c) => {
         waitForSubmission(exp, 1)(c, 'SIGKILL')
       },
@@ -369,13 +373,18 @@ describe('cancellation', () => {
     assert.equal(main.signal, 'SIGKILL')
     assert.equal(main.state['isPost'], 'true')
     assert.deepEqual(JSON.parse(main.state['jobs'] ?? '[]'), [{ runDir: exp, jobId: '1' }])
-    const post = await runAction({ inputs, env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' } })
+    const post = await runAction({
+      inputs,
+      workspace,
+      env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' },
+    })
     assert.equal(post.code, 0)
-    assert.match(post.stdout, /cancel-on-abort: cancelled job\(s\) 1 of /)
-    assert.ok(existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')))
+    assert.match(post.stdout, /cancelled job\(s\) 1 of .* \(cancel-on-abort\)/)
+    assert.ok(existsSync(join(localJobsDir(workspace), '1.cancelled')))
     // Without cancel-on-abort the post step leaves the jobs alone.
     const polite = await runAction({
       inputs: localInputs(exp),
+      workspace,
       env: { STATE_isPost: 'true', STATE_jobs: main.state['jobs'] ?? '' },
     })
     assert.match(polite.stdout, /its jobs keep running/)

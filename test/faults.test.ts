@@ -12,7 +12,7 @@ import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'nod
 import { join } from 'node:path'
 import { startArtifactServer } from './helpers/artifact-server.ts'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
-import { localInputs, logBlocks, readText, runAction } from './helpers/action.ts'
+import { localInputs, localJobsDir, logBlocks, readText, runAction } from './helpers/action.ts'
 
 type State = Record<string, Record<string, unknown>>
 const readState = (exp: string, file: string): State => JSON.parse(readText(join(exp, file))) as State
@@ -150,7 +150,8 @@ describe('defect 10: cancel-on-abort', () => {
   it('cancels the jobs a re-run re-attached to, before an upload that hangs', async () => {
     const exp = makeExperiment(tempDir(), { sleep: 60, runs: [{ name: 'a', lr: 1, epochs: [0] }] })
     const submitted = (): boolean => readText(join(exp, 'logs/run-torchtune.log')).includes('SUBMIT_JOB')
-    const first = await runAction({ inputs: localInputs(exp), onSpawn: when(submitted, 'SIGKILL') })
+    const workspace = tempDir('re-ws-')
+    const first = await runAction({ inputs: localInputs(exp), workspace, onSpawn: when(submitted, 'SIGKILL') })
     assert.equal(first.signal, 'SIGKILL')
     const server = await startArtifactServer()
     server.silent = true
@@ -160,6 +161,7 @@ describe('defect 10: cancel-on-abort', () => {
         (readText(join(exp, 'run-experiment.log')).match(/MODULE_START: torchtune/g) ?? []).length
       const second = await runAction({
         inputs: localInputs(exp, { 'cancel-on-abort': 'true' }),
+        workspace,
         env: server.env,
         onSpawn: when(
           () => starts() >= 2,
@@ -167,10 +169,7 @@ describe('defect 10: cancel-on-abort', () => {
           (child) => setTimeout(() => child.kill('SIGTERM'), 1000),
         ),
       })
-      assert.ok(
-        existsSync(join(exp, '.run-experiment/local-jobs/1.cancelled')),
-        'the re-attached job was not cancelled',
-      )
+      assert.ok(existsSync(join(localJobsDir(workspace), '1.cancelled')), 'the re-attached job was not cancelled')
       assert.deepEqual(JSON.parse(second.state['jobs'] ?? '[]'), [{ runDir: exp, jobId: '1' }])
       assert.match(second.summary, /a — cancelled \(cancel-on-abort\), job 1/)
     } finally {

@@ -17,7 +17,8 @@ export interface ExperimentContext {
   expDir: string
   workspace: string
   /** Makes the scheduler for a run directory. */
-  makeScheduler: (runDir: string) => Promise<Result<Scheduler>>
+  /** Makes the scheduler for a run directory under a run root (its job records live there). */
+  makeScheduler: (runDir: string, runRoot: string) => Promise<Result<Scheduler>>
   /** The run directory when the transport reaches another machine (SSH) and the YAML says none. */
   remoteRunDir?: string
   /** True when files must be staged to another machine. */

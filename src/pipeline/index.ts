@@ -62,7 +62,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
   const mainLog =
     p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
 
-  const scheduler = await c.makeScheduler(p.runDir)
+  const scheduler = await c.makeScheduler(p.runDir, p.runRoot)
   if (!scheduler.ok) return refuse('executor', scheduler.error, scheduler.error.message)
   await c.transport.mkdirp(p.runDir)
   const lock = await acquireLock(c.transport, `${p.runDir}/${FILES.workDir}/lock`, {

@@ -47,6 +47,11 @@ export function runRootFor(workspace = process.cwd()): string {
   return join(tmpdir(), 're-run-roots', createHash('sha256').update(workspace).digest('hex').slice(0, 16))
 }
 
+/** The local executor's job records of runs in this workspace (under its run root). */
+export function localJobsDir(workspace = process.cwd()): string {
+  return join(runRootFor(workspace), '.local-jobs')
+}
+
 /** Runs the built action as a runner would (scripts/local-runner.mjs), with the test run root by default. */
 export function runAction(run: ActionRun): Promise<ActionResult> {
   const inputs = { 'run-root': runRootFor(run.workspace), ...run.inputs }
