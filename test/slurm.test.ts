@@ -90,6 +90,9 @@ class Rewriting implements Transport {
   stat(p: string): ReturnType<Transport['stat']> {
     return this.inner.stat(p)
   }
+  realpath(p: string): ReturnType<Transport['realpath']> {
+    return this.inner.realpath(p)
+  }
   list(p: string): ReturnType<Transport['list']> {
     return this.inner.list(p)
   }

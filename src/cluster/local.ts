@@ -118,9 +118,18 @@ export class LocalTransport implements Transport {
   async stat(path: string): Promise<FileStat | null> {
     try {
       const s = await fs.stat(path)
-      return { isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs }
+      return { isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, ino: s.ino }
     } catch (e) {
       if (isMissing(e)) return null
+      throw e
+    }
+  }
+
+  async realpath(path: string): Promise<string | null> {
+    try {
+      return await fs.realpath(path)
+    } catch (e) {
+      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null
       throw e
     }
   }
