@@ -14,7 +14,7 @@ import { dirnameOf, resolvePath } from '../cluster/paths.js'
 import type { Cell } from '../experiment/model.js'
 import { clusterPath, type Launch } from './launch.js'
 import type { JobFilesBuilder } from './job-files.js'
-import { sliceWord, type Known, type ShellWord } from './shell.js'
+import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
 
 export interface InspectInvocation {
   launch: Launch
@@ -73,7 +73,7 @@ export function inspectInvocation(launch: Launch): InspectInvocation | undefined
     if (positionalOnly || !text.startsWith('-') || text === '-') {
       positional(w)
       // an expansion of unknown value may hold options: the word after it may be a value
-      if (w.value === undefined && w.maySplit) maybeValue = true
+      if (mayHoldOptions(w)) maybeValue = true
       continue
     }
     maybeValue = false
@@ -254,7 +254,7 @@ export function inspectFiles(inv: InspectInvocation, cell: Cell | undefined, fil
       })
   }
   const logs = logDirOf(inv)
-  files.writeAt(logs.where, logs.word ?? { line: inv.line }, {
+  files.writeAt(logs.where, logs.word ?? { line: inv.line, raw: "--log-dir ./logs (inspect's default)" }, {
     kind: 'inspect log directory',
     field: '--log-dir',
   })

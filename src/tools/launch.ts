@@ -9,7 +9,7 @@
  * through a bind or the working directory apptainer binds.
  */
 import { resolvePath } from '../cluster/paths.js'
-import { programName, sliceWord, type Known, type ScriptCommand, type ShellWord } from './shell.js'
+import { mayHoldOptions, programName, sliceWord, type Known, type ScriptCommand, type ShellWord } from './shell.js'
 
 export interface Container {
   /** The image: a file, or a URI (`docker://...`). */
@@ -213,8 +213,8 @@ interface OptionTable {
 
 /**
  * Reads options from `words[from]`, calling `seen` for each, and returns the index of the first positional
- * word. A word that is an unquoted expansion of unknown value (`srun $SRUN_OPTS inspect ...`) is taken for
- * options: its value is unknown, and a program name is never in it by convention.
+ * word. A word that is only an unquoted expansion of unknown value (`srun $SRUN_OPTS inspect ...`) is taken
+ * for options: a program is not named that way by convention.
  */
 export function parseOptions(
   words: ShellWord[],
@@ -226,7 +226,7 @@ export function parseOptions(
   while (i < words.length) {
     const w = words[i] as ShellWord
     const text = w.value ?? w.head
-    if (w.value === undefined && w.maySplit && !text.startsWith('-')) {
+    if (mayHoldOptions(w)) {
       i++
       continue
     }

@@ -80,6 +80,14 @@ export function readScript(text: string, submitDir: string): JobScript {
   return { commands, startDir, sbatch }
 }
 
+/**
+ * A word that is nothing but an unquoted expansion of unknown value (`$OPTS`, `${EXTRA_ARGS}`): it may
+ * hold options, several words or none. `$A/t.py` is a path whatever $A holds.
+ */
+export function mayHoldOptions(w: ShellWord): boolean {
+  return w.value === undefined && w.maySplit === true && w.head === '' && w.tail === ''
+}
+
 /** The last path component of a word's known tail (`/opt/venv/bin/inspect` -> `inspect`). */
 export function programName(word: ShellWord): string {
   const text = word.value ?? word.tail
@@ -551,7 +559,9 @@ class Walker {
   }
 
   private endList(): void {
-    if (this.guarded) for (const name of this.listDirty) this.forget(name, 'after a command that may not have run')
+    if (this.guarded)
+      for (const name of this.listDirty)
+        this.forget(name, 'by a command that runs only if another fails or a test passes')
     this.guarded = false
     this.listDirty = new Set()
   }
@@ -670,7 +680,7 @@ class Walker {
       case '.':
         if (!c.subshell)
           for (const k of [...this.env.keys()])
-            this.forget(k, `it may be changed by line ${c.line} (${name} ${args[0]?.raw ?? ''})`)
+            this.forget(k, `by line ${c.line} (${name} ${args[0]?.raw ?? ''}), which may set anything`)
         return undefined
       case 'exit':
         return this.blocks.length === 0 && !this.guarded && !c.subshell ? 'stop' : undefined
@@ -737,10 +747,10 @@ class Walker {
 
   private forget(name: string, why: string): void {
     if (name === CWD) {
-      if (this.cwd.value !== undefined) this.cwd = { why: `the working directory changes ${why}` }
+      if (this.cwd.value !== undefined) this.cwd = { why: `the working directory is changed ${why}` }
     } else {
       const old = this.env.get(name)
-      if (old?.value !== undefined) this.env.set(name, { why: `$${name} changes ${why}` })
+      if (old?.value !== undefined) this.env.set(name, { why: `$${name} is changed ${why}` })
     }
   }
 
@@ -851,7 +861,8 @@ function expandWord(w: RawWord, env: Map<string, Known<string>>, cwd: Known<stri
   }
   w.parts.forEach((p, k) => {
     if (p.t === 'lit') {
-      if (k === 0 && !p.quoted && /^~/.test(p.s)) {
+      // `~`, `~/x`, `~user/x`: a home directory; `~key` alone (torchtune's removal) stays as it is
+      if (k === 0 && !p.quoted && /^~([^/]*\/|$)/.test(p.s)) {
         unknown('the home directory (~)', true)
         text(p.s.replace(/^~[^/]*/, ''), p.quoted)
       } else text(p.s, p.quoted)

@@ -10,7 +10,7 @@ import { joinPath, resolvePath } from '../cluster/paths.js'
 import { valueAt } from '../experiment/load.js'
 import { clusterPath, parseOptions, type Launch } from './launch.js'
 import { inRunDir, jobScript, type JobFilesBuilder, type Location, type ReadScript } from './job-files.js'
-import { sliceWord, type Known, type ShellWord } from './shell.js'
+import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
 import type { PlannedJob } from './tool.js'
 
 /** cruijff_kit's scaffold: the config beside the script, when no tune command says otherwise. */
@@ -79,7 +79,7 @@ function recipeArgs(launch: Launch, recipe: ShellWord, args: ShellWord[]): TuneI
     }
     const m = /^(~?)([A-Za-z_][\w.-]*)(=|$)/.exec(text)
     if (m && (m[3] === '=' || m[1] === '~')) inv.overrides.push({ key: m[2] ?? '', word: w, remove: m[1] === '~' })
-    else if (w.value === undefined && w.maySplit) inv.unknown.push(w)
+    else if (mayHoldOptions(w)) inv.unknown.push(w)
   }
   return inv
 }
@@ -320,8 +320,10 @@ export function trainingFiles(setup: TrainingSetup, files: JobFilesBuilder): voi
       })
     } else path(r.keys, value, r.kind, r.trigger)
   }
-  const out = outputDirOf(setup)
+  // a config that cannot be read says nothing of where it writes (unless the command line does)
   const outKeys = valueAt(setup.config, ['output_dir']) !== undefined ? ['output_dir'] : ['checkpointer', 'output_dir']
+  if (setup.text === undefined && !overrideOf(setup, outKeys.join('.'))) return
+  const out = outputDirOf(setup)
   files.writeAt(out, locate(setup, outKeys), { kind: 'training output directory', field: outKeys.join('.') })
 }
 
