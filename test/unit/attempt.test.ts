@@ -1,10 +1,14 @@
 /**
  * Evidence of one attempt, in memory: an output counts only when this attempt wrote it (identity before
  * the submission, not clocks), and a `.eval` log in a directory several evaluations share goes to the one
- * that wrote it (identity fields, then the task, then the run window), or is named as ambiguous.
+ * that wrote it (identity fields, then the task, then the run window), or is named as ambiguous; and
+ * the local transport gives what identity needs (inode, real paths).
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { mkdtempSync, realpathSync, renameSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { LocalTransport } from '../../src/cluster/local.ts'
 import type { Cell, Experiment } from '../../src/experiment/model.ts'
 import { inspect } from '../../src/tools/inspect.ts'
 import type { JobWindow, JudgeContext, PlannedJob } from '../../src/tools/tool.ts'
@@ -267,5 +271,25 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
     const [e0, e1] = await jobs(t, e)
     assert.ok(e0 && e1)
     assert.deepEqual([logOf(await judge(t, e, e0)), logOf(await judge(t, e, e1))], ['zero.eval', 'one.eval'])
+  })
+})
+
+describe('the local transport: identity and real paths', () => {
+  it('stat gives the inode; realpath resolves links, and is null for what is missing', async () => {
+    const dir = realpathSync(mkdtempSync(`${tmpdir()}/re-attempt-`))
+    const t = new LocalTransport()
+    writeFileSync(`${dir}/a`, 'one')
+    const first = await t.stat(`${dir}/a`)
+    writeFileSync(`${dir}/b`, 'two')
+    renameSync(`${dir}/b`, `${dir}/a`) // replaced the way writers install a file: a new inode
+    const second = await t.stat(`${dir}/a`)
+    assert.equal(typeof first?.ino, 'number')
+    assert.notEqual(first?.ino, second?.ino)
+    symlinkSync(dir, `${dir}/link`)
+    assert.equal(await t.realpath(`${dir}/link/a`), `${dir}/a`)
+    assert.equal(await t.realpath(`${dir}/link/./a`), `${dir}/a`)
+    assert.equal(await t.realpath(`${dir}/link/../a`), null, '.. of a link is the parent of its target')
+    assert.equal(await t.realpath(`${dir}/missing`), null)
+    assert.equal(await t.realpath(`${dir}/a/below-a-file`), null)
   })
 })
