@@ -61,20 +61,22 @@ export const torchtune: ToolModule = {
     const plan: ScaffoldPlan = { jobs: [], missing: [] }
     for (const run of experiment.runs) {
       if (run.type !== 'fine-tuned') continue
-      const files = [joinPath(run.name, CONFIG), joinPath(run.name, SCRIPT)]
-      const absent: string[] = []
-      for (const f of files) if (!(await exists(f))) absent.push(f)
-      if (absent.length > 0) {
-        plan.missing.push({ run: run.name, display: run.name, paths: absent })
+      const config = joinPath(run.name, CONFIG)
+      const script = joinPath(run.name, SCRIPT)
+      const hasConfig = await exists(config)
+      if (!(await exists(script))) {
+        plan.missing.push({ run: run.name, display: run.name, paths: hasConfig ? [script] : [config, script] })
         continue
       }
+      // The config is the one the script names (files() reads it; the preflight checks it is there):
+      // cruijff_kit's finetune.yaml beside the script, or another.
       plan.jobs.push({
-        key: joinPath(run.name, SCRIPT),
+        key: script,
         display: run.name,
         run: run.name,
         dir: run.name,
         script: SCRIPT,
-        inputs: [joinPath(run.name, SCRIPT), joinPath(run.name, CONFIG)],
+        inputs: hasConfig ? [script, config] : [script],
       })
     }
     return plan

@@ -186,6 +186,22 @@ describe('preflight', () => {
     assert.ok(!ev.some((p) => p.file === 'lr1/eval/caps_epoch0/cell.slurm' && /model directory/.test(p.message)))
   })
 
+  it('a training script that names another config: scaffolded, and that config checked at its --config', async () => {
+    const t = new MemoryTransport()
+    t.put(`${RUN_DIR}/lr1/finetune.slurm`, '#!/bin/bash\ncd configs\ntune run recipe \\\n  --config ft.yaml epochs=3\n')
+    const { exp, training } = await plans(t)
+    assert.deepEqual(training.missing, [])
+    assert.deepEqual(training.jobs[0]?.inputs, ['lr1/finetune.slurm'])
+    const ctx = { transport: t, runDir: RUN_DIR, experiment: exp, jobs: training.jobs }
+    const problems = (await torchtune.preflight?.(ctx)) ?? []
+    assert.deepEqual(
+      problems.map((p) => [p.file, p.line, p.message]),
+      [['lr1/finetune.slurm', 4, 'the training config /scratch/exp/lr1/configs/ft.yaml does not exist on the cluster']],
+    )
+    t.put(`${RUN_DIR}/lr1/configs/ft.yaml`, 'output_dir: out\n')
+    assert.deepEqual(await torchtune.preflight?.(ctx), [])
+  })
+
   it("an adapter whose base model moved (cruijff_kit's STALE_LOCAL_BASE_PATH)", async () => {
     const t = new MemoryTransport()
     scaffold(t)
