@@ -10,22 +10,32 @@ import type { Transport } from '../cluster/transport.js'
 import { cellDisplayName, type Cell } from '../experiment/model.js'
 import { err, ok, type Problem } from '../result.js'
 import type { EvalHeader } from './eval-log.js'
-import { contender, evalLogsNow, logsOfAttempt, ownersOf, rivalsOf, type FoundLog } from './inspect-logs.js'
+import { readTail } from '../cluster/read.js'
+import {
+  contender,
+  evalLogsNow,
+  logsOfAttempt,
+  ownersOf,
+  rivalsOf,
+  type Contender,
+  type FoundLog,
+} from './inspect-logs.js'
 import { inspectFiles, inspectInvocation } from './inspect-script.js'
 import { JobFilesBuilder, jobScript, missingReads } from './job-files.js'
-import type {
-  EvaluationResult,
-  FilesContext,
-  JobFiles,
-  JobRead,
-  JudgeContext,
-  Judgement,
-  OutputsContext,
-  OutputSnapshot,
-  PlannedJob,
-  PreflightContext,
-  ScaffoldPlan,
-  ToolModule,
+import {
+  OUTPUT_TAIL_BYTES,
+  type EvaluationResult,
+  type FilesContext,
+  type JobFiles,
+  type JobRead,
+  type JudgeContext,
+  type Judgement,
+  type OutputsContext,
+  type OutputSnapshot,
+  type PlannedJob,
+  type PreflightContext,
+  type ScaffoldPlan,
+  type ToolModule,
 } from './tool.js'
 
 export const inspect: ToolModule = {
@@ -85,6 +95,7 @@ export const inspect: ToolModule = {
 
   async judge(ctx: JudgeContext): Promise<Judgement> {
     const me = await contender((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job, ctx.window)
+    if (me.logDirs.length === 0) me.logDirs.push(...(await logDirsFromOutput(ctx, me)))
     if (me.logDirs.length === 0) {
       const why = `the log directory of ${joinPath(ctx.job.dir, ctx.job.script)} is not known before it runs`
       return err({ why })
@@ -196,6 +207,23 @@ async function staleAdapterBase(transport: Transport, model: JobRead): Promise<P
       hint: `fix base_model_name_or_path in ${dir}/adapter_config.json (line ${line} of ${model.file} evaluates it)`,
     },
   ]
+}
+
+/**
+ * Where inspect said it wrote its log, from the end of the job's output (`Log: logs/2026-...eval`, relative
+ * to the directory it ran in): for a log directory only the running job knew (`--log-dir "$OUT"`). A path
+ * the display folded over two lines is not used.
+ */
+async function logDirsFromOutput(ctx: JudgeContext, me: Contender): Promise<string[]> {
+  if (!ctx.outputFile) return []
+  const tail = (await readTail(ctx.transport, ctx.outputFile, OUTPUT_TAIL_BYTES))?.toString('utf8') ?? ''
+  const cwd = me.invocations[0]?.launch.cwd.value
+  const dirs = new Set<string>()
+  for (const m of tail.matchAll(/^[\s│|]*Log: (\S+\.eval)[\s│|]*$/gm)) {
+    const path = m[1] ?? ''
+    if (path.startsWith('/') || cwd !== undefined) dirs.add(dirOf(resolvePath(cwd ?? '/', path)))
+  }
+  return [...dirs]
 }
 
 function dirOf(path: string): string {

@@ -36,7 +36,7 @@ export interface TuneInvocation {
 }
 
 /** The torchtune training a launch runs, or undefined when it runs something else. */
-export function tuneInvocation(launch: Launch): TuneInvocation | undefined {
+function tuneInvocation(launch: Launch): TuneInvocation | undefined {
   const tune = launch.program === 'tune' || launch.module === 'torchtune._cli.tune'
   if (tune) return launch.args[0]?.value === 'run' ? tuneRun(launch, launch.args.slice(1)) : undefined
   const torchrun =
@@ -208,7 +208,7 @@ function locate(setup: TrainingSetup, keys: (string | number)[]): Location {
 }
 
 /** A string value of the config with `${a.b}` references resolved; why not, when they cannot be. */
-export function configString(setup: TrainingSetup, value: unknown): Known<string> {
+function configString(setup: TrainingSetup, value: unknown): Known<string> {
   if (value instanceof UnknownValue) return { why: value.why }
   if (typeof value !== 'string') return { why: 'not a string' }
   const out = interpolate(value, setup.config)

@@ -146,6 +146,29 @@ describe('written by this attempt, without a clock', () => {
   })
 })
 
+describe('a log directory only the running job knows', () => {
+  it('is where inspect said it wrote the log (the end of the job output); otherwise the cell says why', async () => {
+    const t = new MemoryTransport()
+    const e = experiment([{ run: 'base', task: 'cap', epoch: null }])
+    t.put(`${RUN_DIR}/base/eval/cap/cell.slurm`, 'cd /work/evals\ninspect eval /ck/cap.py@cap --log-dir "$OUT"\n')
+    const [job] = await jobs(t, e)
+    assert.ok(job)
+    const base = { transport: t, runDir: RUN_DIR, experiment: e, job, state: 'COMPLETED', exitCode: 0 }
+    const unknown = await inspect.judge(base)
+    assert.ok(!unknown.ok)
+    assert.equal(unknown.error.why, 'the log directory of base/eval/cap/cell.slurm is not known before it runs')
+    t.put('/work/evals/out-7/2026-11-27T10-00-00_cap_x.eval', evalLog({ status: 'success', task: 'cap' }))
+    const out = `${RUN_DIR}/base/artifacts/slurm-7.out`
+    t.put(out, 'cap (10 samples): hf/m\nLog: out-7/2026-11-27T10-00-00_cap_x.eval\nreal 12.0\n')
+    const found = await inspect.judge({ ...base, outputFile: out })
+    assert.ok(found.ok)
+    assert.equal(
+      found.value.result.kind === 'evaluation' ? found.value.result.log : '',
+      '/work/evals/out-7/2026-11-27T10-00-00_cap_x.eval',
+    )
+  })
+})
+
 describe('.eval logs in a directory several evaluations share (the earlier flat layout)', () => {
   /** A hand-written script: no vis_label, no epoch metadata, no model path. */
   const script = (task: string, model: string) =>
