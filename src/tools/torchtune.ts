@@ -174,7 +174,7 @@ export const torchtune: ToolModule = {
     }
     const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
     const path = setup.configPath.value
-    const config = setup.configFile
+    const config = setup.configWord?.value ?? CONFIG // as the script names it
     if (path === undefined)
       return { retry: false, reason: `out of memory, and its config is not a file here (${setup.configPath.why})` }
     for (const key of ['batch_size', 'gradient_accumulation_steps']) {

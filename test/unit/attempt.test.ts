@@ -116,6 +116,25 @@ describe('written by this attempt, without a clock', () => {
     assert.ok(!(await torchtune.judge({ ...base, since: iso(submitted), before })).ok)
   })
 
+  it('the out-of-memory retry edits the config the script names, unless the command line sets the batch', async () => {
+    const t = new MemoryTransport()
+    t.put(`${RUN_DIR}/lr1/configs/ft.yaml`, 'output_dir: out\nbatch_size: 8\n')
+    t.put(`${RUN_DIR}/lr1/finetune.slurm`, 'tune run x --config configs/ft.yaml\n')
+    const [job] = await jobs(t, exp, torchtune)
+    assert.ok(job)
+    const base = { transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', retries: 0 }
+    const tail = Buffer.from('torch.OutOfMemoryError: CUDA out of memory')
+    const edited = await torchtune.retry?.({ ...base, outputTail: tail })
+    assert.equal(edited?.retry, true)
+    assert.match(t.text(`${RUN_DIR}/lr1/configs/ft.yaml`) ?? '', /^batch_size: 4$/m)
+    t.put(`${RUN_DIR}/lr1/finetune.slurm`, 'tune run x --config configs/ft.yaml batch_size=8\n')
+    assert.deepEqual(await torchtune.retry?.({ ...base, outputTail: tail }), {
+      retry: false,
+      reason:
+        'out of memory, and line 1 of the script sets batch_size on the command line: the retry edits only configs/ft.yaml',
+    })
+  })
+
   it("inspect: the previous attempt's log does not count; a new one does", async () => {
     const t = new MemoryTransport()
     const cells: Cell[] = [{ run: 'base', task: 'cap', epoch: null }]
