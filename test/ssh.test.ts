@@ -361,6 +361,11 @@ for (const server of servers) {
       assert.ok(Math.abs(st.mtimeMs - Date.now()) < 60_000)
       assert.equal((await t.stat(`${base}/deep`))?.isDirectory, true)
       await t.exec(['ln', '-s', `${base}/deep`, `${base}/link`])
+      // a file's identity includes its inode where the channel can tell it (not over SFTP); real paths
+      assert.equal(st.ino === undefined, server.channel === 'sftp')
+      assert.equal(await t.realpath(`${base}/link/er/file.txt`), f)
+      assert.equal(await t.realpath(`${base}/deep/../deep/er`), `${base}/deep/er`)
+      assert.equal(await t.realpath(`${base}/link/missing`), null)
       assert.deepEqual(await t.list(base), [
         { name: 'bin', isDirectory: false },
         { name: 'deep', isDirectory: true },

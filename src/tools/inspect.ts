@@ -1,26 +1,42 @@
 /**
  * inspect-ai: one evaluation job per matrix cell, in the cell's directory (`{run}/eval/{cell}/cell.slurm`)
  * or, in the earlier flat layout, `{run}/eval/{cell}.slurm`. A cell succeeded when a `.eval` log written
- * by this attempt (after its submission) has status `success`, whatever the job's exit status; several
- * such logs: the newest.
+ * by this attempt, and attributed to it (inspect-logs.ts), has status `success`, whatever the job's exit
+ * status; several such logs: the newest. What a job reads and writes comes from its script's
+ * `inspect eval` command lines (inspect-script.ts), read as bash runs them (shell.ts, launch.ts).
  */
+import { joinPath, resolvePath } from '../cluster/paths.js'
 import type { Transport } from '../cluster/transport.js'
 import { cellDisplayName, type Cell } from '../experiment/model.js'
-import { err, ok } from '../result.js'
-import { readEvalHeader, type EvalHeader } from './eval-log.js'
-import { inspectInvocation, sameValue, type InspectInvocation, type ScriptValue } from './inspect-script.js'
-import type { Problem } from '../result.js'
+import { err, ok, type Problem } from '../result.js'
+import type { EvalHeader } from './eval-log.js'
+import { readTail } from '../cluster/read.js'
 import {
-  SKEW_MS,
+  contender,
+  evalLogsNow,
+  logsOfAttempt,
+  ownersOf,
+  rivalsOf,
+  type Contender,
+  type FoundLog,
+} from './inspect-logs.js'
+import { inspectFiles, inspectInvocation } from './inspect-script.js'
+import { JobFilesBuilder, jobScript, missingReads } from './job-files.js'
+import {
+  OUTPUT_TAIL_BYTES,
   type EvaluationResult,
+  type FilesContext,
+  type JobFiles,
+  type JobRead,
   type JudgeContext,
   type Judgement,
+  type OutputsContext,
+  type OutputSnapshot,
   type PlannedJob,
   type PreflightContext,
   type ScaffoldPlan,
   type ToolModule,
 } from './tool.js'
-import { joinPath, resolvePath } from '../cluster/paths.js'
 
 export const inspect: ToolModule = {
   name: 'inspect-ai',
@@ -57,15 +73,52 @@ export const inspect: ToolModule = {
     return plan
   },
 
+  async files(ctx: FilesContext): Promise<JobFiles> {
+    const script = await jobScript((p) => ctx.read(p), ctx.runDir, ctx.job)
+    const files = new JobFilesBuilder(script)
+    if (!script) {
+      files.note(joinPath(ctx.job.dir, ctx.job.script), { line: 1 }, 'the job script cannot be read')
+      return files.done()
+    }
+    const invocations = script.launches.flatMap((l) => inspectInvocation(l) ?? [])
+    if (invocations.length === 0)
+      files.note(script.file, { line: 1 }, 'no inspect eval command in the script: what the job reads is not known')
+    for (const inv of invocations) inspectFiles(inv, ctx.job.cell, files)
+    files.sbatchWrites()
+    return files.done()
+  },
+
+  async outputs(ctx: OutputsContext): Promise<OutputSnapshot> {
+    const me = await contender((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    return evalLogsNow(ctx.transport, me.logDirs)
+  },
+
   async judge(ctx: JudgeContext): Promise<Judgement> {
-    const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
-    const script = (await ctx.transport.readFile(`${jobDir}/${ctx.job.script}`))?.toString('utf8') ?? ''
-    const invocation = inspectInvocation(script)
-    const logDir = resolvePath(jobDir, invocation?.logDir?.value ?? 'logs')
-    const found = await findEvalLogs(ctx.transport, logDir, ctx.since ? Date.parse(ctx.since) - SKEW_MS : 0)
-    const shared = ctx.job.script !== 'cell.slurm'
-    const mine = shared ? found.filter((l) => belongsTo(l.header, ctx.job, invocation, jobDir)) : found
-    const notes = shared ? await unattributed(ctx, jobDir, found, mine) : []
+    const me = await contender((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job, ctx.window)
+    if (me.logDirs.length === 0) me.logDirs.push(...(await logDirsFromOutput(ctx, me)))
+    if (me.logDirs.length === 0) {
+      const why = `the log directory of ${joinPath(ctx.job.dir, ctx.job.script)} is not known before it runs`
+      return err({ why })
+    }
+    const found = await logsOfAttempt(ctx.transport, me.logDirs, ctx)
+    const rivals = found.length > 0 ? await rivalsOf(ctx, me) : []
+    const mine: FoundLog[] = []
+    const notes: string[] = []
+    for (const log of found) {
+      const owners = rivals.length > 0 ? ownersOf(log, [me, ...rivals]) : [me]
+      if (owners.length === 1 && owners[0] === me) mine.push(log)
+      else if (owners.includes(me))
+        notes.push(
+          `${log.path}: this .eval log (task "${log.header.task ?? '?'}") fits several evaluations ` +
+            `(${owners.map((o) => o.job.display).join(', ')}) by its task arguments, task and time: ` +
+            'not counted for any; pass -T vis_label or --metadata epoch to tell them apart',
+        )
+      else if (owners.length === 0)
+        notes.push(
+          `${log.path}: this .eval log (task "${log.header.task ?? '?'}") matches no evaluation script writing to ` +
+            `${dirOf(log.path)} (task, vis_label, epoch, model path): not counted for any cell`,
+        )
+    }
     const newestFirst = (a: FoundLog, b: FoundLog): number => b.mtimeMs - a.mtimeMs
     const success = mine.filter((l) => l.header.status === 'success').sort(newestFirst)[0]
     if (success) {
@@ -88,40 +141,21 @@ export const inspect: ToolModule = {
     }
     const why = newest
       ? `the .eval log ${newest.path} was never finished (status "started")`
-      : `no .eval log written by this attempt in ${logDir}`
+      : `no .eval log written by this attempt in ${me.logDirs.join(', ')}`
     return err({ why, pending: true, ...warning(notes) })
   },
 
   async preflight(ctx: PreflightContext): Promise<Problem[]> {
     const problems: Problem[] = []
-    const seen = new Set<string>()
     for (const job of ctx.jobs) {
-      const jobDir = resolvePath(ctx.runDir, job.dir)
-      const script = joinPath(job.dir, job.script)
-      const inv = inspectInvocation((await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? '')
-      if (!inv) continue
-      const reads: [ScriptValue | undefined, string][] = [
-        [inv.taskFile, 'inspect task file'],
-        [inv.taskArgs['data_path'], 'evaluation dataset'],
-        // A fine-tuned cell's model is the checkpoint its training writes; others read an existing one.
-        [job.cell?.epoch === null ? inv.modelArgs['model_path'] : undefined, 'model directory'],
-      ]
-      for (const [read, kind] of reads) {
-        if (!read) continue
-        const where = resolvePath(jobDir, read.value)
-        if ((await ctx.transport.stat(where)) !== null) {
-          if (kind === 'model directory') problems.push(...(await staleAdapterBase(ctx.transport, where, script, read)))
-          continue
-        }
-        if (seen.has(`${script}\u0000${where}`)) continue
-        seen.add(`${script}\u0000${where}`)
-        problems.push({
-          file: script,
-          line: read.line,
-          message: `the ${kind} ${where} does not exist on the cluster`,
-          hint: `line ${read.line} of ${script} passes it to inspect: fix the path or create it before running`,
-        })
-      }
+      const files = await inspect.files?.({ runDir: ctx.runDir, job, read: (p) => ctx.transport.readFile(p) })
+      if (!files) continue
+      const hint = (r: JobRead): string =>
+        `line ${r.line ?? '?'} of ${r.file} passes it to inspect: fix the path or create it before running`
+      const checked = await missingReads(ctx.transport, files, hint)
+      problems.push(...checked.problems)
+      for (const r of checked.present)
+        if (r.kind === 'model directory') problems.push(...(await staleAdapterBase(ctx.transport, r)))
     }
     return problems
   },
@@ -143,69 +177,6 @@ export const inspect: ToolModule = {
   },
 }
 
-/**
- * Whether a log in a log directory that several cells share (the earlier flat layout, `{run}/eval/logs/`)
- * is this job's: what inspect recorded of the run (the task function, the `-T` vis_label, the
- * `--metadata` epoch, the `-M` model path) must be what the job's script passed. Never the task name
- * alone: tasks name themselves `{task}_{vis_label}`. Without a readable script, the cell's own task and
- * epoch decide.
- */
-function belongsTo(header: EvalHeader, job: PlannedJob, inv: InspectInvocation | undefined, jobDir: string): boolean {
-  if (inv) {
-    // What identifies the run besides the task: compared wherever the script or the log has it.
-    const identity: boolean[] = []
-    const compare = (recorded: unknown, passed: ScriptValue | undefined, same = sameValue): void => {
-      if (passed !== undefined || recorded !== undefined)
-        identity.push(passed !== undefined && recorded !== undefined && same(recorded, passed.value))
-    }
-    compare(header.taskArgs['vis_label'], inv.taskArgs['vis_label'])
-    compare(header.metadata['epoch'], inv.metadata['epoch'])
-    compare(
-      header.modelArgs['model_path'],
-      inv.modelArgs['model_path'],
-      (recorded, passed) =>
-        typeof recorded === 'string' && resolvePath(jobDir, recorded) === resolvePath(jobDir, passed),
-    )
-    if (identity.length > 0) {
-      const task = header.registryName ?? header.task
-      const sameTask =
-        !inv.task || !task || task === inv.task || (!header.registryName && task.startsWith(`${inv.task}_`))
-      return sameTask && identity.every(Boolean)
-    }
-  }
-  const cell = job.cell
-  if (!cell) return false
-  if ((header.registryName ?? header.task) !== cell.task) return false
-  const e = header.metadata['epoch']
-  if (cell.epoch === null) return e === undefined
-  if (e !== undefined) return Number(e) === cell.epoch
-  const path = header.modelArgs['model_path']
-  const modelEpoch = /epoch_(\d+)/.exec(typeof path === 'string' ? path : (header.model ?? ''))
-  return modelEpoch?.[1] !== undefined && Number(modelEpoch[1]) === cell.epoch
-}
-
-/**
- * Logs of this attempt's time in a shared log directory that no job script there accounts for: each is
- * named in a warning (a log is never counted for a cell it cannot be shown to belong to).
- */
-async function unattributed(ctx: JudgeContext, jobDir: string, found: FoundLog[], mine: FoundLog[]): Promise<string[]> {
-  const others = found.filter((l) => !mine.includes(l))
-  if (others.length === 0) return []
-  const siblings: { job: PlannedJob; inv: InspectInvocation | undefined }[] = []
-  for (const e of (await ctx.transport.list(jobDir)) ?? []) {
-    if (e.isDirectory || !e.name.endsWith('.slurm') || e.name === ctx.job.script) continue
-    const text = (await ctx.transport.readFile(`${jobDir}/${e.name}`))?.toString('utf8') ?? ''
-    siblings.push({ job: { ...ctx.job, script: e.name, cell: undefined }, inv: inspectInvocation(text) })
-  }
-  return others
-    .filter((l) => !siblings.some((s) => belongsTo(l.header, s.job, s.inv, jobDir)))
-    .map(
-      (l) =>
-        `${l.path}: this .eval log (task "${l.header.task ?? '?'}") matches no evaluation script in ${jobDir} ` +
-        '(task, vis_label, epoch, model path): not counted for any cell',
-    )
-}
-
 function warning(notes: string[]): { warnings?: string[] } {
   return notes.length ? { warnings: notes } : {}
 }
@@ -215,12 +186,8 @@ function warning(notes: string[]): { warnings?: string[] } {
  * local path there that no longer exists fails the job when the model loads (cruijff_kit's
  * STALE_LOCAL_BASE_PATH check).
  */
-async function staleAdapterBase(
-  transport: Transport,
-  dir: string,
-  script: string,
-  read: ScriptValue,
-): Promise<Problem[]> {
+async function staleAdapterBase(transport: Transport, model: JobRead): Promise<Problem[]> {
+  const dir = model.path
   const text = (await transport.readFile(`${dir}/adapter_config.json`))?.toString('utf8')
   if (text === undefined) return []
   let base: unknown
@@ -230,49 +197,42 @@ async function staleAdapterBase(
     return []
   }
   if (typeof base !== 'string' || !base.startsWith('/') || (await transport.stat(base)) !== null) return []
+  const line = model.line ?? 0
   return [
     {
-      file: script,
-      line: read.line,
+      file: model.file,
+      line,
+      ...(model.field ? { field: model.field } : {}),
       message: `the adapter in ${dir} names its base model ${base}, which does not exist on the cluster`,
-      hint: `fix base_model_name_or_path in ${dir}/adapter_config.json (line ${read.line} of ${script} evaluates it)`,
+      hint: `fix base_model_name_or_path in ${dir}/adapter_config.json (line ${line} of ${model.file} evaluates it)`,
     },
   ]
+}
+
+/**
+ * Where inspect said it wrote its log, from the end of the job's output (`Log: logs/2026-...eval`, relative
+ * to the directory it ran in): for a log directory only the running job knew (`--log-dir "$OUT"`). A path
+ * the display folded over two lines is not used.
+ */
+async function logDirsFromOutput(ctx: JudgeContext, me: Contender): Promise<string[]> {
+  if (!ctx.outputFile) return []
+  const tail = (await readTail(ctx.transport, ctx.outputFile, OUTPUT_TAIL_BYTES))?.toString('utf8') ?? ''
+  const cwd = me.invocations[0]?.launch.cwd.value
+  const dirs = new Set<string>()
+  for (const m of tail.matchAll(/^[\s│|]*Log: (\S+\.eval)[\s│|]*$/gm)) {
+    const path = m[1] ?? ''
+    if (path.startsWith('/') || cwd !== undefined) dirs.add(dirOf(resolvePath(cwd ?? '/', path)))
+  }
+  return [...dirs]
+}
+
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'))
 }
 
 /** Directory name of a cell: `{task}_epoch{N}` for fine-tuned checkpoints, `{task}` otherwise. */
 function cellDirName(cell: Cell): string {
   return cell.epoch === null ? cell.task : `${cell.task}_epoch${cell.epoch}`
-}
-
-export interface FoundLog {
-  path: string
-  mtimeMs: number
-  header: EvalHeader
-}
-
-async function findEvalLogs(transport: Transport, logDir: string, sinceMs: number): Promise<FoundLog[]> {
-  const entries = (await transport.list(logDir)) ?? []
-  const out: FoundLog[] = []
-  for (const e of entries) {
-    if (e.isDirectory || !e.name.endsWith('.eval')) continue
-    const path = `${logDir}/${e.name}`
-    const stat = await transport.stat(path)
-    if (!stat || stat.mtimeMs < sinceMs) continue
-    // Ranges only: a log holds every sample and can be gigabytes; the header is a few kilobytes.
-    const header = await readEvalHeader({
-      size: stat.size,
-      read: (start, length) => transport.readRange(path, start, length),
-    })
-    out.push({
-      path,
-      mtimeMs: stat.mtimeMs,
-      header: header.ok
-        ? header.value
-        : { status: 'unreadable', metadata: {}, taskArgs: {}, modelArgs: {}, scores: [], error: header.error },
-    })
-  }
-  return out
 }
 
 function evaluationResult(path: string, h: EvalHeader): EvaluationResult {

@@ -9,7 +9,10 @@ import type { Transport } from '../cluster/transport.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import type { Problem, Result } from '../result.js'
 
-/** Outputs may carry an mtime a little before the recorded submission (clock skew on shared filesystems). */
+/**
+ * Outputs may carry an mtime a little before the recorded submission (clock skew on shared filesystems).
+ * Allowed only where nothing was there before the attempt (see JudgeContext.before).
+ */
 export const SKEW_MS = 5_000
 
 export interface PlannedJob {
@@ -83,7 +86,84 @@ export type EvaluationResult = z.infer<typeof EvaluationResultSchema>
 export const ToolResultSchema = z.discriminatedUnion('kind', [TrainingResultSchema, EvaluationResultSchema])
 export type ToolResult = z.infer<typeof ToolResultSchema>
 
+// ------------------------------------------------------------------ what a job reads and writes
+
+/** A path a job's script (or its config) names. */
+export interface JobPath {
+  /** Absolute, resolved against the directory the command that names it runs in. */
+  path: string
+  /** What it is, in words: 'inspect task file', 'evaluation dataset', 'training config', 'base model directory'. */
+  kind: string
+  /** The file that names it (script or config): relative to the run directory when inside it, else absolute. */
+  file: string
+  /** 1-based line and column in `file`. */
+  line?: number
+  column?: number
+  /** The config key or option that names it: `dataset.data_files`, `-T data_path`. */
+  field?: string
+}
+
+export interface JobRead extends JobPath {
+  /**
+   * A change to it re-runs the job: an input a user edits (task file, `-T` data and config paths, the
+   * torchtune config and the dataset files it names). False for what is read but is not such an input:
+   * base models, tokenizers, container images, directories.
+   */
+  trigger: boolean
+}
+
+/** A path the job's script names that cannot be known before it runs (a variable, a dynamic `cd`): not checked. */
+export interface Unresolved {
+  /** The script or config, as in JobPath.file. */
+  file: string
+  line: number
+  /** The words as written (`"$EXP"/task.py@cap`). */
+  text: string
+  why: string
+}
+
+export interface JobFiles {
+  /** Must exist before the job runs: the preflight checks them. Never the job's own outputs. */
+  reads: JobRead[]
+  /** Where the job writes (inspect's log directory, torchtune's output_dir, `#SBATCH --output`'s directory). */
+  writes: JobPath[]
+  /** What could not be resolved: skipped, for the log. */
+  unresolved: Unresolved[]
+}
+
+export interface FilesContext {
+  /** Absolute run directory: the cluster's, or a checkout of the experiment. */
+  runDir: string
+  job: PlannedJob
+  /** A file's bytes, null when it is missing; paths are absolute. Only job scripts and configs are read. */
+  read(absolutePath: string): Promise<Buffer | null>
+}
+
 // ------------------------------------------------------------------ judging a finished job
+
+/** What identifies a file's content without reading it: a rewrite changes one of these. */
+export interface FileIdentity {
+  size: number
+  mtimeMs: number
+  /** Where the transport knows it (local, exec-files over SSH; not SFTP). */
+  ino?: number
+}
+
+/** The expected outputs of a job as they are at one moment: absolute path -> identity, null when absent. */
+export type OutputSnapshot = Record<string, FileIdentity | null>
+
+export interface OutputsContext {
+  transport: Transport
+  runDir: string
+  experiment: Experiment
+  job: PlannedJob
+}
+
+/** When a job ran, as the scheduler says (ISO times); absent ends are unknown (not started, still running). */
+export interface JobWindow {
+  startedAt?: string
+  endedAt?: string
+}
 
 export interface JudgeContext {
   transport: Transport
@@ -98,6 +178,22 @@ export interface JudgeContext {
   outputFile?: string
   /** Submission time of the attempt being judged (ISO): only outputs written after it count. Absent: any. */
   since?: string
+  /**
+   * The tool's `outputs()` as they were just before this attempt was submitted (the engine stores them with
+   * the submission). An output counts only when it changed since (or was absent then: then `since`, less
+   * SKEW_MS, still applies). Absent (an attempt cruijff_kit's runner or an older version submitted): the
+   * time rule alone.
+   */
+  before?: OutputSnapshot
+  /** When this attempt ran. */
+  window?: JobWindow
+  /**
+   * The other jobs of this phase that may write where this job writes, with their windows for their
+   * latest attempts: at least those in this job's directory (the earlier flat layout, where every cell
+   * of a run writes to `{run}/eval/logs/`). The tool compares their log directories with its own. Absent:
+   * the tool looks for the other job scripts in this job's directory itself (without windows).
+   */
+  neighbours?: { job: PlannedJob; window?: JobWindow }[]
 }
 
 /**
@@ -177,12 +273,23 @@ export interface ToolModule {
   scaffold(experiment: Experiment, exists: (relative: string) => Promise<boolean>): Promise<ScaffoldPlan>
   /** Whether an attempt succeeded, from the tool's own record; called for every terminal state. */
   judge(ctx: JudgeContext): Promise<Judgement>
+  /**
+   * What a job reads and writes, from its script (and the config it names), without running anything:
+   * for the preflight, the rerun triggers, and mapping a changed file to the jobs that read it.
+   */
+  files?(ctx: FilesContext): Promise<JobFiles>
+  /**
+   * The job's expected outputs as they are now (torchtune: the weight files of each needed epoch;
+   * inspect: the `.eval` logs of its log directory). The engine calls it just before submitting and
+   * hands the answer back to judge() as `before`.
+   */
+  outputs?(ctx: OutputsContext): Promise<OutputSnapshot>
   /** For a failed job: whether to re-submit it now with changed settings (null: not this tool's kind of failure). */
   retry?(ctx: RetryContext): Promise<RetryDecision | null>
   /**
-   * Before anything is submitted: the paths these jobs will read that do not exist where they run
-   * (base model, dataset, task file, ...), each located at the file and line that names it. Hours in a
-   * queue must not end in "file not found".
+   * Before anything is submitted: the paths these jobs will read (files()'s reads) that do not exist where
+   * they run (base model, dataset, task file, ...), each located at the file and line that names it. Hours
+   * in a queue must not end in "file not found".
    */
   preflight?(ctx: PreflightContext): Promise<Problem[]>
   /** What to do with the results, for the summary's Next Steps (commands). */

@@ -1,32 +1,41 @@
 /**
  * torchtune: one fine-tuning job per fine-tuned run (`{run}/finetune.slurm`, which runs
- * `tune run ... --config finetune.yaml`). Success: exit 0 and, under finetune.yaml's `output_dir`, an
- * `epoch_{N}` checkpoint written by this attempt (after its submission) for every epoch the matrix
- * evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
+ * `tune run ... --config finetune.yaml`, or any launcher torchtune-script.ts reads). Success: exit 0 and,
+ * under the config's `output_dir`, an `epoch_{N}` checkpoint written by this attempt for every epoch the
+ * matrix evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
  */
-import { isNode, LineCounter, parse as parseYaml, parseDocument } from 'yaml'
 import { scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
-import { err, ok } from '../result.js'
-import type { Problem } from '../result.js'
-import { valueAt } from '../experiment/load.js'
+import { err, ok, type Problem } from '../result.js'
 import {
-  SKEW_MS,
-  type PreflightContext,
+  type FilesContext,
+  type JobFiles,
   type JudgeContext,
   type Judgement,
   type LossPoint,
+  type OutputsContext,
+  type OutputSnapshot,
+  type PlannedJob,
+  type PreflightContext,
   type RetryContext,
   type RetryDecision,
   type ScaffoldPlan,
   type ToolModule,
   type TrainingResult,
 } from './tool.js'
-import { joinPath, resolvePath } from '../cluster/paths.js'
+import { joinPath } from '../cluster/paths.js'
+import { identityOf, JobFilesBuilder, missingReads, writtenByAttempt } from './job-files.js'
+import {
+  commandLineSets,
+  CONVENTIONAL_CONFIG as CONFIG,
+  outputDirOf,
+  trainingFiles,
+  trainingSetup,
+  type TrainingSetup,
+} from './torchtune-script.js'
 
 const SCRIPT = 'finetune.slurm'
-const CONFIG = 'finetune.yaml'
 
 /** At most this many out-of-memory re-submissions per run. */
 const MAX_OOM_RETRIES = 3
@@ -52,41 +61,66 @@ export const torchtune: ToolModule = {
     const plan: ScaffoldPlan = { jobs: [], missing: [] }
     for (const run of experiment.runs) {
       if (run.type !== 'fine-tuned') continue
-      const files = [joinPath(run.name, CONFIG), joinPath(run.name, SCRIPT)]
-      const absent: string[] = []
-      for (const f of files) if (!(await exists(f))) absent.push(f)
-      if (absent.length > 0) {
-        plan.missing.push({ run: run.name, display: run.name, paths: absent })
+      const config = joinPath(run.name, CONFIG)
+      const script = joinPath(run.name, SCRIPT)
+      const hasConfig = await exists(config)
+      if (!(await exists(script))) {
+        plan.missing.push({ run: run.name, display: run.name, paths: hasConfig ? [script] : [config, script] })
         continue
       }
+      // The config is the one the script names (files() reads it; the preflight checks it is there):
+      // cruijff_kit's finetune.yaml beside the script, or another.
       plan.jobs.push({
-        key: joinPath(run.name, SCRIPT),
+        key: script,
         display: run.name,
         run: run.name,
         dir: run.name,
         script: SCRIPT,
-        inputs: [joinPath(run.name, SCRIPT), joinPath(run.name, CONFIG)],
+        inputs: hasConfig ? [script, config] : [script],
       })
     }
     return plan
   },
 
+  async files(ctx: FilesContext): Promise<JobFiles> {
+    return filesOf(await trainingSetup((p) => ctx.read(p), ctx.runDir, ctx.job), ctx.job)
+  },
+
+  async outputs(ctx: OutputsContext): Promise<OutputSnapshot> {
+    const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const root = outputDirOf(setup).value
+    const out: OutputSnapshot = {}
+    if (root === undefined) return out
+    for (const epoch of neededEpochs(ctx.experiment, ctx.job.run)) {
+      const dir = `${root}/epoch_${epoch}`
+      const entries = await ctx.transport.list(dir)
+      if (!entries) out[dir] = null
+      for (const e of entries ?? []) {
+        if (e.isDirectory || !WEIGHT_FILE.test(e.name)) continue
+        const st = await ctx.transport.stat(`${dir}/${e.name}`)
+        if (st) out[`${dir}/${e.name}`] = identityOf(st)
+      }
+    }
+    return out
+  },
+
   async judge(ctx: JudgeContext): Promise<Judgement> {
-    const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
-    const outputDir = await checkpointRoot(ctx.transport, jobDir)
-    const sinceMs = ctx.since ? Date.parse(ctx.since) - SKEW_MS : 0
+    const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const root = outputDirOf(setup)
+    if (root.value === undefined) return err({ why: `the checkpoint directory is not known: ${root.why}` })
+    const outputDir = root.value
     const checkpoints: Record<string, string> = {}
     const missing: string[] = []
     const stale: string[] = []
     for (const epoch of neededEpochs(ctx.experiment, ctx.job.run)) {
       const dir = `${outputDir}/epoch_${epoch}`
-      const found = await checkpointAt(ctx.transport, dir)
+      const found = await checkpointAt(ctx.transport, dir, ctx)
       if (found === 'missing') missing.push(dir)
       else if (found === 'empty') missing.push(`${dir} (no weight files in it)`)
-      else if (found < sinceMs) stale.push(dir)
+      else if (found === 'stale') stale.push(dir)
       else checkpoints[String(epoch)] = dir
     }
-    const losses = await readLosses(ctx.transport, outputDir, ctx.outputFile, ctx.since)
+    const losses = await readLosses(ctx.transport, outputDir, ctx.outputFile, ctx)
     const last = losses[losses.length - 1]
     const result: TrainingResult = {
       kind: 'training',
@@ -99,8 +133,10 @@ export const torchtune: ToolModule = {
     }
     if (missing.length > 0) return err({ why: `checkpoint missing: ${missing.join(', ')}`, result, pending: true })
     if (stale.length > 0) {
-      const why =
-        `checkpoint written before this attempt was submitted (${ctx.since ?? '?'}), so not by it: ` + stale.join(', ')
+      const how = ctx.before
+        ? 'its weight files are as they were then (size, mtime, inode)'
+        : `older than the submission, ${ctx.since ?? '?'}`
+      const why = `checkpoint written before this attempt was submitted (${how}), so not by it: ${stale.join(', ')}`
       return err({ why, result, pending: true })
     }
     return ok({ result })
@@ -109,44 +145,19 @@ export const torchtune: ToolModule = {
   async preflight(ctx: PreflightContext): Promise<Problem[]> {
     const problems: Problem[] = []
     for (const job of ctx.jobs) {
-      const jobDir = resolvePath(ctx.runDir, job.dir)
-      const text = (await ctx.transport.readFile(`${jobDir}/${CONFIG}`))?.toString('utf8')
-      if (text === undefined) continue
-      const lineCounter = new LineCounter()
-      const doc = parseDocument(text, { lineCounter, uniqueKeys: false })
-      const raw = doc.toJS() as unknown
-      if (!raw || typeof raw !== 'object' || Array.isArray(raw)) continue
-      const config = raw as Record<string, unknown>
-      const script = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
-      const tuneLine = script.split('\n').findIndex((l) => /\btune\s+run\b/.test(l)) + 1
-      const usedBy = `${joinPath(job.dir, job.script)}${tuneLine ? `:${tuneLine}` : ''} runs torchtune with ${CONFIG}`
-      const missing: string[] = []
-      for (const [path, kind] of READS) {
-        const value = valueAt(config, path)
-        const paths =
-          path.join('.') === 'checkpointer.checkpoint_files'
-            ? checkpointFileNames(value).map((f) =>
-                joinPath(String(valueAt(config, ['checkpointer', 'checkpoint_dir'])), f),
-              )
-            : typeof value === 'string'
-              ? [value]
-              : []
-        for (const p of paths) {
-          const where = resolvePath(jobDir, interpolate(p, config))
-          if (where.includes('${') || missing.some((m) => where.startsWith(`${m}/`))) continue
-          if ((await ctx.transport.stat(where)) !== null) continue
-          missing.push(where)
-          const node = doc.getIn(path, true)
-          const at = isNode(node) && node.range ? lineCounter.linePos(node.range[0]) : undefined
-          problems.push({
-            file: joinPath(job.dir, CONFIG),
-            ...(at ? { line: at.line, column: at.col } : {}),
-            field: path.join('.'),
-            message: `the ${kind} ${where} does not exist on the cluster`,
-            hint: `${usedBy}, which reads it: fix the path or create it before running`,
-          })
-        }
-      }
+      const read = (p: string): Promise<Buffer | null> => ctx.transport.readFile(p)
+      const setup = await trainingSetup(read, ctx.runDir, job)
+      if (!setup.script) continue
+      const files = filesOf(setup, job)
+      const inv = setup.invocation
+      const config = setup.configWord?.raw ?? CONFIG
+      const usedBy = `${setup.script.file}${inv ? `:${inv.line}` : ''} runs torchtune with ${config}`
+      const checked = await missingReads(ctx.transport, files, (r) =>
+        r.kind === 'training config'
+          ? `${setup.script?.file ?? ''}:${r.line ?? '?'} names it: fix the path or create it before running`
+          : `${usedBy}, which reads it: fix the path or create it before running`,
+      )
+      problems.push(...checked.problems)
     }
     return problems
   },
@@ -161,12 +172,26 @@ export const torchtune: ToolModule = {
     if (ctx.retries >= MAX_OOM_RETRIES) {
       return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
     }
-    const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/${CONFIG}`
-    const text = (await ctx.transport.readFile(path))?.toString('utf8')
-    if (text === undefined) return { retry: false, reason: `out of memory, and ${CONFIG} is gone` }
+    const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const path = setup.configPath.value
+    const config = setup.configWord?.value ?? CONFIG // as the script names it
+    if (path === undefined)
+      return { retry: false, reason: `out of memory, and its config is not a file here (${setup.configPath.why})` }
+    for (const key of ['batch_size', 'gradient_accumulation_steps']) {
+      const o = commandLineSets(setup, key)
+      if (o)
+        return {
+          retry: false,
+          reason:
+            `out of memory, and line ${o.word.line} of the script sets ${key} on the command line: ` +
+            `the retry edits only ${config}`,
+        }
+    }
+    const text = setup.text
+    if (text === undefined) return { retry: false, reason: `out of memory, and ${config} is gone` }
     const batch = /^batch_size:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
     if (!batch?.[1]) {
-      return { retry: false, reason: `out of memory, and ${CONFIG} has no top-level batch_size to reduce` }
+      return { retry: false, reason: `out of memory, and ${config} has no top-level batch_size to reduce` }
     }
     const oldBatch = Number(batch[1])
     if (oldBatch <= 1) return { retry: false, reason: 'out of memory with batch_size already 1' }
@@ -187,32 +212,20 @@ export const torchtune: ToolModule = {
       edited: [path],
       description:
         `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} ` +
-        `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${CONFIG} updated`,
+        `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${config} updated`,
     }
   },
 }
 
-/** What a torchtune LoRA config makes the job read, by key path: it must exist before the job runs. */
-const READS: readonly [readonly string[], string][] = [
-  [['checkpointer', 'checkpoint_dir'], 'base model directory'],
-  [['checkpointer', 'checkpoint_files'], 'base model weights file'],
-  [['tokenizer', 'path'], 'tokenizer file'],
-  [['tokenizer', 'merges_file'], 'tokenizer merges file'],
-  [['dataset', 'data_files'], 'training dataset'],
-  [['dataset_val', 'data_files'], 'validation dataset'],
-]
-
-/** The checkpointer's files: a list, or `{filename_format: model-{}-of-{}.safetensors, max_filename: "00002"}`. */
-function checkpointFileNames(spec: unknown): string[] {
-  if (Array.isArray(spec)) return spec.filter((f): f is string => typeof f === 'string')
-  if (!spec || typeof spec !== 'object') return []
-  const { filename_format: format, max_filename: max } = spec as Record<string, unknown>
-  if (typeof format !== 'string' || (typeof max !== 'string' && typeof max !== 'number')) return []
-  const last = String(max)
-  const n = Math.min(Number(last), 10_000)
-  return Array.from({ length: Number.isFinite(n) ? n : 0 }, (_, i) =>
-    format.replace('{}', String(i + 1).padStart(last.length, '0')).replace('{}', last),
-  )
+function filesOf(setup: TrainingSetup, job: PlannedJob): JobFiles {
+  const files = new JobFilesBuilder(setup.script)
+  if (!setup.script) {
+    files.note(joinPath(job.dir, job.script), { line: 1 }, 'the job script cannot be read')
+    return files.done()
+  }
+  trainingFiles(setup, files)
+  files.sbatchWrites()
+  return files.done()
 }
 
 /** Epochs whose checkpoints the experiment needs: those the matrix evaluates, else the last one trained. */
@@ -223,51 +236,23 @@ function neededEpochs(experiment: Experiment, run: string): number[] {
   return [epochs !== undefined ? epochs - 1 : 0]
 }
 
-/** The newest weight file's mtime in a checkpoint directory, or why there is none. */
-async function checkpointAt(transport: Transport, dir: string): Promise<number | 'missing' | 'empty'> {
+/** Whether a checkpoint directory holds weight files this attempt wrote, or why not. */
+async function checkpointAt(
+  transport: Transport,
+  dir: string,
+  attempt: Pick<JudgeContext, 'before' | 'since'>,
+): Promise<'fresh' | 'stale' | 'missing' | 'empty'> {
   const entries = await transport.list(dir)
   if (!entries) return 'missing'
-  let newest: number | undefined
+  let any = false
   for (const e of entries) {
     if (e.isDirectory || !WEIGHT_FILE.test(e.name)) continue
     const st = await transport.stat(`${dir}/${e.name}`)
-    if (st) newest = Math.max(newest ?? 0, st.mtimeMs)
+    if (!st) continue
+    any = true
+    if (writtenByAttempt(attempt, `${dir}/${e.name}`, st)) return 'fresh'
   }
-  return newest ?? 'empty'
-}
-
-/** finetune.yaml's `output_dir` (top level, or the checkpointer's), resolved against the job directory. */
-async function checkpointRoot(transport: Transport, jobDir: string): Promise<string> {
-  const bytes = await transport.readFile(`${jobDir}/${CONFIG}`)
-  let config: Record<string, unknown> = {}
-  try {
-    const parsed: unknown = bytes ? parseYaml(bytes.toString('utf8')) : null
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed as Record<string, unknown>
-  } catch {
-    // an unreadable config: the job would have failed; fall back to the conventional location
-  }
-  const checkpointer = config['checkpointer']
-  const fromCheckpointer =
-    checkpointer && typeof checkpointer === 'object'
-      ? (checkpointer as Record<string, unknown>)['output_dir']
-      : undefined
-  const raw =
-    typeof config['output_dir'] === 'string'
-      ? config['output_dir']
-      : typeof fromCheckpointer === 'string'
-        ? fromCheckpointer
-        : 'artifacts'
-  return resolvePath(jobDir, interpolate(raw, config))
-}
-
-/** OmegaConf-style `${key}` references to top-level string values. */
-function interpolate(value: string, config: Record<string, unknown>, depth = 0): string {
-  if (depth > 5) return value
-  const out = value.replace(/\$\{([A-Za-z0-9_.]+)\}/g, (whole, key: string) => {
-    const v = config[key]
-    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole
-  })
-  return out === value ? out : interpolate(out, config, depth + 1)
+  return any ? 'stale' : 'empty'
 }
 
 /** At most this many loss points are kept while reading: a longer curve is halved as it grows. */
@@ -282,15 +267,15 @@ async function readLosses(
   transport: Transport,
   outputDir: string,
   outputFile: string | undefined,
-  since: string | undefined,
+  attempt: Pick<JudgeContext, 'before' | 'since'>,
 ): Promise<LossPoint[]> {
   const logDir = `${outputDir}/logs`
-  const sinceMs = since ? Date.parse(since) - SKEW_MS : 0
   const candidates: { path: string; mtime: number }[] = []
   for (const e of (await transport.list(logDir)) ?? []) {
     if (e.isDirectory || !/^log_.*\.txt$/.test(e.name)) continue
-    const st = await transport.stat(`${logDir}/${e.name}`)
-    if (st && st.mtimeMs >= sinceMs) candidates.push({ path: `${logDir}/${e.name}`, mtime: st.mtimeMs })
+    const path = `${logDir}/${e.name}`
+    const st = await transport.stat(path)
+    if (st && writtenByAttempt(attempt, path, st)) candidates.push({ path, mtime: st.mtimeMs })
   }
   const newest = candidates.sort((a, b) => b.mtime - a.mtime)[0]
   if (newest) {

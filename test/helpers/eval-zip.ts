@@ -16,6 +16,8 @@ export interface EvalLogSpec {
   model?: string
   accuracy?: number
   error?: string
+  /** When inspect created the run (ISO); default: now. */
+  created?: string
 }
 
 export function evalLog(spec: EvalLogSpec): Buffer {
@@ -26,7 +28,7 @@ export function evalLog(spec: EvalLogSpec): Buffer {
     model: spec.model ?? 'hf/model',
     model_args: spec.modelArgs ?? {},
     metadata: spec.metadata ?? null,
-    created: new Date().toISOString(),
+    created: spec.created ?? new Date().toISOString(),
   }
   const header = {
     version: 2,

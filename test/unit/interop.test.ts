@@ -133,10 +133,18 @@ function experiment(cells: Cell[], runs = [...new Set(cells.map((c) => c.run))])
   }
 }
 
-/** A cell script as cruijff_kit's template writes it (the parts that identify the run). */
-const cellScript = (run: string, epoch: number, logDir = './logs'): string => `#!/bin/bash
+/**
+ * A cell script as cruijff_kit's template writes it (the parts that identify the run); it runs in the
+ * cell's own directory, or in `{run}/eval` (the earlier flat layout).
+ */
+const cellScript = (
+  run: string,
+  epoch: number,
+  logDir = './logs',
+  dir = `${RUN_DIR}/${run}/eval`,
+): string => `#!/bin/bash
 #SBATCH --job-name=eval-caps-ep${epoch}
-cd ${RUN_DIR}/${run}/eval
+cd ${dir}
 /usr/bin/time -p inspect eval /ck/blueprints/caps/inspect_task.py@caps \\
   --model hf/${run}_epoch_${epoch} \\
   -M model_path="${RUN_DIR}/${run}/artifacts/epoch_${epoch}" \\
@@ -186,7 +194,10 @@ describe('attempts cruijff_kit ran', () => {
       { run: 'lr1', task: 'caps', epoch: 0 },
       { run: 'lr2', task: 'caps', epoch: 0 },
     ]
-    for (const c of cells) t.put(`${RUN_DIR}/${c.run}/eval/caps_epoch0/cell.slurm`, cellScript(c.run, 0, './logs'))
+    for (const c of cells) {
+      const dir = `${RUN_DIR}/${c.run}/eval/caps_epoch0`
+      t.put(`${dir}/cell.slurm`, cellScript(c.run, 0, './logs', dir))
+    }
     const submitted = new Date(Date.now() - 600_000)
     const local = (d: Date): string => d.toISOString().slice(0, 19).replace('T', ' ')
     // cruijff_kit's state: both FAILED by SLURM's account (the script ends with wait on nvidia-smi).

@@ -10,7 +10,9 @@ import type { RunReport } from '../../src/report/model.ts'
 import { countOutcomes } from '../../src/report/verdict.ts'
 import type { Experiment } from '../../src/experiment/model.ts'
 import { inspect } from '../../src/tools/inspect.ts'
-import { cliValue, inspectInvocation, sameValue } from '../../src/tools/inspect-script.ts'
+import { cliValue, inspectInvocation, logDirOf, sameValue } from '../../src/tools/inspect-script.ts'
+import { launchOf } from '../../src/tools/launch.ts'
+import { readScript } from '../../src/tools/shell.ts'
 import { torchtune } from '../../src/tools/torchtune.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
 
@@ -65,24 +67,40 @@ function experiment(): Experiment {
   }
 }
 
+/** The first inspect command line of a script submitted from /scratch/exp/job. */
+function invocation(text: string) {
+  for (const c of readScript(text, '/scratch/exp/job').commands) {
+    const launch = launchOf(c)
+    const inv = launch && inspectInvocation(launch)
+    if (inv) return inv
+  }
+  return undefined
+}
+
 describe('inspect command lines of eval scripts', () => {
   it('reads the task, the -M/-T/--metadata values and their lines, shell quoting undone', () => {
-    const inv = inspectInvocation(CELL)
+    const inv = invocation(CELL)
     assert.ok(inv)
     assert.equal(inv.line, 4)
-    assert.deepEqual(inv.taskFile, { value: '/ck/blueprints/caps/inspect_task.py', line: 4 })
+    assert.deepEqual(
+      inv.tasks.map((w) => [w.value, w.line]),
+      [['/ck/blueprints/caps/inspect_task.py@caps', 4]],
+    )
     assert.equal(inv.task, 'caps')
-    assert.equal(inv.model, 'hf/base_control')
-    assert.deepEqual(inv.modelArgs['model_path'], { value: '/models/Llama', line: 6 })
+    assert.equal(inv.model?.value, 'hf/base_control')
+    assert.deepEqual([inv.modelArgs['model_path']?.value, inv.modelArgs['model_path']?.line], ['/models/Llama', 6])
     assert.equal(inv.taskArgs['vis_label']?.value, '1B control (caps)')
     assert.equal(inv.taskArgs['assistant_prefix']?.value, '"Answer: "')
     assert.equal(inv.metadata['is_finetuned']?.value, 'false')
-    assert.equal(inv.logDir?.value, './logs')
+    assert.deepEqual(logDirOf(inv).where, { value: '/scratch/exp/base/eval/caps/logs' })
   })
 
   it('values compare as inspect reads them (YAML): "0" is 0, "true" is true', () => {
     assert.equal(cliValue('0'), 0)
     assert.equal(cliValue('true'), true)
+    assert.equal(cliValue('yes'), true, 'PyYAML reads YAML 1.1')
+    assert.equal(cliValue('"Answer: "'), 'Answer: ')
+    assert.ok(sameValue('x', "'x'"))
     assert.ok(sameValue(0, '0'))
     assert.ok(sameValue(false, 'false'))
     assert.ok(sameValue('rank4', 'rank4'))
@@ -90,12 +108,13 @@ describe('inspect command lines of eval scripts', () => {
     assert.ok(!sameValue(undefined, '0'))
   })
 
-  it('a value only known when the script runs ($VAR) is not read', () => {
-    const inv = inspectInvocation('inspect eval "$TASK"@caps -T data_path="$DATA" --log-dir logs\n')
+  it('a value only known when the script runs ($VAR) has no value but a reason', () => {
+    const inv = invocation('inspect eval "$TASK"@caps -T data_path="$DATA" --log-dir logs\n')
     assert.ok(inv)
-    assert.equal(inv.taskFile, undefined)
-    assert.equal(inv.taskArgs['data_path'], undefined)
-    assert.equal(inspectInvocation('echo no evaluation here\n'), undefined)
+    assert.equal(inv.tasks[0]?.value, undefined)
+    assert.match(inv.tasks[0]?.why ?? '', /\$TASK is not set in the script/)
+    assert.equal(inv.taskArgs['data_path']?.value, undefined)
+    assert.equal(invocation('echo no evaluation here\n'), undefined)
   })
 })
 
@@ -165,6 +184,22 @@ describe('preflight', () => {
     )
     // The fine-tuned cell's model is the checkpoint its training will write: not checked now.
     assert.ok(!ev.some((p) => p.file === 'lr1/eval/caps_epoch0/cell.slurm' && /model directory/.test(p.message)))
+  })
+
+  it('a training script that names another config: scaffolded, and that config checked at its --config', async () => {
+    const t = new MemoryTransport()
+    t.put(`${RUN_DIR}/lr1/finetune.slurm`, '#!/bin/bash\ncd configs\ntune run recipe \\\n  --config ft.yaml epochs=3\n')
+    const { exp, training } = await plans(t)
+    assert.deepEqual(training.missing, [])
+    assert.deepEqual(training.jobs[0]?.inputs, ['lr1/finetune.slurm'])
+    const ctx = { transport: t, runDir: RUN_DIR, experiment: exp, jobs: training.jobs }
+    const problems = (await torchtune.preflight?.(ctx)) ?? []
+    assert.deepEqual(
+      problems.map((p) => [p.file, p.line, p.message]),
+      [['lr1/finetune.slurm', 4, 'the training config /scratch/exp/lr1/configs/ft.yaml does not exist on the cluster']],
+    )
+    t.put(`${RUN_DIR}/lr1/configs/ft.yaml`, 'output_dir: out\n')
+    assert.deepEqual(await torchtune.preflight?.(ctx), [])
   })
 
   it("an adapter whose base model moved (cruijff_kit's STALE_LOCAL_BASE_PATH)", async () => {
