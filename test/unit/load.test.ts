@@ -1,7 +1,8 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { didYouMean, loadExperiment } from '../../src/experiment/load.ts'
+import { loadExperiment } from '../../src/experiment/load.ts'
+import { didYouMean } from '../../src/experiment/review.ts'
 import { loaderToolNames } from '../../src/tools/index.ts'
 
 const BASE = `experiment:
@@ -202,6 +203,40 @@ describe('loadExperiment: as lenient as cruijff_kit, each time with a located wa
     assert.equal(r.warnings[0]?.field, 'evaluation.scorer')
     assert.equal(r.warnings[0].line, lineOf(text, 'scorer:'))
   })
+
+  it("a run's own epochs count, quoted or not; a wrong one is an error there and the run trains controls.epochs", () => {
+    const own = load(BASE.replace('parameters: {lr: 0.1}', 'parameters: {lr: 0.1, epochs: "3"}'))
+    assert.deepEqual(own.errors, [])
+    assert.equal(own.experiment?.runs[0]?.epochs, 3)
+    assert.match(own.warnings[0]?.message ?? '', /is the text "3", not a number: read as 3/)
+    const text = BASE.replace('parameters: {lr: 0.1}', 'parameters: {lr: 0.1, epochs: 0}').replace(
+      'epochs: [0, 1]',
+      'epochs: [0, 2]',
+    )
+    const wrong = load(text)
+    assert.deepEqual(
+      wrong.errors.map((e) => [e.field, e.message, e.line]),
+      [
+        ['runs[0].parameters.epochs', 'must be a whole number of 1 or more', lineOf(text, 'epochs: 0}')],
+        [
+          'evaluation.matrix[0].epochs[1]',
+          'epoch 2 does not exist: run "lr1" trains 2 epoch(s), numbered 0 to 1',
+          lineOf(text, 'epochs: [0, 2]'),
+        ],
+      ],
+    )
+  })
+
+  it('sections the runner does not read take any value; their keys are still checked', () => {
+    const values = load(`${BASE}models: "see the README"\noutput:\ndata: {training: [1, 2]}\n`)
+    assert.deepEqual(values.errors, [])
+    const text = `${BASE}models:\n  base: [{name: m, size_gB: 2}]\n`
+    const keys = load(text)
+    assert.equal(keys.errors.length, 1)
+    assert.equal(keys.errors[0]?.field, 'models.base[0].size_gB')
+    assert.match(keys.errors[0].message, /did you mean "size_gb"/)
+    assert.equal(keys.errors[0].line, lineOf(text, 'size_gB'))
+  })
 })
 
 describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
@@ -219,6 +254,15 @@ describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
     ['experiment', '  name: demo', '  name: demo\n  Dir: /x', 'Dir', /did you mean "dir"/],
     ['wrong level', 'evaluation:\n', 'matrix: []\nevaluation:\n', 'matrix', /"matrix": it belongs under evaluation/],
     ['no near key', 'evaluation:\n', 'zzz_custom: 1\nevaluation:\n', 'zzz_custom', /^unknown key "zzz_custom"$/],
+    [
+      'known at two levels',
+      'epochs: [0, 1]}',
+      'epochs: [0, 1], gpus: 1}',
+      'gpus',
+      /"gpus": it belongs under runs\[\]\.compute or evaluation\.compute/,
+    ],
+    ['an earlier name', '  name: demo', '  name: demo\n  directry: /x', 'directry', /did you mean "directory"/],
+    ['a legacy key', 'evaluation:\n', 'evaluation:\n  baseline_: x\n', 'baseline_', /did you mean "baseline"/],
   ]
   for (const [where, from, to, key, message] of cases) {
     it(`${where}: ${key}`, () => {
