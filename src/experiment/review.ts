@@ -76,19 +76,27 @@ function visitKeys(
     if (legacy) problems.warn(here, `\`${fieldName(here)}\`: ${legacy}`, undefined, 'key')
     else if (known) mapping[key] = visit(known, mapping[key], here, problems, [])
     // z.object lists every key of its mapping; z.looseObject is open.
-    else if (schema.def.catchall === undefined) {
-      const { keys, legacy: earlier } = keysOf(schema)
-      const suggestion = didYouMean(key, [...keys, ...renamed, ...earlier])
-      const elsewhere = suggestion ? undefined : knownElsewhere(key, fieldName(path).replace(/\[\d+\]/g, '[]'))
-      const hint = suggestion ? `: did you mean "${suggestion}"?` : elsewhere ? `: it belongs under ${elsewhere}` : ''
-      problems.error(
-        here,
-        `unknown key "${key}"${hint}`,
-        'neither cruijff_kit nor run-experiment reads it here, so a misspelling would be ignored silently; ' +
-          `keys here: ${keys.join(', ')}`,
-        'key',
-      )
-    }
+    else if (schema.def.catchall === undefined) unknownKey(schema, here, problems, renamed)
+  }
+}
+
+/**
+ * A key the schema does not list: near a known key (a misspelling, or a key at the wrong level), an error,
+ * since it would be ignored silently; near none (a newer cruijff_kit's option, say), a warning.
+ */
+function unknownKey(schema: z.ZodObject, path: Path, problems: FileProblems, renamed: readonly string[]): void {
+  const key = String(path.at(-1))
+  const { keys, legacy } = keysOf(schema)
+  const suggestion = didYouMean(key, [...keys, ...renamed, ...legacy])
+  const elsewhere = suggestion ? undefined : knownElsewhere(key, path.slice(0, -1))
+  const keysHere = `keys here: ${keys.join(', ')}`
+  if (suggestion || elsewhere) {
+    const near = suggestion ? `did you mean "${suggestion}"?` : `it belongs under ${elsewhere}`
+    const silently = 'neither cruijff_kit nor run-experiment reads it here, so a misspelling would be ignored silently'
+    problems.error(path, `unknown key "${key}": ${near}`, `${silently}; ${keysHere}`, 'key')
+  } else {
+    const hint = `a newer cruijff_kit's option is for its own tools; if it is a misspelling, correct it (${keysHere})`
+    problems.warn(path, `unknown key "${key}": run-experiment does not read it; the run goes on`, hint, 'key')
   }
 }
 
@@ -112,9 +120,10 @@ function levels(schema: Schema, level: string, out: Map<string, string[]>): Map<
 }
 let LEVELS: Map<string, string[]> | undefined
 
-/** The level(s) where `key` is a known key, e.g. `evaluation` for a top-level `matrix`. */
-function knownElsewhere(key: string, level: string): string | undefined {
+/** Where else `key` is a known key than in the mapping at path, e.g. `evaluation` for a top-level `matrix`. */
+function knownElsewhere(key: string, path: Path): string | undefined {
   LEVELS ??= levels(SummarySchema, '', new Map())
+  const level = fieldName(path).replace(/\[\d+\]/g, '[]')
   const found = [...LEVELS].filter(([name, keys]) => name !== level && keys.includes(key))
   return found.length ? found.map(([name]) => name || 'the top level').join(' or ') : undefined
 }

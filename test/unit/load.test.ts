@@ -1,9 +1,12 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { loadExperiment } from '../../src/experiment/load.ts'
 import { didYouMean } from '../../src/experiment/review.ts'
 import { loaderToolNames } from '../../src/tools/index.ts'
+import { FIXTURE_NAMES, FIXTURES } from '../helpers/cruijff.ts'
 
 const BASE = `experiment:
   name: demo
@@ -253,7 +256,6 @@ describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
     ['a run', '{name: base, type: control', '{name: base, typ: control', 'typ', /did you mean "type"/],
     ['experiment', '  name: demo', '  name: demo\n  Dir: /x', 'Dir', /did you mean "dir"/],
     ['wrong level', 'evaluation:\n', 'matrix: []\nevaluation:\n', 'matrix', /"matrix": it belongs under evaluation/],
-    ['no near key', 'evaluation:\n', 'zzz_custom: 1\nevaluation:\n', 'zzz_custom', /^unknown key "zzz_custom"$/],
     [
       'known at two levels',
       'epochs: [0, 1]}',
@@ -278,6 +280,45 @@ describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
       assert.match(e.hint ?? '', /keys here: /)
     })
   }
+})
+
+describe('loadExperiment: a key near no known key is a warning (a newer cruijff_kit may read it)', () => {
+  for (const [where, from, to, field] of [
+    ['evaluation', 'evaluation:\n', 'evaluation:\n  enable_thinking: true\n', 'evaluation.enable_thinking'],
+    ['top level', 'evaluation:\n', 'zzz_custom: 1\nevaluation:\n', 'zzz_custom'],
+    [
+      'a matrix entry',
+      '{run: base, tasks: [caps],',
+      '{run: base, reasoning_effort: high, tasks: [caps],',
+      'evaluation.matrix[1].reasoning_effort',
+    ],
+  ] as const) {
+    it(`${where}: ${field}`, () => {
+      const text = BASE.replace(from, to)
+      assert.notEqual(text, BASE)
+      const r = load(text)
+      assert.deepEqual(r.errors, [])
+      assert.equal(r.experiment?.cells.length, 6, 'the run goes on')
+      assert.equal(r.warnings.length, 1)
+      const w = r.warnings[0]
+      const key = field.split('.').at(-1) ?? ''
+      assert.equal(w?.field, field)
+      assert.equal(w.message, `unknown key "${key}": run-experiment does not read it; the run goes on`)
+      const line = lineOf(text, `${key}:`)
+      assert.equal(w.line, line)
+      assert.equal(w.column, (text.split('\n')[line - 1] ?? '').indexOf(`${key}:`) + 1)
+      assert.match(w.hint ?? '', /keys here: /)
+    })
+  }
+
+  it("every experiment cruijff_kit's own tools scaffolded loads with no error and no warning", () => {
+    for (const name of FIXTURE_NAMES) {
+      const file = join(FIXTURES, name, 'experiment_summary.yaml')
+      const r = loadExperiment(readFileSync(file, 'utf8'), file, file, loaderToolNames())
+      assert.deepEqual([r.errors, r.warnings], [[], []], name)
+      assert.ok((r.experiment?.cells.length ?? 0) > 0)
+    }
+  })
 })
 
 describe('loadExperiment: every problem in one pass', () => {
