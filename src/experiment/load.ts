@@ -8,7 +8,7 @@
  * train); expand the cells. Every problem is reported in one pass: every item the schema passed takes
  * part in the cross-checks, whatever else is wrong.
  */
-import { LineCounter, parseDocument, type Document } from 'yaml'
+import { CST, Lexer, LineCounter, parseDocument, type Document } from 'yaml'
 import type { z } from 'zod'
 import {
   LIMITS,
@@ -21,6 +21,7 @@ import {
 import type { Cell, Experiment, Run, Task } from './model.js'
 import { fieldName, FileProblems, type Path } from './problems.js'
 import { review } from './review.js'
+import { INPUTS } from '../names.js'
 import type { Problem } from '../result.js'
 
 /**
@@ -30,6 +31,22 @@ import type { Problem } from '../result.js'
 export interface ToolNames {
   preparation: { accepted: readonly string[]; default: string }
   evaluation: { accepted: readonly string[]; default: string }
+}
+
+/**
+ * What the loader refuses before it builds anything, each with a located error that names the input
+ * raising it: the summary's size (max-summary-bytes) and its evaluation cells (max-cells), counted from
+ * the matrix entries before any cell exists, so that a matrix bomb cannot allocate them.
+ */
+export interface LoadCaps {
+  maxSummaryBytes: number
+  maxCells: number
+}
+
+/** The caps of the action's inputs when left empty. */
+export const DEFAULT_CAPS: LoadCaps = {
+  maxSummaryBytes: Number(INPUTS['max-summary-bytes']),
+  maxCells: Number(INPUTS['max-cells']),
 }
 
 export interface LoadOutcome {
@@ -47,8 +64,9 @@ export function loadExperiment(
   summaryPath: string,
   displayPath: string,
   toolNames: ToolNames,
+  caps: LoadCaps = DEFAULT_CAPS,
 ): LoadOutcome {
-  const parsed = parse(text, displayPath)
+  const parsed = parse(text, displayPath, caps.maxSummaryBytes)
   if ('errors' in parsed) return { errors: parsed.errors, warnings: [] }
   const problems = new FileProblems(displayPath, parsed.doc, parsed.lineCounter)
   problems.warnDuplicateKeys()
@@ -63,6 +81,7 @@ export function loadExperiment(
   const runs = readRuns(data, passed, problems)
   const tasks = readTasks(data, passed, problems)
   const entries = checkMatrix(data, runs, tasks, passed, problems)
+  checkCellCap(entries, caps.maxCells, problems)
   warnUnevaluated(runs, entries, data, problems)
 
   const { errors, warnings } = problems.sorted()
@@ -85,14 +104,28 @@ export function loadExperiment(
   }
 }
 
-/** The YAML as PyYAML, cruijff_kit's reader, takes it (duplicate keys, merge keys), or located errors. */
+/**
+ * The YAML as PyYAML, cruijff_kit's reader, takes it (duplicate keys, merge keys), or located errors.
+ * Its size and its nesting are checked first, and aliases are capped, as each could exhaust the process.
+ */
 function parse(
   text: string,
   file: string,
+  maxBytes: number,
 ): { doc: Document.Parsed; lineCounter: LineCounter; data: Mapping } | { errors: Problem[] } {
-  const fileProblem = (message: string) => ({ errors: [{ file, line: 1, column: 1, message }] })
-  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes)
-    return fileProblem(`the file is larger than ${LIMITS.maxFileBytes} bytes; an experiment summary is a few KB`)
+  const fileProblem = (message: string, at = { line: 1, column: 1 }, hint?: string) => ({
+    errors: [{ file, ...at, message, ...(hint ? { hint } : {}) }],
+  })
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > maxBytes) {
+    const message = `is ${bytes} bytes, over the cap of ${maxBytes}: real experiment summaries are tens of KB`
+    return fileProblem(message, undefined, 'the input max-summary-bytes raises the cap')
+  }
+  const deep = tooDeep(text)
+  if (deep) {
+    const message = `nests more than ${LIMITS.maxDepth} levels deep here (experiment summaries nest a few)`
+    return fileProblem(message, deep, 'YAML nested this deep could exhaust the parser: it is refused unread')
+  }
   const lineCounter = new LineCounter()
   let doc: Document.Parsed
   try {
@@ -115,6 +148,40 @@ function parse(
   }
   if (!isMapping(data)) return fileProblem('must be a YAML mapping with `experiment`, `runs` and `evaluation` sections')
   return { doc, lineCounter, data }
+}
+
+/**
+ * Where the YAML first nests deeper than LIMITS.maxDepth, read from its tokens without building anything
+ * (the parser recurses): flow brackets, block indentation, and the `- ` or `? ` written on one line.
+ */
+function tooDeep(text: string): { line: number; column: number } | undefined {
+  let line = 1
+  let column = 1
+  let lineStart = true
+  let flow = 0 // flow collections open here
+  let onLine = 0 // `- ` and `? ` written on this line
+  const indents: number[] = [] // the columns of the block collections open here
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token)
+    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end') continue // markers, not text
+    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++
+    else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1)
+    else if (type === 'seq-item-ind' || type === 'explicit-key-ind') onLine++
+    if (lineStart && flow === 0 && type !== 'space' && type !== 'newline' && type !== 'comment') {
+      while ((indents.at(-1) ?? 0) > column) indents.pop()
+      if (indents.at(-1) !== column) indents.push(column)
+      lineStart = false
+    }
+    if (flow + indents.length + onLine > LIMITS.maxDepth) return { line, column }
+    const breaks = token.split('\n').length - 1
+    line += breaks
+    column = breaks ? token.length - token.lastIndexOf('\n') : column + token.length
+    if (type === 'newline') {
+      onLine = 0
+      lineStart = true
+    }
+  }
+  return undefined
 }
 
 /** Whether the schema found nothing wrong at or under a path. */
@@ -230,6 +297,8 @@ interface Named<T> {
 
 /** A matrix entry that passed every check: each of its tasks at each of its epochs is a cell. */
 interface Entry {
+  /** Its index in evaluation.matrix. */
+  at: number
   run: Run
   tasks: string[]
   epochs: (number | null)[]
@@ -258,7 +327,7 @@ function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed
     const entry = item as z.output<typeof MatrixEntrySchema>
     const epochs = entry.epochs ?? null
     if (run.type !== 'fine-tuned') {
-      if (epochs === null) entries.push({ run, tasks: entry.tasks, epochs: [null] })
+      if (epochs === null) entries.push({ at: i, run, tasks: entry.tasks, epochs: [null] })
       else
         problems.error(
           at('epochs'),
@@ -274,10 +343,22 @@ function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed
         const message = `epoch ${epoch} does not exist: run "${run.name}" trains ${trained} epoch(s)`
         problems.error(at('epochs', k), `${message}, numbered 0 to ${trained - 1}`)
       }
-      if (missing.length === 0) entries.push({ run, tasks: entry.tasks, epochs })
+      if (missing.length === 0) entries.push({ at: i, run, tasks: entry.tasks, epochs })
     }
   }
   return entries
+}
+
+/** The cells the matrix lists, from its entries' counts (no cell is built), against the cap. */
+function checkCellCap(entries: Entry[], cap: number, problems: FileProblems): void {
+  const cellsOf = (e: Entry) => e.tasks.length * e.epochs.length
+  const total = entries.reduce((sum, e) => sum + cellsOf(e), 0)
+  let counted = 0
+  const past = entries.find((e) => (counted += cellsOf(e)) > cap)
+  if (!past) return
+  const message = `the matrix lists ${total} evaluation cells, over the cap of ${cap}; this entry passes it`
+  const hint = "cells are each entry's tasks x epochs; the input max-cells raises the cap"
+  problems.error(['evaluation', 'matrix', past.at], message, hint)
 }
 
 /** Runs that nothing evaluates: control and eval-only runs outside the matrix, fine-tuned runs never evaluated. */

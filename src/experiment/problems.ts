@@ -4,6 +4,7 @@
  * it), so paths resolve to the last pair with that key.
  */
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml'
+import { LIMITS } from './schema.js'
 import type { Problem } from '../result.js'
 
 export type Path = readonly (string | number)[]
@@ -48,7 +49,7 @@ export class FileProblems {
 
   /** A warning for every key written twice in one mapping, at its later occurrence. */
   warnDuplicateKeys(node: unknown = this.doc.contents, path: Path = []): void {
-    if (path.length > 64) return
+    if (path.length > LIMITS.maxDepth) return
     if (isMap(node)) {
       const seen = new Map<string, number>()
       for (const pair of node.items) {

@@ -1,12 +1,15 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadExperiment } from '../../src/experiment/load.ts'
+import { DEFAULT_CAPS, loadExperiment } from '../../src/experiment/load.ts'
 import { didYouMean } from '../../src/experiment/review.ts'
 import { loaderToolNames } from '../../src/tools/index.ts'
+import { run } from '../../src/main.ts'
 import { FIXTURE_NAMES, FIXTURES } from '../helpers/cruijff.ts'
+import { makeExperiment, tempDir } from '../helpers/experiment.ts'
+import { recordingIO } from '../helpers/io.ts'
 
 const BASE = `experiment:
   name: demo
@@ -379,6 +382,113 @@ describe('loadExperiment: nothing to evaluate', () => {
       r.warnings.some((w) => /nothing evaluates them/.test(w.message)),
       JSON.stringify(r.warnings),
     )
+  })
+})
+
+describe('loadExperiment: caps, with located errors, before anything is built', () => {
+  it('a summary over max-summary-bytes is refused unread; the caller raises the cap', () => {
+    const text = `${BASE}# ${'x'.repeat(300 * 1024)}\n`
+    const r = load(text)
+    assert.equal(r.experiment, undefined)
+    assert.deepEqual(r.errors, [
+      {
+        file: 'exp/experiment_summary.yaml',
+        line: 1,
+        column: 1,
+        message: `is ${Buffer.byteLength(text)} bytes, over the cap of 262144: real experiment summaries are tens of KB`,
+        hint: 'the input max-summary-bytes raises the cap',
+      },
+    ])
+    const raised = loadExperiment(text, '/x/e.yaml', 'e.yaml', loaderToolNames(), {
+      ...DEFAULT_CAPS,
+      maxSummaryBytes: 400_000,
+    })
+    assert.deepEqual(raised.errors, [])
+  })
+
+  it('cells over max-cells: an error at the matrix entry that passes the cap; the caller raises it', () => {
+    const caps = (maxCells: number) => ({ ...DEFAULT_CAPS, maxCells })
+    const r = loadExperiment(BASE, '/x/e.yaml', 'e.yaml', loaderToolNames(), caps(5))
+    assert.equal(r.experiment, undefined)
+    assert.equal(r.errors.length, 1)
+    assert.equal(r.errors[0]?.field, 'evaluation.matrix[2]')
+    assert.equal(r.errors[0].line, lineOf(BASE, '{run: ext,'))
+    assert.equal(r.errors[0].message, 'the matrix lists 6 evaluation cells, over the cap of 5; this entry passes it')
+    assert.match(r.errors[0].hint ?? '', /the input max-cells raises the cap/)
+    assert.equal(loadExperiment(BASE, '/x/e.yaml', 'e.yaml', loaderToolNames(), caps(6)).experiment?.cells.length, 6)
+  })
+
+  it('a matrix bomb (80 KiB listing 9 million cells) is a located error in well under 2 s of CPU', () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `t${i}`)
+    const text = [
+      'experiment: {name: bomb}',
+      'tools: {preparation: torchtune, evaluation: inspect-ai}',
+      'controls: {epochs: 3000}',
+      'runs: [{name: r, type: fine-tuned}]',
+      'evaluation:',
+      `  tasks: [${names.map((t) => `{name: ${t}}`).join(', ')}]`,
+      `  matrix: [{run: r, tasks: [${names.join(', ')}], epochs: [${names.map((_, i) => i).join(', ')}]}]`,
+    ].join('\n')
+    assert.ok(text.length > 80_000 && text.length < 90_000, String(text.length))
+    // CPU time, not wall time: the unit tier shares its machine.
+    const before = process.cpuUsage()
+    const r = load(text)
+    const used = process.cpuUsage(before)
+    assert.deepEqual(
+      r.errors.map((e) => [e.line, e.field, e.message]),
+      [
+        [
+          7,
+          'evaluation.matrix[0]',
+          'the matrix lists 9000000 evaluation cells, over the cap of 2000; this entry passes it',
+        ],
+      ],
+    )
+    assert.ok(used.user + used.system < 2_000_000, `${used.user + used.system} µs`)
+  })
+
+  it('YAML nested deeper than the parser can take is refused at its line, unparsed (no crash)', () => {
+    for (const [form, deep] of [
+      ['flow', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+      ['compact sequences', `\n  ${'- '.repeat(5000)}x`],
+    ] as const) {
+      const text = `${BASE}deep: ${deep}\n`
+      const r = load(text)
+      assert.equal(r.errors.length, 1, form)
+      assert.equal(r.errors[0]?.line, lineOf(text, deep.trim().slice(0, 100)), form)
+      assert.match(r.errors[0].message, /^nests more than 64 levels deep here/, form)
+    }
+  })
+
+  it('alias expansion stays capped', () => {
+    const levels = ['l0: &l0 [x]']
+    for (let k = 1; k < 6; k++)
+      levels.push(
+        `l${k}: &l${k} [${Array(10)
+          .fill(`*l${k - 1}`)
+          .join(', ')}]`,
+      )
+    const r = load(`${BASE}${levels.join('\n')}\n`)
+    assert.match(r.errors[0]?.message ?? '', /^cannot be read: .*Excessive alias count/)
+  })
+
+  it('the inputs max-cells and max-summary-bytes reach the loader: nothing runs', async () => {
+    for (const [input, value, message] of [
+      ['max-cells', '3', /^the matrix lists 4 evaluation cells, over the cap of 3/],
+      ['max-summary-bytes', '100', /^is \d+ bytes, over the cap of 100:/],
+    ] as const) {
+      const dir = makeExperiment(tempDir('re-caps-'))
+      const io = recordingIO({ 'experiment-dir': dir, executor: 'local', [input]: value })
+      const report = await run({ io, signal: new AbortController().signal })
+      assert.equal(report.status, 'invalid', input)
+      const errors = io.annotations.filter((a) => a.kind === 'error').map((a) => a.problem.message)
+      assert.ok(
+        errors.some((m) => message.test(m)),
+        JSON.stringify(errors),
+      )
+      assert.ok(!existsSync(join(dir, 'executions.txt')), 'a job ran')
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
