@@ -275,16 +275,15 @@ function readTools(section: unknown, names: ToolNames, problems: FileProblems): 
   } else if (isMapping(section)) {
     for (const phase of ['preparation', 'evaluation'] as const) {
       const given = section[phase]
+      const supported = names[phase].accepted
       if (given === undefined) {
         tools.defaulted = true
         problems.warn(['tools'], `no tools.${phase}: assuming ${tools[phase]}`)
-      } else if (typeof given !== 'string')
-        continue // the schema reports it
-      else if (names[phase].accepted.includes(given)) tools[phase] = given
-      else {
-        const hint = `supported: ${names[phase].accepted.join(', ')}`
-        problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, hint)
+        continue
       }
+      if (typeof given !== 'string') continue // the schema reports it
+      if (supported.includes(given)) tools[phase] = given
+      else problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${supported.join(', ')}`)
     }
   }
   return tools
@@ -327,12 +326,9 @@ function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed
     const entry = item as z.output<typeof MatrixEntrySchema>
     const epochs = entry.epochs ?? null
     if (run.type !== 'fine-tuned') {
+      const message = `run "${run.name}" is ${run.type}: it has no training epochs, so epochs must be null`
       if (epochs === null) entries.push({ at: i, run, tasks: entry.tasks, epochs: [null] })
-      else
-        problems.error(
-          at('epochs'),
-          `run "${run.name}" is ${run.type}: it has no training epochs, so epochs must be null`,
-        )
+      else problems.error(at('epochs'), message)
     } else if (epochs === null) {
       const message = `run "${run.name}" is fine-tuned: list the epochs to evaluate, e.g. epochs: [0]`
       problems.error(at(entry.epochs === undefined ? 'run' : 'epochs'), message)

@@ -1,7 +1,7 @@
 /**
  * The first look at the data, beside its schema and before validation: each leniency of schema.ts read
  * as cruijff_kit reads it (with a warning), each legacy key noted, and each key the schema does not list
- * refused with a did-you-mean, because a misspelt optional key would otherwise be ignored silently.
+ * reported: near a known key, an error with a did-you-mean; near none, a warning.
  */
 import { z } from 'zod'
 import { fieldName, type FileProblems, type Path } from './problems.js'

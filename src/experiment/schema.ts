@@ -1,8 +1,8 @@
 /**
  * experiment_summary.yaml (cruijff_kit format), described once. The loader takes every fact about the
  * format from these schemas:
- * - `z.object` is a mapping whose keys are all listed: any other key is unknown (a misspelling until
- *   proven otherwise); `z.looseObject` is an open mapping (any key), whose listed keys are still read.
+ * - `z.object` is a mapping whose keys are all listed: any other key is unknown (an error when it is near
+ *   a known key, else a warning); `z.looseObject` is an open mapping (any key), its listed keys still read.
  * - `unread` is a key cruijff_kit defines and the runner does not read; `unchecked` a section the runner
  *   does not read (its keys are checked, its values are not: cruijff_kit's reader takes any value there).
  * - `legacy` is a key cruijff_kit once wrote and no longer reads (zod's `deprecated`): accepted with a warning.
