@@ -86,6 +86,9 @@ export const SettingsSchema = z.object({
   'max-submit': number('max-submit', 1, true),
   stagger: number('stagger', 0, false),
   'output-wait': number('output-wait', 0, false),
+  'max-summary-bytes': number('max-summary-bytes', 1, true),
+  'max-cells': number('max-cells', 1, true),
+  'max-jobs': number('max-jobs', 1, true),
   'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
   summarize: bool('summarize'),
   'artifact-name': z
@@ -193,6 +196,10 @@ export interface Settings {
   maxSubmit: number
   stagger: number
   outputWait: number
+  /** Caps on one experiment: its summary's size, its evaluation cells, its jobs (trainings + evaluations). */
+  maxSummaryBytes: number
+  maxCells: number
+  maxJobs: number
   failOn: FailOn
   summarize: boolean
   artifactName: string
@@ -242,6 +249,9 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
       maxSubmit: s['max-submit'],
       stagger: s.stagger,
       outputWait: s['output-wait'],
+      maxSummaryBytes: s['max-summary-bytes'],
+      maxCells: s['max-cells'],
+      maxJobs: s['max-jobs'],
       failOn: s['fail-on'],
       summarize: s.summarize,
       artifactName: s['artifact-name'],

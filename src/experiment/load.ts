@@ -2,28 +2,26 @@
  * experiment_summary.yaml -> Experiment, or every problem found, each located at file:line:column.
  * Never throws: hostile input (syntax errors, alias bombs, wrong types, huge values) becomes problems.
  *
- * As lenient as cruijff_kit's own reader (PyYAML) where it is lenient, each time with a warning at
- * the line: a duplicate key keeps its last value, `epochs: "1"` is the number 1, `experiment.directory`
- * is `experiment.dir`. As strict as a status check needs elsewhere: a key that neither cruijff_kit nor
- * this runner knows is an error with a did-you-mean, because a misspelt optional key would otherwise be
- * ignored silently. Every problem is reported in one pass: schema errors do not hide cross-reference
- * errors (duplicate names, matrix entries naming unknown runs or tasks).
+ * The format is schema.ts's. The steps, top to bottom: parse the YAML; review the data beside the schema
+ * (review.ts: cruijff_kit's leniencies, with a warning; unknown keys); validate it; check the
+ * cross-references (duplicate names, matrix entries naming unknown runs or tasks, epochs a run does not
+ * train); expand the cells. Every problem is reported in one pass: every item the schema passed takes
+ * part in the cross-checks, whatever else is wrong.
  */
-import { LineCounter, parseDocument, isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml'
-import type { Node as YamlNode } from 'yaml'
+import { CST, Lexer, LineCounter, parseDocument, type Document } from 'yaml'
 import type { z } from 'zod'
 import {
-  COUNTED_FIELDS,
-  KNOWN_KEYS,
   LIMITS,
-  MatrixEntrySchema,
   positiveCount,
-  RUN_TYPES,
-  RunSchema,
   SummarySchema,
-  TaskSchema,
+  type MatrixEntrySchema,
+  type RunSchema,
+  type TaskSchema,
 } from './schema.js'
 import type { Cell, Experiment, Run, Task } from './model.js'
+import { fieldName, FileProblems, type Path } from './problems.js'
+import { review } from './review.js'
+import { INPUTS } from '../names.js'
 import type { Problem } from '../result.js'
 
 /**
@@ -35,24 +33,29 @@ export interface ToolNames {
   evaluation: { accepted: readonly string[]; default: string }
 }
 
+/**
+ * What the loader refuses before it builds anything, each with a located error that names the input
+ * raising it: the summary's size (max-summary-bytes) and its evaluation cells (max-cells), counted from
+ * the matrix entries before any cell exists, so that a matrix bomb cannot allocate them.
+ */
+export interface LoadCaps {
+  maxSummaryBytes: number
+  maxCells: number
+}
+
+/** The caps of the action's inputs when left empty. */
+export const DEFAULT_CAPS: LoadCaps = {
+  maxSummaryBytes: Number(INPUTS['max-summary-bytes']),
+  maxCells: Number(INPUTS['max-cells']),
+}
+
 export interface LoadOutcome {
   experiment?: Experiment
   errors: Problem[]
   warnings: Problem[]
 }
 
-type Path = readonly (string | number)[]
 type Mapping = Record<string, unknown>
-
-export function fieldName(path: Path): string {
-  let out = ''
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`
-    else out += out ? `.${part}` : part
-  }
-  return out
-}
-
 const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** Loads and validates. `displayPath` is how the file is named in messages and annotations. */
@@ -61,340 +64,206 @@ export function loadExperiment(
   summaryPath: string,
   displayPath: string,
   toolNames: ToolNames,
+  caps: LoadCaps = DEFAULT_CAPS,
 ): LoadOutcome {
-  const errors: Problem[] = []
-  const warnings: Problem[] = []
-  const sourceDir = summaryPath.replace(/\/[^/]*$/, '') || '/'
-  const fileProblem = (message: string): Problem => ({ file: displayPath, line: 1, column: 1, message })
+  const parsed = parse(text, displayPath, caps.maxSummaryBytes)
+  if ('errors' in parsed) return { errors: parsed.errors, warnings: [] }
+  const problems = new FileProblems(displayPath, parsed.doc, parsed.lineCounter)
+  problems.warnDuplicateKeys()
+  const data = review(parsed.data, problems)
 
-  if (Buffer.byteLength(text, 'utf8') > LIMITS.maxFileBytes) {
-    errors.push(fileProblem(`the file is larger than ${LIMITS.maxFileBytes} bytes; an experiment summary is a few KB`))
-    return { errors, warnings }
-  }
+  const summary = SummarySchema.safeParse(data)
+  const issues = summary.success ? [] : summary.error.issues
+  for (const issue of issues) problems.error(issue.path as Path, describeIssue(issue, data))
+  const passed = passedPaths(issues)
 
-  const lineCounter = new LineCounter()
-  let doc: Document.Parsed
-  try {
-    // Duplicate keys and merge keys (<<) as PyYAML, cruijff_kit's reader, takes them.
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true })
-  } catch (e) {
-    errors.push(fileProblem(`cannot be parsed as YAML: ${String(e)}`))
-    return { errors, warnings }
-  }
-  for (const e of doc.errors) {
-    const pos = lineCounter.linePos(e.pos[0])
-    errors.push({ file: displayPath, line: pos.line, column: pos.col, message: `YAML syntax: ${firstLine(e.message)}` })
-  }
-  if (errors.length > 0) return { errors, warnings }
+  const tools = readTools(data['tools'], toolNames, problems)
+  const runs = readRuns(data, passed, problems)
+  const tasks = readTasks(data, passed, problems)
+  const entries = checkMatrix(data, runs, tasks, passed, problems)
+  checkCellCap(entries, caps.maxCells, problems)
+  warnUnevaluated(runs, entries, data, problems)
 
-  const where = new Locator(doc, lineCounter)
-  const problem = (path: Path, message: string, hint?: string, at: 'value' | 'key' = 'value'): Problem => ({
-    file: displayPath,
-    ...(at === 'key' ? where.key(path) : where.value(path)),
-    field: fieldName(path) || undefined,
-    message,
-    ...(hint ? { hint } : {}),
-  })
-
-  let data: unknown
-  try {
-    data = doc.toJS({ maxAliasCount: 100 })
-  } catch (e) {
-    errors.push(fileProblem(`cannot be read: ${firstLine(String(e))}`))
-    return { errors, warnings }
-  }
-  if (!isMapping(data)) {
-    errors.push(fileProblem('must be a YAML mapping with `experiment`, `runs` and `evaluation` sections'))
-    return { errors, warnings }
-  }
-
-  for (const dup of where.duplicateKeys())
-    warnings.push({
-      file: displayPath,
-      line: dup.line,
-      column: dup.column,
-      field: fieldName(dup.path),
-      message: `duplicate key "${String(dup.path.at(-1))}" (first at line ${dup.firstLine}): the last value is used`,
-      hint: "cruijff_kit's YAML reader (PyYAML) does the same; remove one of them",
-    })
-  acceptLegacyDirectory(data, problem, warnings)
-  acceptCountedText(data, problem, warnings)
-  checkKeys(data, '', [], problem, errors, warnings)
-
-  const parsed = SummarySchema.safeParse(data)
-  if (!parsed.success)
-    for (const issue of parsed.error.issues) errors.push(problem(issue.path as Path, describeIssue(issue, data)))
-
-  const tools = readTools(data['tools'], toolNames, problem, errors, warnings, displayPath)
-
-  // Runs: every item whose own fields are valid takes part in the cross-checks, whatever else is wrong.
-  const controls = isMapping(data['controls']) ? data['controls'] : {}
-  const controlsEpochs = positiveCount.safeParse(controls['epochs']).data
-  const runItems = Array.isArray(data['runs']) ? (data['runs'] as unknown[]) : []
-  const runs: Run[] = []
-  /** Every run item's name, valid or not (a matrix entry naming one is not "unknown"), at its first index. */
-  const runIndex = new Map<string, number>()
-  runItems.forEach((item, i) => {
-    const name = isMapping(item) ? item['name'] : undefined
-    if (typeof name !== 'string') return
-    const previous = runIndex.get(name)
-    if (previous !== undefined) {
-      errors.push(
-        problem(
-          ['runs', i, 'name'],
-          `duplicate run name "${name}" (also runs[${previous}])`,
-          'run names become directories and must be unique',
-        ),
-      )
-      return
-    }
-    runIndex.set(name, i)
-    const r = RunSchema.safeParse(item)
-    if (!r.success) return
-    const parameters = r.data.parameters ?? {}
-    let epochs = controlsEpochs
-    const own = parameters['epochs']
-    if (own !== undefined) {
-      const count = positiveCount.safeParse(own)
-      if (count.success) epochs = count.data
-      else errors.push(problem(['runs', i, 'parameters', 'epochs'], 'must be a whole number of 1 or more'))
-    }
-    runs.push({
-      name: r.data.name,
-      type: r.data.type,
-      ...(r.data.model !== undefined ? { model: r.data.model } : {}),
-      parameters,
-      ...(epochs !== undefined ? { epochs } : {}),
-    })
-  })
-
-  const evaluation = isMapping(data['evaluation']) ? data['evaluation'] : {}
-  const tasks: Task[] = []
-  /** Every task item's name, valid or not, at its first index. */
-  const taskIndex = new Map<string, number>()
-  ;(Array.isArray(evaluation['tasks']) ? (evaluation['tasks'] as unknown[]) : []).forEach((item, i) => {
-    const name = isMapping(item) ? item['name'] : undefined
-    if (typeof name !== 'string') return
-    const previous = taskIndex.get(name)
-    if (previous !== undefined) {
-      errors.push(
-        problem(
-          ['evaluation', 'tasks', i, 'name'],
-          `duplicate task name "${name}" (also evaluation.tasks[${previous}])`,
-        ),
-      )
-      return
-    }
-    taskIndex.set(name, i)
-    const t = TaskSchema.safeParse(item)
-    if (t.success) tasks.push({ name: t.data.name, ...(t.data.script !== undefined ? { script: t.data.script } : {}) })
-  })
-
-  const cells = expandMatrix(evaluation['matrix'], { runs, runIndex, taskIndex, tasks }, problem, errors)
-
-  for (const r of runs) {
-    if (r.type !== 'fine-tuned' && !cells.some((c) => c.run === r.name)) {
-      warnings.push(
-        problem(
-          ['runs', runIndex.get(r.name) ?? 0, 'name'],
-          `${r.type} run "${r.name}" is not in evaluation.matrix: nothing will run for it`,
-        ),
-      )
-    }
-  }
-  const trained = runs.filter((r) => r.type === 'fine-tuned')
-  if (trained.length > 0 && !cells.some((c) => c.epoch !== null)) {
-    warnings.push(
-      problem(
-        isMapping(data['evaluation']) ? ['evaluation'] : [],
-        `no evaluation of the fine-tuned runs (${trained.length}) in evaluation.matrix: ` +
-          'they are trained, and nothing evaluates them',
-        'add matrix entries with the epochs to evaluate, or run with phases: optimize',
-      ),
-    )
-  }
-
-  sortByPosition(errors)
-  sortByPosition(warnings)
-  if (errors.length > 0 || !parsed.success) return { errors, warnings }
-  const summary = parsed.data
-  const declaredDir = summary.experiment.dir
+  const { errors, warnings } = problems.sorted()
+  if (errors.length > 0 || !summary.success) return { errors, warnings }
+  const { name, dir } = summary.data.experiment
   return {
     errors,
     warnings,
     experiment: {
-      name: summary.experiment.name,
+      name,
       summaryPath,
-      sourceDir,
-      ...(declaredDir ? { declaredDir } : {}),
+      sourceDir: summaryPath.replace(/\/[^/]*$/, '') || '/',
+      ...(dir ? { declaredDir: dir } : {}),
       tools,
-      runs,
-      tasks,
-      cells,
+      runs: runs.list,
+      tasks: tasks.list,
+      cells: expandCells(entries),
       raw: data,
     },
   }
 }
 
-type MakeProblem = (path: Path, message: string, hint?: string, at?: 'value' | 'key') => Problem
-
-/** `experiment.directory`, the name cruijff_kit used before `experiment.dir`. */
-function acceptLegacyDirectory(data: Mapping, problem: MakeProblem, warnings: Problem[]): void {
-  const experiment = data['experiment']
-  if (!isMapping(experiment) || !('directory' in experiment)) return
-  const path = ['experiment', 'directory']
-  if (experiment['dir'] === undefined) {
-    experiment['dir'] = experiment['directory']
-    warnings.push(
-      problem(
-        path,
-        '`experiment.directory` is the earlier name of `experiment.dir`: read as experiment.dir',
-        'rename it to `dir` (cruijff_kit 0.3.x reads only `dir`)',
-        'key',
-      ),
-    )
-  } else {
-    warnings.push(
-      problem(
-        path,
-        'both `experiment.dir` and the earlier `experiment.directory`: experiment.dir is used',
-        'remove `directory`',
-        'key',
-      ),
-    )
+/**
+ * The YAML as PyYAML, cruijff_kit's reader, takes it (duplicate keys, merge keys), or located errors.
+ * Its size and its nesting are checked first, and aliases are capped, as each could exhaust the process.
+ */
+function parse(
+  text: string,
+  file: string,
+  maxBytes: number,
+): { doc: Document.Parsed; lineCounter: LineCounter; data: Mapping } | { errors: Problem[] } {
+  const fileProblem = (message: string, at = { line: 1, column: 1 }, hint?: string) => ({
+    errors: [{ file, ...at, message, ...(hint ? { hint } : {}) }],
+  })
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > maxBytes) {
+    const message = `is ${bytes} bytes, over the cap of ${maxBytes}: real experiment summaries are tens of KB`
+    return fileProblem(message, undefined, 'the input max-summary-bytes raises the cap')
   }
-  delete experiment['directory']
+  const deep = tooDeep(text)
+  if (deep) {
+    const message = `nests more than ${LIMITS.maxDepth} levels deep here (experiment summaries nest a few)`
+    return fileProblem(message, deep, 'YAML nested this deep could exhaust the parser: it is refused unread')
+  }
+  const lineCounter = new LineCounter()
+  let doc: Document.Parsed
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true })
+  } catch (e) {
+    return fileProblem(`cannot be parsed as YAML: ${String(e)}`)
+  }
+  if (doc.errors.length > 0) {
+    const syntax = (e: (typeof doc.errors)[number]): Problem => {
+      const { line, col } = lineCounter.linePos(e.pos[0])
+      return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` }
+    }
+    return { errors: doc.errors.map(syntax) }
+  }
+  let data: unknown
+  try {
+    data = doc.toJS({ maxAliasCount: 100 })
+  } catch (e) {
+    return fileProblem(`cannot be read: ${firstLine(String(e))}`)
+  }
+  if (!isMapping(data)) return fileProblem('must be a YAML mapping with `experiment`, `runs` and `evaluation` sections')
+  return { doc, lineCounter, data }
 }
 
-/** Whole numbers written as text (`epochs: "1"`) where the runner reads a count. */
-function acceptCountedText(data: Mapping, problem: MakeProblem, warnings: Problem[]): void {
-  const visit = (
-    value: unknown,
-    rest: readonly string[],
-    path: (string | number)[],
-    set: (v: number) => void,
-  ): void => {
-    if (rest.length === 0) {
-      if (typeof value === 'string' && /^\s*[+]?\d{1,9}\s*$/.test(value)) {
-        const n = Number(value.trim())
-        set(n)
-        warnings.push(
-          problem(
-            path,
-            `is the text "${value}", not a number: read as ${n}`,
-            "cruijff_kit's scripts convert it too; write it without quotes",
-          ),
-        )
-      }
-      return
+/**
+ * Where the YAML first nests deeper than LIMITS.maxDepth, read from its tokens without building anything
+ * (the parser recurses): flow brackets, block indentation, and the `- ` or `? ` written on one line.
+ */
+function tooDeep(text: string): { line: number; column: number } | undefined {
+  let line = 1
+  let column = 1
+  let lineStart = true
+  let flow = 0 // flow collections open here
+  let onLine = 0 // `- ` and `? ` written on this line
+  const indents: number[] = [] // the columns of the block collections open here
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token)
+    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end') continue // markers, not text
+    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++
+    else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1)
+    else if (type === 'seq-item-ind' || type === 'explicit-key-ind') onLine++
+    if (lineStart && flow === 0 && type !== 'space' && type !== 'newline' && type !== 'comment') {
+      while ((indents.at(-1) ?? 0) > column) indents.pop()
+      if (indents.at(-1) !== column) indents.push(column)
+      lineStart = false
     }
-    const [head, ...tail] = rest
-    if (head === '[]') {
-      if (Array.isArray(value))
-        value.forEach((item, i) => {
-          visit(item, tail, [...path, i], (v) => (value[i] = v))
-        })
-    } else if (head !== undefined && isMapping(value) && head in value) {
-      visit(value[head], tail, [...path, head], (v) => (value[head] = v))
-    }
-  }
-  for (const field of COUNTED_FIELDS) visit(data, field, [], () => undefined)
-}
-
-/** Keys neither cruijff_kit nor this runner knows are errors; keys it no longer reads are warnings. */
-function checkKeys(
-  value: unknown,
-  level: string,
-  path: (string | number)[],
-  problem: MakeProblem,
-  errors: Problem[],
-  warnings: Problem[],
-): void {
-  if (Array.isArray(value)) {
-    for (const [i, item] of value.entries()) checkKeys(item, `${level}[]`, [...path, i], problem, errors, warnings)
-    return
-  }
-  const known = KNOWN_KEYS[level]
-  if (!known || !isMapping(value)) return
-  for (const key of Object.keys(value)) {
-    const here = [...path, key]
-    if (known.keys.includes(key)) {
-      checkKeys(value[key], level ? `${level}.${key}` : key, here, problem, errors, warnings)
-      continue
-    }
-    const legacy = known.legacy?.[key]
-    if (legacy) {
-      warnings.push(problem(here, `\`${fieldName(here)}\`: ${legacy}`, undefined, 'key'))
-      continue
-    }
-    const suggestion = didYouMean(key, [...known.keys, ...(known.renamed ?? []), ...Object.keys(known.legacy ?? {})])
-    const elsewhere = suggestion ? undefined : knownElsewhere(key, level)
-    const hint = suggestion ? `: did you mean "${suggestion}"?` : elsewhere ? `: it belongs under ${elsewhere}` : ''
-    errors.push(
-      problem(
-        here,
-        `unknown key "${key}"${hint}`,
-        'neither cruijff_kit nor run-experiment reads it here, so a misspelling would be ignored silently; ' +
-          `keys here: ${known.keys.join(', ')}`,
-        'key',
-      ),
-    )
-  }
-}
-
-/** The closest known key, when it is close enough to be a typo (case, a letter or two, a swap). */
-export function didYouMean(key: string, candidates: readonly string[]): string | undefined {
-  const lower = key.toLowerCase()
-  let best: { name: string; d: number } | undefined
-  for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase())
-    if (!best || d < best.d) best = { name: c, d }
-  }
-  if (!best) return undefined
-  const allowed = Math.max(1, Math.min(3, Math.floor(Math.max(key.length, best.name.length) / 4)))
-  return best.d <= allowed ? best.name : undefined
-}
-
-/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps cost 1. */
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 4
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  )
-  const at = (i: number, j: number): number => d[i]?.[j] ?? 0
-  for (let i = 1; i <= a.length; i++) {
-    const row = d[i] as number[]
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1)
-      row[j] = v
+    if (flow + indents.length + onLine > LIMITS.maxDepth) return { line, column }
+    const breaks = token.split('\n').length - 1
+    line += breaks
+    column = breaks ? token.length - token.lastIndexOf('\n') : column + token.length
+    if (type === 'newline') {
+      onLine = 0
+      lineStart = true
     }
   }
-  return at(a.length, b.length)
+  return undefined
 }
 
-/** The level(s) where `key` is a known key, e.g. `evaluation` for a top-level `matrix`. */
-function knownElsewhere(key: string, level: string): string | undefined {
-  const levels = Object.entries(KNOWN_KEYS)
-    .filter(([name, l]) => name !== level && l.keys.includes(key))
-    .map(([name]) => name || 'the top level')
-  return levels.length ? levels.join(' or ') : undefined
+/** Whether the schema found nothing wrong at or under a path. */
+type Passed = (path: Path) => boolean
+
+function passedPaths(issues: readonly z.core.$ZodIssue[]): Passed {
+  const failed = new Set<string>()
+  for (const { path } of issues) for (let n = 1; n <= path.length; n++) failed.add(JSON.stringify(path.slice(0, n)))
+  return (path) => !failed.has(JSON.stringify(path))
 }
 
-function readTools(
-  section: unknown,
-  names: ToolNames,
-  problem: MakeProblem,
-  errors: Problem[],
-  warnings: Problem[],
-  displayPath: string,
-): Experiment['tools'] {
+/**
+ * The named items of the list at path: every item's name at its first index (a name given twice is an
+ * error), and the first item of each name that the schema passed. Such an item is of its schema's type:
+ * `review` has already read the leniencies that the schema's preprocessing would.
+ */
+function namedItems<S extends z.ZodType>(
+  data: Mapping,
+  path: Path,
+  what: 'run' | 'task',
+  passed: Passed,
+  problems: FileProblems,
+) {
+  const list = valueAt(data, path)
+  const items: unknown[] = Array.isArray(list) ? list : []
+  const index = new Map<string, number>()
+  const valid: { item: z.output<S>; at: number }[] = []
+  for (const [at, item] of items.entries()) {
+    const name = isMapping(item) ? item['name'] : undefined
+    if (typeof name !== 'string') continue
+    const first = index.get(name)
+    if (first === undefined) index.set(name, at)
+    else {
+      const hint = what === 'run' ? 'run names become directories and must be unique' : undefined
+      const message = `duplicate ${what} name "${name}" (also ${fieldName([...path, first])})`
+      problems.error([...path, at, 'name'], message, hint)
+    }
+    if (first === undefined && passed([...path, at])) valid.push({ item: item as z.output<S>, at })
+  }
+  return { index, valid }
+}
+
+/** The runs the schema passed; a run's epochs are its own, else controls.epochs. */
+function readRuns(data: Mapping, passed: Passed, problems: FileProblems) {
+  const controls = valueAt(data, ['controls', 'epochs'])
+  const defaultEpochs = passed(['controls', 'epochs']) && typeof controls === 'number' ? controls : undefined
+  const { index, valid } = namedItems<typeof RunSchema>(data, ['runs'], 'run', passed, problems)
+  const list = valid.map(({ item, at }): Run => {
+    const parameters = item.parameters ?? {}
+    let epochs = defaultEpochs
+    if (parameters['epochs'] !== undefined) {
+      const own = positiveCount.safeParse(parameters['epochs'])
+      if (own.success) epochs = own.data
+      else problems.error(['runs', at, 'parameters', 'epochs'], 'must be a whole number of 1 or more')
+    }
+    return {
+      name: item.name,
+      type: item.type,
+      ...(item.model !== undefined ? { model: item.model } : {}),
+      parameters,
+      ...(epochs !== undefined ? { epochs } : {}),
+    }
+  })
+  return { list, index }
+}
+
+function readTasks(data: Mapping, passed: Passed, problems: FileProblems) {
+  const { index, valid } = namedItems<typeof TaskSchema>(data, ['evaluation', 'tasks'], 'task', passed, problems)
+  const list = valid.map(({ item }): Task => ({
+    name: item.name,
+    ...(item.script !== undefined ? { script: item.script } : {}),
+  }))
+  return { list, index }
+}
+
+/** The tool of each phase: a name the registry accepts, or its default when the summary names none. */
+function readTools(section: unknown, names: ToolNames, problems: FileProblems): Experiment['tools'] {
   const tools = { preparation: names.preparation.default, evaluation: names.evaluation.default, defaulted: false }
   if (section === undefined) {
     tools.defaulted = true
-    warnings.push({
-      file: displayPath,
+    problems.warnings.push({
+      file: problems.file,
       line: 1,
       column: 1,
       field: 'tools',
@@ -406,206 +275,126 @@ function readTools(
   } else if (isMapping(section)) {
     for (const phase of ['preparation', 'evaluation'] as const) {
       const given = section[phase]
+      const supported = names[phase].accepted
       if (given === undefined) {
         tools.defaulted = true
-        warnings.push(problem(['tools'], `no tools.${phase}: assuming ${tools[phase]}`))
+        problems.warn(['tools'], `no tools.${phase}: assuming ${tools[phase]}`)
         continue
       }
       if (typeof given !== 'string') continue // the schema reports it
-      if (names[phase].accepted.includes(given)) tools[phase] = given
-      else
-        errors.push(
-          problem(
-            ['tools', phase],
-            `unknown ${phase} tool "${given}"`,
-            `supported: ${names[phase].accepted.join(', ')}`,
-          ),
-        )
+      if (supported.includes(given)) tools[phase] = given
+      else problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${supported.join(', ')}`)
     }
   }
   return tools
 }
 
-interface Known {
-  runs: Run[]
-  runIndex: Map<string, number>
-  taskIndex: Map<string, number>
-  tasks: Task[]
+interface Named<T> {
+  list: T[]
+  index: Map<string, number>
 }
 
-/** Matrix entries -> cells, checking each entry's references even when other parts are invalid. */
-function expandMatrix(matrix: unknown, known: Known, problem: MakeProblem, errors: Problem[]): Cell[] {
-  const cells: Cell[] = []
-  const seenCells = new Set<string>()
-  if (!Array.isArray(matrix)) return cells
-  matrix.forEach((item: unknown, i) => {
-    if (!isMapping(item)) return
+/** A matrix entry that passed every check: each of its tasks at each of its epochs is a cell. */
+interface Entry {
+  /** Its index in evaluation.matrix. */
+  at: number
+  run: Run
+  tasks: string[]
+  epochs: (number | null)[]
+}
+
+/** Checks each matrix entry's references, even when other parts are invalid; returns the sound entries. */
+function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed: Passed, problems: FileProblems) {
+  const entries: Entry[] = []
+  const list = valueAt(data, ['evaluation', 'matrix'])
+  for (const [i, item] of (Array.isArray(list) ? (list as unknown[]) : []).entries()) {
+    if (!isMapping(item)) continue
     const at = (...rest: (string | number)[]): Path => ['evaluation', 'matrix', i, ...rest]
     const runName = item['run']
-    let run: Run | undefined
-    if (typeof runName === 'string') {
-      if (!known.runIndex.has(runName)) {
-        errors.push(
-          problem(
-            at('run'),
-            `names run "${runName}", which is not in runs`,
-            `runs are: ${[...known.runIndex.keys()].slice(0, 20).join(', ')}`,
-          ),
-        )
-      }
-      run = known.runs.find((r) => r.name === runName)
+    if (typeof runName === 'string' && !runs.index.has(runName)) {
+      const hint = `runs are: ${[...runs.index.keys()].slice(0, 20).join(', ')}`
+      problems.error(at('run'), `names run "${runName}", which is not in runs`, hint)
     }
-    const taskNames = Array.isArray(item['tasks']) ? (item['tasks'] as unknown[]) : []
-    taskNames.forEach((t, j) => {
-      if (typeof t === 'string' && !known.taskIndex.has(t)) {
-        errors.push(
-          problem(
-            at('tasks', j),
-            `names task "${t}", which is not in evaluation.tasks`,
-            known.tasks.length
-              ? `tasks are: ${known.tasks
-                  .map((x) => x.name)
-                  .slice(0, 20)
-                  .join(', ')}`
-              : 'add it to evaluation.tasks',
-          ),
-        )
-      }
-    })
-    const entry = MatrixEntrySchema.safeParse(item)
-    if (!run || !entry.success) return
-    const m = entry.data
-    const epochs = m.epochs ?? null
-    if (run.type === 'fine-tuned') {
-      if (epochs === null) {
-        errors.push(
-          problem(
-            at(m.epochs === undefined ? 'run' : 'epochs'),
-            `run "${run.name}" is fine-tuned: list the epochs to evaluate, e.g. epochs: [0]`,
-          ),
-        )
-        return
-      }
-      let outOfRange = false
-      for (const [k, e] of epochs.entries()) {
-        if (run.epochs !== undefined && e >= run.epochs) {
-          outOfRange = true
-          errors.push(
-            problem(
-              at('epochs', k),
-              `epoch ${e} does not exist: run "${run.name}" trains ${run.epochs} epoch(s), ` +
-                `numbered 0 to ${run.epochs - 1}`,
-            ),
-          )
-        }
-      }
-      if (outOfRange) return
-    } else if (epochs !== null) {
-      errors.push(
-        problem(at('epochs'), `run "${run.name}" is ${run.type}: it has no training epochs, so epochs must be null`),
-      )
-      return
+    for (const [j, task] of (Array.isArray(item['tasks']) ? (item['tasks'] as unknown[]) : []).entries()) {
+      if (typeof task !== 'string' || tasks.index.has(task)) continue
+      const listed = tasks.list.map((t) => t.name).slice(0, 20)
+      const hint = listed.length ? `tasks are: ${listed.join(', ')}` : 'add it to evaluation.tasks'
+      problems.error(at('tasks', j), `names task "${task}", which is not in evaluation.tasks`, hint)
     }
-    for (const task of m.tasks) {
-      for (const epoch of epochs ?? [null]) {
+    const run = runs.list.find((r) => r.name === runName)
+    if (!run || !passed(at())) continue
+    const entry = item as z.output<typeof MatrixEntrySchema>
+    const epochs = entry.epochs ?? null
+    if (run.type !== 'fine-tuned') {
+      const message = `run "${run.name}" is ${run.type}: it has no training epochs, so epochs must be null`
+      if (epochs === null) entries.push({ at: i, run, tasks: entry.tasks, epochs: [null] })
+      else problems.error(at('epochs'), message)
+    } else if (epochs === null) {
+      const message = `run "${run.name}" is fine-tuned: list the epochs to evaluate, e.g. epochs: [0]`
+      problems.error(at(entry.epochs === undefined ? 'run' : 'epochs'), message)
+    } else {
+      const trained = run.epochs ?? Infinity
+      const missing = [...epochs.entries()].filter(([, epoch]) => epoch >= trained)
+      for (const [k, epoch] of missing) {
+        const message = `epoch ${epoch} does not exist: run "${run.name}" trains ${trained} epoch(s)`
+        problems.error(at('epochs', k), `${message}, numbered 0 to ${trained - 1}`)
+      }
+      if (missing.length === 0) entries.push({ at: i, run, tasks: entry.tasks, epochs })
+    }
+  }
+  return entries
+}
+
+/** The cells the matrix lists, from its entries' counts (no cell is built), against the cap. */
+function checkCellCap(entries: Entry[], cap: number, problems: FileProblems): void {
+  const cellsOf = (e: Entry) => e.tasks.length * e.epochs.length
+  const total = entries.reduce((sum, e) => sum + cellsOf(e), 0)
+  let counted = 0
+  const past = entries.find((e) => (counted += cellsOf(e)) > cap)
+  if (!past) return
+  const message = `the matrix lists ${total} evaluation cells, over the cap of ${cap}; this entry passes it`
+  const hint = "cells are each entry's tasks x epochs; the input max-cells raises the cap"
+  problems.error(['evaluation', 'matrix', past.at], message, hint)
+}
+
+/** Runs that nothing evaluates: control and eval-only runs outside the matrix, fine-tuned runs never evaluated. */
+function warnUnevaluated(runs: Named<Run>, entries: Entry[], data: Mapping, problems: FileProblems): void {
+  const listed = new Set(entries.filter((e) => e.epochs.length > 0).map((e) => e.run.name))
+  for (const { name, type } of runs.list) {
+    if (type === 'fine-tuned' || listed.has(name)) continue
+    const message = `${type} run "${name}" is not in evaluation.matrix: nothing will run for it`
+    problems.warn(['runs', runs.index.get(name) ?? 0, 'name'], message)
+  }
+  const trained = runs.list.filter((r) => r.type === 'fine-tuned').length
+  if (trained > 0 && !entries.some((e) => e.epochs.some((epoch) => epoch !== null))) {
+    problems.warn(
+      isMapping(data['evaluation']) ? ['evaluation'] : [],
+      `no evaluation of the fine-tuned runs (${trained}) in evaluation.matrix: ` +
+        'they are trained, and nothing evaluates them',
+      'add matrix entries with the epochs to evaluate, or run with phases: optimize',
+    )
+  }
+}
+
+/** Each task of each entry at each of its epochs, once. */
+function expandCells(entries: Entry[]): Cell[] {
+  const cells = new Map<string, Cell>()
+  for (const { run, tasks, epochs } of entries)
+    for (const task of tasks)
+      for (const epoch of epochs) {
         const key = `${run.name}\u0000${task}\u0000${epoch}`
-        if (seenCells.has(key)) continue
-        seenCells.add(key)
-        cells.push({ run: run.name, task, epoch })
+        if (!cells.has(key)) cells.set(key, { run: run.name, task, epoch })
       }
-    }
-  })
-  return cells
+  return [...cells.values()]
 }
 
-function sortByPosition(problems: Problem[]): void {
-  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
-}
-
-/**
- * Positions in the document. With duplicate keys the last one is the value that counts (as PyYAML
- * reads it), so paths resolve to the last pair with a key.
- */
-class Locator {
-  constructor(
-    private readonly doc: Document.Parsed,
-    private readonly lc: LineCounter,
-  ) {}
-
-  /** Line and column of the value at path, or of its nearest existing ancestor (for missing keys). */
-  value(path: Path): { line: number; column: number } {
-    for (let n = path.length; n >= 0; n--) {
-      const node = this.nodeAt(path.slice(0, n), 'value')
-      if (node?.range) return this.pos(node.range[0])
-    }
-    return { line: 1, column: 1 }
-  }
-
-  /** Line and column of the key at path (for problems about the key itself). */
-  key(path: Path): { line: number; column: number } {
-    const node = this.nodeAt(path, 'key')
-    return node?.range ? this.pos(node.range[0]) : this.value(path)
-  }
-
-  /** Every key that appears twice in one mapping, located at its later occurrence. */
-  duplicateKeys(): { path: Path; line: number; column: number; firstLine: number }[] {
-    const out: { path: Path; line: number; column: number; firstLine: number }[] = []
-    const walk = (node: unknown, path: (string | number)[], depth: number): void => {
-      if (depth > 64) return
-      if (isMap(node)) {
-        const seen = new Map<string, number>()
-        for (const pair of node.items) {
-          const k = isScalar(pair.key) ? pair.key.value : undefined
-          if ((typeof k === 'string' || typeof k === 'number') && k !== '<<') {
-            const key = String(k)
-            const start = isNode(pair.key) && pair.key.range ? pair.key.range[0] : 0
-            const first = seen.get(key)
-            if (first !== undefined) {
-              const p = this.pos(start)
-              out.push({ path: [...path, key], line: p.line, column: p.column, firstLine: this.pos(first).line })
-            } else seen.set(key, start)
-            walk(pair.value, [...path, key], depth + 1)
-          }
-        }
-      } else if (isSeq(node)) for (const [i, item] of node.items.entries()) walk(item, [...path, i], depth + 1)
-    }
-    walk(this.doc.contents, [], 0)
-    return out
-  }
-
-  private nodeAt(path: Path, want: 'value' | 'key'): YamlNode | undefined {
-    let cur: unknown = this.doc.contents
-    for (let i = 0; i < path.length; i++) {
-      const part = path[i]
-      if (isAlias(cur)) cur = cur.resolve(this.doc)
-      if (isMap(cur)) {
-        const pair = [...cur.items]
-          .reverse()
-          .find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part))
-        if (!pair) return undefined
-        if (want === 'key' && i === path.length - 1) return isNode(pair.key) ? pair.key : undefined
-        cur = pair.value
-      } else if (isSeq(cur) && typeof part === 'number') {
-        cur = cur.items[part]
-      } else return undefined
-    }
-    return isNode(cur) ? cur : undefined
-  }
-
-  private pos(offset: number): { line: number; column: number } {
-    const p = this.lc.linePos(offset)
-    return { line: p.line, column: p.col }
-  }
-}
-
+/** zod's issue in the words of this loader: "must be text (found 3)", "is required but missing". */
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   const found = valueAt(data, issue.path as Path)
-  const message = plainMessage(issue.message)
+  const plain = /^Invalid input: expected (\w+)/.exec(issue.message)?.[1]
+  const message = plain ? `must be ${TYPE_WORDS[plain] ?? plain}` : issue.message
   if (found === undefined) return message.startsWith('is required') ? message : 'is required but missing'
-  const shown = ` (found ${preview(found)})`
-  if (issue.path.at(-1) === 'type' && issue.code === 'invalid_value')
-    return `must be one of ${RUN_TYPES.join(', ')}${shown}`
-  return `${message}${shown}`
+  return `${message} (found ${preview(found)})`
 }
 
 const TYPE_WORDS: Record<string, string> = {
@@ -615,13 +404,6 @@ const TYPE_WORDS: Record<string, string> = {
   object: 'a mapping',
   boolean: 'true or false',
   null: 'null',
-}
-
-/** zod's "Invalid input: expected string, received number" -> "must be text". */
-function plainMessage(message: string): string {
-  const m = /^Invalid input: expected (\w+)/.exec(message)
-  if (m?.[1]) return `must be ${TYPE_WORDS[m[1]] ?? m[1]}`
-  return message
 }
 
 export function valueAt(data: unknown, path: Path): unknown {

@@ -58,7 +58,8 @@ export async function prepare(
   })
 
   const text = readFileSync(summaryPath, 'utf8')
-  const loaded = loadExperiment(text, summaryPath, shown(summaryPath), loaderToolNames())
+  const caps = { maxSummaryBytes: s.maxSummaryBytes, maxCells: s.maxCells }
+  const loaded = loadExperiment(text, summaryPath, shown(summaryPath), loaderToolNames(), caps)
   base.warnings.push(...loaded.warnings)
   if (!loaded.experiment) {
     const verdict = `${loaded.errors.length} problem(s) in experiment_summary.yaml`

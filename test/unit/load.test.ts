@@ -1,8 +1,15 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { didYouMean, loadExperiment } from '../../src/experiment/load.ts'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { DEFAULT_CAPS, loadExperiment } from '../../src/experiment/load.ts'
+import { didYouMean } from '../../src/experiment/review.ts'
 import { loaderToolNames } from '../../src/tools/index.ts'
+import { run } from '../../src/main.ts'
+import { FIXTURE_NAMES, FIXTURES } from '../helpers/cruijff.ts'
+import { makeExperiment, tempDir } from '../helpers/experiment.ts'
+import { recordingIO } from '../helpers/io.ts'
 
 const BASE = `experiment:
   name: demo
@@ -202,6 +209,40 @@ describe('loadExperiment: as lenient as cruijff_kit, each time with a located wa
     assert.equal(r.warnings[0]?.field, 'evaluation.scorer')
     assert.equal(r.warnings[0].line, lineOf(text, 'scorer:'))
   })
+
+  it("a run's own epochs count, quoted or not; a wrong one is an error there and the run trains controls.epochs", () => {
+    const own = load(BASE.replace('parameters: {lr: 0.1}', 'parameters: {lr: 0.1, epochs: "3"}'))
+    assert.deepEqual(own.errors, [])
+    assert.equal(own.experiment?.runs[0]?.epochs, 3)
+    assert.match(own.warnings[0]?.message ?? '', /is the text "3", not a number: read as 3/)
+    const text = BASE.replace('parameters: {lr: 0.1}', 'parameters: {lr: 0.1, epochs: 0}').replace(
+      'epochs: [0, 1]',
+      'epochs: [0, 2]',
+    )
+    const wrong = load(text)
+    assert.deepEqual(
+      wrong.errors.map((e) => [e.field, e.message, e.line]),
+      [
+        ['runs[0].parameters.epochs', 'must be a whole number of 1 or more', lineOf(text, 'epochs: 0}')],
+        [
+          'evaluation.matrix[0].epochs[1]',
+          'epoch 2 does not exist: run "lr1" trains 2 epoch(s), numbered 0 to 1',
+          lineOf(text, 'epochs: [0, 2]'),
+        ],
+      ],
+    )
+  })
+
+  it('sections the runner does not read take any value; their keys are still checked', () => {
+    const values = load(`${BASE}models: "see the README"\noutput:\ndata: {training: [1, 2]}\n`)
+    assert.deepEqual(values.errors, [])
+    const text = `${BASE}models:\n  base: [{name: m, size_gB: 2}]\n`
+    const keys = load(text)
+    assert.equal(keys.errors.length, 1)
+    assert.equal(keys.errors[0]?.field, 'models.base[0].size_gB')
+    assert.match(keys.errors[0].message, /did you mean "size_gb"/)
+    assert.equal(keys.errors[0].line, lineOf(text, 'size_gB'))
+  })
 })
 
 describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
@@ -218,7 +259,15 @@ describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
     ['a run', '{name: base, type: control', '{name: base, typ: control', 'typ', /did you mean "type"/],
     ['experiment', '  name: demo', '  name: demo\n  Dir: /x', 'Dir', /did you mean "dir"/],
     ['wrong level', 'evaluation:\n', 'matrix: []\nevaluation:\n', 'matrix', /"matrix": it belongs under evaluation/],
-    ['no near key', 'evaluation:\n', 'zzz_custom: 1\nevaluation:\n', 'zzz_custom', /^unknown key "zzz_custom"$/],
+    [
+      'known at two levels',
+      'epochs: [0, 1]}',
+      'epochs: [0, 1], gpus: 1}',
+      'gpus',
+      /"gpus": it belongs under runs\[\]\.compute or evaluation\.compute/,
+    ],
+    ['an earlier name', '  name: demo', '  name: demo\n  directry: /x', 'directry', /did you mean "directory"/],
+    ['a legacy key', 'evaluation:\n', 'evaluation:\n  baseline_: x\n', 'baseline_', /did you mean "baseline"/],
   ]
   for (const [where, from, to, key, message] of cases) {
     it(`${where}: ${key}`, () => {
@@ -234,6 +283,45 @@ describe('loadExperiment: unknown keys are errors with a did-you-mean', () => {
       assert.match(e.hint ?? '', /keys here: /)
     })
   }
+})
+
+describe('loadExperiment: a key near no known key is a warning (a newer cruijff_kit may read it)', () => {
+  for (const [where, from, to, field] of [
+    ['evaluation', 'evaluation:\n', 'evaluation:\n  enable_thinking: true\n', 'evaluation.enable_thinking'],
+    ['top level', 'evaluation:\n', 'zzz_custom: 1\nevaluation:\n', 'zzz_custom'],
+    [
+      'a matrix entry',
+      '{run: base, tasks: [caps],',
+      '{run: base, reasoning_effort: high, tasks: [caps],',
+      'evaluation.matrix[1].reasoning_effort',
+    ],
+  ] as const) {
+    it(`${where}: ${field}`, () => {
+      const text = BASE.replace(from, to)
+      assert.notEqual(text, BASE)
+      const r = load(text)
+      assert.deepEqual(r.errors, [])
+      assert.equal(r.experiment?.cells.length, 6, 'the run goes on')
+      assert.equal(r.warnings.length, 1)
+      const w = r.warnings[0]
+      const key = field.split('.').at(-1) ?? ''
+      assert.equal(w?.field, field)
+      assert.equal(w.message, `unknown key "${key}": run-experiment does not read it; the run goes on`)
+      const line = lineOf(text, `${key}:`)
+      assert.equal(w.line, line)
+      assert.equal(w.column, (text.split('\n')[line - 1] ?? '').indexOf(`${key}:`) + 1)
+      assert.match(w.hint ?? '', /keys here: /)
+    })
+  }
+
+  it("every experiment cruijff_kit's own tools scaffolded loads with no error and no warning", () => {
+    for (const name of FIXTURE_NAMES) {
+      const file = join(FIXTURES, name, 'experiment_summary.yaml')
+      const r = loadExperiment(readFileSync(file, 'utf8'), file, file, loaderToolNames())
+      assert.deepEqual([r.errors, r.warnings], [[], []], name)
+      assert.ok((r.experiment?.cells.length ?? 0) > 0)
+    }
+  })
 })
 
 describe('loadExperiment: every problem in one pass', () => {
@@ -294,6 +382,113 @@ describe('loadExperiment: nothing to evaluate', () => {
       r.warnings.some((w) => /nothing evaluates them/.test(w.message)),
       JSON.stringify(r.warnings),
     )
+  })
+})
+
+describe('loadExperiment: caps, with located errors, before anything is built', () => {
+  it('a summary over max-summary-bytes is refused unread; the caller raises the cap', () => {
+    const text = `${BASE}# ${'x'.repeat(300 * 1024)}\n`
+    const r = load(text)
+    assert.equal(r.experiment, undefined)
+    assert.deepEqual(r.errors, [
+      {
+        file: 'exp/experiment_summary.yaml',
+        line: 1,
+        column: 1,
+        message: `is ${Buffer.byteLength(text)} bytes, over the cap of 262144: real experiment summaries are tens of KB`,
+        hint: 'the input max-summary-bytes raises the cap',
+      },
+    ])
+    const raised = loadExperiment(text, '/x/e.yaml', 'e.yaml', loaderToolNames(), {
+      ...DEFAULT_CAPS,
+      maxSummaryBytes: 400_000,
+    })
+    assert.deepEqual(raised.errors, [])
+  })
+
+  it('cells over max-cells: an error at the matrix entry that passes the cap; the caller raises it', () => {
+    const caps = (maxCells: number) => ({ ...DEFAULT_CAPS, maxCells })
+    const r = loadExperiment(BASE, '/x/e.yaml', 'e.yaml', loaderToolNames(), caps(5))
+    assert.equal(r.experiment, undefined)
+    assert.equal(r.errors.length, 1)
+    assert.equal(r.errors[0]?.field, 'evaluation.matrix[2]')
+    assert.equal(r.errors[0].line, lineOf(BASE, '{run: ext,'))
+    assert.equal(r.errors[0].message, 'the matrix lists 6 evaluation cells, over the cap of 5; this entry passes it')
+    assert.match(r.errors[0].hint ?? '', /the input max-cells raises the cap/)
+    assert.equal(loadExperiment(BASE, '/x/e.yaml', 'e.yaml', loaderToolNames(), caps(6)).experiment?.cells.length, 6)
+  })
+
+  it('a matrix bomb (80 KiB listing 9 million cells) is a located error in well under 2 s of CPU', () => {
+    const names = Array.from({ length: 3000 }, (_, i) => `t${i}`)
+    const text = [
+      'experiment: {name: bomb}',
+      'tools: {preparation: torchtune, evaluation: inspect-ai}',
+      'controls: {epochs: 3000}',
+      'runs: [{name: r, type: fine-tuned}]',
+      'evaluation:',
+      `  tasks: [${names.map((t) => `{name: ${t}}`).join(', ')}]`,
+      `  matrix: [{run: r, tasks: [${names.join(', ')}], epochs: [${names.map((_, i) => i).join(', ')}]}]`,
+    ].join('\n')
+    assert.ok(text.length > 80_000 && text.length < 90_000, String(text.length))
+    // CPU time, not wall time: the unit tier shares its machine.
+    const before = process.cpuUsage()
+    const r = load(text)
+    const used = process.cpuUsage(before)
+    assert.deepEqual(
+      r.errors.map((e) => [e.line, e.field, e.message]),
+      [
+        [
+          7,
+          'evaluation.matrix[0]',
+          'the matrix lists 9000000 evaluation cells, over the cap of 2000; this entry passes it',
+        ],
+      ],
+    )
+    assert.ok(used.user + used.system < 2_000_000, `${used.user + used.system} µs`)
+  })
+
+  it('YAML nested deeper than the parser can take is refused at its line, unparsed (no crash)', () => {
+    for (const [form, deep] of [
+      ['flow', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+      ['compact sequences', `\n  ${'- '.repeat(5000)}x`],
+    ] as const) {
+      const text = `${BASE}deep: ${deep}\n`
+      const r = load(text)
+      assert.equal(r.errors.length, 1, form)
+      assert.equal(r.errors[0]?.line, lineOf(text, deep.trim().slice(0, 100)), form)
+      assert.match(r.errors[0].message, /^nests more than 64 levels deep here/, form)
+    }
+  })
+
+  it('alias expansion stays capped', () => {
+    const levels = ['l0: &l0 [x]']
+    for (let k = 1; k < 6; k++)
+      levels.push(
+        `l${k}: &l${k} [${Array(10)
+          .fill(`*l${k - 1}`)
+          .join(', ')}]`,
+      )
+    const r = load(`${BASE}${levels.join('\n')}\n`)
+    assert.match(r.errors[0]?.message ?? '', /^cannot be read: .*Excessive alias count/)
+  })
+
+  it('the inputs max-cells and max-summary-bytes reach the loader: nothing runs', async () => {
+    for (const [input, value, message] of [
+      ['max-cells', '3', /^the matrix lists 4 evaluation cells, over the cap of 3/],
+      ['max-summary-bytes', '100', /^is \d+ bytes, over the cap of 100:/],
+    ] as const) {
+      const dir = makeExperiment(tempDir('re-caps-'))
+      const io = recordingIO({ 'experiment-dir': dir, executor: 'local', [input]: value })
+      const report = await run({ io, signal: new AbortController().signal })
+      assert.equal(report.status, 'invalid', input)
+      const errors = io.annotations.filter((a) => a.kind === 'error').map((a) => a.problem.message)
+      assert.ok(
+        errors.some((m) => message.test(m)),
+        JSON.stringify(errors),
+      )
+      assert.ok(!existsSync(join(dir, 'executions.txt')), 'a job ran')
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -56,6 +56,26 @@ describe('inputs', () => {
     assert.equal(limit('unlimited'), 0)
     assert.match(String(limit('1h')), /^local-time-limit: .*SBATCH --time.*"1h"/)
   })
+
+  it('the caps on one experiment are whole numbers of at least 1', () => {
+    const d = readSettings(() => '')
+    assert.ok(d.ok)
+    assert.deepEqual([d.value.maxSummaryBytes, d.value.maxCells, d.value.maxJobs], [262144, 2000, 2000])
+    const given: Partial<Record<InputName, string>> = {
+      'max-summary-bytes': '1e6',
+      'max-cells': '0',
+      'max-jobs': '2.5',
+    }
+    const r = readSettings((n) => given[n] ?? '')
+    assert.ok(!r.ok)
+    assert.deepEqual(
+      r.error.map((p) => p.message),
+      [
+        'input max-cells must be a whole number of at least 1 (got "0")',
+        'input max-jobs must be a whole number of at least 1 (got "2.5")',
+      ],
+    )
+  })
 })
 
 const job = (run: string, epoch: number | null = null): PlannedJob => ({
