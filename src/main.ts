@@ -11,6 +11,7 @@ import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
 import { emptyBase } from './pipeline/context.js'
+import { experimentsReading } from './pipeline/files.js'
 import { runExperiment } from './pipeline/index.js'
 import { commentTarget } from './report/comment.js'
 import type { RunReport, Status } from './report/model.js'
@@ -35,14 +36,11 @@ export interface RunDeps {
   /** Benchmarks look inside: see the transport, wrap the scheduler. */
   observe?: { transport?: (t: Transport) => void; scheduler?: (s: Scheduler) => Scheduler }
   /**
-   * On a pull request, the experiments whose jobs read a changed file outside every experiment.
-   * Default: PLACEHOLDER_EXPERIMENTS_READING (none), until the tool modules say what a job reads.
+   * On a pull request, the experiments whose jobs read a changed file outside every experiment. Default:
+   * what the tool modules read in each experiment's job scripts and configs (pipeline/files.ts).
    */
-  experimentsReading: ExperimentsReading
+  experimentsReading?: ExperimentsReading
 }
-
-/** PLACEHOLDER, to be replaced by the tool modules' answer: no experiment reads a file outside its directory. */
-export const PLACEHOLDER_EXPERIMENTS_READING: ExperimentsReading = () => Promise.resolve(ok([]))
 
 export interface ActionResult {
   status: Status
@@ -55,7 +53,6 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
     ...given,
     io: given.io ?? coreIO(),
     signal: given.signal ?? new AbortController().signal,
-    experimentsReading: given.experimentsReading ?? PLACEHOLDER_EXPERIMENTS_READING,
   }
   const { io } = deps
   // First thing: the post step runs this same file, and must know it is the post step.
@@ -87,7 +84,13 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
       token: settings.githubToken,
       ...(io.env['GITHUB_API_URL'] ? { apiUrl: io.env['GITHUB_API_URL'] } : {}),
     },
-    experimentsReading: deps.experimentsReading,
+    experimentsReading:
+      deps.experimentsReading ??
+      ((changed, candidates) =>
+        experimentsReading(changed, candidates, {
+          maxSummaryBytes: settings.maxSummaryBytes,
+          maxCells: settings.maxCells,
+        })),
   })
   if (!located.ok) return alone(located.error.status, located.error.problem.message, [located.error.problem])
   io.info(`run-experiment: ${located.value.how}`)

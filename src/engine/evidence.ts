@@ -9,6 +9,7 @@ import type { Transport } from '../cluster/transport.js'
 import { LOOKBACK_MS, type DescribedJob, type MarkedJob, type Scheduler } from '../scheduler/scheduler.js'
 import { messageOf, err, ok, type Result } from '../result.js'
 import { InputDigests } from './inputs.js'
+import type { PlannedJob } from '../tools/tool.js'
 import type { Sealer } from './seal.js'
 import type { StateStore } from './state.js'
 
@@ -29,6 +30,8 @@ export function evidenceOf(o: {
   sealer: Sealer
   experimentId: string
   states: { state: StateStore; keys: readonly string[] }[]
+  /** What a job reads as input (default: its scaffold files). */
+  inputsOf?: (job: PlannedJob) => readonly string[]
 }): Evidence {
   const foreignIds = o.states.flatMap(({ state, keys }) =>
     keys.flatMap((key) => {
@@ -37,7 +40,7 @@ export function evidenceOf(o: {
     }),
   )
   return {
-    digests: new InputDigests(o.transport, o.runDir),
+    digests: new InputDigests(o.transport, o.runDir, o.inputsOf),
     marked: markedJobs(o.scheduler, o.sealer, o.experimentId),
     foreign: foreignJobs(o.scheduler, foreignIds),
   }

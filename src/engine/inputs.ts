@@ -25,6 +25,8 @@ export class InputDigests {
   constructor(
     private readonly transport: Transport,
     private readonly runDir: string,
+    /** What a job reads as input: its scaffold files, and what its tool says its script and config read. */
+    private readonly inputsOf: (job: PlannedJob) => readonly string[] = (job) => job.inputs,
   ) {}
 
   /** How a path is named in the state: relative inside the run directory, absolute outside it. */
@@ -60,7 +62,7 @@ export class InputDigests {
   ): Promise<{ inputs: Record<string, string>; edits: Record<string, string> }> {
     const inputs: Record<string, string> = {}
     const edits: Record<string, string> = {}
-    for (const path of job.inputs) {
+    for (const path of new Set(this.inputsOf(job).map((p) => resolvePath(this.runDir, p)))) {
       const name = this.name(path)
       const now = await this.file(path)
       if (now === undefined) continue

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import type { Transport } from '../cluster/transport.js'
-import { ToolResultSchema } from '../tools/tool.js'
+import { OutputSnapshotSchema, ToolResultSchema } from '../tools/tool.js'
 import { err, ok, type Result } from '../result.js'
 import type { Sealer } from './seal.js'
 import {
@@ -56,6 +56,11 @@ export const EntrySchema = z.looseObject({
    * (an out-of-memory retry's batch size) are in `edits`, not here.
    */
   inputs: z.record(z.string(), z.string()).optional(),
+  /**
+   * The tool's expected outputs as they were just before this attempt was submitted (size, mtime, inode;
+   * null: absent): an output counts for the attempt only when it changed since.
+   */
+  outputs_before: OutputSnapshotSchema.optional(),
   /** The digest of each input the action itself rewrote for a retry, after its edit. */
   edits: z.record(z.string(), z.string()).optional(),
   /** True once the tool module judged this attempt a success from the tool's own record. */

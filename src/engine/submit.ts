@@ -24,6 +24,13 @@ export async function submit(
   const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
   const outputPattern = ctx.scheduler.outputPattern(scriptText, jobDir)
   const { inputs, edits } = await digests.of(job, previous)
+  // What the job's outputs are now: only what changes from here on is this attempt's (no clock needed).
+  const before = await ctx.tool.outputs?.({
+    transport: ctx.transport,
+    runDir: ctx.runDir,
+    experiment: ctx.experiment,
+    job,
+  })
   const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
   const history: Attempt[] = [...(previous?.history ?? [])]
   if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
@@ -41,6 +48,7 @@ export async function submit(
     inputs,
     ...(Object.keys(edits).length ? { edits } : {}),
     ...(after.length ? { after: [...after] } : {}),
+    ...(before ? { outputs_before: before } : {}),
     ...(history.length ? { history } : {}),
     ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
     ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),

@@ -2,7 +2,7 @@
 import { dirnameOf } from '../cluster/paths.js'
 import { readTail } from '../cluster/read.js'
 import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
-import { OUTPUT_TAIL_BYTES, type JudgeContext, type PlannedJob } from '../tools/tool.js'
+import { OUTPUT_TAIL_BYTES, type JobWindow, type JudgeContext, type PlannedJob } from '../tools/tool.js'
 import type { InputDigests } from './inputs.js'
 import type { StateEntry } from './state.js'
 import type { JobBoard } from './board.js'
@@ -227,6 +227,23 @@ export function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEnt
     ...(entry.output_file ? { outputFile: entry.output_file } : {}),
     // An attempt cruijff_kit's runner submitted is judged by its own submission time too.
     ...(since ? { since } : {}),
+    ...(entry.outputs_before ? { before: entry.outputs_before } : {}),
+    window: windowOf(entry),
+    // Jobs sharing this job's directory may write where it writes (the flat layout's shared log directory).
+    neighbours: ctx.jobs
+      .filter((j) => j.dir === job.dir && j.key !== job.key)
+      .map((j) => {
+        const e = ctx.state.get(j.key)
+        return { job: j, ...(e ? { window: windowOf(e) } : {}) }
+      }),
+  }
+}
+
+/** When an attempt ran, as the scheduler reported it. */
+function windowOf(entry: StateEntry): JobWindow {
+  return {
+    ...(entry.started_iso ? { startedAt: entry.started_iso } : {}),
+    ...(entry.ended_iso ? { endedAt: entry.ended_iso } : {}),
   }
 }
 

@@ -45,13 +45,14 @@ export async function preflight(c: ExperimentContext, p: Prepared, states: State
     if (!tool.preflight || jobs.length === 0) continue
     const found = await tool.preflight({ transport: c.transport, runDir: p.runDir, experiment: p.experiment, jobs })
     for (const x of found) {
-      const inCheckout = x.file ? `${c.expDir}/${x.file}` : undefined
+      // A file outside the run directory (a config the script names by its absolute path) is named as is.
+      const inCheckout = x.file && !x.file.startsWith('/') ? `${c.expDir}/${x.file}` : undefined
       const file =
         inCheckout && existsSync(inCheckout)
           ? inCheckout.startsWith(`${c.workspace}/`)
             ? relative(c.workspace, inCheckout)
             : inCheckout
-          : x.file && `${p.runDir}/${x.file}`
+          : x.file && (x.file.startsWith('/') ? x.file : `${p.runDir}/${x.file}`)
       problems.push({ ...x, ...(file ? { file } : {}) })
     }
   }

@@ -4,6 +4,7 @@ import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type Sk
 import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
 import { QueuedEvaluations } from '../engine/dependents.js'
+import { experimentFiles, inputsOf, unresolvedLines, writtenPlaces } from './files.js'
 import { evidenceOf } from '../engine/evidence.js'
 import type { JobOutcome, PhaseContext, PhaseResult, PhaseSnapshot } from '../engine/types.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
@@ -120,6 +121,26 @@ export async function runPhases(
   const logs = { optimize: toolLog(optimizer), evaluate: toolLog(evaluator) }
   live.useLogs((phase) => (phase === 'optimize' ? logs.optimize : phase === 'evaluate' ? logs.evaluate : undefined))
 
+  // What the jobs read and write, from their scripts and configs as staged: rerun triggers, the places
+  // whose outputs may be read back, and what cannot be known before they run.
+  const files = await experimentFiles(
+    runDir,
+    [
+      [optimizer, p.training.jobs],
+      [evaluator, p.evaluation.jobs],
+    ],
+    (path) => transport.readFile(path),
+  )
+  p.reads.allow(writtenPlaces(files))
+  const unknown = unresolvedLines(files)
+  if (unknown.length > 0) {
+    await mainLog.write({
+      action: 'PATHS_UNKNOWN',
+      description: `${unknown.length} path(s) the jobs name are only known when they run`,
+      lines: unknown,
+      result: 'not checked before submission, not rerun triggers',
+    })
+  }
   const missingInputs = await preflight(c, p, [optimizeState, evaluateState])
   if (missingInputs.length > 0) {
     await mainLog.write({
@@ -151,6 +172,7 @@ export async function runPhases(
   await detach.check()
   const evidence = evidenceOf({
     ...common,
+    inputsOf: inputsOf(files),
     states: [
       { state: optimizeState, keys: p.training.jobs.map((j) => j.key) },
       { state: evaluateState, keys: p.evaluation.jobs.map((j) => j.key) },

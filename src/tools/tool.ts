@@ -142,15 +142,17 @@ export interface FilesContext {
 // ------------------------------------------------------------------ judging a finished job
 
 /** What identifies a file's content without reading it: a rewrite changes one of these. */
-export interface FileIdentity {
-  size: number
-  mtimeMs: number
+export const FileIdentitySchema = z.object({
+  size: z.number(),
+  mtimeMs: z.number(),
   /** Where the transport knows it (local, exec-files over SSH; not SFTP). */
-  ino?: number
-}
+  ino: z.number().optional(),
+})
+export type FileIdentity = z.infer<typeof FileIdentitySchema>
 
 /** The expected outputs of a job as they are at one moment: absolute path -> identity, null when absent. */
-export type OutputSnapshot = Record<string, FileIdentity | null>
+export const OutputSnapshotSchema = z.record(z.string(), FileIdentitySchema.nullable())
+export type OutputSnapshot = z.infer<typeof OutputSnapshotSchema>
 
 export interface OutputsContext {
   transport: Transport

@@ -1,0 +1,89 @@
+/**
+ * What an experiment's jobs read and write, as their tool modules read their scripts and configs
+ * (`ToolModule.files`): the reads that are rerun triggers (a change re-runs the job), the places the jobs
+ * write (their outputs may be read back: the confinement allows them), and what cannot be known before a
+ * job runs (said in the log, never guessed).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { isWithin } from '../cluster/paths.js'
+import { loadExperiment, type LoadCaps } from '../experiment/load.js'
+import { ok, type Result } from '../result.js'
+import { loaderToolNames, toolFor } from '../tools/index.js'
+import type { PlannedJob, ToolModule, JobFiles } from '../tools/tool.js'
+
+/** The files of every job, by state key. */
+export type ExperimentFiles = ReadonlyMap<string, JobFiles>
+
+/** Each job's files, read from `runDir` (the run directory, or a checkout of the experiment) by `read`. */
+export async function experimentFiles(
+  runDir: string,
+  phases: readonly (readonly [ToolModule, readonly PlannedJob[]])[],
+  read: (absolutePath: string) => Promise<Buffer | null>,
+): Promise<Map<string, JobFiles>> {
+  const files = new Map<string, JobFiles>()
+  for (const [tool, jobs] of phases) {
+    if (!tool.files) continue
+    for (const job of jobs) files.set(job.key, await tool.files({ runDir, job, read }))
+  }
+  return files
+}
+
+/** What a job reads as input: its scaffold files and the reads its tool calls triggers. */
+export function inputsOf(files: ExperimentFiles): (job: PlannedJob) => string[] {
+  return (job) => [
+    ...job.inputs,
+    ...(files
+      .get(job.key)
+      ?.reads.filter((r) => r.trigger)
+      .map((r) => r.path) ?? []),
+  ]
+}
+
+/** Every place the jobs write. */
+export function writtenPlaces(files: ExperimentFiles): string[] {
+  return [...new Set([...files.values()].flatMap((f) => f.writes.map((w) => w.path)))]
+}
+
+/** What could not be resolved, one line each (`file:line: text (why)`), for the log. */
+export function unresolvedLines(files: ExperimentFiles): string[] {
+  const lines = [...files.values()].flatMap((f) => f.unresolved.map((u) => `${u.file}:${u.line}: ${u.text} (${u.why})`))
+  return [...new Set(lines)]
+}
+
+/**
+ * On a pull request, the experiments (checkout directories among `candidates`) whose jobs read one of
+ * `changed` (files outside every experiment: a shared task or data file): a file a job reads, or one
+ * inside a directory it reads. An experiment that cannot be loaded reads nothing here (it is reported
+ * when it runs).
+ */
+export async function experimentsReading(
+  changed: readonly string[],
+  candidates: readonly string[],
+  caps: LoadCaps,
+): Promise<Result<string[]>> {
+  const hits: string[] = []
+  for (const dir of candidates) {
+    const summary = `${dir}/experiment_summary.yaml`
+    const size = statSync(summary, { throwIfNoEntry: false })?.size
+    if (size === undefined || size > caps.maxSummaryBytes) continue
+    const loaded = loadExperiment(readFileSync(summary, 'utf8'), summary, summary, loaderToolNames(), caps)
+    const experiment = loaded.experiment
+    if (!experiment) continue
+    const exists = (rel: string): Promise<boolean> => Promise.resolve(existsSync(`${dir}/${rel}`))
+    const phases: [ToolModule, PlannedJob[]][] = []
+    for (const [phase, name] of [
+      ['optimize', experiment.tools.preparation],
+      ['evaluate', experiment.tools.evaluation],
+    ] as const) {
+      const tool = toolFor(phase, name)
+      if (tool) phases.push([tool, (await tool.scaffold(experiment, exists)).jobs])
+    }
+    const read = (path: string): Promise<Buffer | null> =>
+      Promise.resolve(existsSync(path) && statSync(path).isFile() ? readFileSync(path) : null)
+    const files = await experimentFiles(dir, phases, read)
+    const reads = [...files.values()].flatMap((f) => f.reads.map((r) => resolve(r.path)))
+    if (changed.some((file) => reads.some((r) => isWithin(r, resolve(file))))) hits.push(dir)
+  }
+  return ok(hits)
+}
