@@ -14,7 +14,7 @@ import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
 import { escapeCell, escapeMd, markdownTable, statusIcon } from './markdown.js'
 import { gatesMarkdown } from './requirements.js'
-import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
+import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
 
 const MAX_LIST = 50
 const DESIGN_HINT =
@@ -273,9 +273,9 @@ function columnOf(c: Cell): string {
 function metricText(e: EvaluationResult | undefined): string {
   const h = headlineMetric(e)
   if (!h) return 'done'
-  const isShare = /accuracy|mean/.test(h.name)
   const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
-  return isShare ? value : `${h.name.split(' ').pop() ?? ''} ${value}`
+  // The metric's key alone decides: a scorer named `mean_check` reporting f1 still says f1.
+  return SHARE_METRICS.includes(h.metric) ? value : `${h.metric} ${value}`
 }
 
 /** A job the run left unfinished: still running, cancelled by cancel-on-abort, or never submitted. */
