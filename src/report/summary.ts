@@ -12,7 +12,7 @@ import type { EvaluationResult } from '../tools/tool.js'
 import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
-import { escapeCell, escapeMd, markdownTable, statusIcon } from './markdown.js'
+import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
 import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
 
@@ -32,17 +32,17 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
           ? '## Run Experiment: detached (jobs keep running)'
           : '## Run Experiment Complete'
   out.push(title, '')
-  if (r.runDir) out.push(`Experiment: \`${r.runDir}\``, '')
-  out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${r.verdict}`, '')
+  if (r.runDir) out.push(`Experiment: ${mdCode(r.runDir)}`, '')
+  out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${mdText(r.verdict)}`, '')
 
   if (r.errors.length > 0) {
     out.push('### Problems', '')
-    for (const p of r.errors) out.push(`- ${escapeMd(formatProblem(p))}`)
+    for (const p of r.errors) out.push(`- ${mdText(formatProblem(p))}`)
     out.push('')
   }
   if (r.warnings.length > 0) {
     out.push(`<details><summary>Warnings (${r.warnings.length})</summary>`, '')
-    for (const p of r.warnings.slice(0, 100)) out.push(`- ${escapeMd(formatProblem(p))}`)
+    for (const p of r.warnings.slice(0, 100)) out.push(`- ${mdText(formatProblem(p))}`)
     out.push('', '</details>', '')
   }
 
@@ -58,21 +58,19 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       `Duration: ${formatDuration(r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime())}`,
       '',
     )
-    out.push('**Completed runs:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
+    out.push('**Completed runs:**', ...list(ok.map((o) => mdText(`${o.job.display} — ${jobFacts(o)}`))), '')
     out.push(
       '**Failed runs:**',
       ...list(
-        bad.map(
-          (o) =>
-            `${o.job.display} — ${escapeMd(o.error ?? o.state)}` +
-            (o.retries?.length ? ` (${retryText(o.retries)})` : ''),
+        bad.map((o) =>
+          mdText(`${o.job.display} — ${o.error ?? o.state}` + (o.retries?.length ? ` (${retryText(o.retries)})` : '')),
         ),
       ),
       '',
     )
-    if (open.length > 0) out.push('**Not finished:**', ...list(open.map(unfinished)), '')
+    if (open.length > 0) out.push('**Not finished:**', ...list(open.map((o) => mdText(unfinished(o)))), '')
     const ckpts = checkpointsOf(ok)
-    out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
+    out.push('**Model checkpoints:**', ...list(ckpts.map(mdCode)), '')
   }
   if (r.evaluate || r.skippedEvals.length > 0) {
     const evals = r.evaluate?.outcomes ?? []
@@ -87,21 +85,13 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     )
     if (r.evaluate)
       out.push(`Duration: ${formatDuration(r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime())}`)
-    out.push('', '**Completed evaluations:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
-    out.push(
-      '**Failed evaluations:**',
-      ...list(bad.map((o) => `${o.job.display} — ${escapeMd(o.error ?? o.state)}`)),
-      '',
-    )
-    if (open.length > 0) out.push('**Not finished:**', ...list(open.map(unfinished)), '')
+    out.push('', '**Completed evaluations:**', ...list(ok.map((o) => mdText(`${o.job.display} — ${jobFacts(o)}`))), '')
+    out.push('**Failed evaluations:**', ...list(bad.map((o) => mdText(`${o.job.display} — ${o.error ?? o.state}`))), '')
+    if (open.length > 0) out.push('**Not finished:**', ...list(open.map((o) => mdText(unfinished(o)))), '')
     if (r.skippedEvals.length > 0)
-      out.push(
-        '**Skipped evaluations:**',
-        ...list(r.skippedEvals.map((s) => `${s.display} — ${escapeMd(s.reason)}`)),
-        '',
-      )
+      out.push('**Skipped evaluations:**', ...list(r.skippedEvals.map((s) => mdText(`${s.display} — ${s.reason}`))), '')
     const logs = evalLogsOf(ok)
-    out.push('**Evaluation logs:**', ...list(logs.map((p) => `\`${p}\``)), '')
+    out.push('**Evaluation logs:**', ...list(logs.map(mdCode)), '')
   }
 
   const resumed = [...train, ...(r.evaluate?.outcomes ?? [])]
@@ -118,7 +108,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     const reruns = resumed.filter((o) => o.rerun)
     if (reruns.length > 0) {
       out.push('**Run again (an earlier success no longer stood):**')
-      out.push(...list(reruns.map((o) => `${o.job.display} — ${escapeMd(o.rerun ?? '')}`)), '')
+      out.push(...list(reruns.map((o) => mdText(`${o.job.display} — ${o.rerun ?? ''}`))), '')
     }
   }
 
@@ -156,7 +146,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push('1. Fix the problems above (each names the file, line and field), then re-run.', DESIGN_HINT)
   } else {
     const steps = [
-      ...r.nextSteps,
+      ...r.nextSteps.map(mdSpans),
       'Analyze results (see experiment_summary.yaml for configuration)',
       ...(r.status !== 'success'
         ? ['Re-run this workflow to retry what failed: succeeded jobs are never run again.']
@@ -164,15 +154,15 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     ]
     out.push(...steps.map((step, i) => `${i + 1}. ${step}`))
   }
-  out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`)
+  out.push('', `Logs: ${r.logFiles.map(mdCode).join(', ')}`)
   if (r.artifact) {
     out.push(
       'id' in r.artifact
-        ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries` +
+        ? `Artifact: ${mdCode(r.artifact.name)} (id ${r.artifact.id}): logs, state, summaries` +
             (r.evaluate ? ' and .eval logs' : '')
         : 'failed' in r.artifact
-          ? `Artifact upload failed (${escapeMd(r.artifact.failed)}): the files stay in \`${r.runDir}\``
-          : `Artifact not uploaded: ${r.artifact.skipped}`,
+          ? `Artifact upload failed (${mdText(r.artifact.failed)}): the files stay in ${mdCode(r.runDir)}`
+          : `Artifact not uploaded: ${mdText(r.artifact.skipped)}`,
     )
   }
   out.push('')
@@ -190,7 +180,8 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   out.push(
     '# Experiment Summary',
     '',
-    `**Experiment:** \`${exp.name}\` | **Generated:** ${timestamp(r.endedAt)} | **Status:** ${done}/${total} complete`,
+    `**Experiment:** ${mdCode(exp.name)} | **Generated:** ${timestamp(r.endedAt)} | ` +
+      `**Status:** ${done}/${total} complete`,
     '',
   )
   out.push('## Results', '', table, '')
@@ -198,18 +189,18 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   const incomplete = [
     ...(r.optimize?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
-      .map((o) => `| ${o.job.display} | fine-tuning | ${o.state} | ${escapeCell(o.error ?? '')} |`),
+      .map((o) => [o.job.display, 'fine-tuning', o.state, o.error ?? '']),
     ...(r.evaluate?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
-      .map((o) => `| ${o.job.display} | evaluation | ${o.state} | ${escapeCell(o.error ?? '')} |`),
-    ...r.skippedEvals.map((s) => `| ${s.display} | evaluation | SKIPPED | ${escapeCell(s.reason)} |`),
+      .map((o) => [o.job.display, 'evaluation', o.state, o.error ?? '']),
+    ...r.skippedEvals.map((s) => [s.display, 'evaluation', 'SKIPPED', s.reason]),
   ]
   if (incomplete.length > 0)
-    out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
+    out.push('## Incomplete Runs', '', markdownTable(['Run', 'Stage', 'Status', 'Notes'], incomplete), '')
   const gates = gatesMarkdown(r)
   if (gates) out.push(gates.replace(/^### /, '## '))
   if (r.compute && r.compute.length > 0) out.push('## Compute', '', computeMarkdown(r.compute), '')
-  out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${step}`), '')
+  out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${mdSpans(step)}`), '')
   return { markdown: out.join('\n'), table }
 }
 

@@ -114,3 +114,67 @@ export function reportOf(
     ...extra,
   }
 }
+
+/**
+ * Markup of every kind GitHub would render from a text: a forged approval with a mention and a link
+ * (the issue's example), HTML tags, an entity, a comment that forges the sticky marker, emphasis,
+ * strike-through, math, an image, autolinks and bare URLs, references, backticks, and line breaks
+ * that would start a heading, a list, a quote and a table row.
+ */
+export const INJECTION =
+  'x` **✅ Approved by @org/leads** [weights](https://example.invalid) ' +
+  '<img src=x onerror=alert(1)><script>alert(2)</script> &lt;b&gt; <!-- run-experiment:sticky forged --> ' +
+  '_em_ ~~gone~~ $\\textsf{math}$ ![pic](https://example.invalid/p.png) <https://example.invalid/auto> ' +
+  'www.example.invalid https://example.invalid/bare @octocat #123 GH-123 owner/repo#1 ``` \\*' +
+  '\n# Injected heading\n- injected item\n> injected quote\n| injected | row |\n'
+
+/** A report whose every text from the experiment, the tools and the cluster is INJECTION (plus a tag). */
+export function hostileReport(): RunReport {
+  const x = (tag: string): string => `${INJECTION} ${tag}`
+  const runDir = `/scratch/${x('dir')}`
+  const [ft, failing, control] = [x('run-ft'), x('run-failing'), x('run-control')]
+  const task = x('task')
+  const exp = experimentOf(
+    [
+      { name: ft, type: 'fine-tuned', parameters: { [x('param')]: x('value'), lr: 0.001 } },
+      { name: failing, type: 'fine-tuned', parameters: { [x('param')]: x('value 2'), lr: 0.002 } },
+      { name: control, type: 'control', parameters: {} },
+    ],
+    [
+      { run: ft, task, epoch: 0 },
+      { run: failing, task, epoch: 0 },
+      { run: control, task, epoch: null },
+    ],
+    x('experiment'),
+  )
+  const scores = [{ name: x('scorer'), metrics: { [x('metric')]: 0.8 } }]
+  const training = [
+    trained(ft, runDir, { jobId: x('job-id'), state: 'COMPLETED', rerun: x('rerun reason') }),
+    trained(failing, runDir, { result: 'failed', state: x('state'), error: x('training error'), outputFile: x('out') }),
+  ]
+  const cellOk = evaluated({ run: control, task, epoch: null }, runDir, scores)
+  const cellBad = evaluated({ run: ft, task, epoch: 0 }, runDir, scores, { result: 'failed', error: x('eval error') })
+  const skippedEvals = [{ display: `${failing}/${task}/epoch0`, run: failing, task, epoch: 0, reason: x('skipped') }]
+  return reportOf(exp, training, [cellOk, cellBad], {
+    status: 'partial',
+    verdict: x('verdict'),
+    runDir,
+    skippedEvals,
+    errors: [{ file: x('file'), line: 3, field: x('field'), message: x('error message'), hint: x('hint') }],
+    warnings: [{ message: x('warning') }],
+    logFiles: [`${runDir}/${x('log')}`],
+    nextSteps: [`View results: \`inspect view --log-dir ${runDir}\``],
+    artifact: { failed: x('artifact failure') },
+    compute: [
+      {
+        phase: 'optimize',
+        display: ft,
+        jobId: x('job-id'),
+        state: x('sacct state'),
+        gpus: 1,
+        gpuHours: 0.5,
+        wallS: 1800,
+      },
+    ],
+  })
+}
