@@ -1,8 +1,10 @@
 /**
  * A loopback stand-in of the GitHub REST endpoints the sticky comment uses: list, create and
  * update issue comments, with GitHub's pagination (`per_page`, `page`, a Link header), token
- * permissions (write, read-only: 403 "Resource not accessible by integration", unknown: 401) and
- * a way to make it slow or failing. Listens on 127.0.0.1 only.
+ * permissions (write, read-only: 403 "Resource not accessible by integration", unknown: 401),
+ * `GET /user` (a personal token's login; the installation tokens, GITHUB_TOKEN among them, get 403)
+ * and comment authors (what a token creates is by its identity: `github-actions[bot]` for an
+ * installation token), and a way to make it slow or failing. Listens on 127.0.0.1 only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { after, before, beforeEach } from 'node:test'
@@ -28,6 +30,8 @@ export interface GithubApi {
   repos: Set<string>
   /** token -> what it may do; any other token gets 401. */
   tokens: Map<string, 'write' | 'read'>
+  /** Personal tokens -> their login (`GET /user`); the other tokens are installation tokens (GITHUB_TOKEN). */
+  users: Map<string, string>
   /** Milliseconds before answering (a slow API); Infinity never answers. */
   delayMs: number
   /** Answer the next N requests with this status (a failing API). */
@@ -49,7 +53,9 @@ export async function startGithubApi(): Promise<GithubApi> {
     tokens: new Map([
       ['write-token', 'write'],
       ['read-token', 'read'],
+      ['personal-token', 'write'],
     ]),
+    users: new Map([['personal-token', 'octocat']]),
     delayMs: 0,
     failNext: undefined,
     reset() {
@@ -104,6 +110,17 @@ export async function startGithubApi(): Promise<GithubApi> {
       json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
       return
     }
+    if (url.pathname === '/user' && req.method === 'GET') {
+      const login = api.users.get(token)
+      if (login) json(res, 200, { login, id: 1, type: 'User' })
+      else
+        json(res, 403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403',
+        })
+      return
+    }
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)
     const repo = list ?? one
@@ -144,7 +161,9 @@ export async function startGithubApi(): Promise<GithubApi> {
         repo,
         issue: Number(issue),
         body: typeof data['body'] === 'string' ? data['body'] : '',
-        user: { login: 'github-actions[bot]', type: 'Bot' },
+        user: api.users.has(token)
+          ? { login: api.users.get(token) ?? '', type: 'User' }
+          : { login: 'github-actions[bot]', type: 'Bot' },
         html_url: '',
         updated: Date.now(),
       }
