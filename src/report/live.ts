@@ -15,6 +15,7 @@ import { computeMarkdown, computeTotals } from './compute.js'
 import { mdCode, mdText, mdUrl, statusIcon } from './markdown.js'
 import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
+import { failureText, PRIVATE_NOTE, skipText } from './private.js'
 import { gatesMarkdown } from './requirements.js'
 import { resultsTable } from './summary.js'
 
@@ -157,6 +158,7 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
     '',
     mdText(r.verdict),
     '',
+    ...(r.private ? [PRIVATE_NOTE, ''] : []),
   )
   const c = r.counts
   const facts = [
@@ -180,9 +182,10 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
   if (failed.length > 0 || r.skippedEvals.length > 0 || problems.length > 0) {
     out.push('#### What failed', '')
     for (const p of problems) out.push(`- ${mdText(p.message)}`)
-    for (const o of failed.slice(0, 30)) out.push(`- ${mdCode(o.job.display)}: ${mdText(o.error ?? o.state)}`)
+    for (const o of failed.slice(0, 30)) out.push(`- ${mdCode(o.job.display)}: ${mdText(failureText(o, r.private))}`)
     if (failed.length > 30) out.push(`- … and ${failed.length - 30} more (see the job summary)`)
-    for (const s of r.skippedEvals.slice(0, 10)) out.push(`- ${mdCode(s.display)} skipped: ${mdText(s.reason)}`)
+    for (const s of r.skippedEvals.slice(0, 10))
+      out.push(`- ${mdCode(s.display)} skipped: ${mdText(skipText(s, r.private))}`)
     out.push('')
   }
   if (r.compute && r.compute.length > 0) {

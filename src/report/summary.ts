@@ -13,6 +13,7 @@ import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
 import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
+import { failureText, PRIVATE_NOTE, skipText } from './private.js'
 import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
 
@@ -34,6 +35,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   out.push(title, '')
   if (r.runDir) out.push(`Experiment: ${mdCode(r.runDir)}`, '')
   out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${mdText(r.verdict)}`, '')
+  if (r.private) out.push(PRIVATE_NOTE, '')
 
   if (r.errors.length > 0) {
     out.push('### Problems', '')
@@ -63,7 +65,9 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       '**Failed runs:**',
       ...list(
         bad.map((o) =>
-          mdText(`${o.job.display} — ${o.error ?? o.state}` + (o.retries?.length ? ` (${retryText(o.retries)})` : '')),
+          mdText(
+            `${o.job.display} — ${failureText(o, r.private)}` + (o.retries?.length ? ` (${retryText(o.retries)})` : ''),
+          ),
         ),
       ),
       '',
@@ -86,10 +90,15 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     if (r.evaluate)
       out.push(`Duration: ${formatDuration(r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime())}`)
     out.push('', '**Completed evaluations:**', ...list(ok.map((o) => mdText(`${o.job.display} — ${jobFacts(o)}`))), '')
-    out.push('**Failed evaluations:**', ...list(bad.map((o) => mdText(`${o.job.display} — ${o.error ?? o.state}`))), '')
+    const failed = bad.map((o) => mdText(`${o.job.display} — ${failureText(o, r.private)}`))
+    out.push('**Failed evaluations:**', ...list(failed), '')
     if (open.length > 0) out.push('**Not finished:**', ...list(open.map((o) => mdText(unfinished(o)))), '')
     if (r.skippedEvals.length > 0)
-      out.push('**Skipped evaluations:**', ...list(r.skippedEvals.map((s) => mdText(`${s.display} — ${s.reason}`))), '')
+      out.push(
+        '**Skipped evaluations:**',
+        ...list(r.skippedEvals.map((s) => mdText(`${s.display} — ${skipText(s, r.private)}`))),
+        '',
+      )
     const logs = evalLogsOf(ok)
     out.push('**Evaluation logs:**', ...list(logs.map(mdCode)), '')
   }
@@ -158,8 +167,10 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   if (r.artifact) {
     out.push(
       'id' in r.artifact
-        ? `Artifact: ${mdCode(r.artifact.name)} (id ${r.artifact.id}): logs, state, summaries` +
-            (r.evaluate ? ' and .eval logs' : '')
+        ? `Artifact: ${mdCode(r.artifact.name)} (id ${r.artifact.id}): ` +
+            (r.private
+              ? 'the summaries only (a private experiment)'
+              : `logs, state, summaries${r.evaluate ? ' and .eval logs' : ''}`)
         : 'failed' in r.artifact
           ? `Artifact upload failed (${mdText(r.artifact.failed)}): the files stay in ${mdCode(r.runDir)}`
           : `Artifact not uploaded: ${mdText(r.artifact.skipped)}`,
@@ -184,16 +195,19 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
       `**Status:** ${done}/${total} complete`,
     '',
   )
+  if (r.private) out.push(PRIVATE_NOTE, '')
   out.push('## Results', '', table, '')
   if (hasResultsChart(r)) out.push(`![results: metrics per run and training loss](${FILES.chart})`, '')
+  const notes = (o: JobOutcome): string =>
+    r.private ? (o.exitCode !== undefined ? `exit ${o.exitCode}` : '') : (o.error ?? '')
   const incomplete = [
     ...(r.optimize?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
-      .map((o) => [o.job.display, 'fine-tuning', o.state, o.error ?? '']),
+      .map((o) => [o.job.display, 'fine-tuning', o.state, notes(o)]),
     ...(r.evaluate?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
-      .map((o) => [o.job.display, 'evaluation', o.state, o.error ?? '']),
-    ...r.skippedEvals.map((s) => [s.display, 'evaluation', 'SKIPPED', s.reason]),
+      .map((o) => [o.job.display, 'evaluation', o.state, notes(o)]),
+    ...r.skippedEvals.map((s) => [s.display, 'evaluation', 'SKIPPED', skipText(s, r.private)]),
   ]
   if (incomplete.length > 0)
     out.push('## Incomplete Runs', '', markdownTable(['Run', 'Stage', 'Status', 'Notes'], incomplete), '')

@@ -111,6 +111,7 @@ export function reportOf(
     logFiles: ['/scratch/exp/run-experiment.log'],
     nextSteps: [],
     detached: false,
+    private: false,
     ...extra,
   }
 }

@@ -198,6 +198,7 @@ describe('the checklist gates the verdict', () => {
     logFiles: [],
     nextSteps: [],
     detached: false,
+    private: false,
   })
 
   it('fine-tuned runs nothing evaluates: partial, naming the item; fine with phases: optimize', async () => {
