@@ -15,6 +15,7 @@ import { computeMarkdown, computeTotals } from './compute.js'
 import { mdCode, mdText, mdUrl, statusIcon } from './markdown.js'
 import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
+import { unevaluatedNote } from './checklist.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
 import { gatesMarkdown } from './requirements.js'
 import { resultsTable } from './summary.js'
@@ -167,6 +168,8 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
     `took ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}`,
   ]
   out.push(facts.join(' · '), '')
+  const unevaluated = unevaluatedNote(r.experiment)
+  if (unevaluated) out.push(`⚠️ ${mdText(unevaluated)}`, '')
   const gates = gatesMarkdown(r)
   if (gates) out.push(gates.replace(/^### /, '#### '))
   if (r.experiment && r.status !== 'invalid') {

@@ -13,6 +13,7 @@ import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
 import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
+import { unevaluatedNote } from './checklist.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
 import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
@@ -36,6 +37,8 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
   if (r.runDir) out.push(`Experiment: ${mdCode(r.runDir)}`, '')
   out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${mdText(r.verdict)}`, '')
   if (r.private) out.push(PRIVATE_NOTE, '')
+  const unevaluated = unevaluatedNote(r.experiment)
+  if (unevaluated) out.push(`⚠️ ${mdText(unevaluated)}`, '')
 
   if (r.errors.length > 0) {
     out.push('### Problems', '')
