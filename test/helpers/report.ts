@@ -140,6 +140,8 @@ export function hostileReport(): RunReport {
       { name: ft, type: 'fine-tuned', parameters: { [x('param')]: x('value'), lr: 0.001 } },
       { name: failing, type: 'fine-tuned', parameters: { [x('param')]: x('value 2'), lr: 0.002 } },
       { name: control, type: 'control', parameters: {} },
+      // Trained, evaluated by no cell: named in a warning and a line of its own.
+      { name: x('run-unevaluated'), type: 'fine-tuned', parameters: {} },
     ],
     [
       { run: ft, task, epoch: 0 },

@@ -217,11 +217,14 @@ describe('escaping: the injection in every field of the report', () => {
       ),
       'job summary with an artifact': jobSummaryMarkdown({ ...r, artifact: { id: 7, name: `${INJECTION} a` } }),
       'job summary, not uploaded': jobSummaryMarkdown({ ...r, artifact: { skipped: `${INJECTION} skipped` } }),
+      'job summary, private': jobSummaryMarkdown({ ...r, private: true }, resultsTable(exp, r)),
+      'comment, private': finalCommentMarkdown({ ...r, private: true }, {}),
     }
     for (const [what, markdown] of Object.entries(outputs)) {
       assert.deepEqual(liveMarkup(markdown, what), [], what)
       // Every field is there, as text: the tags each injected copy ends with.
-      for (const tag of ['run-ft', 'task', 'metric', 'eval error'])
+      // (A private experiment's reports quote no error: its jobs' states stand for them.)
+      for (const tag of ['run-ft', 'task', 'metric', what.endsWith('private') ? 'state' : 'eval error'])
         assert.ok(markdown.includes(` ${tag}`), `${what} shows ${tag}`)
     }
     for (const tag of [
@@ -239,6 +242,8 @@ describe('escaping: the injection in every field of the report', () => {
     assert.ok(outputs['summary.md'].includes(' skipped'), 'the skipped reason in Incomplete Runs')
     assert.ok(outputs['summary.md'].includes(' state |'), "a failed job's state in Incomplete Runs")
     assert.ok(outputs['job summary'].includes(' sacct state'), 'the compute table')
+    assert.ok(outputs['job summary'].includes(' run-unevaluated'), 'the line on runs nothing evaluates')
+    assert.ok(outputs.comment.includes(' run-unevaluated'), 'the line on runs nothing evaluates')
     assert.ok(outputs.comment.startsWith(`${commentMarker('exp/experiment_summary.yaml')}\n`))
   })
 
