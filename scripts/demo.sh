@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The demo (`npm run demo`): the example experiment (examples/capitalize) end to end, in place, with
-# real torchtune fine-tuning and real inspect-ai evaluation on this machine's CPUs, run by the built
-# action exactly as a GitHub runner would, with the local executor. On a fresh machine it installs
-# what it needs first (node modules, the Python tools venv, the tiny model, the data).
+# The demo (`npm run demo`): the example experiment (examples/capitalize) end to end, with real
+# torchtune fine-tuning and real inspect-ai evaluation on this machine's CPUs, run by the built action
+# exactly as a GitHub runner would, with the local executor. The example lies in the checkout, so it
+# runs under the run root (RUN_EXPERIMENT_DEMO_ROOT, default ~/run-experiment-demo), as a workflow's
+# would; the demo prints where. On a fresh machine it installs what it needs first (node modules, the
+# Python tools venv, the tiny model, the data).
 #   npm run demo               run; a second run resumes and does nothing new
 #   npm run demo -- --fresh    clear the previous results and run everything again
 #   npm run demo -- --setup-only   install what the demo needs, run nothing
@@ -37,18 +39,22 @@ step "tiny model and data"
 
 [ "$setup_only" = 1 ] && exit 0
 
+run_root=${RUN_EXPERIMENT_DEMO_ROOT:-$HOME/run-experiment-demo}
 if [ "$fresh" = 1 ]; then
-  step "clearing previous results (--fresh)"
-  bash scripts/clean-example.sh "$example"
+  step "clearing previous results (--fresh): $run_root"
+  rm -rf -- "$run_root"
 fi
 
 step "running the action (executor: local) on $example"
 start=$(date +%s)
+out=$(mktemp)
 set +e
 node scripts/local-runner.mjs --experiment-dir "$example" --executor local --max-parallel 1 \
-  --poll-interval 2 --max-poll-interval 10 --quiet
-rc=$?
+  --poll-interval 2 --max-poll-interval 10 --run-root "$run_root" --quiet | tee "$out"
+rc=${PIPESTATUS[0]}
 set -e
+run_dir=$(sed -n 's/^experiment-dir=//p' "$out" | head -n 1)
+rm -f "$out"
 echo
-echo "demo wall time: $(( $(date +%s) - start )) s; results in $example (summary.md, run-experiment.log, */artifacts, */eval/*/logs)"
+echo "demo wall time: $(( $(date +%s) - start )) s; results in ${run_dir:-$run_root} (summary.md, run-experiment.log, */artifacts, */eval/*/logs)"
 exit "$rc"

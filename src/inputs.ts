@@ -3,9 +3,10 @@ import { z } from 'zod'
 import { INPUTS, type InputName } from './names.js'
 import type { Problem, Result } from './result.js'
 import { COMMENT_MODES, type CommentMode } from './report/comment.js'
-import { parseRequire, type Condition } from './report/gates.js'
+import { parseRequire, type Condition } from './require/gates.js'
 import type { FailOn } from './report/verdict.js'
 import { schedulerNames } from './scheduler/index.js'
+import { parseSlurmTime } from './scheduler/time-limit.js'
 
 const number = (name: string, min: number, integer: boolean) =>
   z
@@ -49,6 +50,7 @@ const bool = (name: string) =>
 export const SettingsSchema = z.object({
   'experiment-dir': z.string().trim(),
   phases: choice('phases', ['all', 'optimize', 'evaluate']),
+  'evaluate-after': choice('evaluate-after', ['all', 'own']),
   executor: z
     .string()
     .trim()
@@ -63,6 +65,22 @@ export const SettingsSchema = z.object({
       return s
     }),
   'max-parallel': number('max-parallel', 1, true),
+  'local-time-limit': z
+    .string()
+    .trim()
+    .transform((s, ctx) => {
+      const seconds = parseSlurmTime(s)
+      if (seconds === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            `input local-time-limit must be a time as #SBATCH --time takes it (e.g. 24:00:00, 2-00:00:00, 90), ` +
+            `or 0 or unlimited (got "${s}")`,
+        })
+        return z.NEVER
+      }
+      return seconds
+    }),
   'poll-interval': number('poll-interval', 0.05, false),
   'max-poll-interval': number('max-poll-interval', 0.05, false),
   'max-submit': number('max-submit', 1, true),
@@ -104,6 +122,23 @@ export const SettingsSchema = z.object({
     .refine((s) => s === '' || s.startsWith('/'), {
       error: 'input remote-experiment-dir must be an absolute path on the cluster',
     }),
+  'run-root': z
+    .string()
+    .trim()
+    .refine((s) => s.startsWith('/') || s === '~' || s.startsWith('~/'), {
+      error: 'input run-root must be an absolute path on the cluster, or start with ~/ (the home directory there)',
+    }),
+  'allowed-roots': z.string().transform((s, ctx) => {
+    const roots = s
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'))
+    for (const r of roots) {
+      if (!r.startsWith('/') || r.split('/').includes('..'))
+        ctx.addIssue({ code: 'custom', message: `input allowed-roots: "${r}" is not an absolute path` })
+    }
+    return roots
+  }),
   'cancel-on-abort': bool('cancel-on-abort'),
   // action.yml's default is the expression itself: seen unexpanded, it means "not under a runner", no token.
   'github-token': z
@@ -146,9 +181,13 @@ function missingCompanions(raw: Record<string, string>): Problem[] {
 export interface Settings {
   experimentDir: string
   phases: 'all' | 'optimize' | 'evaluate'
+  /** When an evaluation may start: after every training (all) or after its own run's (own). */
+  evaluateAfter: 'all' | 'own'
   /** A registered scheduler's name (`slurm`, `local`, ...). */
   executor: string
   maxParallel: number
+  /** Local executor: seconds a job whose script sets no `#SBATCH --time` may run; 0 for no limit. */
+  localTimeLimit: number
   pollInterval: number
   maxPollInterval: number
   maxSubmit: number
@@ -162,6 +201,10 @@ export interface Settings {
   allowForkPullRequests: boolean
   ssh?: { host: string; port: number; user: string; privateKey: string; knownHosts: string }
   remoteExperimentDir: string
+  /** Where relative experiments run, and where the run directories' secrets and local job records live. */
+  runRoot: string
+  /** When non-empty, every path the action reads or writes for the experiment must lie under one of them. */
+  allowedRoots: string[]
   cancelOnAbort: boolean
   /** Token for the pull-request comment; empty: no comment. */
   githubToken: string
@@ -190,8 +233,10 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
     value: {
       experimentDir: s['experiment-dir'],
       phases: s.phases,
+      evaluateAfter: s['evaluate-after'],
       executor: s.executor,
       maxParallel: s['max-parallel'],
+      localTimeLimit: s['local-time-limit'],
       pollInterval: s['poll-interval'],
       maxPollInterval: s['max-poll-interval'],
       maxSubmit: s['max-submit'],
@@ -215,6 +260,8 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
           }
         : {}),
       remoteExperimentDir: s['remote-experiment-dir'],
+      runRoot: s['run-root'],
+      allowedRoots: s['allowed-roots'],
       cancelOnAbort: s['cancel-on-abort'],
       githubToken: s['github-token'],
       comment: s.comment,

@@ -3,9 +3,10 @@
  * experiment (pipeline/) -> publish: annotations, job summary, outputs, verdict.
  */
 import { LocalTransport } from './cluster/local.js'
-import { makeScheduler, reach } from './connect.js'
+import { defaultJobsDir, makeScheduler, reach } from './connect.js'
 import type { Transport } from './cluster/transport.js'
-import { locateExperiments } from './experiment/locate.js'
+import { readEvent } from './event.js'
+import { locateExperiments, type ExperimentsReading } from './locate/index.js'
 import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
@@ -13,9 +14,9 @@ import { emptyBase } from './pipeline/context.js'
 import { runExperiment } from './pipeline/index.js'
 import { commentTarget } from './report/comment.js'
 import type { RunReport, Status } from './report/model.js'
-import { gatesOutput } from './report/requirements.js'
 import { jobSummaryMarkdown, resultsTable } from './report/summary.js'
 import { shouldFail } from './report/verdict.js'
+import { gatesOutput } from './require/requirements.js'
 import { ok, type Problem } from './result.js'
 import type { Scheduler } from './scheduler/scheduler.js'
 
@@ -33,7 +34,15 @@ export interface RunDeps {
   hurry?: AbortSignal
   /** Benchmarks look inside: see the transport, wrap the scheduler. */
   observe?: { transport?: (t: Transport) => void; scheduler?: (s: Scheduler) => Scheduler }
+  /**
+   * On a pull request, the experiments whose jobs read a changed file outside every experiment.
+   * Default: PLACEHOLDER_EXPERIMENTS_READING (none), until the tool modules say what a job reads.
+   */
+  experimentsReading: ExperimentsReading
 }
+
+/** PLACEHOLDER, to be replaced by the tool modules' answer: no experiment reads a file outside its directory. */
+export const PLACEHOLDER_EXPERIMENTS_READING: ExperimentsReading = () => Promise.resolve(ok([]))
 
 export interface ActionResult {
   status: Status
@@ -42,7 +51,12 @@ export interface ActionResult {
 
 /** The action's main step. Called with no arguments it runs as GitHub runs it (e.g. under @github/local-action). */
 export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
-  const deps: RunDeps = { io: given.io ?? coreIO(), signal: given.signal ?? new AbortController().signal, ...given }
+  const deps: RunDeps = {
+    ...given,
+    io: given.io ?? coreIO(),
+    signal: given.signal ?? new AbortController().signal,
+    experimentsReading: given.experimentsReading ?? PLACEHOLDER_EXPERIMENTS_READING,
+  }
   const { io } = deps
   // First thing: the post step runs this same file, and must know it is the post step.
   io.saveState(SAVED.isPost, 'true')
@@ -62,19 +76,23 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
       if (line.trim().length >= 8 && !/^-----/.test(line.trim())) io.mask(line.trim())
   }
 
-  const located = locateExperiments({
+  const event = readEvent(io.env)
+  if (!event.ok) return alone('invalid', event.error.message, [event.error])
+  const located = await locateExperiments({
     experimentDirInput: settings.experimentDir,
-    eventName: io.env['GITHUB_EVENT_NAME'] ?? '',
-    ...(io.env['GITHUB_EVENT_PATH'] ? { eventPath: io.env['GITHUB_EVENT_PATH'] } : {}),
+    event: event.value,
     workspace,
     allowForks: settings.allowForkPullRequests,
+    github: {
+      token: settings.githubToken,
+      ...(io.env['GITHUB_API_URL'] ? { apiUrl: io.env['GITHUB_API_URL'] } : {}),
+    },
+    experimentsReading: deps.experimentsReading,
   })
-  if (!located.ok)
-    return alone(located.error.field === 'allow-fork-pull-requests' ? 'failed' : 'invalid', located.error.message, [
-      located.error,
-    ])
+  if (!located.ok) return alone(located.error.status, located.error.problem.message, [located.error.problem])
+  io.info(`run-experiment: ${located.value.how}`)
   if (located.value.dirs.length === 0) {
-    io.annotate('notice', { message: 'this pull request adds or changes no experiment_summary.yaml: nothing to run' })
+    io.annotate('notice', { message: 'this pull request touches no experiment: nothing to run' })
     return publish(io, [], settings)
   }
 
@@ -92,7 +110,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
     watched.push({ runDir, jobId })
     io.saveState(SAVED.jobs, JSON.stringify(watched))
   }
-  const target = commentTarget(io.env)
+  const target = commentTarget(event.value)
   try {
     const reports: RunReport[] = []
     for (const expDir of located.value.dirs) {
@@ -120,7 +138,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
             ? { remoteRunDir: settings.remoteExperimentDir }
             : {}),
           makeScheduler: async (runDir) => {
-            const s = await makeScheduler(settings, transport, runDir)
+            const s = await makeScheduler(settings, transport, runDir, defaultJobsDir(runDir))
             return s.ok && deps.observe?.scheduler ? ok(deps.observe.scheduler(s.value)) : s
           },
         }),
@@ -174,7 +192,8 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
   )
   let markdown =
     reports.length === 0
-      ? '## Run Experiment\n\nThis pull request adds or changes no `experiment_summary.yaml`: nothing was run.\n'
+      ? '## Run Experiment\n\nThis pull request touches no experiment (no file of one, nor a file its jobs read): ' +
+        'nothing was run.\n'
       : reports.length === 1
         ? (sections[0] ?? '')
         : [

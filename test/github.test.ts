@@ -17,7 +17,10 @@ const git = (cwd: string, ...args: string[]): string =>
   execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
 
 /** A repository whose main has experiment `old`; a branch adds the given experiments. Returns the PR event. */
-function prRepo(added: string[], opts: { fork?: boolean } = {}): { ws: string; event: unknown } {
+function prRepo(
+  added: string[],
+  opts: { fork?: boolean; change?: (ws: string) => void } = {},
+): { ws: string; event: unknown } {
   const ws = tempDir('re-ws-')
   git(ws, 'init', '-q', '-b', 'main')
   makeExperiment(join(ws, 'experiments/old'), { runs: [{ name: 'a', lr: 1, epochs: [0] }], name: 'old' })
@@ -29,6 +32,7 @@ function prRepo(added: string[], opts: { fork?: boolean } = {}): { ws: string; e
   for (const name of added)
     makeExperiment(join(ws, 'experiments', name), { runs: [{ name: 'a', lr: 1, epochs: [0] }], name })
   writeFileSync(join(ws, 'README.md'), 'lab, changed\n')
+  opts.change?.(ws)
   git(ws, 'add', '-A')
   git(ws, 'commit', '-qm', 'add experiments')
   const head = git(ws, 'rev-parse', 'HEAD')
@@ -82,11 +86,28 @@ describe('experiments from the event', () => {
     assert.equal(r.code, 0)
     assert.equal(r.outputs['status'], 'success')
     assert.equal(r.outputs['runs-total'], '0')
-    assert.ok(r.annotations.some((a) => a.kind === 'notice' && /no experiment_summary\.yaml/.test(a.message)))
+    assert.ok(r.annotations.some((a) => a.kind === 'notice' && /touches no experiment: nothing to run/.test(a.message)))
     assert.equal(executions(join(ws, 'experiments/old')).length, 0)
   })
 
-  it('a fork pull request is refused unless allowed', async () => {
+  it('a pull request changing only the finetune.yaml of an existing experiment runs that experiment', async () => {
+    const { ws, event } = prRepo([], {
+      change: (dir) => {
+        const config = join(dir, 'experiments/old/a/finetune.yaml')
+        writeFileSync(config, `${readFileSync(config, 'utf8')}# tuned\n`)
+      },
+    })
+    const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
+    assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
+    assert.equal(r.outputs['experiment-dir'], join(ws, 'experiments/old'))
+    assert.match(
+      r.stdout,
+      /pull request #7 touches 1 experiment\(s\): experiments\/old \(experiments\/old\/a\/finetune\.yaml\)/,
+    )
+    assert.doesNotMatch(r.stdout, /\[command\]/, 'git is not echoed')
+  })
+
+  it('a fork pull request is refused unless allowed, also with experiment-dir', async () => {
     const { ws, event } = prRepo(['exp1'], { fork: true })
     const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
     assert.equal(r.code, 1)
@@ -95,6 +116,15 @@ describe('experiments from the event', () => {
       r.annotations.some((a) => a.kind === 'error' && /fork stranger\/experiments: refusing to run/.test(a.message)),
     )
     assert.equal(executions(join(ws, 'experiments/exp1')).length, 0)
+    const named = await runAction({
+      inputs: { ...fast, 'experiment-dir': 'experiments/old' },
+      workspace: ws,
+      eventName: 'pull_request',
+      event,
+    })
+    assert.equal(named.outputs['status'], 'failed')
+    assert.ok(named.annotations.some((a) => a.kind === 'error' && /fork stranger\/experiments/.test(a.message)))
+    assert.equal(executions(join(ws, 'experiments/old')).length, 0)
     const allowed = await runAction({
       inputs: { ...fast, 'allow-fork-pull-requests': 'true' },
       workspace: ws,

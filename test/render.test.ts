@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { localInputs, runAction, type ActionResult } from './helpers/action.ts'
 import { makeExperiment, tempDir } from './helpers/experiment.ts'
-import { useGithubApi } from './helpers/github-api.ts'
+import { pullRequestEvent, useGithubApi } from './helpers/github-api.ts'
 import { renderMarkdown, renderToolsMissing, type RenderedFacts } from './helpers/render.ts'
 import { commentBody } from '../src/report/comment.ts'
 import { computeMarkdown, computeRows } from '../src/report/compute.ts'
@@ -90,7 +90,7 @@ describe('the pull-request comment as GitHub renders it', () => {
     const run = await runAction({
       inputs: localInputs(exp, { 'github-token': 'write-token', require: 'fine-tuned > control' }),
       eventName: 'pull_request',
-      event: { number: 7, pull_request: { number: 7 } },
+      event: pullRequestEvent(7),
       env: { GITHUB_API_URL: github().url },
     })
     assert.equal(run.outputs['status'], 'failed', run.stdout)

@@ -1,21 +1,25 @@
 /**
  * SlurmScheduler against the real dev cluster (scripts/dev-cluster/start.sh: SLURM 22.05 with
  * slurmdbd accounting, an sshd on 127.0.0.1), over LocalTransport and over SshTransport. No mocks of
- * SLURM. Fails, never skips, when the dev cluster is not running.
+ * SLURM: where a test needs slurmctld to have forgotten a job (MinJobAge is an hour), a transport hides
+ * squeue's answer and the real accounting answers alone. Fails, never skips, when the dev cluster is
+ * not running. Another user (scripts/dev-cluster/other-user.sh) submits the jobs that must stay unseen.
  */
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
+import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { LocalTransport } from '../src/cluster/local.ts'
 import type { ExecOptions, ExecResult, Transport } from '../src/cluster/transport.ts'
 import { SlurmScheduler, parseExit, slurmReachable } from '../src/scheduler/slurm.ts'
-import { isTerminal, type JobSpec, type JobStatus } from '../src/scheduler/scheduler.ts'
+import { isTerminal, type JobSpec, type JobStatus, type MarkedJob } from '../src/scheduler/scheduler.ts'
 import { connectSsh, devCluster, runDevScript } from './helpers/dev-cluster.ts'
 
 const RUN = randomBytes(3).toString('hex')
 const ROOT = `/tmp/re-slurm-test-${RUN}`
 const QOS = 're-test-submit2'
+const OTHER_USER = 're-other'
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /** Writes SCRIPT into a fresh job directory; the log goes to a logs/ directory that does not exist yet. */
@@ -58,7 +62,52 @@ async function waitFor(
   }
 }
 const terminal = (st: JobStatus): boolean => isTerminal(st.state)
+
+async function waitUntil(f: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await f())) {
+    if (Date.now() > deadline) assert.fail('timed out waiting')
+    await sleep(500)
+  }
+}
 const idOf = (jobs: readonly { jobId: string }[], i: number): string => jobs[i]?.jobId ?? ''
+
+/** Submits `sleep 120` as OTHER_USER with this comment; its job id. */
+async function foreignJob(comment: string): Promise<string> {
+  await runDevScript('other-user.sh', [OTHER_USER])
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(
+      'runuser',
+      ['-u', OTHER_USER, '--', 'sbatch', '--parsable', '--chdir=/tmp', `--comment=${comment}`, '--wrap', 'sleep 120'],
+      { encoding: 'utf8', timeout: 60_000 },
+      (e, out, errOut) => {
+        if (e) reject(new Error(`sbatch as ${OTHER_USER}: ${e.message} ${errOut}`))
+        else resolve(out)
+      },
+    )
+  })
+  const id = stdout.trim()
+  assert.match(id, /^\d+$/)
+  return id
+}
+
+/** sacct's output with field N (0-based: Comment is 10) of every row emptied. */
+function withoutField(stdout: string, n: number): string {
+  return stdout
+    .split('\n')
+    .map((line) =>
+      line
+        .split('\x1f')
+        .map((f, i) => (i === n ? '' : f))
+        .join('\x1f'),
+    )
+    .join('\n')
+}
+
+/** The scheduler's view when slurmctld has forgotten every job: squeue answers, empty. */
+function withoutSqueue(t: Transport): Transport {
+  return new Rewriting(t, (argv, r) => (argv[0] === 'squeue' ? { code: 0, stdout: '', stderr: '' } : r))
+}
 
 /** A transport that runs every command for real, then lets the test rewrite what one reports. */
 class Rewriting implements Transport {
@@ -89,6 +138,9 @@ class Rewriting implements Transport {
   }
   stat(p: string): ReturnType<Transport['stat']> {
     return this.inner.stat(p)
+  }
+  realpath(p: string): ReturnType<Transport['realpath']> {
+    return this.inner.realpath(p)
   }
   list(p: string): ReturnType<Transport['list']> {
     return this.inner.list(p)
@@ -209,6 +261,116 @@ for (const [label, make] of transports) {
       assert.equal(await t.stat('/tmp/pwned-name'), null)
     })
 
+    it('findMarked: own jobs by marker prefix, from squeue and from accounting alone; describe', async () => {
+      const prefix = `run-experiment:re-${RUN}-${label}-mk:`
+      const since = new Date().toISOString()
+      const foreign = await foreignJob(`${prefix}foreign:d:s:0123456789ab`)
+      try {
+        const doneSpec = { ...(await jobSpec(t, 'mk-done', 'true')), marker: `${prefix}done:d1:s1` }
+        const done = await submitOk(s, doneSpec)
+        const runSpec = { ...(await jobSpec(t, 'mk-run', 'sleep 120')), marker: `${prefix}run:d2:s2` }
+        const run = await submitOk(s, runSpec)
+        await submitOk(s, { ...(await jobSpec(t, 'mk-other', 'true')), marker: `run-experiment:re-${RUN}-x:d:s` })
+        await waitFor(s, [done], terminal)
+        await waitFor(s, [run], (st) => st.state === 'RUNNING')
+        const expected = [
+          [done.jobId, `${prefix}done:d1:s1`, doneSpec.dir, 'COMPLETED'],
+          [run.jobId, `${prefix}run:d2:s2`, runSpec.dir, 'RUNNING'],
+        ]
+        const view = (found: readonly MarkedJob[]): unknown[] =>
+          found.map((j) => [j.status.jobId, j.marker, j.workDir, j.status.state])
+
+        await s.findMarked('nothing', since) // learns the user once (`id -un`)
+        let before = s.commands
+        const found = await s.findMarked(prefix, since)
+        assert.equal(s.commands - before, 2, 'one squeue and one sacct')
+        assert.deepEqual(view(found), expected)
+        assert.ok(found.every((j) => j.submittedAt && Date.parse(j.submittedAt) >= Date.parse(since) - 5000))
+        // slurmctld has forgotten them (as after MinJobAge): accounting alone finds them, by comment...
+        const accounting = new SlurmScheduler(withoutSqueue(t))
+        await waitUntil(async () => (await accounting.findMarked(prefix, since)).length === 2)
+        assert.deepEqual(view(await accounting.findMarked(prefix, since)), expected)
+        // ... and, where accounting keeps no comments, by the submit line
+        const noComments = new SlurmScheduler(
+          new Rewriting(withoutSqueue(t), (argv, r) =>
+            argv[0] === 'sacct' ? { ...r, stdout: withoutField(r.stdout, 10) } : r,
+          ),
+        )
+        assert.deepEqual(view(await noComments.findMarked(prefix, since)), expected)
+
+        const ids = [done.jobId, run.jobId, foreign, '99999999', '0', '1;id', `${run.jobId}_0`]
+        before = s.commands
+        const d = await s.describe(ids, since)
+        assert.equal(s.commands - before, 2, 'one squeue, one sacct for the ids squeue lacks')
+        assert.deepEqual([...d.keys()].sort(), [done.jobId, run.jobId].sort(), 'foreign and unknown ids are absent')
+        assert.equal(d.get(run.jobId)?.workDir, runSpec.dir)
+        assert.equal(d.get(run.jobId)?.marker, `${prefix}run:d2:s2`)
+        assert.equal(d.get(done.jobId)?.status.state, 'COMPLETED')
+        assert.ok(d.get(done.jobId)?.submittedAt)
+        const fromAccounting = await accounting.describe(ids, since)
+        assert.deepEqual([...fromAccounting.keys()].sort(), [done.jobId, run.jobId].sort())
+        assert.equal(fromAccounting.get(done.jobId)?.workDir, doneSpec.dir)
+        assert.equal(fromAccounting.get(done.jobId)?.marker, `${prefix}done:d1:s1`)
+        await s.cancel([run.jobId])
+      } finally {
+        await t.exec(['scancel', foreign])
+      }
+      const bad = await s.submit({ ...(await jobSpec(t, 'mk-bad', 'true')), marker: 'run-experiment:a b' })
+      assert.equal(bad.ok, false)
+    })
+
+    it('dependencies: afterok waits; after a failed one it stays PENDING until re-pointed; unknown ids refused', async () => {
+      const failing = await submitOk(s, await jobSpec(t, 'dep-a', 'sleep 1; exit 1'))
+      const dependent = await submitOk(s, {
+        ...(await jobSpec(t, 'dep-b', 'echo b ran')),
+        dependency: { afterok: [failing.jobId] },
+      })
+      const waiting = (await s.poll([dependent])).get(dependent.jobId)
+      assert.deepEqual([waiting?.state, waiting?.reason], ['PENDING', 'Dependency'], JSON.stringify(waiting))
+      await waitFor(s, [failing], terminal)
+      const stuck = (await waitFor(s, [dependent], (st) => st.reason === 'DependencyNeverSatisfied', 30_000)).get(
+        dependent.jobId,
+      )
+      assert.equal(stuck?.state, 'PENDING')
+      await sleep(2000)
+      assert.equal((await s.poll([dependent])).get(dependent.jobId)?.state, 'PENDING', 'never cancelled for it')
+
+      const good = await submitOk(s, await jobSpec(t, 'dep-c', 'true'))
+      await waitFor(s, [good], terminal)
+      const unknown = await s.updateDependency(dependent.jobId, ['99999999'])
+      assert.equal(unknown.ok, false)
+      assert.match(unknown.error, /99999999/)
+      assert.deepEqual(await s.updateDependency(dependent.jobId, [good.jobId]), { ok: true, value: undefined })
+      const ran = (await waitFor(s, [dependent], terminal)).get(dependent.jobId)
+      assert.equal(ran?.state, 'COMPLETED', JSON.stringify(ran))
+      const late = await s.updateDependency(dependent.jobId, [good.jobId])
+      assert.equal(late.ok, false)
+      assert.match(late.error, /already finished/)
+
+      // SLURM 22.05 would run a job whose afterok names an id it does not hold: refused before sbatch
+      const before = s.commands
+      const orphan = await s.submit({ ...(await jobSpec(t, 'dep-x', 'true')), dependency: { afterok: ['99999999'] } })
+      assert.equal(orphan.ok, false)
+      assert.deepEqual([orphan.error.code, orphan.error.retryLater], ['unknown-dependency', false])
+      assert.equal(s.commands - before, 1, 'one squeue, no sbatch')
+      const malformed = await s.submit({ ...(await jobSpec(t, 'dep-y', 'true')), dependency: { afterok: ['1x'] } })
+      assert.equal(malformed.ok, false)
+      assert.equal(malformed.error.code, 'unknown-dependency')
+
+      // an empty list clears the dependency
+      const long = await submitOk(s, await jobSpec(t, 'dep-long', 'sleep 120'))
+      const held = await submitOk(s, {
+        ...(await jobSpec(t, 'dep-held', 'true')),
+        dependency: { afterok: [long.jobId] },
+      })
+      assert.equal((await s.poll([held])).get(held.jobId)?.reason, 'Dependency')
+      assert.deepEqual(await s.updateDependency(held.jobId, []), { ok: true, value: undefined })
+      assert.equal((await waitFor(s, [held], terminal)).get(held.jobId)?.state, 'COMPLETED')
+      await s.cancel([long.jobId])
+      const notPending = await s.updateDependency(long.jobId, [])
+      assert.equal(notPending.ok, false)
+    })
+
     it("rejects an impossible job with SLURM's message and retryLater=false", async () => {
       const spec = await jobSpec(t, 'badpart', 'true', ['--partition=no-such-partition'])
       const r = await s.submit(spec)
@@ -323,7 +485,8 @@ for (const [label, make] of transports) {
         ]
         await waitFor(s, jobs, terminal)
         // slurmdbd lags behind slurmctld: sacct answers, but without these jobs (or still RUNNING)
-        for (const lag of ['', jobs.map((j) => `${j.jobId}|RUNNING|0:0|Unknown|Unknown|None`).join('\n')]) {
+        const running = jobs.map((j) => [j.jobId, 'RUNNING', '0:0', 'Unknown', 'Unknown', 'None'].join('\x1f'))
+        for (const lag of ['', running.join('\n')]) {
           const lagging = new SlurmScheduler(
             new Rewriting(t, (argv, r) => (argv[0] === 'sacct' ? { code: 0, stdout: lag, stderr: '' } : r)),
           )
@@ -362,6 +525,20 @@ for (const [label, make] of transports) {
           found.map((f) => f.jobId),
           [r.value.jobId],
         )
+      })
+
+      it('counts the restarts of a job SLURM requeued under the same id (squeue, and sacct -D alone)', async () => {
+        const job = await submitOk(s, await jobSpec(t, 'requeue', 'sleep 120'))
+        await waitFor(s, [job], (st) => st.state === 'RUNNING')
+        assert.equal((await s.poll([job])).get(job.jobId)?.restarts, 0)
+        const r = await t.exec(['scontrol', 'requeue', job.jobId])
+        assert.equal(r.code, 0, r.stderr)
+        const again = (await waitFor(s, [job], (st) => st.restarts === 1)).get(job.jobId)
+        assert.ok(again && !isTerminal(again.state), JSON.stringify(again))
+        const accounting = new SlurmScheduler(withoutSqueue(t))
+        const fromSacct = (await waitFor(accounting, [job], (st) => st.restarts === 1)).get(job.jobId)
+        assert.ok(fromSacct && !isTerminal(fromSacct.state), JSON.stringify(fromSacct))
+        await s.cancel([job.jobId])
       })
     }
 

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { localInputs, logBlocks, readText, runAction, type ActionRun } from './helpers/action.ts'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
-import { useGithubApi } from './helpers/github-api.ts'
+import { pullRequestEvent, useGithubApi } from './helpers/github-api.ts'
 
 const github = useGithubApi()
 
@@ -18,7 +18,7 @@ function onPullRequest(exp: string, inputs: Record<string, string> = {}): Action
   return {
     inputs: localInputs(exp, { 'github-token': 'write-token', ...inputs }),
     eventName: 'pull_request',
-    event: { number: 7, pull_request: { number: 7, base: { sha: 'a' }, head: { sha: 'b' } } },
+    event: pullRequestEvent(7),
     env: { GITHUB_API_URL: github().url },
   }
 }

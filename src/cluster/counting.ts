@@ -18,6 +18,7 @@ export class CountingTransport implements Transport {
     appendFile: 0,
     createExclusive: 0,
     stat: 0,
+    realpath: 0,
     list: 0,
     mkdirp: 0,
     remove: 0,
@@ -68,6 +69,11 @@ export class CountingTransport implements Transport {
   stat(path: string): Promise<FileStat | null> {
     this.calls.stat++
     return this.inner.stat(path)
+  }
+
+  realpath(path: string): Promise<string | null> {
+    this.calls.realpath++
+    return this.inner.realpath(path)
   }
 
   list(path: string): Promise<DirEntry[] | null> {

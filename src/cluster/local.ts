@@ -118,9 +118,18 @@ export class LocalTransport implements Transport {
   async stat(path: string): Promise<FileStat | null> {
     try {
       const s = await fs.stat(path)
-      return { isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs }
+      return { isDirectory: s.isDirectory(), size: s.size, mtimeMs: s.mtimeMs, ino: s.ino }
     } catch (e) {
       if (isMissing(e)) return null
+      throw e
+    }
+  }
+
+  async realpath(path: string): Promise<string | null> {
+    try {
+      return await fs.realpath(path)
+    } catch (e) {
+      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null
       throw e
     }
   }
@@ -145,7 +154,26 @@ export class LocalTransport implements Transport {
   }
 
   async mkdirp(path: string): Promise<void> {
-    await fs.mkdir(path, { recursive: true })
+    try {
+      await fs.mkdir(path, { recursive: true })
+    } catch (e) {
+      // A recursive mkdir on a read-only file system says ENOENT: ask for the first missing directory
+      // alone, which fails with the real reason (EROFS, EACCES, ...).
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
+      let missing = path
+      for (let parent = dirname(missing); parent !== missing; parent = dirname(missing)) {
+        if (
+          await fs.stat(parent).then(
+            () => true,
+            () => false,
+          )
+        )
+          break
+        missing = parent
+      }
+      await fs.mkdir(missing)
+      await fs.mkdir(path, { recursive: true })
+    }
   }
 
   async remove(path: string): Promise<void> {

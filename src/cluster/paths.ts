@@ -29,3 +29,10 @@ export function dirnameOf(path: string): string {
 export function tempName(path: string): string {
   return `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`
 }
+
+/** Whether `path` is `root` itself or lies under it (both absolute; `.` and `..` are resolved first). */
+export function isWithin(root: string, path: string): boolean {
+  const r = resolvePath('/', root)
+  const p = resolvePath('/', path)
+  return p === r || p.startsWith(r === '/' ? '/' : `${r}/`)
+}

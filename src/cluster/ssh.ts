@@ -178,6 +178,10 @@ export class SshTransport implements Transport {
     return this.onFiles((f) => f.stat(path))
   }
 
+  realpath(path: string): Promise<string | null> {
+    return this.onFiles((f) => f.realpath(path))
+  }
+
   list(path: string): Promise<DirEntry[] | null> {
     return this.onFiles((f) => f.list(path))
   }

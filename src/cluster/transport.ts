@@ -34,6 +34,8 @@ export interface FileStat {
   isDirectory: boolean
   size: number
   mtimeMs: number
+  /** The inode number, where the transport can tell it (local, SSH over exec; SFTP cannot). */
+  ino?: number
 }
 
 export interface WriteOptions {
@@ -65,6 +67,8 @@ export interface Transport {
   /** Creates the file only if it does not exist (O_EXCL). Returns false when it already existed. */
   createExclusive(path: string, data: string): Promise<boolean>
   stat(path: string): Promise<FileStat | null>
+  /** The absolute path with every symbolic link, `.` and `..` resolved; null when it does not exist. */
+  realpath(path: string): Promise<string | null>
   /** Entries of a directory, or null when it does not exist. */
   list(path: string): Promise<DirEntry[] | null>
   mkdirp(path: string): Promise<void>

@@ -39,7 +39,8 @@ export const CruijffEntrySchema = z.looseObject({
   submitted_at: z.string(),
   state: z.string(),
   error: z.string().optional(),
-  retry_history: z.array(z.record(z.string(), z.number())).optional(),
+  /** Items of any shape: cruijff_kit's own issue plans strategy names besides settings. */
+  retry_history: z.array(z.unknown()).optional(),
   oom_detected_via: z.string().optional(),
   oom_exhausted_logged: z.boolean().optional(),
   /** Written by this action only: the submission time as an ISO instant. */

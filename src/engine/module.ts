@@ -1,6 +1,7 @@
 /** Runs one tool module's phase, with start and end blocks in the orchestration log. */
 import { formatDuration, type LogFile } from './log.js'
-import { runPhase, type PhaseContext, type PhaseResult } from './phase.js'
+import { runPhase } from './phase.js'
+import type { PhaseContext, PhaseResult } from './types.js'
 
 export async function runModule(log: LogFile, phase: PhaseContext): Promise<PhaseResult> {
   const { tool } = phase

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto'
 import type { PlannedJob, ToolResult } from '../tools/tool.js'
 import type { Attempt, StateEntry } from './state.js'
-import type { JobOutcome, Resolution } from './phase.js'
+import type { JobOutcome, Resolution } from './types.js'
 
 export function outcomeOf(
   job: PlannedJob,
@@ -24,10 +24,24 @@ export function outcomeOf(
     ...(entry?.ended_iso ? { endedIso: entry.ended_iso } : {}),
     ...(entry?.error ? { error: entry.error } : {}),
     ...(entry?.output_file ? { outputFile: entry.output_file } : {}),
-    ...(entry?.retry_history?.length ? { retries: entry.retry_history } : {}),
+    ...(settingsOf(entry?.retry_history).length ? { retries: settingsOf(entry?.retry_history) } : {}),
     ...(entry?.history?.length ? { earlier: entry.history } : {}),
     ...(output ? { output } : {}),
   }
+}
+
+/**
+ * The items of a retry history that are settings (`{batch_size: 4, ...}`); others (cruijff_kit's strategy
+ * names) are kept in the state but not shown.
+ */
+export function settingsOf(history: readonly unknown[] | undefined): Record<string, number>[] {
+  return (history ?? []).filter(
+    (item): item is Record<string, number> =>
+      typeof item === 'object' &&
+      item !== null &&
+      !Array.isArray(item) &&
+      Object.values(item).every((v) => typeof v === 'number'),
+  )
 }
 
 export function attemptOf(e: StateEntry): Attempt {

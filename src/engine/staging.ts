@@ -3,7 +3,8 @@
  * state, outputs: never copied over), and which scaffold files a live job runs with (a different
  * checked-out version is a reported conflict, not a file swapped under a running job). A file of a job
  * that finished is staged: when it changed, the engine sees its hash differ and runs the job again.
- * Configs the action itself adjusted (out-of-memory retries) stay as adjusted.
+ * Inputs the action itself edited (out-of-memory retries) stay as edited while the checkout holds the
+ * version they were made from; a new version from the user replaces them (and re-runs the job).
  */
 import { createHash } from 'node:crypto'
 import type { StagePolicy } from '../cluster/stage.js'
@@ -27,11 +28,10 @@ function isRunOutput(rel: string): boolean {
 export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
   // Which file hash each live job runs with.
   const inUse = new Map<string, { hash: string; state: string; name: string }>()
-  const adjusted = new Set<string>()
+  // Files the action itself edited for a retry, with the user's version they were made from.
+  const edited = new Map<string, string | undefined>()
   for (const e of entries) {
-    if (e.retry_history?.length) {
-      for (const path of Object.keys(e.inputs ?? {})) if (path.endsWith('/finetune.yaml')) adjusted.add(path)
-    }
+    for (const path of Object.keys(e.edits ?? {})) edited.set(path, e.inputs?.[path])
     const live = !isTerminal(e.state)
     if (!live || !e.inputs) continue
     for (const [path, hash] of Object.entries(e.inputs)) inUse.set(path, { hash, state: e.state, name: e.name ?? path })
@@ -40,9 +40,11 @@ export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
     skip: isRunOutput,
     decide(rel, data, existing) {
       if (!existing) return 'copy'
-      if (adjusted.has(rel)) return 'keep'
+      const sha = (): string => createHash('sha256').update(data).digest('hex')
+      // The action's edit stays while the checkout still holds the version it was made from.
+      if (edited.has(rel) && edited.get(rel) === sha()) return 'keep'
       const used = inUse.get(rel)
-      if (used && used.hash !== createHash('sha256').update(data).digest('hex')) {
+      if (used && used.hash !== sha()) {
         return {
           conflict:
             `job ${used.name} (${used.state}) runs with the version in the run directory; ` +

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { Transport } from '../cluster/transport.js'
 import { ToolResultSchema } from '../tools/tool.js'
 import { err, ok, type Result } from '../result.js'
+import type { Sealer } from './seal.js'
 import {
   formatStateFile,
   localTimestamp,
@@ -29,6 +30,11 @@ export const AttemptSchema = z.object({
 export type Attempt = z.infer<typeof AttemptSchema>
 
 export const EntrySchema = z.looseObject({
+  /**
+   * The seal (engine/seal.ts) binding this entry to its run directory and job: only a sealed entry is the
+   * action's own record. cruijff_kit keeps fields it does not know, so the seal survives its rewrites.
+   */
+  seal: z.string().optional(),
   /** cruijff_kit fields. */
   job_id: z.string().nullable(),
   submitted_at: z.string(),
@@ -44,20 +50,31 @@ export const EntrySchema = z.looseObject({
   exit_code: z.number().optional(),
   reason: z.string().optional(),
   output_file: z.string().optional(),
-  /** sha256 of each scaffold file the job ran with, by path relative to the run directory. */
+  /**
+   * A digest of each file the job reads as input (its script, config, task and data files), by path
+   * relative to the run directory (absolute outside it), as the user wrote them: the action's own edits
+   * (an out-of-memory retry's batch size) are in `edits`, not here.
+   */
   inputs: z.record(z.string(), z.string()).optional(),
+  /** The digest of each input the action itself rewrote for a retry, after its edit. */
+  edits: z.record(z.string(), z.string()).optional(),
   /** True once the tool module judged this attempt a success from the tool's own record. */
   validated: z.boolean().optional(),
   /** What the tool module found (checkpoints and loss, or the evaluation log and its scores). */
   output: ToolResultSchema.optional(),
   history: z.array(AttemptSchema).optional(),
   /**
-   * cruijff_kit's OOM-retry fields: the settings of each retry,
-   * e.g. [{batch_size: 4, gradient_accumulation_steps: 2}].
+   * cruijff_kit's retry fields: the settings of each retry, e.g. [{batch_size: 4,
+   * gradient_accumulation_steps: 2}]. Items of any shape are kept (cruijff_kit plans strategy names).
    */
-  retry_history: z.array(z.record(z.string(), z.number())).optional(),
+  retry_history: z.array(z.unknown()).optional(),
   oom_detected_via: z.string().optional(),
   oom_exhausted_logged: z.boolean().optional(),
+  /**
+   * The jobs this one waits for (SLURM's afterok): an evaluation queued behind trainings. Re-pointed when a
+   * training is submitted again, released from one that failed for good.
+   */
+  after: z.array(z.string()).optional(),
   /** This run cancelled the job (cancel-on-abort): when it ends CANCELLED, it is submitted again, not failed. */
   cancel_requested: z.boolean().optional(),
 })
@@ -87,6 +104,18 @@ export interface StateLocation {
 export interface StateOptions {
   /** Minutes east of UTC of the machine whose local time `submitted_at` is written in (the cluster's). */
   utcOffsetMinutes?: number
+  /**
+   * Seals what the store writes and tells its own entries from foreign ones. Without one (unit tests of
+   * the file layout), every entry counts as the store's own.
+   */
+  sealer?: Sealer
+}
+
+/** An entry the action did not write for this run directory (cruijff_kit's runner, a copy, a commit). */
+export interface ForeignEntry {
+  entry: StateEntry
+  /** The file it was read from. */
+  file: string
 }
 
 /** A state file's entries and its text as read; null when there is no file. */
@@ -97,10 +126,14 @@ export class StateStore {
   private constructor(
     private readonly transport: Transport,
     readonly location: StateLocation,
+    /** The action's own (sealed) entries. */
     private shared: StateFile,
     private intents: StateFile,
+    /** Entries of the shared file the action did not write for this run directory: kept in the file, never believed. */
+    private foreign: Record<string, ForeignEntry>,
     /** Minutes east of UTC of the cluster, for cruijff_kit's local `submitted_at`. */
     readonly utcOffsetMinutes: number,
+    private readonly sealer: Sealer | undefined,
   ) {}
 
   /** The shared state file's path. */
@@ -111,6 +144,8 @@ export class StateStore {
   /**
    * Reads the state; missing files are an empty state, a corrupt one is an error (never "start over").
    * A path alone is a location with nothing else (the shared file holds submissions in progress too).
+   * Entries without a valid seal are foreign (see `foreignEntry`); a sealed entry always wins over a
+   * foreign one, whatever times they claim.
    */
   static async open(
     transport: Transport,
@@ -119,9 +154,12 @@ export class StateStore {
   ): Promise<Result<StateStore>> {
     const location: StateLocation = typeof where === 'string' ? { shared: where } : where
     const offset = options.utcOffsetMinutes ?? -new Date().getTimezoneOffset()
+    const own = (key: string, entry: StateEntry): boolean => !options.sealer || sealed(options.sealer, key, entry)
     const shared = await readState(transport, location.shared)
     if (!shared.ok) return shared
-    const sources: StateSource[] = [{ label: location.shared, entries: shared.value?.entries ?? {} }]
+    const sources: { label: string; entries: StateFile }[] = [
+      { label: location.shared, entries: shared.value?.entries ?? {} },
+    ]
     const retire: { path: string; retiredTo: string; text: string }[] = []
     for (const legacy of location.legacy ?? []) {
       const old = await readState(transport, legacy.path)
@@ -130,17 +168,27 @@ export class StateStore {
       sources.push({ label: legacy.path, entries: old.value.entries })
       retire.push({ ...legacy, text: old.value.text })
     }
-    const merged = mergeStates(sources, offset).entries as StateFile
+    const split = (mine: boolean): StateSource[] =>
+      sources.map((x) => ({
+        label: x.label,
+        entries: Object.fromEntries(Object.entries(x.entries).filter(([k, e]) => own(k, e) === mine)),
+      }))
+    const merged = mergeStates(split(true), offset).entries as StateFile
+    const others = mergeStates(split(false), offset)
+    const foreign: Record<string, ForeignEntry> = {}
+    for (const [key, entry] of Object.entries(others.entries)) {
+      if (!(key in merged)) foreign[key] = { entry: entry as StateEntry, file: others.origin.get(key) ?? '' }
+    }
     const intents = location.intents ? await readState(transport, location.intents) : ok(null)
     if (!intents.ok) return intents
-    // A recorded intent counts only if no attempt was recorded after it (by either runner).
+    // A recorded intent counts only if it is the action's own and no attempt was recorded after it.
     const pending: StateFile = {}
     for (const [key, intent] of Object.entries(intents.value?.entries ?? {})) {
       const held = merged[key]
       const at = (e: StateEntry): number => submittedAt(e, offset)?.getTime() ?? 0
-      if (!held || at(held) <= at(intent)) pending[key] = intent
+      if (own(key, intent) && (!held || at(held) <= at(intent))) pending[key] = intent
     }
-    const store = new StateStore(transport, location, merged, pending, offset)
+    const store = new StateStore(transport, location, merged, pending, foreign, offset, options.sealer)
     if (retire.length > 0) {
       await store.flush()
       for (const r of retire) {
@@ -151,7 +199,7 @@ export class StateStore {
     return ok(store)
   }
 
-  /** Every job's entry, by state key (a submission in progress over the attempt before it). */
+  /** Every job's entry the action wrote for this run directory, by state key (a submission in progress first). */
   get entries(): Readonly<StateFile> {
     return { ...this.shared, ...this.intents }
   }
@@ -160,15 +208,21 @@ export class StateStore {
     return this.intents[key] ?? this.shared[key]
   }
 
+  /** The entry for `key` that the action did not write for this run directory, when there is one and no own entry. */
+  foreignEntry(key: string): ForeignEntry | undefined {
+    return this.get(key) ? undefined : this.foreign[key]
+  }
+
   async put(key: string, entry: StateEntry): Promise<void> {
+    const record = this.sealer ? { ...entry, seal: sealOf(this.sealer, key, entry) } : entry
     if (entry.state === 'SUBMITTING' && this.location.intents) {
-      this.intents[key] = entry
+      this.intents[key] = record
       await this.flushIntents()
       return
     }
     const hadIntent = key in this.intents
     if (hadIntent) this.intents = without(this.intents, key)
-    this.shared[key] = entry
+    this.shared[key] = record
     await this.flush()
     if (hadIntent) await this.flushIntents()
   }
@@ -194,9 +248,13 @@ export class StateStore {
     return localTimestamp(at, this.utcOffsetMinutes)
   }
 
-  /** The shared file in the layout cruijff_kit writes (sorted keys, two-space indent, trailing newline). */
+  /**
+   * The shared file in the layout cruijff_kit writes (sorted keys, two-space indent, trailing newline):
+   * the action's entries, and the foreign ones it found there (cruijff_kit's records stay cruijff_kit's).
+   */
   async flush(): Promise<void> {
-    await this.transport.writeFileAtomic(this.location.shared, formatStateFile(this.shared))
+    const foreign = Object.fromEntries(Object.entries(this.foreign).map(([k, f]) => [k, f.entry]))
+    await this.transport.writeFileAtomic(this.location.shared, formatStateFile({ ...foreign, ...this.shared }))
   }
 
   private async flushIntents(): Promise<void> {
@@ -204,6 +262,16 @@ export class StateStore {
     if (Object.keys(this.intents).length === 0) await this.transport.remove(this.location.intents)
     else await this.transport.writeFileAtomic(this.location.intents, formatStateFile(this.intents))
   }
+}
+
+/** The seal of an entry: what it says (every field but the seal), for this job of the run directory. */
+function sealOf(sealer: Sealer, key: string, entry: StateEntry): string {
+  const { seal: _old, ...content } = entry
+  return sealer.seal('state-entry', key, formatStateFile({ content }))
+}
+
+function sealed(sealer: Sealer, key: string, entry: StateEntry): boolean {
+  return sealer.verify(entry.seal, 'state-entry', key, formatStateFile({ content: { ...entry, seal: undefined } }))
 }
 
 function without(entries: StateFile, key: string): StateFile {

@@ -1,18 +1,29 @@
 /** One submission, crash-safe: the intent written before the scheduler is asked, the id right after. */
 import { resolvePath } from '../cluster/paths.js'
+import { markerOf } from './evidence.js'
+import { digestOf, type InputDigests } from './inputs.js'
 import type { Attempt, StateEntry } from './state.js'
-import type { PhaseContext, Tracked } from './phase.js'
-import { hashInputs } from './resume.js'
 import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
+import type { JobOutcome, PhaseContext, Tracked } from './types.js'
 
-/** Submits one job; 'deferred' when a queue limit says to try later. */
-export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'failed' | 'deferred'> {
+/** How a submission went: submitted, failed for good (the job's outcome), or deferred by a queue limit. */
+export type Submission = { kind: 'ok' } | { kind: 'failed'; outcome: JobOutcome } | { kind: 'deferred' }
+
+/**
+ * Submits one job; with `after`, queued behind those jobs (it starts when they all completed with exit 0).
+ */
+export async function submit(
+  ctx: PhaseContext,
+  t: Tracked,
+  digests: InputDigests,
+  after: readonly string[] = [],
+): Promise<Submission> {
   const { job } = t
   const previous = ctx.state.get(job.key)
   const jobDir = resolvePath(ctx.runDir, job.dir)
   const scriptText = (await ctx.transport.readFile(`${jobDir}/${job.script}`))?.toString('utf8') ?? ''
   const outputPattern = ctx.scheduler.outputPattern(scriptText, jobDir)
-  const inputs = await hashInputs(ctx, job)
+  const { inputs, edits } = await digests.of(job, previous)
   const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
   const history: Attempt[] = [...(previous?.history ?? [])]
   if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
@@ -28,19 +39,30 @@ export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'fai
     submitted_iso: now.toISOString(),
     output_file: outputPattern,
     inputs,
+    ...(Object.keys(edits).length ? { edits } : {}),
+    ...(after.length ? { after: [...after] } : {}),
     ...(history.length ? { history } : {}),
     ...(previous?.retry_history ? { retry_history: previous.retry_history } : {}),
     ...(previous?.oom_detected_via ? { oom_detected_via: previous.oom_detected_via } : {}),
   }
   // Written before the submission: a runner killed in between finds the job again by its name.
   await ctx.state.put(job.key, pending)
-  const r = await ctx.scheduler.submit({ dir: jobDir, script: job.script, name: jobName, outputPattern, scriptText })
+  const marker = markerOf(ctx.sealer, jobName, digestOf(inputs))
+  const r = await ctx.scheduler.submit({
+    dir: jobDir,
+    script: job.script,
+    name: jobName,
+    outputPattern,
+    scriptText,
+    marker,
+    ...(after.length ? { dependency: { afterok: after } } : {}),
+  })
   const command = `${ctx.scheduler.submitCommand} ${job.script}`
   if (!r.ok && r.error.retryLater) {
     if (previous) await ctx.state.put(job.key, previous)
     else await ctx.state.remove(job.key)
     if (ctx.onDeferred) await ctx.onDeferred(job, r.error.message)
-    return 'deferred'
+    return { kind: 'deferred' }
   }
   if (!r.ok) {
     const failed: StateEntry = { ...pending, state: 'SUBMIT_FAILED', error: r.error.message }
@@ -51,8 +73,11 @@ export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'fai
       details: command,
       result: `failure: ${r.error.message}`,
     })
-    t.outcome = { ...outcomeOf(job, failed, 'failed', t.resolution), error: `submission failed: ${r.error.message}` }
-    return 'failed'
+    const outcome = {
+      ...outcomeOf(job, failed, 'failed', t.resolution),
+      error: `submission failed: ${r.error.message}`,
+    }
+    return { kind: 'failed', outcome }
   }
   const jobId = r.value.jobId
   const submitted: StateEntry = {
@@ -66,7 +91,9 @@ export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'fai
   await ctx.toolLog.write({
     action: ctx.tool.submitAction,
     description: job.display,
-    details: `${command}${attempt > 1 ? ` (attempt ${attempt})` : ''}`,
+    details:
+      `${command}${attempt > 1 ? ` (attempt ${attempt})` : ''}` +
+      (after.length ? ` (queued behind ${after.join(', ')}: it starts when they completed)` : ''),
     lines: [`Job ID: ${jobId}`],
     result: 'success',
   })
@@ -77,7 +104,6 @@ export async function submit(ctx: PhaseContext, t: Tracked): Promise<'ok' | 'fai
       details: t.retryNote,
       result: `resubmitted as job ${jobId}`,
     })
-    delete t.retryNote
   }
-  return 'ok'
+  return { kind: 'ok' }
 }

@@ -1,9 +1,12 @@
 /** Watching: one poll for every unfinished job, scheduler outages, and judging a job when it ends. */
+import { dirnameOf } from '../cluster/paths.js'
 import { readTail } from '../cluster/read.js'
 import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
 import { OUTPUT_TAIL_BYTES, type JudgeContext, type PlannedJob } from '../tools/tool.js'
+import type { InputDigests } from './inputs.js'
 import type { StateEntry } from './state.js'
-import type { PhaseContext, Tracked } from './phase.js'
+import type { JobBoard } from './board.js'
+import type { PhaseContext, Tracked } from './types.js'
 import { lastLines, outcomeOf } from './outcome.js'
 
 /** When the scheduler stopped answering (every job UNKNOWN), while it does not answer. */
@@ -12,8 +15,13 @@ export interface Outage {
 }
 
 /** One poll for every unfinished job; returns whether anything changed. */
-export async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Outage): Promise<boolean> {
-  const open = tracked.filter((t) => !t.outcome)
+export async function pollOnce(
+  ctx: PhaseContext,
+  board: JobBoard,
+  outage: Outage,
+  digests: InputDigests,
+): Promise<boolean> {
+  const open = board.open()
   // Jobs whose end is already recorded (ended while nobody watched, or found again by name after they
   // ended) are judged from that record: the scheduler may have forgotten them, and asking adds nothing.
   const ended = new Set(open.filter((t) => isTerminal(ctx.state.get(t.job.key)?.state ?? '')))
@@ -48,7 +56,7 @@ export async function pollOnce(ctx: PhaseContext, tracked: Tracked[], outage: Ou
       })
     }
     if (isTerminal(updated.state)) {
-      const done = await finish(ctx, t, updated, status)
+      const done = await finish(ctx, board, t, updated, status, digests)
       if (done) {
         updated = done
         changed = true
@@ -92,16 +100,20 @@ const TAIL_BYTES = 8192
  */
 export async function finish(
   ctx: PhaseContext,
+  board: JobBoard,
   t: Tracked,
   current: StateEntry,
   status: JobStatus,
+  digests: InputDigests,
 ): Promise<StateEntry | null> {
   let entry = current
   // The end of the job's output, read once: it tells the scheduler how the job ended, the tool whether to
   // retry, and goes into messages.
+  // The output file is the one the job's own script names (the action's entry records it).
+  if (entry.output_file) ctx.reads.allow([dirnameOf(entry.output_file)])
   const tail =
     entry.state !== 'COMPLETED' && entry.output_file
-      ? ((await readTail(ctx.transport, entry.output_file, OUTPUT_TAIL_BYTES)) ?? undefined)
+      ? ((await readTail(ctx.reads, entry.output_file, OUTPUT_TAIL_BYTES)) ?? undefined)
       : undefined
   if (tail) {
     const end = tail.subarray(Math.max(0, tail.length - TAIL_BYTES))
@@ -118,7 +130,7 @@ export async function finish(
       details: `job ${entry.job_id ?? '?'} was cancelled by cancel-on-abort`,
       result: 'will run again',
     })
-    t.requeue = true
+    board.retry(t)
     return { ...entry, validated: false, error: 'cancelled (cancel-on-abort)' }
   }
   const judgement = await ctx.tool.judge(judgeContext(ctx, t.job, entry))
@@ -126,16 +138,13 @@ export async function finish(
     const { result, warnings = [] } = judgement.value
     const final: StateEntry = { ...entry, validated: true, output: result }
     delete final.error
-    t.outcome = outcomeOf(t.job, final, 'succeeded', t.resolution, result)
-    if (warnings.length) t.outcome.warnings = warnings
+    const outcome = outcomeOf(t.job, final, 'succeeded', t.resolution, result)
+    board.settle(t, warnings.length ? { ...outcome, warnings } : outcome)
     await warn(ctx, t.job, warnings, 'succeeded')
     return final
   }
   const judged = judgement.error
-  if (judged.pending) {
-    t.validatingSince ??= Date.now()
-    if (Date.now() - t.validatingSince < ctx.scheduler.outputWaitSeconds * 1000) return null
-  }
+  if (judged.pending && board.validating(t) < ctx.scheduler.outputWaitSeconds * 1000) return null
   await warn(ctx, t.job, judged.warnings ?? [], 'noted')
   if (entry.state !== 'COMPLETED') {
     const decision = ctx.tool.retry
@@ -146,10 +155,16 @@ export async function finish(
         })
       : null
     if (decision?.retry) {
-      t.requeue = true
-      t.retryNote = decision.description
+      board.retry(t, decision.description)
+      const edits = { ...entry.edits }
+      for (const path of decision.edited ?? []) {
+        digests.forget(path)
+        const now = await digests.file(path)
+        if (now !== undefined) edits[digests.name(path)] = now
+      }
       return {
         ...entry,
+        ...(Object.keys(edits).length ? { edits } : {}),
         retry_history: [...(entry.retry_history ?? []), decision.settings],
         oom_detected_via: decision.detectedVia,
         oom_exhausted_logged: false,
@@ -171,7 +186,7 @@ export async function finish(
       `${entry.state}${entry.exit_code !== undefined ? ` (exit ${entry.exit_code})` : ''}` +
       `${reasons.length ? `: ${reasons.join('; ')}` : ''} — ${judged.why}${last ? ` — last output: ${last}` : ''}`
     const final: StateEntry = { ...entry, validated: false, error, ...(judged.result ? { output: judged.result } : {}) }
-    t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, judged.result)
+    board.settle(t, outcomeOf(t.job, final, 'failed', t.resolution, judged.result))
     await ctx.toolLog.write({ action: 'JOB_FAILED', description: t.job.display, details: error, result: 'failure' })
     return final
   }
@@ -181,7 +196,7 @@ export async function finish(
     error: `completed, but ${judged.why}`,
     ...(judged.result ? { output: judged.result } : {}),
   }
-  t.outcome = outcomeOf(t.job, final, 'failed', t.resolution, judged.result)
+  board.settle(t, outcomeOf(t.job, final, 'failed', t.resolution, judged.result))
   await ctx.toolLog.write({
     action: 'OUTPUTS_MISSING',
     description: t.job.display,
@@ -202,7 +217,7 @@ export async function warn(ctx: PhaseContext, job: PlannedJob, warnings: string[
 export function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEntry): JudgeContext {
   const since = ctx.state.submittedIso(entry)
   return {
-    transport: ctx.transport,
+    transport: ctx.reads,
     runDir: ctx.runDir,
     experiment: ctx.experiment,
     job,

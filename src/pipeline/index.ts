@@ -6,6 +6,7 @@
  */
 import { acquireLock } from '../engine/lock.js'
 import { LogFile } from '../engine/log.js'
+import { Sealer } from '../engine/seal.js'
 import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
 import { LiveReport } from '../report/live.js'
@@ -70,13 +71,18 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
   })
   if (!lock.ok) return refuse('lock', lock.error, 'another run holds this experiment')
   if (lock.value.tookOver) base.warnings.push({ message: lock.value.tookOver })
+  const sealer = await Sealer.open(c.transport, p.runRoot, p.runDir)
+  if (!sealer.ok) {
+    await guardStorage(() => lock.value.release())
+    return refuse('run directory secret', sealer.error, sealer.error.message)
+  }
   if (mainLog !== checkoutLog) {
     const where = `run directory is ${p.runDir}${c.remote ? ` on ${c.transport.description}` : ''}`
     await checkoutLog.write({ action: 'STAGE', details: where, result: 'the orchestration log continues there' })
     await logWarnings(mainLog, base.warnings)
   }
   try {
-    return await runPhases(c, p, base, mainLog, scheduler.value, live, () => lock.value.heartbeat())
+    return await runPhases(c, p, base, mainLog, scheduler.value, live, sealer.value, () => lock.value.heartbeat())
   } finally {
     // A lock that cannot be removed (read-only now) is taken over by the next run: its holder is gone.
     await guardStorage(() => lock.value.release())

@@ -7,8 +7,9 @@ import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
 import type { Transport } from '../cluster/transport.js'
 import { LogFile } from '../engine/log.js'
-import type { PhaseResult } from '../engine/phase.js'
+import type { PhaseResult } from '../engine/types.js'
 import { legacyPath, parseUtcOffset, SHARED_DIR, sharedPath } from '../engine/cruijff-state.js'
+import type { Sealer } from '../engine/seal.js'
 import { StateStore } from '../engine/state.js'
 import { guardStorage } from '../engine/storage.js'
 import { FILES } from '../names.js'
@@ -66,6 +67,7 @@ export async function openStates(
   transport: Transport,
   runDir: string,
   tools: ToolModule[],
+  sealer: Sealer,
 ): Promise<Result<StateStore[]>> {
   const offset = await clusterUtcOffset(transport)
   const stores: StateStore[] = []
@@ -80,7 +82,10 @@ export async function openStates(
       ],
       intents: `${runDir}/${FILES.workDir}/submitting-${tool.stateFile}`,
     }
-    const s = await StateStore.open(transport, location, offset === undefined ? {} : { utcOffsetMinutes: offset })
+    const s = await StateStore.open(transport, location, {
+      sealer,
+      ...(offset === undefined ? {} : { utcOffsetMinutes: offset }),
+    })
     if (!s.ok) return s
     stores.push(s.value)
   }
@@ -135,7 +140,7 @@ export async function settled(task: Promise<void> | undefined, ms?: number): Pro
 export function trainingDependency(
   trainingJobs: PlannedJob[],
   training: StateStore,
-): (job: PlannedJob) => { changedAt: string; what: string } | undefined {
+): (job: PlannedJob) => { changedAt: string; what: string; jobId?: string } | undefined {
   return (job) => {
     if (job.cell?.epoch === null) return undefined
     const t = trainingJobs.find((x) => x.run === job.run)
@@ -143,7 +148,11 @@ export function trainingDependency(
     // Whichever runner submitted it (cruijff_kit records only its local submitted_at).
     const at = e?.validated ? training.submittedIso(e) : undefined
     if (!e || !at) return undefined
-    return { changedAt: at, what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})` }
+    return {
+      changedAt: at,
+      what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})`,
+      ...(e.job_id ? { jobId: e.job_id } : {}),
+    }
   }
 }
 
@@ -235,7 +244,8 @@ export async function endExperiment(
 
 export function finishContext(c: ExperimentContext, p: Prepared | undefined): FinishContext {
   return {
-    transport: c.transport,
+    // Artifact files are job outputs: read through the confinement (writes pass through).
+    transport: p?.reads ?? c.transport,
     env: c.io.env,
     summarize: c.settings.summarize,
     artifact: {

@@ -1,10 +1,13 @@
 /** Under the experiment's lock: state, staging, preflight, optimize, evaluate, verdict, checklist, results. */
 import { stageFiles } from '../cluster/stage.js'
-import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/gate.js'
+import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/eligible.js'
 import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
-import type { JobOutcome, PhaseResult, PhaseSnapshot } from '../engine/phase.js'
+import { QueuedEvaluations } from '../engine/dependents.js'
+import { evidenceOf } from '../engine/evidence.js'
+import type { JobOutcome, PhaseContext, PhaseResult, PhaseSnapshot } from '../engine/types.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
+import type { Sealer } from '../engine/seal.js'
 import { StateStore } from '../engine/state.js'
 import { stagingPolicy } from '../engine/staging.js'
 import { publishArtifact } from '../report/finish.js'
@@ -14,7 +17,7 @@ import { countOutcomes, statusOf } from '../report/verdict.js'
 import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
-import { conclude } from '../report/conclude.js'
+import { conclude } from './conclude.js'
 import type { Base, ExperimentContext } from './context.js'
 import {
   ABORTED_UPLOAD_WAIT_MS,
@@ -40,6 +43,7 @@ export async function runPhases(
   mainLog: LogFile,
   scheduler: Scheduler,
   live: LiveReport,
+  sealer: Sealer,
   heartbeat: () => Promise<void>,
 ): Promise<RunReport> {
   const { transport, settings } = c
@@ -48,7 +52,7 @@ export async function runPhases(
   /** Stopped before anything was submitted: the orchestration log says why. */
   const refuse = (status: Status, verdict: string, errors: Problem[]): Promise<RunReport> =>
     finish({ ...base, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
-  const states = await openStates(transport, runDir, [optimizer, evaluator])
+  const states = await openStates(transport, runDir, [optimizer, evaluator], sealer)
   if (!states.ok) {
     await mainLog.write({
       action: 'ERROR',
@@ -80,7 +84,9 @@ export async function runPhases(
     experimentId,
     runDir,
     transport,
+    reads: p.reads,
     scheduler,
+    sealer,
     settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },
     signal: detach.signal,
     onCycle: async () => {
@@ -143,13 +149,37 @@ export async function runPhases(
       : [],
   )
   await detach.check()
+  const evidence = evidenceOf({
+    ...common,
+    states: [
+      { state: optimizeState, keys: p.training.jobs.map((j) => j.key) },
+      { state: evaluateState, keys: p.evaluation.jobs.map((j) => j.key) },
+    ],
+  })
+  const evaluation: PhaseContext = {
+    ...common,
+    evidence,
+    tool: evaluator,
+    jobs: p.evaluation.jobs,
+    state: evaluateState,
+    toolLog: logs.evaluate,
+    dependency: trainingDependency(p.training.jobs, optimizeState),
+  }
+  // Evaluations queued behind their training, so the scheduler starts them (evaluate-after), where the
+  // scheduler can chain jobs; else they are submitted after the training, as the requirement orders.
+  const queued =
+    settings.phases === 'all' && scheduler.chainsJobs
+      ? new QueuedEvaluations(evaluation, settings.evaluateAfter, evidence)
+      : undefined
   if (settings.phases !== 'evaluate') {
-    const phase = {
+    const phase: PhaseContext = {
       ...common,
+      evidence,
       tool: optimizer,
       jobs: p.training.jobs,
       state: optimizeState,
       toolLog: logs.optimize,
+      ...(queued ? { dependents: queued } : {}),
     }
     optimize = await runModule(mainLog, phase)
   }
@@ -169,13 +199,10 @@ export async function runPhases(
       await mainLog.write({ action: 'SKIP_EVAL', description: s.display, details: s.reason, result: 'not submitted' })
     }
     const trained = optimize
-    const phase = {
-      ...common,
-      tool: evaluator,
+    const phase: PhaseContext = {
+      ...evaluation,
       jobs: gate.runnable,
-      state: evaluateState,
-      toolLog: logs.evaluate,
-      dependency: trainingDependency(p.training.jobs, optimizeState),
+      ...(queued ? { earlier: queued.earlier } : {}),
       onFirstRound: () => {
         if (trained) between = publishArtifact(finishContext(c, p), partial({ optimize: trained }), false)
       },

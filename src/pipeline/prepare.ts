@@ -1,21 +1,27 @@
 /** Before anything touches the cluster: the summary found and validated, the run directory, the tools, the scaffold. */
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { isAbsolute, relative, resolve } from 'node:path'
+import { relative } from 'node:path'
+import { isWithin } from '../cluster/paths.js'
+import { ConfinedTransport } from '../engine/confine.js'
 import { LogFile } from '../engine/log.js'
 import { loadExperiment } from '../experiment/load.js'
 import type { Experiment } from '../experiment/model.js'
-import type { BoundCondition } from '../report/gates.js'
-import { bindRequirements } from '../report/requirements.js'
+import { bindGates, type BoundCondition } from '../require/gates.js'
 import type { Status } from '../report/model.js'
 import { err, formatProblem, ok, type Problem, type Result } from '../result.js'
 import { loaderToolNames, toolFor } from '../tools/index.js'
 import type { ScaffoldPlan, ToolModule } from '../tools/tool.js'
 import type { Base, ExperimentContext } from './context.js'
+import { chooseRunDir, refKey, resolveRunRoot } from './run-dir.js'
 
 /** What validation and the scaffold check established, before anything touches the cluster. */
 export interface Prepared {
   experiment: Experiment
   runDir: string
+  /** The run root, absolute on the cluster: the run directory's secret and the local job records live there. */
+  runRoot: string
+  /** The transport job outputs are read through: confined to the run directory and what the jobs name. */
+  reads: ConfinedTransport
   optimizer: ToolModule
   evaluator: ToolModule
   training: ScaffoldPlan
@@ -67,19 +73,37 @@ export async function prepare(
   const experiment = loaded.experiment
   base.experiment = experiment
   base.experimentName = experiment.name
-  const declared =
-    experiment.declaredDir && isAbsolute(experiment.declaredDir) ? resolve(experiment.declaredDir) : undefined
-  const runDir = c.remoteRunDir ?? declared ?? (c.remote ? '' : c.expDir)
-  if (!runDir) {
+  const root = await resolveRunRoot(c.transport, s.runRoot, c.workspace, c.remote)
+  if (!root.ok) {
+    await log.write({
+      action: 'ERROR',
+      description: 'run-root',
+      details: root.error.message,
+      result: 'nothing submitted',
+    })
+    return err({ status: 'invalid', verdict: 'run-root cannot be used', errors: [root.error], log })
+  }
+  const choice = chooseRunDir({
+    expDir: c.expDir,
+    workspace: c.workspace,
+    declaredDir: experiment.declaredDir,
+    remoteRunDir: c.remoteRunDir,
+    remote: c.remote,
+    runRoot: root.value,
+    repository: c.io.env['GITHUB_REPOSITORY'] ?? '',
+    ref: refKey(c.io.env, c.commentTarget?.issueNumber),
+  })
+  const runDir = choice.runDir
+  if (choice.warning) base.warnings.push({ file: shown(summaryPath), ...choice.warning })
+  const outside = s.allowedRoots.length > 0 && !s.allowedRoots.some((r) => isWithin(r, runDir))
+  if (outside) {
     const e: Problem = {
-      file: shown(summaryPath),
-      field: 'experiment.dir',
+      field: 'allowed-roots',
       message:
-        'over SSH the run directory must be on the cluster: set experiment.dir to an absolute path there, or ' +
-        'the remote-experiment-dir input',
+        `the run directory ${runDir} (${choice.how}) is not under any of allowed-roots: ` + s.allowedRoots.join(', '),
     }
     await log.write({ action: 'ERROR', description: 'run directory', details: e.message, result: 'nothing submitted' })
-    return err({ status: 'invalid', verdict: 'no run directory on the cluster', errors: [e], log })
+    return err({ status: 'invalid', verdict: 'the run directory is outside allowed-roots', errors: [e], log })
   }
   base.runDir = runDir
   const fineTuned = experiment.runs.filter((r) => r.type === 'fine-tuned').length
@@ -88,7 +112,7 @@ export async function prepare(
     description: experiment.name,
     details:
       `${experiment.runs.length} runs (${fineTuned} fine-tuned), ${experiment.tasks.length} tasks, ` +
-      `${experiment.cells.length} evaluation cells; run directory ${runDir}`,
+      `${experiment.cells.length} evaluation cells; run directory ${runDir} (${choice.how})`,
     result: 'valid',
   })
 
@@ -99,7 +123,7 @@ export async function prepare(
     const message = `no module for tools ${experiment.tools.preparation} / ${experiment.tools.evaluation}`
     return err({ status: 'invalid', verdict: message, errors: [{ field: 'tools', message }], log })
   }
-  const gates = bindRequirements(s.require, experiment)
+  const gates = bindGates(s.require, experiment)
   if (!gates.ok) {
     await log.write({
       action: 'VALIDATE_REQUIRE',
@@ -161,7 +185,18 @@ export async function prepare(
       : 'complete',
   })
   await logWarnings(log, base.warnings)
-  return ok({ experiment, runDir, optimizer, evaluator, training, evaluation, gates: gates.value })
+  const reads = new ConfinedTransport(c.transport, [runDir], s.allowedRoots)
+  return ok({
+    experiment,
+    runDir,
+    runRoot: root.value,
+    reads,
+    optimizer,
+    evaluator,
+    training,
+    evaluation,
+    gates: gates.value,
+  })
 }
 
 /** The load and scaffold warnings, one line each, in the orchestration log. */

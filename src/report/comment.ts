@@ -12,8 +12,8 @@
  * A comment is this experiment's only when it starts with the marker and its author is the token's
  * identity: anyone can post the marker first, and their comment is never adopted nor changed.
  */
-import { readFileSync } from 'node:fs'
-import { z } from 'zod'
+import { ownerAndRepo, type WorkflowEvent } from '../event.js'
+import { httpStatusOf, restClient } from '../github.js'
 import { messageOf } from '../result.js'
 import { withDeadline } from './deadline.js'
 
@@ -31,28 +31,11 @@ export interface CommentTarget {
   issueNumber: number
 }
 
-const EventSchema = z.looseObject({
-  number: z.number().int().positive().optional(),
-  pull_request: z.looseObject({ number: z.number().int().positive() }).optional(),
-})
-
-/** The pull request a run belongs to, from GITHUB_REPOSITORY and the event payload; none outside pull requests. */
-export function commentTarget(env: Record<string, string | undefined>): CommentTarget | undefined {
-  const event = env['GITHUB_EVENT_NAME'] ?? ''
-  if (event !== 'pull_request' && event !== 'pull_request_target') return undefined
-  const [owner, repo, ...rest] = (env['GITHUB_REPOSITORY'] ?? '').split('/')
-  if (!owner || !repo || rest.length > 0) return undefined
-  const path = env['GITHUB_EVENT_PATH']
-  if (!path) return undefined
-  let payload: unknown
-  try {
-    payload = JSON.parse(readFileSync(path, 'utf8'))
-  } catch {
-    return undefined
-  }
-  const parsed = EventSchema.safeParse(payload)
-  const issueNumber = parsed.success ? (parsed.data.pull_request?.number ?? parsed.data.number) : undefined
-  return issueNumber === undefined ? undefined : { owner, repo, issueNumber }
+/** The pull request a run belongs to (the repository it runs in, the number); none outside pull request events. */
+export function commentTarget(event: WorkflowEvent): CommentTarget | undefined {
+  if (event.kind !== 'pull_request') return undefined
+  const where = ownerAndRepo(event.repository)
+  return where ? { ...where, issueNumber: event.pullRequest.number } : undefined
 }
 
 /** The hidden first line that marks the comment of one experiment (the key is URI-encoded: no `-->`). */
@@ -133,12 +116,6 @@ interface Client {
   }
 }
 
-/** HTTP status of an octokit RequestError, if it is one. */
-function statusOf(e: unknown): number | undefined {
-  if (typeof e === 'object' && e !== null && 'status' in e && typeof e.status === 'number') return e.status
-  return undefined
-}
-
 export class StickyComment {
   private client: Client | undefined
   private id: number | undefined
@@ -200,7 +177,7 @@ export class StickyComment {
         return { ok: true, action: 'updated', id: data.id, url: data.html_url }
       } catch (e) {
         // Deleted by someone since: write a new one below.
-        if (statusOf(e) !== 404) throw e
+        if (httpStatusOf(e) !== 404) throw e
         this.id = undefined
       }
     }
@@ -249,23 +226,19 @@ export class StickyComment {
       const { data } = await client.rest.users.getAuthenticated({ request: { signal } })
       this.identity = data.login
     } catch (e) {
-      if (statusOf(e) !== 403 || /rate limit/i.test(messageOf(e))) throw e
+      if (httpStatusOf(e) !== 403 || /rate limit/i.test(messageOf(e))) throw e
       this.identity = ACTIONS_BOT
     }
     return this.identity
   }
 
   private async connect(): Promise<Client> {
-    if (this.client) return this.client
-    // Loaded on demand: octokit is not needed by runs that never comment.
-    const { getOctokit } = await import('@actions/github')
-    const baseUrl = this.options.apiUrl ?? process.env['GITHUB_API_URL'] ?? 'https://api.github.com'
-    this.client = getOctokit(this.options.token, { baseUrl })
+    this.client ??= await restClient(this.options.token, this.options.apiUrl)
     return this.client
   }
 
   private failure(e: unknown, timedOut: boolean): PublishResult {
-    const status = statusOf(e)
+    const status = httpStatusOf(e)
     const { owner, repo, issueNumber } = this.options.target
     const where = `${owner}/${repo}#${issueNumber}`
     const detail = messageOf(e).split('\n')[0] ?? ''

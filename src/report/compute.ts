@@ -8,7 +8,7 @@
 import { readTail } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import { formatDuration } from '../engine/log.js'
-import type { JobOutcome } from '../engine/phase.js'
+import type { JobOutcome } from '../engine/types.js'
 import { err, messageOf, ok, type Result } from '../result.js'
 import { markdownTable, strong } from './markdown.js'
 import { LOOKBACK_MS, type JobUsage, type Scheduler } from '../scheduler/scheduler.js'

@@ -6,7 +6,7 @@
  * each other and never awaited by the phase loop; each comment update has its own deadline.
  */
 import type { LogFile } from '../engine/log.js'
-import type { PhaseSnapshot } from '../engine/phase.js'
+import type { PhaseSnapshot } from '../engine/types.js'
 import { formatDuration } from '../engine/log.js'
 import { messageOf } from '../result.js'
 import { mermaidCharts } from './chart.js'
@@ -17,8 +17,7 @@ import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
 import { unevaluatedNote } from './checklist.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
-import { gatesMarkdown } from './requirements.js'
-import { resultsTable } from './summary.js'
+import { gatesMarkdown, resultsTable } from './summary.js'
 
 export interface Links {
   /** The workflow run's page. */
@@ -141,7 +140,7 @@ export class LiveReport {
           : (PHASE_WORDS[current[0]] ?? current[0])
       : 'starting'
     return [
-      `### 🧪 Experiment ${mdCode(this.c.experimentName)}: ⏳ ${mdText(doing)}`,
+      `${heading(this.c.experimentName)}: ⏳ ${mdText(doing)}`,
       '',
       ...phases.map(([p, v]) => `- **${mdText(p)}**: ${mdText(v.line)}`),
       '',
@@ -151,11 +150,16 @@ export class LiveReport {
   }
 }
 
+/** The comment's heading: the experiment's name as code (none before a name is known). */
+function heading(name: string): string {
+  return name ? `### 🧪 Experiment ${mdCode(name)}` : '### 🧪 Experiment'
+}
+
 /** The comment when the run ended: verdict, required conditions, results and chart, failures, compute, links. */
 export function finalCommentMarkdown(r: RunReport, links: Links): string {
   const out: string[] = []
   out.push(
-    `### 🧪 Experiment ${mdCode(r.experimentName)}: ${statusIcon(r.status)} ${r.status}`,
+    `${heading(r.experimentName)}: ${statusIcon(r.status)} ${r.status}`,
     '',
     mdText(r.verdict),
     '',

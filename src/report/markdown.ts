@@ -155,14 +155,3 @@ export function mermaidText(s: string): string {
     .replace(/[\r\n]+/g, ' ')
     .replace(/%%/g, '% %')
 }
-
-/** report/requirements.ts's name for mdText, until its move on another branch switches it to mdText. */
-export const escapeMd = mdText
-
-/**
- * report/requirements.ts's cell guard, until its move: pipes not yet escaped and line breaks, which
- * text through mdText no longer has (so `escapeCell(escapeMd(s))` is `mdText(s)`).
- */
-export function escapeCell(s: string): string {
-  return s.replace(/(?<!\\)((?:\\\\)*)\|/g, '$1\\|').replace(/[\r\n]+/g, ' ')
-}

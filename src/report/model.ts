@@ -1,10 +1,9 @@
 /** Everything the report needs to know about one pass of the action. */
-import type { SkippedEval } from '../engine/gate.js'
-import type { JobOutcome, PhaseResult } from '../engine/phase.js'
+import type { SkippedEval } from '../engine/eligible.js'
+import type { JobOutcome, PhaseResult } from '../engine/types.js'
 import type { Experiment } from '../experiment/model.js'
 import type { Problem } from '../result.js'
 import type { ComputeRow } from './compute.js'
-import type { GateOutcome } from './gates.js'
 
 export type Status = 'success' | 'partial' | 'failed' | 'invalid'
 
@@ -16,6 +15,35 @@ export interface Counts {
   evalsSucceeded: number
   evalsFailed: number
   evalsSkipped: number
+}
+
+/** What one `require` condition found on the final results (require/gates.ts evaluates it). */
+export interface GateOutcome {
+  condition: string
+  /** 1-based line of the `require` input. */
+  line: number
+  passed: boolean
+  checks: GateCheck[]
+  /** One line: what was found, e.g. `lr3e-4/capitalize/epoch1: 0.41 is not > 0.47 (base/capitalize)`. */
+  summary: string
+}
+
+/** One check of a condition: its subject cell, both sides, and the values they read. */
+export interface GateCheck {
+  subject: string
+  left: number | null
+  right: number | null
+  holds: boolean
+  /** Why a value is missing, when one is. */
+  missing?: string
+  values: GateValue[]
+}
+
+export interface GateValue {
+  /** The cell a reference read, `run/task/epochN` or `run/task`. */
+  cell: string
+  metric: string
+  value: number | null
 }
 
 export interface RunReport {

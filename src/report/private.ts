@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { SkippedEval } from '../engine/gate.js'
-import type { JobOutcome } from '../engine/phase.js'
+import type { SkippedEval } from '../engine/eligible.js'
+import type { JobOutcome } from '../engine/types.js'
 
 /** The file that marks an experiment private, in its directory or a parent. */
 export const PRIVATE_MARKER = '.ck-private'

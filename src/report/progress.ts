@@ -10,7 +10,7 @@
  * group. Pure: the caller owns the clock and the output.
  */
 import type { Block } from '../engine/log.js'
-import type { JobCategory, JobView, PhaseSnapshot } from '../engine/phase.js'
+import type { JobCategory, JobView, PhaseSnapshot } from '../engine/types.js'
 
 /** A job and a phase as the engine reports them once per poll. */
 export type ProgressJob = JobView

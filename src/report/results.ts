@@ -1,5 +1,5 @@
 /** Typed access to what the tool modules found, for everything that renders results. */
-import type { JobOutcome } from '../engine/phase.js'
+import type { JobOutcome } from '../engine/types.js'
 import type { EvaluationResult, TrainingResult } from '../tools/tool.js'
 
 export function trainingOf(o: JobOutcome | undefined): TrainingResult | undefined {

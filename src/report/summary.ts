@@ -1,8 +1,9 @@
 /**
- * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, and the
- * results table (summary.md) joining each run's parameters with its loss and metrics.
+ * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, the results
+ * table (summary.md) joining each run's parameters with its loss and metrics, and the required
+ * conditions as the summaries and the comment show them.
  */
-import type { JobOutcome } from '../engine/phase.js'
+import type { JobOutcome } from '../engine/types.js'
 import { formatDuration, timestamp } from '../engine/log.js'
 import type { Cell, Experiment } from '../experiment/model.js'
 import { cellDisplayName } from '../experiment/model.js'
@@ -12,10 +13,9 @@ import type { EvaluationResult } from '../tools/tool.js'
 import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
-import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
 import { unevaluatedNote } from './checklist.js'
+import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
-import { gatesMarkdown } from './requirements.js'
 import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
 
 const MAX_LIST = 50
@@ -284,6 +284,16 @@ function metricText(e: EvaluationResult | undefined): string {
   const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
   // The metric's key alone decides: a scorer named `mean_check` reporting f1 still says f1.
   return SHARE_METRICS.includes(h.metric) ? value : `${h.metric} ${value}`
+}
+
+/** `✓`/`✗` per condition with what was found, for the job summary and the comment. */
+export function gatesMarkdown(report: Pick<RunReport, 'gates' | 'gatesNote'>): string {
+  if (report.gatesNote) return `### Required conditions\n\n${mdText(report.gatesNote)}\n`
+  const gates = report.gates ?? []
+  if (gates.length === 0) return ''
+  const held = gates.filter((g) => g.passed).length
+  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} ${mdCode(g.condition)} — ${mdText(g.summary)}`)
+  return [`### Required conditions (${held}/${gates.length} met)`, '', ...lines, ''].join('\n')
 }
 
 /** A job the run left unfinished: still running, cancelled by cancel-on-abort, or never submitted. */

@@ -1,7 +1,7 @@
 /** Counts, status and the pass/fail policy (`fail-on`). */
-import type { SkippedEval } from '../engine/gate.js'
+import type { SkippedEval } from '../engine/eligible.js'
 import type { Counts, RunReport, Status } from './model.js'
-import type { JobOutcome } from '../engine/phase.js'
+import type { JobOutcome } from '../engine/types.js'
 
 export function countOutcomes(training: JobOutcome[], evals: JobOutcome[], skipped: SkippedEval[]): Counts {
   return {

@@ -4,7 +4,6 @@
  * `registerScheduler` line below (or a call from elsewhere, as the tests do).
  */
 import type { Transport } from '../cluster/transport.js'
-import { FILES } from '../names.js'
 import { err, ok, type Result } from '../result.js'
 import { LocalScheduler } from './local.js'
 import type { Scheduler } from './scheduler.js'
@@ -15,8 +14,15 @@ export interface SchedulerOptions {
   transport: Transport
   /** The experiment's run directory on the cluster (absolute). */
   runDir: string
+  /**
+   * Where the local executor keeps its job records: outside the run directory, so that a cleaned or
+   * copied run directory neither loses nor forges them.
+   */
+  jobsDir: string
   /** Local executor: jobs at once. */
   maxParallel: number
+  /** Local executor: seconds a job whose script sets no `#SBATCH --time` may run (0: no limit). */
+  localTimeLimit: number
   /** Queued or running jobs at once (QoS limits). */
   maxSubmit: number
   /** Seconds between two submissions. */
@@ -88,8 +94,6 @@ registerScheduler({
   name: 'local',
   description: 'the embedded executor: job scripts run as detached processes where the transport runs commands',
   create(o) {
-    return Promise.resolve(
-      ok(new LocalScheduler(o.transport, `${o.runDir}/${FILES.workDir}/local-jobs`, o.maxParallel)),
-    )
+    return Promise.resolve(ok(new LocalScheduler(o.transport, o.jobsDir, o.maxParallel, o.localTimeLimit)))
   },
 })

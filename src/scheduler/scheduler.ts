@@ -1,7 +1,8 @@
 /**
- * How jobs are started and observed. A scheduler knows nothing of torchtune or inspect:
+ * How jobs are started, chained and observed. A scheduler knows nothing of torchtune or inspect:
  * it runs a job script in a directory and reports states in SLURM's vocabulary.
  */
+import type { Result } from '../result.js'
 
 /** SLURM job states, normalised ("CANCELLED by 0" -> CANCELLED), plus our own markers. */
 export const TERMINAL_STATES = [
@@ -87,6 +88,18 @@ export interface JobSpec {
   script: string
   /** Unique name identifying experiment and job, so an interrupted submission can be found again. */
   name: string
+  /**
+   * The action's mark on the job, opaque text without `|` or whitespace (the engine's
+   * `run-experiment:<job name>:<input digest>:<seal>`): `findMarked` and `describe` give it back, so a
+   * lost state finds its jobs again. Default: `run-experiment:<name>` (see markerOf).
+   */
+  marker?: string
+  /**
+   * Jobs that must have COMPLETED (exit 0) before this one starts (SLURM's `afterok`). Until then the
+   * job is PENDING with reason `Dependency`; when one of them ended otherwise, `DependencyNeverSatisfied`,
+   * and it stays so until `updateDependency` re-points it or it is cancelled (never cancelled for it).
+   */
+  dependency?: { afterok: readonly string[] }
   /** Where the job's stdout/stderr go, absolute (from `#SBATCH --output`, `%j` not yet substituted). */
   outputPattern: string
   /**
@@ -98,6 +111,23 @@ export interface JobSpec {
   env?: Record<string, string>
 }
 
+/** The marker a job carries: its spec's own, else `run-experiment:<name>` (the identity of earlier versions). */
+export function markerOf(job: Pick<JobSpec, 'name' | 'marker'>): string {
+  return job.marker ?? `run-experiment:${job.name}`
+}
+
+/** Why a marker cannot be carried, if it cannot (it must be one word without `|`). */
+export function markerProblem(marker: string): string | undefined {
+  return marker === '' || /[\s|]/.test(marker)
+    ? `the marker ${JSON.stringify(marker)} is empty or holds whitespace or "|"`
+    : undefined
+}
+
+/** A job id the local executor or SLURM may be asked about: a positive integer, nothing else. */
+export function isPlainJobId(id: string): boolean {
+  return /^[1-9][0-9]*$/.test(id)
+}
+
 export interface SubmitOk {
   jobId: string
 }
@@ -106,6 +136,11 @@ export interface SubmitFailure {
   message: string
   /** True for QoS / submit-limit rejections: wait and try again, never a failure of the job. */
   retryLater: boolean
+  /**
+   * What the engine can act on: `unknown-dependency`, a job of `dependency.afterok` the scheduler does
+   * not know (any more), so the job was not submitted (SLURM 22.05 would run it as if satisfied).
+   */
+  code?: 'unknown-dependency'
 }
 
 export type SubmitResult = { ok: true; value: SubmitOk } | { ok: false; error: SubmitFailure }
@@ -122,7 +157,26 @@ export interface JobStatus {
   /** ISO timestamps, when known. */
   startedAt?: string
   endedAt?: string
+  /** Why a pending job waits (`Dependency`, `DependencyNeverSatisfied`, `Resources`, ...) or how it ended. */
   reason?: string
+  /** Times the scheduler requeued the job itself (same id: preemption, node failure); absent when unknown. */
+  restarts?: number
+}
+
+/** What the scheduler knows of a job by its id (`describe`): absent fields are unknown. */
+export interface DescribedJob {
+  status: JobStatus
+  /** The job's marker (`JobSpec.marker`, nonce removed), when it carries one. */
+  marker?: string
+  /** The directory it was submitted from and runs in (SLURM's WorkDir, the local executor's `<id>.dir`). */
+  workDir?: string
+  /** ISO time of submission. */
+  submittedAt?: string
+}
+
+/** A job found by its marker (`findMarked`). */
+export interface MarkedJob extends DescribedJob {
+  marker: string
 }
 
 export interface PollQuery {
@@ -156,6 +210,11 @@ export interface Scheduler {
   /** Seconds a finished job's outputs may take to appear where we read them (shared filesystems lag). */
   readonly outputWaitSeconds: number
   /**
+   * Whether it honours `JobSpec.dependency` (a job starts only when what it waits for completed): the
+   * action then queues evaluations behind their training; otherwise it submits them itself afterwards.
+   */
+  readonly chainsJobs: boolean
+  /**
    * Where a job's stdout and stderr go: an absolute path pattern (`%j`, `%x`, ... not substituted), from
    * the script's own directives (e.g. `#SBATCH --output`) or the scheduler's default.
    */
@@ -174,10 +233,29 @@ export interface Scheduler {
    */
   poll(jobs: readonly PollQuery[]): Promise<Map<string, JobStatus>>
   /**
-   * Job ids currently known under this name (queued, running or recently finished), newest last.
-   * Throws only when it cannot tell (a wrong "none" would submit a job twice).
+   * Every job of this user the scheduler still knows — queued, running, or finished since `since` (ISO)
+   * — whose marker starts with `prefix`, oldest first. A constant number of commands whatever the number
+   * of jobs. Throws only when it cannot tell (a wrong "none" would submit a job twice), after retrying
+   * for about a minute. Where the scheduler keeps no markers of finished jobs (SLURM without slurmdbd),
+   * only what it still holds is seen.
+   */
+  findMarked(prefix: string, since: string): Promise<MarkedJob[]>
+  /**
+   * Job ids currently known under this name (marker `run-experiment:<name>` or `run-experiment:<name>:...`,
+   * and SLURM jobs of earlier versions named so), oldest first. Throws only when it cannot tell.
    */
   findByName(name: string, since: string): Promise<JobStatus[]>
+  /**
+   * What the scheduler knows of these ids for this user, at a constant number of commands: state,
+   * directory, marker, submission time. Ids it does not know, that belong to another user, or that are
+   * not plain positive integers are absent. `since` (ISO) bounds accounting so recycled ids never match.
+   */
+  describe(jobIds: readonly string[], since: string): Promise<Map<string, DescribedJob>>
+  /**
+   * Re-points a pending job's `afterok` dependency (an empty list clears it). An error (SLURM's words)
+   * when the job is no longer pending, unknown, or one of `afterok` is a job the scheduler does not know.
+   */
+  updateDependency(jobId: string, afterok: readonly string[]): Promise<Result<void, string>>
   cancel(jobIds: readonly string[]): Promise<void>
   /**
    * Accounting of many finished or running jobs at once (times, GPUs, peak memory), one command for

@@ -6,10 +6,13 @@
 import { err, ok, type Result } from '../result.js'
 import { sbatchOption } from './script.js'
 
-/** Seconds of `--time`/`-t` in the script's `#SBATCH` header: 0 for none or no limit; an error for a bad value. */
-export function sbatchTimeLimit(script: string): Result<number, string> {
+/**
+ * Seconds of `--time`/`-t` in the script's `#SBATCH` header: 0 for no limit, undefined when the header
+ * sets none (the local executor's `local-time-limit` applies); an error for a bad value.
+ */
+export function sbatchTimeLimit(script: string): Result<number | undefined, string> {
   const value = sbatchOption(script, 'time', 't')
-  if (value === undefined) return ok(0)
+  if (value === undefined) return ok(undefined)
   const seconds = parseSlurmTime(value)
   return seconds === null ? err(`invalid --time specification: ${value}`) : ok(seconds)
 }

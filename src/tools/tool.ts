@@ -136,7 +136,14 @@ export interface PreflightContext {
 
 /** What a tool module proposes for a failed job. */
 export type RetryDecision =
-  | { retry: true; detectedVia: string; settings: Record<string, number>; description: string }
+  | {
+      retry: true
+      detectedVia: string
+      settings: Record<string, number>
+      description: string
+      /** The job's input files the tool rewrote for the retry (absolute): the action's edits, not the user's. */
+      edited?: string[]
+    }
   | { retry: false; reason: string }
 
 /**

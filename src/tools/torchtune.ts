@@ -184,6 +184,7 @@ export const torchtune: ToolModule = {
       retry: true,
       detectedVia,
       settings: { batch_size: newBatch, gradient_accumulation_steps: newGa },
+      edited: [path],
       description:
         `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} ` +
         `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${CONFIG} updated`,

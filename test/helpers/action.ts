@@ -1,5 +1,8 @@
 /** Drives the built action (dist/index.js) through scripts/local-runner.mjs, as a runner would. */
+import { createHash } from 'node:crypto'
 import { readFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 // @ts-expect-error -- plain ESM script without type declarations
 import { runAction as runActionUntyped } from '../../scripts/local-runner.mjs'
 import type { ChildProcess } from 'node:child_process'
@@ -33,7 +36,22 @@ export interface ActionRun {
   onSpawn?: (child: ChildProcess) => void
 }
 
-export const runAction = runActionUntyped as (run: ActionRun) => Promise<ActionResult>
+const runActionRaw = runActionUntyped as (run: ActionRun) => Promise<ActionResult>
+
+/**
+ * The run root a test's runs use unless it passes one: one per workspace, under the temporary directory,
+ * so that re-runs in one workspace resume and tests in different workspaces (which all play the same
+ * repository, lab/experiments) never share run directories, secrets or local job records.
+ */
+export function runRootFor(workspace = process.cwd()): string {
+  return join(tmpdir(), 're-run-roots', createHash('sha256').update(workspace).digest('hex').slice(0, 16))
+}
+
+/** Runs the built action as a runner would (scripts/local-runner.mjs), with the test run root by default. */
+export function runAction(run: ActionRun): Promise<ActionResult> {
+  const inputs = { 'run-root': runRootFor(run.workspace), ...run.inputs }
+  return runActionRaw({ ...run, inputs })
+}
 
 /** Defaults for fast local runs. */
 export function localInputs(experimentDir: string, extra: Record<string, string> = {}): Record<string, string> {

@@ -36,6 +36,11 @@ export interface FixtureOptions {
   oomAbove?: Record<string, number>
   /** Every job also appends `done <same words>` to executions.txt when it has written its outputs. */
   traceEnd?: boolean
+  /**
+   * Where the jobs append their lines (absolute): by default executions.txt at the top of the directory
+   * they run in. A file outside it survives a cleaned checkout.
+   */
+  trace?: string
 }
 
 export const DEFAULT_RUNS: FixtureRun[] = [
@@ -81,6 +86,7 @@ export function makeExperiment(root: string, o: FixtureOptions = {}): string {
   const sleep = o.sleep ?? 0
   const trainEpochs = o.trainEpochs ?? 2
   const omit = new Set(o.omit ?? [])
+  const trace = (up: string): string => (o.trace ? `'${o.trace}'` : `${up}/executions.txt`)
   const write = (rel: string, text: string, mode = 0o644): void => {
     if (omit.has(rel)) return
     const p = join(root, rel)
@@ -134,7 +140,7 @@ ${matrix}
 #SBATCH --job-name=${r.name}
 #SBATCH --output=artifacts/slurm-%j.out
 set -e
-echo "train ${r.name} job=$SLURM_JOB_ID" >> ../executions.txt
+echo "train ${r.name} job=$SLURM_JOB_ID" >> ${trace('..')}
 sleep ${sleep}
 ${
   oom !== undefined
@@ -151,7 +157,7 @@ if [ "$bs" -gt ${oom} ]; then echo "torch.OutOfMemoryError: CUDA out of memory. 
   echo "$((e+1))|$((e*10+10))|Loss: 1.$((9-e))00"
 done`
         }
-${o.traceEnd ? `echo "done train ${r.name} job=$SLURM_JOB_ID" >> ../executions.txt\n` : ''}`,
+${o.traceEnd ? `echo "done train ${r.name} job=$SLURM_JOB_ID" >> ${trace('..')}\n` : ''}`,
         0o755,
       )
     }
@@ -166,11 +172,11 @@ ${o.traceEnd ? `echo "done train ${r.name} job=$SLURM_JOB_ID" >> ../executions.t
         const script = `#!/bin/bash
 #SBATCH --job-name=eval-${cellName}
 #SBATCH --output=slurm-%j.out
-echo "eval ${display} job=$SLURM_JOB_ID" >> ${up}/executions.txt
+echo "eval ${display} job=$SLURM_JOB_ID" >> ${trace(up)}
 sleep ${sleep}
 mkdir -p logs
 python3 ${up}/write_eval.py "logs/$(date +%s%N)_${t}.eval" ${fail ? 'error' : 'success'} ${t} hf/${r.name}${e === null ? '' : `_epoch_${e}`} ${e === null ? '-' : e}
-${o.traceEnd ? `echo "done eval ${display} job=$SLURM_JOB_ID" >> ${up}/executions.txt\n` : ''}${fail ? 'exit 1' : 'exit 0'}
+${o.traceEnd ? `echo "done eval ${display} job=$SLURM_JOB_ID" >> ${trace(up)}\n` : ''}${fail ? 'exit 1' : 'exit 0'}
 `
         write(layout === 'cell' ? `${cellDir}/cell.slurm` : `${cellDir}/${cellName}.slurm`, script, 0o755)
       }

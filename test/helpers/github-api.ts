@@ -1,10 +1,11 @@
 /**
- * A loopback stand-in of the GitHub REST endpoints the sticky comment uses: list, create and
- * update issue comments, with GitHub's pagination (`per_page`, `page`, a Link header), token
- * permissions (write, read-only: 403 "Resource not accessible by integration", unknown: 401),
- * `GET /user` (a personal token's login; the installation tokens, GITHUB_TOKEN among them, get 403)
- * and comment authors (what a token creates is by its identity: `github-actions[bot]` for an
- * installation token), and a way to make it slow or failing. Listens on 127.0.0.1 only.
+ * A loopback stand-in of the GitHub REST endpoints the action uses: list, create and update issue
+ * comments (the sticky comment), get a pull request (the fork check of an issue comment), with
+ * GitHub's pagination (`per_page`, `page`, a Link header), token permissions (write, read-only: 403
+ * "Resource not accessible by integration", unknown: 401), `GET /user` (a personal token's login;
+ * the installation tokens, GITHUB_TOKEN among them, get 403) and comment authors (what a token
+ * creates is by its identity: `github-actions[bot]` for an installation token), and a way to make it
+ * slow or failing. Listens on 127.0.0.1 only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { after, before, beforeEach } from 'node:test'
@@ -21,9 +22,17 @@ export interface StoredComment {
   updated: number
 }
 
+/** A pull request as the stand-in serves it: its head repository (null: a deleted fork) and base. */
+export interface StoredPull {
+  head: string | null
+  base: string
+}
+
 export interface GithubApi {
   url: string
   comments: StoredComment[]
+  /** Pull requests of `lab/experiments` by number; others answer 404. */
+  pulls: Map<number, StoredPull>
   /** `METHOD path` of every request, in order. */
   calls: string[]
   /** Repositories that exist (`owner/repo`); others answer 404. */
@@ -36,7 +45,7 @@ export interface GithubApi {
   delayMs: number
   /** Answer the next N requests with this status (a failing API). */
   failNext: { status: number; count: number; message?: string } | undefined
-  /** Back to no comments, no calls, no delay, no failure. */
+  /** Back to no comments, no pull requests, no calls, no delay, no failure. */
   reset(): void
   /** A comment by someone else, as a reviewer would write it. */
   addComment(issue: number, body: string, login?: string): StoredComment
@@ -48,6 +57,7 @@ export async function startGithubApi(): Promise<GithubApi> {
   const pending = new Set<ServerResponse>()
   const api: Omit<GithubApi, 'url' | 'close'> = {
     comments: [],
+    pulls: new Map(),
     calls: [],
     repos: new Set(['lab/experiments']),
     tokens: new Map([
@@ -60,6 +70,7 @@ export async function startGithubApi(): Promise<GithubApi> {
     failNext: undefined,
     reset() {
       api.comments.length = 0
+      api.pulls.clear()
       api.calls.length = 0
       api.delayMs = 0
       api.failNext = undefined
@@ -123,7 +134,8 @@ export async function startGithubApi(): Promise<GithubApi> {
     }
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)
     const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(url.pathname)
-    const repo = list ?? one
+    const pull = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(url.pathname)
+    const repo = list ?? one ?? pull
     if (repo && !api.repos.has(`${repo[1] ?? ''}/${repo[2] ?? ''}`)) {
       json(res, 404, { message: 'Not Found', status: '404' })
       return
@@ -134,6 +146,26 @@ export async function startGithubApi(): Promise<GithubApi> {
         documentation_url: 'https://docs.github.com/rest/issues/comments#create-an-issue-comment',
         status: '403',
       })
+    }
+    if (pull && req.method === 'GET') {
+      const [, owner = '', name = '', number = ''] = pull
+      const found = owner === 'lab' && name === 'experiments' ? api.pulls.get(Number(number)) : undefined
+      if (!found) {
+        json(res, 404, { message: 'Not Found', status: '404' })
+        return
+      }
+      const side = (full: string | null, sha: string) => ({
+        sha,
+        ref: 'branch',
+        repo: full === null ? null : { full_name: full, fork: full !== `${owner}/${name}` },
+      })
+      json(res, 200, {
+        number: Number(number),
+        state: 'open',
+        head: side(found.head, 'b'.repeat(40)),
+        base: side(found.base, 'a'.repeat(40)),
+      })
+      return
     }
     if (list && req.method === 'GET') {
       const [, owner, repo, issue] = list
@@ -232,5 +264,23 @@ export function useGithubApi(): () => GithubApi {
   return () => {
     if (!api) throw new Error('the GitHub API stand-in is not started')
     return api
+  }
+}
+
+/**
+ * A pull_request event payload as GitHub sends it, for a pull request from a branch of the
+ * stand-in's own repository (no fork): for runs that name experiment-dir and need no diff.
+ */
+export function pullRequestEvent(number = 7): Record<string, unknown> {
+  const repo = { full_name: 'lab/experiments', fork: false }
+  return {
+    action: 'synchronize',
+    number,
+    pull_request: {
+      number,
+      base: { sha: 'a'.repeat(40), ref: 'main', repo },
+      head: { sha: 'b'.repeat(40), ref: 'feature', repo },
+    },
+    repository: repo,
   }
 }

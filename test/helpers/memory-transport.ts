@@ -11,12 +11,17 @@ import type {
   Transport,
   WriteOptions,
 } from '../../src/cluster/transport.ts'
+import { resolvePath } from '../../src/cluster/paths.ts'
 
 interface Node {
   data: Buffer
   mtimeMs: number
+  /** A fresh number each time the file is created or replaced (a rename into place is a new inode). */
+  ino: number
   mode?: number
 }
+
+let inodes = 0
 
 export type ExecHandler = (argv: readonly string[], options: ExecOptions) => ExecResult | undefined
 
@@ -45,7 +50,7 @@ export class MemoryTransport implements Transport {
   /** Writes a file directly (test set-up), optionally with a given mtime. */
   put(path: string, data: string | Buffer, mtimeMs = this.now()): void {
     this.mkdirs(parent(path))
-    this.files.set(path, { data: Buffer.from(data), mtimeMs })
+    this.files.set(path, { data: Buffer.from(data), mtimeMs, ino: ++inodes })
   }
 
   text(path: string): string | undefined {
@@ -67,6 +72,7 @@ export class MemoryTransport implements Transport {
     this.files.set(path, {
       data: Buffer.from(data),
       mtimeMs: this.now(),
+      ino: ++inodes,
       ...(options.mode ? { mode: options.mode } : {}),
     })
     return Promise.resolve()
@@ -74,8 +80,12 @@ export class MemoryTransport implements Transport {
 
   appendFile(path: string, data: string): Promise<void> {
     this.mkdirs(parent(path))
-    const old = this.files.get(path)?.data ?? Buffer.alloc(0)
-    this.files.set(path, { data: Buffer.concat([old, Buffer.from(data)]), mtimeMs: this.now() })
+    const old = this.files.get(path)
+    this.files.set(path, {
+      data: Buffer.concat([old?.data ?? Buffer.alloc(0), Buffer.from(data)]),
+      mtimeMs: this.now(),
+      ino: old?.ino ?? ++inodes,
+    })
     return Promise.resolve()
   }
 
@@ -87,8 +97,14 @@ export class MemoryTransport implements Transport {
 
   stat(path: string): Promise<FileStat | null> {
     const n = this.files.get(path)
-    if (n) return Promise.resolve({ isDirectory: false, size: n.data.length, mtimeMs: n.mtimeMs })
+    if (n) return Promise.resolve({ isDirectory: false, size: n.data.length, mtimeMs: n.mtimeMs, ino: n.ino })
     return Promise.resolve(this.dirs.has(path) ? { isDirectory: true, size: 0, mtimeMs: 0 } : null)
+  }
+
+  /** The normalised path (this filesystem has no symbolic links), or null when nothing is there. */
+  realpath(path: string): Promise<string | null> {
+    const p = resolvePath('/', path)
+    return Promise.resolve(this.files.has(p) || this.dirs.has(p) ? p : null)
   }
 
   list(path: string): Promise<DirEntry[] | null> {

@@ -3,7 +3,7 @@
  * comment, the SVG): an experiment of fine-tuned and control runs, their training and evaluation
  * outcomes, and one built with a hostile text in every field that reaches markdown.
  */
-import type { JobOutcome } from '../../src/engine/phase.ts'
+import type { JobOutcome } from '../../src/engine/types.ts'
 import type { Cell, Experiment, Run } from '../../src/experiment/model.ts'
 import type { RunReport } from '../../src/report/model.ts'
 import { countOutcomes } from '../../src/report/verdict.ts'

@@ -15,6 +15,7 @@ import {
   StickyComment,
   type StickyCommentOptions,
 } from '../../src/report/comment.ts'
+import { readEvent } from '../../src/event.ts'
 import { useGithubApi } from '../helpers/github-api.ts'
 import { tempDir } from '../helpers/experiment.ts'
 
@@ -220,16 +221,30 @@ describe('sticky comment: a token or an API that cannot help is a warning, never
 })
 
 describe('comment target', () => {
-  it('is the pull request of a pull_request event, and nothing otherwise', () => {
+  it('is the pull request of a pull request event, from the event read once, and nothing otherwise', () => {
     const dir = tempDir()
-    const event = join(dir, 'event.json')
-    writeFileSync(event, JSON.stringify({ number: 7, pull_request: { number: 7, head: {}, base: {} } }))
-    const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REPOSITORY: 'lab/experiments', GITHUB_EVENT_PATH: event }
-    assert.deepEqual(commentTarget(env), { owner: 'lab', repo: 'experiments', issueNumber: 7 })
-    assert.equal(commentTarget({ ...env, GITHUB_EVENT_NAME: 'workflow_dispatch' }), undefined)
-    assert.equal(commentTarget({ ...env, GITHUB_REPOSITORY: 'lab' }), undefined)
-    assert.equal(commentTarget({ ...env, GITHUB_EVENT_PATH: join(dir, 'missing.json') }), undefined)
-    writeFileSync(event, '{"pull_request": {}}')
-    assert.equal(commentTarget(env), undefined)
+    const path = join(dir, 'event.json')
+    const side = (sha: string) => ({ sha, repo: { full_name: 'lab/experiments' } })
+    writeFileSync(path, JSON.stringify({ number: 7, pull_request: { number: 7, head: side('b'), base: side('a') } }))
+    const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REPOSITORY: 'lab/experiments', GITHUB_EVENT_PATH: path }
+    const target = (e: Record<string, string>) => {
+      const event = readEvent(e)
+      assert.ok(event.ok, JSON.stringify(event))
+      return commentTarget(event.value)
+    }
+    assert.deepEqual(target(env), { owner: 'lab', repo: 'experiments', issueNumber: 7 })
+    assert.deepEqual(target({ ...env, GITHUB_EVENT_NAME: 'pull_request_target' }), target(env))
+    assert.equal(target({ ...env, GITHUB_EVENT_NAME: 'workflow_dispatch' }), undefined)
+    assert.equal(target({ ...env, GITHUB_EVENT_NAME: 'push' }), undefined)
+    assert.equal(target({ ...env, GITHUB_REPOSITORY: 'lab' }), undefined)
+    // The payload's repository, when it names one, is the repository the workflow runs in.
+    writeFileSync(
+      path,
+      JSON.stringify({
+        pull_request: { number: 9, head: side('b'), base: side('a') },
+        repository: { full_name: 'lab/other' },
+      }),
+    )
+    assert.deepEqual(target({ ...env, GITHUB_REPOSITORY: 'lab' }), { owner: 'lab', repo: 'other', issueNumber: 9 })
   })
 })

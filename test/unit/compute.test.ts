@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import type { JobOutcome } from '../../src/engine/phase.ts'
+import type { JobOutcome } from '../../src/engine/types.ts'
 import {
   collectCompute,
   computeMarkdown,

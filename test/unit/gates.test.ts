@@ -4,14 +4,13 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import {
   bindGates,
-  ConditionSchema,
   evaluateGates,
   parseRequire,
   type Condition,
   type GateEvaluation,
   type GatePlan,
-  type GateOutcome,
-} from '../../src/report/gates.ts'
+} from '../../src/require/gates.ts'
+import type { GateOutcome } from '../../src/report/model.ts'
 
 /** Two fine-tuned runs and the control of the same model, two tasks, epochs 0 and 1. */
 const plan: GatePlan = {
@@ -88,7 +87,6 @@ describe('require: parsing', () => {
       ].join('\n'),
     )
     assert.equal(cs.length, 6)
-    for (const c of cs) ConditionSchema.parse(c)
     assert.deepEqual(
       cs.map((c) => [c.line, c.text, c.quantifier, c.op]),
       [
@@ -160,8 +158,7 @@ describe('require: parsing', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 80 }), (s) => {
         const r = parseRequire(s)
-        if (r.ok) for (const c of r.value) ConditionSchema.parse(c)
-        else for (const p of r.error) assert.equal(p.field, 'require')
+        if (!r.ok) for (const p of r.error) assert.equal(p.field, 'require')
       }),
       { numRuns: 2000 },
     )
@@ -189,8 +186,7 @@ describe('require: parsing', () => {
           },
         ),
         (words) => {
-          const r = parseRequire(words.join(' '))
-          if (r.ok) for (const c of r.value) ConditionSchema.parse(c)
+          parseRequire(words.join(' '))
         },
       ),
       { numRuns: 2000 },

@@ -7,9 +7,12 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { monitorCanFinish, parseStateFile } from '../../src/engine/cruijff-state.ts'
+import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
-import { runPhase, type PhaseContext } from '../../src/engine/phase.ts'
+import { runPhase } from '../../src/engine/phase.ts'
+import type { PhaseContext } from '../../src/engine/types.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
+import { Sealer } from '../../src/engine/seal.ts'
 import type { Cell, Experiment } from '../../src/experiment/model.ts'
 import { inspect } from '../../src/tools/inspect.ts'
 import type { PlannedJob } from '../../src/tools/tool.ts'
@@ -19,6 +22,8 @@ import { FakeScheduler } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
 
 const RUN_DIR = '/scratch/exp'
+/** The run directory's secret: what the action wrote is sealed with it, cruijff_kit's entries are not. */
+const SEALER = Sealer.forTests(RUN_DIR)
 const SHARED = `${RUN_DIR}/logs/run-inspect.state.json`
 const location = (file = 'run-inspect.state.json') => ({
   shared: `${RUN_DIR}/logs/${file}`,
@@ -162,8 +167,10 @@ function phase(t: MemoryTransport, exp: Experiment, jobs: PlannedJob[], store: S
     experimentId: 'exp-abc123',
     runDir: RUN_DIR,
     transport: t,
+    reads: new ConfinedTransport(t, [RUN_DIR]),
     scheduler,
     state: store,
+    sealer: SEALER,
     toolLog: new LogFile(t, `${RUN_DIR}/logs/run-inspect.log`),
     settings: { pollInterval: 0.001, maxPollInterval: 0.001 },
     signal: new AbortController().signal,
@@ -192,7 +199,7 @@ describe('attempts cruijff_kit ran', () => {
     )
     // lr1's attempt wrote a successful log; lr2's wrote none (it died before inspect).
     t.put(`${RUN_DIR}/lr1/eval/caps_epoch0/logs/x.eval`, logOf('lr1', 0), submitted.getTime() + 60_000)
-    const store = await StateStore.open(t, location(), { utcOffsetMinutes: 0 })
+    const store = await StateStore.open(t, location(), { utcOffsetMinutes: 0, sealer: SEALER })
     assert.ok(store.ok)
     const exp = experiment(cells)
     const plan = await inspect.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
@@ -205,6 +212,14 @@ describe('attempts cruijff_kit ran', () => {
         },
       }),
     })
+    // The scheduler knows both jobs, for this user, submitted from their cells' directories.
+    for (const [id, run] of [
+      ['501', 'lr1'],
+      ['502', 'lr2'],
+    ] as const) {
+      const state = { state: 'FAILED' as const, exitCode: 143 }
+      scheduler.external(id, `${RUN_DIR}/${run}/eval/caps_epoch0`, state, submitted.toISOString())
+    }
     const { ctx, warnings } = phase(t, exp, plan.jobs, store.value, scheduler)
     const r = await runPhase(ctx)
     assert.deepEqual(
@@ -214,9 +229,14 @@ describe('attempts cruijff_kit ran', () => {
         ['lr2', 'succeeded', 'resubmitted'],
       ],
     )
-    assert.equal(scheduler.jobs.length, 1, 'only the cell without a log ran again')
-    assert.equal(scheduler.jobs[0]?.spec.dir, `${RUN_DIR}/lr2/eval/caps_epoch0`)
-    assert.ok(warnings.some((w) => /^lr1\/caps\/epoch0: the job ended FAILED, but its \.eval log says success/.test(w)))
+    const ran = scheduler.jobs.filter((j) => !j.spec.name.startsWith('external-'))
+    assert.equal(ran.length, 1, 'only the cell without a log ran again')
+    assert.equal(ran[0]?.spec.dir, `${RUN_DIR}/lr2/eval/caps_epoch0`)
+    assert.ok(
+      warnings.some((w) =>
+        /^lr1\/caps\/epoch0: the job ended FAILED \(exit 143\), but its \.eval log says success/.test(w),
+      ),
+    )
     const shared = entries(t)
     assert.equal(shared['lr1/eval/caps_epoch0/cell.slurm']?.validated, true)
     assert.equal(shared['lr1/eval/caps_epoch0/cell.slurm'].job_id, '501')
@@ -241,7 +261,7 @@ describe('attempts cruijff_kit ran', () => {
         'stale/finetune.slurm': { job_id: '602', state: 'COMPLETED', submitted_at: local(submitted) },
       }),
     )
-    const store = await StateStore.open(t, location(file), { utcOffsetMinutes: 0 })
+    const store = await StateStore.open(t, location(file), { utcOffsetMinutes: 0, sealer: SEALER })
     assert.ok(store.ok)
     const exp = experiment([
       { run: 'fresh', task: 'caps', epoch: 0 },
@@ -256,6 +276,11 @@ describe('attempts cruijff_kit ran', () => {
         },
       }),
     })
+    for (const [id, run] of [
+      ['601', 'fresh'],
+      ['602', 'stale'],
+    ] as const)
+      scheduler.external(id, `${RUN_DIR}/${run}`, { state: 'COMPLETED', exitCode: 0 }, submitted.toISOString())
     const { ctx } = phase(t, exp, plan.jobs, store.value, scheduler)
     const r = await runPhase({ ...ctx, tool: torchtune, toolLog: new LogFile(t, `${RUN_DIR}/logs/run-torchtune.log`) })
     assert.deepEqual(
@@ -266,7 +291,7 @@ describe('attempts cruijff_kit ran', () => {
       ],
     )
     assert.deepEqual(
-      scheduler.jobs.map((j) => j.spec.dir),
+      scheduler.jobs.filter((j) => !j.spec.name.startsWith('external-')).map((j) => j.spec.dir),
       [`${RUN_DIR}/stale`],
     )
     assert.match(t.text(`${RUN_DIR}/logs/run-torchtune.log`) ?? '', /ADOPTED: stale\n.*written before this attempt/)

@@ -1,7 +1,7 @@
 /** LiveReport: progress lines and the comment at phase boundaries, never holding up the phase loop. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import type { PhaseSnapshot } from '../../src/engine/phase.ts'
+import type { PhaseSnapshot } from '../../src/engine/types.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { StickyComment } from '../../src/report/comment.ts'
 import { LiveReport, linksFrom } from '../../src/report/live.ts'

@@ -5,11 +5,17 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { jobNameFor } from '../../src/engine/outcome.ts'
-import { runPhase, type PhaseContext } from '../../src/engine/phase.ts'
+import { runPhase } from '../../src/engine/phase.ts'
+import type { PhaseContext } from '../../src/engine/types.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
+import { Sealer } from '../../src/engine/seal.ts'
+import { markerOf } from '../../src/engine/evidence.ts'
+import { digestOf, InputDigests } from '../../src/engine/inputs.ts'
 import type { Experiment } from '../../src/experiment/model.ts'
+import type { PlannedJob } from '../../src/tools/tool.ts'
 import { torchtune } from '../../src/tools/torchtune.ts'
 import { FakeScheduler, type FakeEnd, type FakeJob, type FakeOptions } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
@@ -49,8 +55,10 @@ async function setup(runs: string[], options: FakeOptions = {}, entries: Record<
     experimentId: 'exp-abc123',
     runDir: RUN_DIR,
     transport: t,
+    reads: new ConfinedTransport(t, [RUN_DIR]),
     scheduler,
     state: opened.value,
+    sealer: Sealer.forTests(RUN_DIR),
     toolLog: new LogFile(t, `${RUN_DIR}/run-torchtune.log`),
     settings: { pollInterval: 0.001, maxPollInterval: 0.001 },
     signal: controller.signal,
@@ -158,22 +166,21 @@ describe('runPhase (in memory)', () => {
 
   it('resume: an interrupted submission found in the queue is adopted, not submitted again', async () => {
     const name = jobNameFor('exp-abc123', 'a/finetune.slurm')
-    const s = await setup(
-      ['a'],
-      {},
-      {
-        'a/finetune.slurm': {
-          job_id: null,
-          submitted_at: '2026-01-01 00:00:00',
-          state: 'SUBMITTING',
-          job_name: name,
-          submitted_iso: new Date().toISOString(),
-          output_file: `${RUN_DIR}/a/fake-%j.out`,
-        },
-      },
-    )
-    // The submission reached the queue before the runner died.
-    await s.scheduler.submit({ dir: `${RUN_DIR}/a`, script: 'finetune.slurm', name, outputPattern: '' })
+    const intent = (inputs: Record<string, string>): StateEntry => ({
+      job_id: null,
+      submitted_at: '2026-01-01 00:00:00',
+      state: 'SUBMITTING',
+      job_name: name,
+      submitted_iso: new Date().toISOString(),
+      output_file: `${RUN_DIR}/a/fake-%j.out`,
+      inputs,
+    })
+    const s = await setup(['a'], {}, { 'a/finetune.slurm': intent({}) })
+    const { inputs } = await new InputDigests(s.t, RUN_DIR).of(s.jobs[0] as PlannedJob)
+    await s.ctx.state.put('a/finetune.slurm', intent(inputs))
+    // The submission reached the queue, with the job's marker, before the runner died.
+    const marker = markerOf(s.ctx.sealer, name, digestOf(inputs))
+    await s.scheduler.submit({ dir: `${RUN_DIR}/a`, script: 'finetune.slurm', name, outputPattern: '', marker })
     trains(s.t)(s.scheduler.jobs[0] as FakeJob)
     const r = await runPhase(s.ctx)
     assert.equal(r.outcomes[0]?.resolution, 'found-by-name')

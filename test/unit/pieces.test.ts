@@ -1,5 +1,5 @@
 /**
- * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the evaluation gate,
+ * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the eligible cells,
  * the job summary, the log format, and the layering of src/ (no import runs back up).
  */
 import { describe, it } from 'node:test'
@@ -7,9 +7,9 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { parse } from 'yaml'
-import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/gate.ts'
+import { gateEvaluations, trainingFromOutcomes } from '../../src/engine/eligible.ts'
 import { formatBlock, formatDuration } from '../../src/engine/log.ts'
-import type { JobOutcome } from '../../src/engine/phase.ts'
+import type { JobOutcome } from '../../src/engine/types.ts'
 import { readSettings } from '../../src/inputs.ts'
 import { INPUTS, OUTPUTS, type InputName } from '../../src/names.ts'
 import type { RunReport } from '../../src/report/model.ts'
@@ -42,6 +42,19 @@ describe('inputs', () => {
     assert.ok(d.ok)
     assert.equal(d.value.executor, 'slurm')
     assert.equal(d.value.maxSubmit, 25)
+    assert.equal(d.value.localTimeLimit, 24 * 3600)
+  })
+
+  it('local-time-limit takes SLURM time formats, 0 and unlimited; anything else is named', () => {
+    const limit = (v: string): number | string => {
+      const r = readSettings((n) => (n === 'local-time-limit' ? v : ''))
+      return r.ok ? r.value.localTimeLimit : r.error.map((p) => `${p.field}: ${p.message}`).join('; ')
+    }
+    assert.equal(limit('2-00:00:00'), 2 * 86400)
+    assert.equal(limit('90'), 90 * 60)
+    assert.equal(limit('0'), 0)
+    assert.equal(limit('unlimited'), 0)
+    assert.match(String(limit('1h')), /^local-time-limit: .*SBATCH --time.*"1h"/)
   })
 })
 
@@ -64,7 +77,7 @@ const outcome = (run: string, result: JobOutcome['result'], extra: Partial<JobOu
   ...extra,
 })
 
-describe('verdict and gate', () => {
+describe('verdict and eligible cells', () => {
   it('success, partial, failed, and fail-on', () => {
     const all = countOutcomes([outcome('a', 'succeeded')], [outcome('a', 'succeeded')], [])
     assert.deepEqual(statusOf(all), { status: 'success', verdict: 'all 2 jobs succeeded' })
@@ -184,15 +197,19 @@ const LAYER: Record<string, number> = {
   'main.ts': 7,
   'post.ts': 7,
   'connect.ts': 6,
+  locate: 6,
   pipeline: 5,
   'inputs.ts': 4.5,
   'io.ts': 4.5,
+  require: 4.25,
   report: 4,
   engine: 3,
   tools: 2,
   scheduler: 2,
   cluster: 1,
   experiment: 1,
+  'event.ts': 0.5,
+  'github.ts': 0.5,
   'names.ts': 0,
   'result.ts': 0,
 }
@@ -205,7 +222,7 @@ function sources(dir: string): string[] {
 }
 
 describe('layering', () => {
-  it('no import in src/ runs back up: main -> pipeline -> report -> engine -> tools/scheduler -> cluster/experiment', () => {
+  it('no import in src/ runs back up: main -> locate/connect -> pipeline -> require -> report -> engine -> tools/scheduler -> cluster/experiment -> event/github', () => {
     const src = join(ROOT, 'src')
     const roomOf = (file: string): string => relative(src, file).split('/')[0] ?? ''
     const wrong: string[] = []

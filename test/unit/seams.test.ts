@@ -10,9 +10,16 @@ import { join } from 'node:path'
 import { resolvePath } from '../../src/cluster/paths.ts'
 import type { Transport } from '../../src/cluster/transport.ts'
 import { run } from '../../src/main.ts'
-import { err, ok } from '../../src/result.ts'
+import { err, ok, type Result } from '../../src/result.ts'
 import { registerScheduler } from '../../src/scheduler/index.ts'
-import type { JobSpec, JobStatus, Scheduler, SubmitResult } from '../../src/scheduler/scheduler.ts'
+import type {
+  DescribedJob,
+  JobSpec,
+  JobStatus,
+  MarkedJob,
+  Scheduler,
+  SubmitResult,
+} from '../../src/scheduler/scheduler.ts'
 import { registerTool } from '../../src/tools/index.ts'
 import type { ToolModule } from '../../src/tools/tool.ts'
 import { tempDir } from '../helpers/experiment.ts'
@@ -56,6 +63,8 @@ class InlineScheduler implements Scheduler {
   readonly maxInFlight = 10
   readonly staggerSeconds = 0
   readonly outputWaitSeconds = 0
+  /** It runs each job at once: it cannot queue one behind another. */
+  readonly chainsJobs = false
   readonly ran: string[] = []
   private readonly done = new Map<string, JobStatus>()
   constructor(private readonly transport: Transport) {}
@@ -83,6 +92,15 @@ class InlineScheduler implements Scheduler {
   }
   findByName(): Promise<JobStatus[]> {
     return Promise.resolve([])
+  }
+  findMarked(): Promise<MarkedJob[]> {
+    return Promise.resolve([])
+  }
+  describe(): Promise<Map<string, DescribedJob>> {
+    return Promise.resolve(new Map<string, DescribedJob>())
+  }
+  updateDependency(): Promise<Result<void, string>> {
+    return Promise.resolve(err('no dependencies here'))
   }
   cancel(): Promise<void> {
     return Promise.resolve()

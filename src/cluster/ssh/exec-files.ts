@@ -44,9 +44,12 @@ const SOURCES = {
 [ -d "$p" ] && { echo "$p: is a directory" >&2; exit 1; };
 [ -z "$3" ] && exec cat -- "$p";
 exec dd if="$p" bs=1048576 iflag=skip_bytes,count_bytes,fullblock skip="$2" count="$3" status=none`,
-  // $1 path -> "SIZE MTIME TYPE"
+  // $1 path -> "SIZE MTIME INODE TYPE"
   stat: `[ -e "$1" ] || exit ${MISSING};
-exec stat -L -c '%s %Y %F' -- "$1"`,
+exec stat -L -c '%s %Y %i %F' -- "$1"`,
+  // $1 path -> the path, links resolved
+  realpath: `[ -e "$1" ] || exit ${MISSING};
+exec realpath -e -- "$1"`,
   // $1 directory -> NUL-terminated entries, each 'd' or 'f' then the name
   list: `p=$1;
 [ -d "$p" ] || exit ${MISSING};
@@ -148,9 +151,15 @@ export class ExecFiles implements FileOps {
     const r = this.done('stat', path, await this.run('stat', [path]))
     if (r.code === MISSING) return null
     const line = this.ok('stat', path, r).stdout.toString('utf8')
-    const m = /^(\d+) (-?\d+) (.*)$/.exec(line.trim())
+    const m = /^(\d+) (-?\d+) (\d+) (.*)$/.exec(line.trim())
     if (!m) throw new Error(`stat ${path} on ${this.ssh.description}: unexpected output ${JSON.stringify(line)}`)
-    return { isDirectory: m[3] === 'directory', size: Number(m[1]), mtimeMs: Number(m[2]) * 1000 }
+    return { isDirectory: m[4] === 'directory', size: Number(m[1]), mtimeMs: Number(m[2]) * 1000, ino: Number(m[3]) }
+  }
+
+  async realpath(path: string): Promise<string | null> {
+    const r = this.done('realpath', path, await this.run('realpath', [path]))
+    if (r.code === MISSING) return null
+    return this.ok('realpath', path, r).stdout.toString('utf8').replace(/\n$/, '')
   }
 
   async list(path: string): Promise<DirEntry[] | null> {

@@ -12,6 +12,7 @@ export type FileOps = Pick<
   | 'appendFile'
   | 'createExclusive'
   | 'stat'
+  | 'realpath'
   | 'list'
   | 'mkdirp'
   | 'remove'

@@ -234,6 +234,19 @@ export class SftpFiles implements FileOps {
     return st ? { isDirectory: st.isDirectory(), size: st.size, mtimeMs: st.mtime * 1000 } : null
   }
 
+  /** SFTP's REALPATH; some servers normalise a missing path instead of failing, so the answer is checked. */
+  async realpath(path: string): Promise<string | null> {
+    return this.withSftp(async (s) => {
+      const real = await call<string | null>((cb) => {
+        s.realpath(path, (e, p) => {
+          if (e && isMissing(e)) cb(null, null)
+          else cb(e, p)
+        })
+      })
+      return real !== null && (await statOf(s, real)) ? real : null
+    })
+  }
+
   async list(path: string): Promise<DirEntry[] | null> {
     const entries = await this.withSftp((s) =>
       call<FileEntryWithStats[] | null>((cb) => {

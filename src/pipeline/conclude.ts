@@ -7,11 +7,11 @@ import type { Transport } from '../cluster/transport.js'
 import type { LogFile } from '../engine/log.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { ToolModule } from '../tools/tool.js'
-import { checklist, gated, unevaluatedNote, writeChecklist } from './checklist.js'
-import { computeOf } from './compute.js'
-import type { BoundCondition } from './gates.js'
-import type { RunReport } from './model.js'
-import { applyRequirements } from './requirements.js'
+import { checklist, gated, unevaluatedNote, writeChecklist } from '../report/checklist.js'
+import { computeOf } from '../report/compute.js'
+import type { RunReport } from '../report/model.js'
+import type { BoundCondition } from '../require/gates.js'
+import { applyRequirements } from '../require/requirements.js'
 
 export interface ConcludeContext {
   transport: Transport

@@ -6,7 +6,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { err, ok, type Result } from '../result.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
-import type { JobOutcome } from './phase.js'
+import type { JobOutcome } from './types.js'
 
 /** An evaluation that was not submitted, and why. */
 export interface SkippedEval {

@@ -1,0 +1,60 @@
+/**
+ * The `require` conditions of one experiment, at the end of a pass: judged on the report's results
+ * and turned into its status, verdict and errors, and into the `gates` output.
+ */
+import { cellDisplayName } from '../experiment/model.js'
+import type { RunReport } from '../report/model.js'
+import { evaluationOf } from '../report/results.js'
+import { evaluateGates, type BoundCondition, type GateEvaluation } from './gates.js'
+
+/** Every planned cell with what became of it in this pass. */
+function evaluationsOf(report: RunReport): GateEvaluation[] {
+  const evaluated = (report.evaluate?.outcomes ?? []).flatMap((o) =>
+    o.job.cell ? [[cellDisplayName(o.job.cell), o] as const] : [],
+  )
+  const outcomes = new Map(evaluated)
+  const skipped = new Set(report.skippedEvals.map(cellDisplayName))
+  return (report.experiment?.cells ?? []).map((cell) => {
+    const o = outcomes.get(cellDisplayName(cell))
+    let outcome: GateEvaluation['outcome'] = skipped.has(cellDisplayName(cell)) ? 'skipped' : 'not-run'
+    if (o) outcome = o.result === 'detached' ? 'running' : o.result
+    return { run: cell.run, task: cell.task, epoch: cell.epoch, outcome, scores: evaluationOf(o)?.scores ?? [] }
+  })
+}
+
+/**
+ * Judges the conditions on the report's results. One that does not hold is an error (an annotation)
+ * and makes the status `failed`: the experiment did not answer its question, and fail-on decides what
+ * the check does. A pass without an evaluation phase cannot judge them: it says so, and nothing passes.
+ */
+export function applyRequirements(report: RunReport, bound: BoundCondition[]): void {
+  if (bound.length === 0) return
+  if (!report.evaluate) {
+    report.gatesNote = 'not evaluated: this pass ran no evaluation (phases: optimize, or it was detached)'
+    report.warnings.push({ field: 'require', message: `the require conditions were ${report.gatesNote}` })
+    return
+  }
+  report.gates = evaluateGates(bound, evaluationsOf(report))
+  const failing = report.gates.filter((g) => !g.passed)
+  for (const g of failing) {
+    const hint = `the condition is on line ${g.line} of the require input`
+    report.errors.push({ field: 'require', message: `"${g.condition}" does not hold: ${g.summary}`, hint })
+  }
+  if (failing.length > 0 && report.status !== 'invalid') {
+    report.status = 'failed'
+    const names = failing.map((g) => `"${g.condition}"`).join(', ')
+    report.verdict = `required condition${failing.length > 1 ? 's' : ''} not met: ${names}; ${report.verdict}`
+  }
+}
+
+/** The `gates` output (README § Outputs): each condition and its checks, these keys in this order. */
+const CONDITION_KEYS = ['experiment', 'condition', 'passed', 'summary', 'checks']
+const CHECK_KEYS = ['subject', 'left', 'right', 'holds', 'missing']
+
+export function gatesOutput(reports: Pick<RunReport, 'experimentName' | 'gates'>[]): string {
+  // The experiment is named when the run has several.
+  const gates = reports.flatMap((r) =>
+    (r.gates ?? []).map((g) => (reports.length > 1 ? { experiment: r.experimentName, ...g } : g)),
+  )
+  return JSON.stringify(gates, [...CONDITION_KEYS, ...CHECK_KEYS])
+}

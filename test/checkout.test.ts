@@ -1,0 +1,147 @@
+/**
+ * The README's pull-request workflow on a checkout that actions/checkout cleans between runs (issue 14,
+ * item 2): the action is cancelled while the training runs (SIGINT, as a runner cancels a step), the
+ * checkout is cleaned as actions/checkout cleans it (`git clean -ffdx`, `git reset --hard`), and the
+ * workflow is re-run. Every job runs exactly once and the result is success, for an experiment in the
+ * checkout (it runs under run-root) and for an absolute experiment.dir inside the workspace (its state
+ * is lost with the clean: the running job is found again by its marker), on the local executor and on
+ * the dev cluster's SLURM.
+ */
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { execFileSync, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { makeExperiment, tempDir } from './helpers/experiment.ts'
+import { localInputs, runAction, slurmInputs, type ActionResult } from './helpers/action.ts'
+
+const git = (cwd: string, ...args: string[]): string =>
+  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
+
+interface Checkout {
+  ws: string
+  event: unknown
+  /** Where every job appends a line when it starts (outside the checkout: it survives the clean). */
+  trace: string
+}
+
+/** A repository whose pull request adds experiment `e` (two runs, one evaluation each, 5 s trainings). */
+function checkout(absoluteDir: boolean): Checkout {
+  const ws = tempDir('re-checkout-')
+  const trace = join(tempDir('re-trace-'), 'executions.txt')
+  git(ws, 'init', '-q', '-b', 'main')
+  writeFileSync(join(ws, 'README.md'), 'lab\n')
+  git(ws, 'add', '-A')
+  git(ws, 'commit', '-qm', 'base')
+  const base = git(ws, 'rev-parse', 'HEAD')
+  git(ws, 'checkout', '-qb', 'feature')
+  const exp = join(ws, 'experiments/e')
+  makeExperiment(exp, {
+    name: 'e',
+    runs: [
+      { name: 'a', lr: 1, epochs: [0] },
+      { name: 'b', lr: 2, epochs: [0] },
+    ],
+    trainEpochs: 1,
+    sleep: 5,
+    trace,
+    ...(absoluteDir ? { dir: exp } : {}),
+  })
+  git(ws, 'add', '-A')
+  git(ws, 'commit', '-qm', 'add experiment e')
+  const head = git(ws, 'rev-parse', 'HEAD')
+  const repo = { full_name: 'lab/experiments', fork: false }
+  const event = {
+    action: 'synchronize',
+    number: 41,
+    pull_request: { number: 41, base: { sha: base, ref: 'main', repo }, head: { sha: head, ref: 'feature', repo } },
+    repository: repo,
+  }
+  return { ws, event, trace }
+}
+
+const lines = (trace: string): string[] =>
+  existsSync(trace) ? readFileSync(trace, 'utf8').trim().split('\n').filter(Boolean) : []
+
+/** Runs the workflow's step; with `cancelWhenTraining`, sends SIGINT once a training has started. */
+function step(c: Checkout, inputs: Record<string, string>, cancelWhenTraining: boolean): Promise<ActionResult> {
+  return runAction({
+    inputs,
+    workspace: c.ws,
+    eventName: 'pull_request',
+    event: c.event,
+    ...(cancelWhenTraining
+      ? {
+          onSpawn: (child: ChildProcess) => {
+            const timer = setInterval(() => {
+              if (!lines(c.trace).some((l) => l.startsWith('train '))) return
+              clearInterval(timer)
+              child.kill('SIGINT')
+            }, 100)
+            child.on('exit', () => {
+              clearInterval(timer)
+            })
+          },
+        }
+      : {}),
+  })
+}
+
+/** What actions/checkout does to the workspace before the next run. */
+function cleanCheckout(ws: string): void {
+  git(ws, 'clean', '-ffdx')
+  git(ws, 'reset', '--hard')
+}
+
+async function cancelCleanRerun(absoluteDir: boolean, inputsFor: () => Record<string, string>) {
+  const c = checkout(absoluteDir)
+  const inputs = inputsFor()
+  const first = await step(c, inputs, true)
+  assert.equal(first.outputs['status'], 'failed', first.summary)
+  assert.match(first.summary, /detached by SIGINT/)
+  cleanCheckout(c.ws)
+  let last = await step(c, inputs, false)
+  // A re-run while the adopted training still runs watches it to its end: one re-run suffices.
+  assert.equal(last.outputs['status'], 'success', last.summary + last.stderr)
+  assert.deepEqual(
+    lines(c.trace)
+      .map((l) => l.replace(/ job=.*/, ''))
+      .sort(),
+    ['eval a/caps/epoch0', 'eval b/caps/epoch0', 'train a', 'train b'],
+    'every job ran exactly once',
+  )
+  if (absoluteDir) {
+    assert.match(last.summary + last.annotations.map((a) => a.message).join('\n'), /inside the workspace/)
+  } else {
+    const runDir = last.outputs['experiment-dir'] ?? ''
+    assert.ok(!runDir.startsWith(c.ws), `${runDir} is outside the checkout`)
+  }
+  // And once more: nothing runs again.
+  cleanCheckout(c.ws)
+  last = await step(c, inputs, false)
+  assert.equal(last.outputs['status'], 'success', last.summary)
+  assert.equal(lines(c.trace).length, 4, absoluteDir ? 'found again by marker, not run again' : 'resumed')
+}
+
+/** The workflow's inputs: no experiment-dir (the pull request's changes say which experiment). */
+const without = ({ 'experiment-dir': _dir, ...inputs }: Record<string, string>): Record<string, string> => inputs
+const local = (): Record<string, string> => without(localInputs(''))
+const slurm = (): Record<string, string> => without(slurmInputs(''))
+
+describe('a checkout cleaned between runs (local executor)', () => {
+  it('an experiment in the checkout runs under run-root: cancel, clean, re-run: every job once', async () => {
+    await cancelCleanRerun(false, local)
+  })
+  it('an absolute experiment.dir inside the workspace: the running training is found again by its marker', async () => {
+    await cancelCleanRerun(true, local)
+  })
+})
+
+describe('a checkout cleaned between runs (SLURM)', () => {
+  it('an experiment in the checkout runs under run-root: cancel, clean, re-run: every job once', async () => {
+    await cancelCleanRerun(false, slurm)
+  })
+  it('an absolute experiment.dir inside the workspace: the running training is found again by its marker', async () => {
+    await cancelCleanRerun(true, slurm)
+  })
+})
