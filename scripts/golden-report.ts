@@ -208,6 +208,7 @@ async function conclude(p: Pass): Promise<RunReport> {
     logFiles: [`/scratch/ck/${p.exp.name}/run-experiment.log`, `/scratch/ck/${p.exp.name}/logs/run-torchtune.log`],
     nextSteps: [`View results: \`inspect view --log-dir /scratch/ck/${p.exp.name}\``],
     detached: false,
+    private: false,
     ...(p.artifact ? { artifact: p.artifact } : {}),
   }
   const sacct = p.sacct
@@ -451,6 +452,7 @@ function invalid(problems: Problem[]): RunReport {
     logFiles: [],
     nextSteps: [],
     detached: false,
+    private: false,
   }
 }
 

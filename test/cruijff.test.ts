@@ -266,7 +266,11 @@ describe('real experiments differ: layouts, gaps, missing inputs', () => {
     )
     const all = await runAction({ inputs: local(exp), env: exp.env })
     assert.equal(all.outputs['status'], 'partial', all.summary)
-    assert.match(all.summary, /no matrix entry evaluates some fine-tuned runs/)
+    assert.match(all.summary, /no matrix entry evaluates any fine-tuned run/)
+    assert.match(
+      all.summary,
+      /1 fine-tuned run is trained but evaluated by no evaluation cell: Llama-3\.2-1B-Instruct_rank4/,
+    )
     const only = await runAction({ inputs: local(exp, { phases: 'optimize' }), env: exp.env })
     assert.equal(only.outputs['status'], 'success', only.summary)
   })

@@ -10,7 +10,11 @@ import { localInputs, runAction, type ActionResult } from './helpers/action.ts'
 import { makeExperiment, tempDir } from './helpers/experiment.ts'
 import { pullRequestEvent, useGithubApi } from './helpers/github-api.ts'
 import { renderMarkdown, renderToolsMissing, type RenderedFacts } from './helpers/render.ts'
+import { commentBody } from '../src/report/comment.ts'
 import { computeMarkdown, computeRows } from '../src/report/compute.ts'
+import { finalCommentMarkdown } from '../src/report/live.ts'
+import { jobSummaryMarkdown, resultsMarkdown, resultsTable } from '../src/report/summary.ts'
+import { hostileReport, INJECTION } from './helpers/report.ts'
 import { parseSacctUsage } from '../src/scheduler/usage.ts'
 
 const missing = renderToolsMissing()
@@ -168,5 +172,64 @@ describe('the compute table as GitHub renders it', () => {
         ['Total', '4.43'],
       ],
     )
+  })
+})
+
+describe('text from an experiment as GitHub renders it: only text', () => {
+  it('the job summary, summary.md and the comment, the injection in every field: no link, emphasis, image or mention', async () => {
+    const r = hostileReport()
+    const exp = r.experiment
+    assert.ok(exp)
+    const links = {
+      run: 'https://github.com/lab/experiments/actions/runs/1',
+      artifact: (id: number) => `https://github.com/lab/experiments/actions/runs/1/artifacts/${id}`,
+    }
+    const ours = [links.run, links.artifact(7)]
+    const withArtifact = { ...r, artifact: { id: 7, name: `${INJECTION} artifact` } }
+    const pages = {
+      'job summary': jobSummaryMarkdown(withArtifact, resultsTable(exp, r)),
+      'summary.md': resultsMarkdown(r).markdown,
+      comment: commentBody('exp/experiment_summary.yaml', finalCommentMarkdown(withArtifact, links)),
+    }
+    const visible = INJECTION.split('\n')[0]?.trim() ?? ''
+    for (const [what, markdown] of Object.entries(pages)) {
+      const page = await renderMarkdown(markdown)
+      const made = (tags: string[]) => page.elements.filter((e) => tags.includes(e.tag))
+      assert.deepEqual(
+        made(['a']).filter((a) => !ours.includes(a.ref ?? '')),
+        [],
+        `${what}: our links only`,
+      )
+      assert.deepEqual(
+        made(['img']).filter((i) => i.ref !== 'results.svg'),
+        [],
+        `${what}: our chart only`,
+      )
+      assert.deepEqual(made(['script', 'iframe', 'em', 'del', 's', 'blockquote', 'input']), [], `${what}: no markup`)
+      // Our own bold labels and headings hold none of the text; no list item or quote starts from it.
+      for (const e of made(['strong', 'h1', 'h2', 'h3', 'h4', 'summary']))
+        assert.ok(!/Approved by|Injected heading/.test(e.text), `${what}: <${e.tag}> ${e.text}`)
+      assert.deepEqual(
+        made(['li']).filter((e) => /^\s*injected/.test(e.text)),
+        [],
+        what,
+      )
+      // What GitHub links after rendering (mentions, references, bare URLs) has a joiner in it, outside code.
+      for (const link of [/@[A-Za-z0-9]/, /#\d/, /GH-\d/i, /https?:\/\//, /www\./i])
+        assert.doesNotMatch(page.textOutsideCode, link, what)
+      // The text is there, as written.
+      assert.ok(page.text.replace(/\u200D/g, '').includes(visible), `${what} shows the text as it is`)
+      for (const table of page.tables) {
+        const width = table[0]?.length
+        assert.ok(
+          table.every((row) => row.length === width),
+          `${what}: every row of a table has its header's cells`,
+        )
+      }
+      assert.ok(
+        page.charts.every((c) => c.error === null),
+        JSON.stringify(page.charts.map((c) => c.error)),
+      )
+    }
   })
 })

@@ -7,7 +7,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { LogFile } from '../engine/log.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { ToolModule } from '../tools/tool.js'
-import { checklist, gated, writeChecklist } from '../report/checklist.js'
+import { checklist, gated, unevaluatedNote, writeChecklist } from '../report/checklist.js'
 import { computeOf } from '../report/compute.js'
 import type { RunReport } from '../report/model.js'
 import type { BoundCondition } from '../require/gates.js'
@@ -34,6 +34,9 @@ export async function conclude(report: RunReport, c: ConcludeContext): Promise<v
   const compute = await computeOf(c.transport, c.scheduler, c.runDir, phases, Date.now())
   if (compute.rows.length > 0) report.compute = compute.rows
   if (compute.warning) report.warnings.push({ message: compute.warning })
+  // What the experiment defines: trained runs it never evaluates are worth a warning, not a failure.
+  const unevaluated = unevaluatedNote(report.experiment)
+  if (unevaluated) report.warnings.push({ message: unevaluated })
   if (report.detached) return
   applyRequirements(report, c.gates)
   const items = await checklist(c.transport, c.mainLog.path, report, c.asked)

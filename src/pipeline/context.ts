@@ -51,6 +51,7 @@ export function emptyBase(startedAt: Date, expDir?: string): Base {
     logFiles: [],
     nextSteps: [],
     detached: false,
+    private: false,
     counts: countOutcomes([], [], []),
   }
 }

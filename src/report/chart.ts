@@ -5,6 +5,7 @@
  */
 import type { LossPoint } from '../tools/tool.js'
 import type { RunReport } from './model.js'
+import { mermaidText, xmlText } from './markdown.js'
 import { evaluationOf, headlineMetric, trainingOf } from './results.js'
 
 interface Bar {
@@ -34,9 +35,9 @@ export function mermaidCharts(r: RunReport): string {
     out.push(
       '```mermaid',
       'xychart-beta',
-      `    title "${clean(task)}: ${clean(metric)}"`,
-      `    x-axis [${bars.map((b) => `"${clean(b.label)}"`).join(', ')}]`,
-      `    y-axis "${clean(metric)}" 0 --> ${round(max)}`,
+      `    title "${mermaidText(task)}: ${mermaidText(metric)}"`,
+      `    x-axis [${bars.map((b) => `"${mermaidText(b.label)}"`).join(', ')}]`,
+      `    y-axis "${mermaidText(metric)}" 0 --> ${round(max)}`,
       `    bar [${bars.map((b) => round(b.value)).join(', ')}]`,
       '```',
       '',
@@ -69,15 +70,16 @@ export function resultsSvg(r: RunReport): string | undefined {
   const rowH = 22
   const parts: string[] = []
   let y = 30
-  parts.push(`<text x="10" y="20" font-size="16" font-weight="bold">${esc(r.experimentName)}: results</text>`)
+  parts.push(`<text x="10" y="20" font-size="16" font-weight="bold">${xmlText(r.experimentName)}: results</text>`)
   for (const [task, { metric, bars }] of groups) {
     const max = Math.max(1, ...bars.map((b) => b.value))
-    parts.push(`<text x="10" y="${y + 16}" font-size="13" font-weight="bold">${esc(task)} — ${esc(metric)}</text>`)
+    const title = `${xmlText(task)} — ${xmlText(metric)}`
+    parts.push(`<text x="10" y="${y + 16}" font-size="13" font-weight="bold">${title}</text>`)
     y += 24
     for (const b of bars) {
       const w = Math.max(1, (b.value / max) * 400)
       parts.push(
-        `<text x="170" y="${y + 15}" font-size="12" text-anchor="end">${esc(b.label)}</text>`,
+        `<text x="170" y="${y + 15}" font-size="12" text-anchor="end">${xmlText(b.label)}</text>`,
         `<rect x="180" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="#2f81f7"/>`,
         `<text x="${(186 + w).toFixed(1)}" y="${y + 15}" font-size="12">${round(b.value)}</text>`,
       )
@@ -112,7 +114,7 @@ export function resultsSvg(r: RunReport): string | undefined {
         .join(' ')
       parts.push(
         `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${pts}"/>`,
-        `<text x="${x1 - 100}" y="${top + 15 + i * 15}" font-size="12" fill="${color}">${esc(c.run)}</text>`,
+        `<text x="${x1 - 100}" y="${top + 15 + i * 15}" font-size="12" fill="${color}">${xmlText(c.run)}</text>`,
       )
     })
     y = top + plotH + 25
@@ -123,12 +125,4 @@ export function resultsSvg(r: RunReport): string | undefined {
 
 function round(v: number): string {
   return String(Math.round(v * 1000) / 1000)
-}
-
-function clean(s: string): string {
-  return s.replace(/["\n\r`]/g, "'")
-}
-
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }

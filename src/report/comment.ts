@@ -8,6 +8,9 @@
  * `pull-requests: write` (or `issues: write`); without it (fork pull requests get a read-only
  * token) the comment is one warning and is off for the rest of the run: never a failure. Every
  * call has a deadline, so a slow or unreachable API never stalls the experiment.
+ *
+ * A comment is this experiment's only when it starts with the marker and its author is the token's
+ * identity: anyone can post the marker first, and their comment is never adopted nor changed.
  */
 import { ownerAndRepo, type WorkflowEvent } from '../event.js'
 import { httpStatusOf, restClient } from '../github.js'
@@ -71,11 +74,21 @@ interface Comment {
   id: number
   body?: string
   html_url: string
+  user: { login: string } | null
 }
+
+/**
+ * The author of the default GITHUB_TOKEN's comments. That token cannot read `GET /user` (403,
+ * "Resource not accessible by integration"); a personal or app token reads its own login there.
+ */
+const ACTIONS_BOT = 'github-actions[bot]'
 
 /** The parts of the octokit client this module uses (typed by the real one). */
 interface Client {
   rest: {
+    users: {
+      getAuthenticated(p: { request: { signal: AbortSignal } }): Promise<{ data: { login: string } }>
+    }
     issues: {
       listComments(p: {
         owner: string
@@ -110,6 +123,8 @@ export class StickyComment {
   private lastBody: string | undefined
   /** Why comments are off for this run, once a publish turned them off. */
   private disabled: string | undefined
+  /** The login the token comments as, once asked. */
+  private identity: string | undefined
 
   constructor(private readonly options: StickyCommentOptions) {}
 
@@ -180,7 +195,7 @@ export class StickyComment {
     return { ok: true, action: 'created', id: data.id, url: data.html_url }
   }
 
-  /** The oldest comment that starts with this experiment's marker. */
+  /** The oldest comment that starts with this experiment's marker and that the token's identity wrote. */
   private async find(client: Client, signal: AbortSignal): Promise<Comment | undefined> {
     const { owner, repo, issueNumber } = this.options.target
     const marker = commentMarker(this.options.key)
@@ -194,11 +209,27 @@ export class StickyComment {
         page,
         request: { signal },
       })
-      const mine = data.find((c) => c.body?.startsWith(marker))
+      const marked = data.filter((c) => c.body?.startsWith(marker))
+      // Who we are is asked only once a comment carries the marker (most runs' first publish: never).
+      const me = marked.length > 0 ? await this.whoAmI(client, signal) : undefined
+      const mine = marked.find((c) => c.user?.login === me)
       if (mine) return mine
       if (data.length < 100) return undefined
     }
     return undefined
+  }
+
+  /** The login the token comments as: `GET /user`, or the Actions bot for the token that cannot ask. */
+  private async whoAmI(client: Client, signal: AbortSignal): Promise<string> {
+    if (this.identity !== undefined) return this.identity
+    try {
+      const { data } = await client.rest.users.getAuthenticated({ request: { signal } })
+      this.identity = data.login
+    } catch (e) {
+      if (httpStatusOf(e) !== 403 || /rate limit/i.test(messageOf(e))) throw e
+      this.identity = ACTIONS_BOT
+    }
+    return this.identity
   }
 
   private async connect(): Promise<Client> {

@@ -10,7 +10,7 @@ import type { Transport } from '../cluster/transport.js'
 import { formatDuration } from '../engine/log.js'
 import type { JobOutcome } from '../engine/types.js'
 import { err, messageOf, ok, type Result } from '../result.js'
-import { markdownTable } from './markdown.js'
+import { markdownTable, strong } from './markdown.js'
 import { LOOKBACK_MS, type JobUsage, type Scheduler } from '../scheduler/scheduler.js'
 import type { ToolModule } from '../tools/tool.js'
 
@@ -257,14 +257,14 @@ export function computeMarkdown(rows: ComputeRow[]): string {
       : []),
   ])
   const totalRows = computeTotals(rows).map((t) => [
-    `**${t.phase === 'all' ? 'Total' : `Total ${t.phase}`}**`,
+    strong(t.phase === 'all' ? 'Total' : `Total ${t.phase}`),
     t.phase === 'all' ? '' : t.phase,
     `${t.jobs} jobs`,
     '',
     t.maxQueueS === undefined ? dash : `max ${dur(t.maxQueueS)}`,
-    `**${dur(t.wallS)}**`,
+    strong(dur(t.wallS)),
     '',
-    `**${t.gpuHours.toFixed(2)}**`,
+    strong(t.gpuHours.toFixed(2)),
     t.peakRssBytes === undefined ? dash : `max ${formatBytes(t.peakRssBytes)}`,
     ...(gpuCols
       ? ['', t.gpuMemPeakMiB === undefined ? dash : `max ${formatBytes(t.gpuMemPeakMiB * 1024 * 1024)}`]

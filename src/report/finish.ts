@@ -141,7 +141,29 @@ class ResultFiles {
   }
 }
 
-/** Uploads logs, state, summaries and (optionally) .eval logs; records the outcome in the report. */
+/**
+ * What the artifact holds: logs, state, summaries, (optionally) .eval logs and the outputs of failed
+ * jobs; of a private experiment, the summaries alone (logs and state quote job outputs).
+ */
+export function artifactFiles(
+  f: Pick<FinishContext, 'moduleFiles' | 'artifact'>,
+  report: RunReport,
+  extraFiles: string[] = [],
+): string[] {
+  const { runDir } = report
+  const summaries = [FILES.results, FILES.jobSummary, FILES.chart].map((p) => `${runDir}/${p}`)
+  if (report.private) return [...summaries, ...extraFiles]
+  const outcomes = [...(report.optimize?.outcomes ?? []), ...(report.evaluate?.outcomes ?? [])]
+  return [
+    ...[FILES.mainLog, ...f.moduleFiles].map((p) => `${runDir}/${p}`),
+    ...summaries,
+    ...(f.artifact.includeEvalLogs ? (report.evaluate?.outcomes ?? []).flatMap((o) => evaluationOf(o)?.log ?? []) : []),
+    ...outcomes.flatMap((o) => (o.result === 'failed' && o.outputFile ? [o.outputFile] : [])),
+    ...extraFiles,
+  ]
+}
+
+/** Uploads artifactFiles; records the outcome in the report. */
 export async function publishArtifact(
   f: FinishContext,
   report: RunReport,
@@ -150,13 +172,7 @@ export async function publishArtifact(
 ): Promise<void> {
   const { runDir, experiment } = report
   if (!experiment) return
-  const outcomes = [...(report.optimize?.outcomes ?? []), ...(report.evaluate?.outcomes ?? [])]
-  const files = [
-    ...[FILES.mainLog, ...f.moduleFiles, FILES.results, FILES.jobSummary, FILES.chart].map((p) => `${runDir}/${p}`),
-    ...(f.artifact.includeEvalLogs ? (report.evaluate?.outcomes ?? []).flatMap((o) => evaluationOf(o)?.log ?? []) : []),
-    ...outcomes.flatMap((o) => (o.result === 'failed' && o.outputFile ? [o.outputFile] : [])),
-    ...extraFiles,
-  ]
+  const files = artifactFiles(f, report, extraFiles)
   const name = artifactName(f.artifact.name, experiment.name, f.env['GITHUB_RUN_ATTEMPT'])
   const r = await uploadArtifact({
     transport: f.transport,

@@ -12,9 +12,11 @@ import { messageOf } from '../result.js'
 import { mermaidCharts } from './chart.js'
 import { commentPolicy, type CommentMode, type StickyComment } from './comment.js'
 import { computeMarkdown, computeTotals } from './compute.js'
-import { escapeMd, statusIcon } from './markdown.js'
+import { mdCode, mdText, mdUrl, statusIcon } from './markdown.js'
 import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
+import { unevaluatedNote } from './checklist.js'
+import { failureText, PRIVATE_NOTE, skipText } from './private.js'
 import { gatesMarkdown, resultsTable } from './summary.js'
 
 export interface Links {
@@ -138,24 +140,30 @@ export class LiveReport {
           : (PHASE_WORDS[current[0]] ?? current[0])
       : 'starting'
     return [
-      `### 🧪 Experiment \`${this.c.experimentName}\`: ⏳ ${doing}`,
+      `${heading(this.c.experimentName)}: ⏳ ${mdText(doing)}`,
       '',
-      ...phases.map(([p, v]) => `- **${p}**: ${v.line}`),
+      ...phases.map(([p, v]) => `- **${mdText(p)}**: ${mdText(v.line)}`),
       '',
-      this.c.links.run ? `[Live progress in the workflow run](${this.c.links.run})` : '',
+      this.c.links.run ? `[Live progress in the workflow run](${mdUrl(this.c.links.run)})` : '',
       '',
     ].join('\n')
   }
+}
+
+/** The comment's heading: the experiment's name as code (none before a name is known). */
+function heading(name: string): string {
+  return name ? `### 🧪 Experiment ${mdCode(name)}` : '### 🧪 Experiment'
 }
 
 /** The comment when the run ended: verdict, required conditions, results and chart, failures, compute, links. */
 export function finalCommentMarkdown(r: RunReport, links: Links): string {
   const out: string[] = []
   out.push(
-    `### 🧪 Experiment \`${r.experimentName}\`: ${statusIcon(r.status)} ${r.status}`,
+    `${heading(r.experimentName)}: ${statusIcon(r.status)} ${r.status}`,
     '',
-    escapeMd(r.verdict),
+    mdText(r.verdict),
     '',
+    ...(r.private ? [PRIVATE_NOTE, ''] : []),
   )
   const c = r.counts
   const facts = [
@@ -164,6 +172,8 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
     `took ${formatDuration(r.endedAt.getTime() - r.startedAt.getTime())}`,
   ]
   out.push(facts.join(' · '), '')
+  const unevaluated = unevaluatedNote(r.experiment)
+  if (unevaluated) out.push(`⚠️ ${mdText(unevaluated)}`, '')
   const gates = gatesMarkdown(r)
   if (gates) out.push(gates.replace(/^### /, '#### '))
   if (r.experiment && r.status !== 'invalid') {
@@ -178,10 +188,11 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
   const problems = r.errors.filter((p) => p.field !== 'require')
   if (failed.length > 0 || r.skippedEvals.length > 0 || problems.length > 0) {
     out.push('#### What failed', '')
-    for (const p of problems) out.push(`- ${escapeMd(p.message)}`)
-    for (const o of failed.slice(0, 30)) out.push(`- \`${o.job.display}\`: ${escapeMd(o.error ?? o.state)}`)
+    for (const p of problems) out.push(`- ${mdText(p.message)}`)
+    for (const o of failed.slice(0, 30)) out.push(`- ${mdCode(o.job.display)}: ${mdText(failureText(o, r.private))}`)
     if (failed.length > 30) out.push(`- … and ${failed.length - 30} more (see the job summary)`)
-    for (const s of r.skippedEvals.slice(0, 10)) out.push(`- \`${s.display}\` skipped: ${escapeMd(s.reason)}`)
+    for (const s of r.skippedEvals.slice(0, 10))
+      out.push(`- ${mdCode(s.display)} skipped: ${mdText(skipText(s, r.private))}`)
     out.push('')
   }
   if (r.compute && r.compute.length > 0) {
@@ -191,11 +202,11 @@ export function finalCommentMarkdown(r: RunReport, links: Links): string {
     out.push(`<details><summary>${title}</summary>`, '', computeMarkdown(r.compute), '', '</details>', '')
   }
   const linkParts = [
-    links.run ? `[workflow run](${links.run})` : '',
+    links.run ? `[workflow run](${mdUrl(links.run)})` : '',
     r.artifact && 'id' in r.artifact
       ? links.artifact
-        ? `[artifact \`${r.artifact.name}\`](${links.artifact(r.artifact.id)})`
-        : `artifact \`${r.artifact.name}\``
+        ? `[artifact ${mdCode(r.artifact.name)}](${mdUrl(links.artifact(r.artifact.id))})`
+        : `artifact ${mdCode(r.artifact.name)}`
       : '',
   ].filter(Boolean)
   if (linkParts.length > 0) out.push(linkParts.join(' · '), '')

@@ -67,6 +67,11 @@ export interface RunReport {
   /** What to do with the results (the tool modules' commands), for Next Steps. */
   nextSteps: string[]
   detached: boolean
+  /**
+   * Marked private by cruijff_kit (`.ck-private`, report/private.ts): the reports carry run names and
+   * aggregate numbers only, the artifact no log, state, job output or `.eval` log.
+   */
+  private: boolean
   /** The job-summary markdown written in the run directory, when it could be. */
   summaryPath?: string
   /** The uploaded artifact, or why not. */

@@ -13,21 +13,27 @@ export function evaluationOf(o: JobOutcome | undefined): EvaluationResult | unde
 export interface Headline {
   /** `scorer metric`, e.g. `match accuracy`. */
   name: string
+  /** The metric's key alone, e.g. `accuracy`, `f1`. */
+  metric: string
   value: number
   stderr?: number
 }
+
+/** The metrics a headline prefers, in order: shares of the samples, shown without their name. */
+export const SHARE_METRICS: readonly string[] = ['accuracy', 'mean']
 
 /** The headline metric of an evaluation: the first scorer's accuracy (or mean), else its first metric. */
 export function headlineMetric(e: Pick<EvaluationResult, 'scores'> | undefined): Headline | undefined {
   const first = e?.scores[0]
   if (!first) return undefined
   const stderr = first.metrics['stderr']
-  for (const name of ['accuracy', 'mean']) {
-    const v = first.metrics[name]
-    if (v !== undefined) return { name: `${first.name} ${name}`, value: v, ...(stderr !== undefined ? { stderr } : {}) }
+  for (const metric of SHARE_METRICS) {
+    const value = first.metrics[metric]
+    if (value !== undefined)
+      return { name: `${first.name} ${metric}`, metric, value, ...(stderr !== undefined ? { stderr } : {}) }
   }
-  const [name, value] = Object.entries(first.metrics)[0] ?? []
-  return name !== undefined && value !== undefined ? { name: `${first.name} ${name}`, value } : undefined
+  const [metric, value] = Object.entries(first.metrics)[0] ?? []
+  return metric !== undefined && value !== undefined ? { name: `${first.name} ${metric}`, metric, value } : undefined
 }
 
 /** Checkpoint directories of succeeded trainings. */

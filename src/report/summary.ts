@@ -13,8 +13,10 @@ import type { EvaluationResult } from '../tools/tool.js'
 import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
-import { escapeCell, escapeMd, markdownTable, statusIcon } from './markdown.js'
-import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, trainingOf } from './results.js'
+import { unevaluatedNote } from './checklist.js'
+import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
+import { failureText, PRIVATE_NOTE, skipText } from './private.js'
+import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
 
 const MAX_LIST = 50
 const DESIGN_HINT =
@@ -32,17 +34,20 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
           ? '## Run Experiment: detached (jobs keep running)'
           : '## Run Experiment Complete'
   out.push(title, '')
-  if (r.runDir) out.push(`Experiment: \`${r.runDir}\``, '')
-  out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${r.verdict}`, '')
+  if (r.runDir) out.push(`Experiment: ${mdCode(r.runDir)}`, '')
+  out.push(`**Status:** ${statusIcon(r.status)} ${r.status} — ${mdText(r.verdict)}`, '')
+  if (r.private) out.push(PRIVATE_NOTE, '')
+  const unevaluated = unevaluatedNote(r.experiment)
+  if (unevaluated) out.push(`⚠️ ${mdText(unevaluated)}`, '')
 
   if (r.errors.length > 0) {
     out.push('### Problems', '')
-    for (const p of r.errors) out.push(`- ${escapeMd(formatProblem(p))}`)
+    for (const p of r.errors) out.push(`- ${mdText(formatProblem(p))}`)
     out.push('')
   }
   if (r.warnings.length > 0) {
     out.push(`<details><summary>Warnings (${r.warnings.length})</summary>`, '')
-    for (const p of r.warnings.slice(0, 100)) out.push(`- ${escapeMd(formatProblem(p))}`)
+    for (const p of r.warnings.slice(0, 100)) out.push(`- ${mdText(formatProblem(p))}`)
     out.push('', '</details>', '')
   }
 
@@ -58,21 +63,21 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
       `Duration: ${formatDuration(r.optimize.endedAt.getTime() - r.optimize.startedAt.getTime())}`,
       '',
     )
-    out.push('**Completed runs:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
+    out.push('**Completed runs:**', ...list(ok.map((o) => mdText(`${o.job.display} — ${jobFacts(o)}`))), '')
     out.push(
       '**Failed runs:**',
       ...list(
-        bad.map(
-          (o) =>
-            `${o.job.display} — ${escapeMd(o.error ?? o.state)}` +
-            (o.retries?.length ? ` (${retryText(o.retries)})` : ''),
+        bad.map((o) =>
+          mdText(
+            `${o.job.display} — ${failureText(o, r.private)}` + (o.retries?.length ? ` (${retryText(o.retries)})` : ''),
+          ),
         ),
       ),
       '',
     )
-    if (open.length > 0) out.push('**Not finished:**', ...list(open.map(unfinished)), '')
+    if (open.length > 0) out.push('**Not finished:**', ...list(open.map((o) => mdText(unfinished(o)))), '')
     const ckpts = checkpointsOf(ok)
-    out.push('**Model checkpoints:**', ...list(ckpts.map((p) => `\`${p}\``)), '')
+    out.push('**Model checkpoints:**', ...list(ckpts.map(mdCode)), '')
   }
   if (r.evaluate || r.skippedEvals.length > 0) {
     const evals = r.evaluate?.outcomes ?? []
@@ -87,21 +92,18 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     )
     if (r.evaluate)
       out.push(`Duration: ${formatDuration(r.evaluate.endedAt.getTime() - r.evaluate.startedAt.getTime())}`)
-    out.push('', '**Completed evaluations:**', ...list(ok.map((o) => `${o.job.display} — ${jobFacts(o)}`)), '')
-    out.push(
-      '**Failed evaluations:**',
-      ...list(bad.map((o) => `${o.job.display} — ${escapeMd(o.error ?? o.state)}`)),
-      '',
-    )
-    if (open.length > 0) out.push('**Not finished:**', ...list(open.map(unfinished)), '')
+    out.push('', '**Completed evaluations:**', ...list(ok.map((o) => mdText(`${o.job.display} — ${jobFacts(o)}`))), '')
+    const failed = bad.map((o) => mdText(`${o.job.display} — ${failureText(o, r.private)}`))
+    out.push('**Failed evaluations:**', ...list(failed), '')
+    if (open.length > 0) out.push('**Not finished:**', ...list(open.map((o) => mdText(unfinished(o)))), '')
     if (r.skippedEvals.length > 0)
       out.push(
         '**Skipped evaluations:**',
-        ...list(r.skippedEvals.map((s) => `${s.display} — ${escapeMd(s.reason)}`)),
+        ...list(r.skippedEvals.map((s) => mdText(`${s.display} — ${skipText(s, r.private)}`))),
         '',
       )
     const logs = evalLogsOf(ok)
-    out.push('**Evaluation logs:**', ...list(logs.map((p) => `\`${p}\``)), '')
+    out.push('**Evaluation logs:**', ...list(logs.map(mdCode)), '')
   }
 
   const resumed = [...train, ...(r.evaluate?.outcomes ?? [])]
@@ -118,7 +120,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     const reruns = resumed.filter((o) => o.rerun)
     if (reruns.length > 0) {
       out.push('**Run again (an earlier success no longer stood):**')
-      out.push(...list(reruns.map((o) => `${o.job.display} — ${escapeMd(o.rerun ?? '')}`)), '')
+      out.push(...list(reruns.map((o) => mdText(`${o.job.display} — ${o.rerun ?? ''}`))), '')
     }
   }
 
@@ -156,7 +158,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     out.push('1. Fix the problems above (each names the file, line and field), then re-run.', DESIGN_HINT)
   } else {
     const steps = [
-      ...r.nextSteps,
+      ...r.nextSteps.map(mdSpans),
       'Analyze results (see experiment_summary.yaml for configuration)',
       ...(r.status !== 'success'
         ? ['Re-run this workflow to retry what failed: succeeded jobs are never run again.']
@@ -164,15 +166,17 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     ]
     out.push(...steps.map((step, i) => `${i + 1}. ${step}`))
   }
-  out.push('', `Logs: ${r.logFiles.map((f) => `\`${f}\``).join(', ')}`)
+  out.push('', `Logs: ${r.logFiles.map(mdCode).join(', ')}`)
   if (r.artifact) {
     out.push(
       'id' in r.artifact
-        ? `Artifact: \`${r.artifact.name}\` (id ${r.artifact.id}): logs, state, summaries` +
-            (r.evaluate ? ' and .eval logs' : '')
+        ? `Artifact: ${mdCode(r.artifact.name)} (id ${r.artifact.id}): ` +
+            (r.private
+              ? 'the summaries only (a private experiment)'
+              : `logs, state, summaries${r.evaluate ? ' and .eval logs' : ''}`)
         : 'failed' in r.artifact
-          ? `Artifact upload failed (${escapeMd(r.artifact.failed)}): the files stay in \`${r.runDir}\``
-          : `Artifact not uploaded: ${r.artifact.skipped}`,
+          ? `Artifact upload failed (${mdText(r.artifact.failed)}): the files stay in ${mdCode(r.runDir)}`
+          : `Artifact not uploaded: ${mdText(r.artifact.skipped)}`,
     )
   }
   out.push('')
@@ -190,26 +194,30 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
   out.push(
     '# Experiment Summary',
     '',
-    `**Experiment:** \`${exp.name}\` | **Generated:** ${timestamp(r.endedAt)} | **Status:** ${done}/${total} complete`,
+    `**Experiment:** ${mdCode(exp.name)} | **Generated:** ${timestamp(r.endedAt)} | ` +
+      `**Status:** ${done}/${total} complete`,
     '',
   )
+  if (r.private) out.push(PRIVATE_NOTE, '')
   out.push('## Results', '', table, '')
   if (hasResultsChart(r)) out.push(`![results: metrics per run and training loss](${FILES.chart})`, '')
+  const notes = (o: JobOutcome): string =>
+    r.private ? (o.exitCode !== undefined ? `exit ${o.exitCode}` : '') : (o.error ?? '')
   const incomplete = [
     ...(r.optimize?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
-      .map((o) => `| ${o.job.display} | fine-tuning | ${o.state} | ${escapeCell(o.error ?? '')} |`),
+      .map((o) => [o.job.display, 'fine-tuning', o.state, notes(o)]),
     ...(r.evaluate?.outcomes ?? [])
       .filter((o) => o.result !== 'succeeded')
-      .map((o) => `| ${o.job.display} | evaluation | ${o.state} | ${escapeCell(o.error ?? '')} |`),
-    ...r.skippedEvals.map((s) => `| ${s.display} | evaluation | SKIPPED | ${escapeCell(s.reason)} |`),
+      .map((o) => [o.job.display, 'evaluation', o.state, notes(o)]),
+    ...r.skippedEvals.map((s) => [s.display, 'evaluation', 'SKIPPED', skipText(s, r.private)]),
   ]
   if (incomplete.length > 0)
-    out.push('## Incomplete Runs', '', '| Run | Stage | Status | Notes |', '|---|---|---|---|', ...incomplete, '')
+    out.push('## Incomplete Runs', '', markdownTable(['Run', 'Stage', 'Status', 'Notes'], incomplete), '')
   const gates = gatesMarkdown(r)
   if (gates) out.push(gates.replace(/^### /, '## '))
   if (r.compute && r.compute.length > 0) out.push('## Compute', '', computeMarkdown(r.compute), '')
-  out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${step}`), '')
+  out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${mdSpans(step)}`), '')
   return { markdown: out.join('\n'), table }
 }
 
@@ -273,18 +281,18 @@ function columnOf(c: Cell): string {
 function metricText(e: EvaluationResult | undefined): string {
   const h = headlineMetric(e)
   if (!h) return 'done'
-  const isShare = /accuracy|mean/.test(h.name)
   const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
-  return isShare ? value : `${h.name.split(' ').pop() ?? ''} ${value}`
+  // The metric's key alone decides: a scorer named `mean_check` reporting f1 still says f1.
+  return SHARE_METRICS.includes(h.metric) ? value : `${h.metric} ${value}`
 }
 
 /** `✓`/`✗` per condition with what was found, for the job summary and the comment. */
 export function gatesMarkdown(report: Pick<RunReport, 'gates' | 'gatesNote'>): string {
-  if (report.gatesNote) return `### Required conditions\n\n${report.gatesNote}\n`
+  if (report.gatesNote) return `### Required conditions\n\n${mdText(report.gatesNote)}\n`
   const gates = report.gates ?? []
   if (gates.length === 0) return ''
   const held = gates.filter((g) => g.passed).length
-  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} \`${g.condition}\` — ${escapeCell(escapeMd(g.summary))}`)
+  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} ${mdCode(g.condition)} — ${mdText(g.summary)}`)
   return [`### Required conditions (${held}/${gates.length} met)`, '', ...lines, ''].join('\n')
 }
 

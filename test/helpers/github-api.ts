@@ -1,9 +1,11 @@
 /**
  * A loopback stand-in of the GitHub REST endpoints the action uses: list, create and update issue
  * comments (the sticky comment), get a pull request (the fork check of an issue comment), with
- * GitHub's pagination (`per_page`, `page`, a Link header), token
- * permissions (write, read-only: 403 "Resource not accessible by integration", unknown: 401) and
- * a way to make it slow or failing. Listens on 127.0.0.1 only.
+ * GitHub's pagination (`per_page`, `page`, a Link header), token permissions (write, read-only: 403
+ * "Resource not accessible by integration", unknown: 401), `GET /user` (a personal token's login;
+ * the installation tokens, GITHUB_TOKEN among them, get 403) and comment authors (what a token
+ * creates is by its identity: `github-actions[bot]` for an installation token), and a way to make it
+ * slow or failing. Listens on 127.0.0.1 only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { after, before, beforeEach } from 'node:test'
@@ -37,6 +39,8 @@ export interface GithubApi {
   repos: Set<string>
   /** token -> what it may do; any other token gets 401. */
   tokens: Map<string, 'write' | 'read'>
+  /** Personal tokens -> their login (`GET /user`); the other tokens are installation tokens (GITHUB_TOKEN). */
+  users: Map<string, string>
   /** Milliseconds before answering (a slow API); Infinity never answers. */
   delayMs: number
   /** Answer the next N requests with this status (a failing API). */
@@ -59,7 +63,9 @@ export async function startGithubApi(): Promise<GithubApi> {
     tokens: new Map([
       ['write-token', 'write'],
       ['read-token', 'read'],
+      ['personal-token', 'write'],
     ]),
+    users: new Map([['personal-token', 'octocat']]),
     delayMs: 0,
     failNext: undefined,
     reset() {
@@ -113,6 +119,17 @@ export async function startGithubApi(): Promise<GithubApi> {
     }
     if (!access) {
       json(res, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' })
+      return
+    }
+    if (url.pathname === '/user' && req.method === 'GET') {
+      const login = api.users.get(token)
+      if (login) json(res, 200, { login, id: 1, type: 'User' })
+      else
+        json(res, 403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: 'https://docs.github.com/rest/users/users#get-the-authenticated-user',
+          status: '403',
+        })
       return
     }
     const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(url.pathname)
@@ -176,7 +193,9 @@ export async function startGithubApi(): Promise<GithubApi> {
         repo,
         issue: Number(issue),
         body: typeof data['body'] === 'string' ? data['body'] : '',
-        user: { login: 'github-actions[bot]', type: 'Bot' },
+        user: api.users.has(token)
+          ? { login: api.users.get(token) ?? '', type: 'User' }
+          : { login: 'github-actions[bot]', type: 'Bot' },
         html_url: '',
         updated: Date.now(),
       }

@@ -33,8 +33,12 @@ export interface RenderedFacts {
   charts: ChartFacts[]
   details: string[]
   links: { text: string; href: string }[]
+  /** Every element of the page (in charts: links, images, scripts only), its text outside code, its src or href. */
+  elements: { tag: string; text: string; ref: string | null }[]
   /** Text of the whole page (for "this sentence is visible"). */
   text: string
+  /** The page's text without its code (spans and blocks): where GitHub would still link mentions and URLs. */
+  textOutsideCode: string
 }
 
 export function chromiumPath(): string | undefined {
@@ -110,7 +114,20 @@ mermaid.initialize({ startOnLoad: false, securityLevel: 'strict' });
     charts,
     details: [...document.querySelectorAll('details > summary')].map((s) => s.textContent.trim()),
     links: [...document.querySelectorAll('#doc a')].map((a) => ({ text: a.textContent.trim(), href: a.getAttribute('href') })),
+    elements: [...document.querySelectorAll('#doc *')]
+      .filter((e) => !e.closest('.mermaid-chart') || e.tagName === 'A' || e.tagName === 'IMG' || e.tagName === 'SCRIPT')
+      .map((e) => {
+        const copy = e.cloneNode(true);
+        for (const c of copy.querySelectorAll('code')) c.remove();
+        const text = e.tagName === 'CODE' ? e.textContent : copy.textContent;
+        return { tag: e.tagName.toLowerCase(), text, ref: e.getAttribute('href') ?? e.getAttribute('src') };
+      }),
     text: document.getElementById('doc').innerText,
+    textOutsideCode: (() => {
+      const copy = document.getElementById('doc').cloneNode(true);
+      for (const c of copy.querySelectorAll('code, pre, .mermaid-chart')) c.remove();
+      return copy.textContent;
+    })(),
   };
   document.getElementById('facts').textContent = JSON.stringify(facts);
 })();

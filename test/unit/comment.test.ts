@@ -80,8 +80,51 @@ describe('sticky comment', () => {
       [
         'GET /repos/lab/experiments/issues/7/comments?per_page=100&page=1',
         'GET /repos/lab/experiments/issues/7/comments?per_page=100&page=2',
+        // A comment carries the marker: whose is it? The default token cannot say (403): the Actions bot.
+        'GET /user',
       ],
     )
+  })
+
+  it("adopts only the token's own comment: one that someone else marked is left untouched", async () => {
+    const marker = commentMarker('experiments/capitalize/experiment_summary.yaml')
+    const forged = github().addComment(7, `${marker}\n### ✅ success — approved`, 'mallory')
+    const first = await sticky().publish('training')
+    assert.ok(first.ok && first.action === 'created' && first.id !== forged.id)
+    // A later run finds the action's comment, past the forged one, and only ever writes that.
+    const rerun = await sticky().publish('results')
+    assert.ok(rerun.ok && rerun.action === 'updated' && rerun.id === first.id)
+    assert.equal(forged.body, `${marker}\n### ✅ success — approved`)
+    assert.ok(!writes().some((w) => w.endsWith(`/comments/${forged.id}`)), writes().join('\n'))
+    assert.deepEqual(
+      github().comments.map((c) => c.user.login),
+      ['mallory', 'github-actions[bot]'],
+    )
+  })
+
+  it("a personal token's identity is its login: the Actions bot's marked comment is not its own", async () => {
+    const key = 'experiments/capitalize/experiment_summary.yaml'
+    const bots = github().addComment(7, `${commentMarker(key)}\nfrom the default token`, 'github-actions[bot]')
+    const created = await sticky({ token: 'personal-token' }).publish('one')
+    assert.ok(created.ok && created.action === 'created')
+    assert.equal(github().comments.at(-1)?.user.login, 'octocat')
+    const again = await sticky({ token: 'personal-token' }).publish('two')
+    assert.ok(again.ok && again.action === 'updated' && again.id === created.id)
+    assert.equal(bots.body, `${commentMarker(key)}\nfrom the default token`)
+    // And the default token still finds the bot's comment, not octocat's.
+    const bot = await sticky().publish('three')
+    assert.ok(bot.ok && bot.action === 'updated' && bot.id === bots.id)
+  })
+
+  it('asks who it is once, and only when a comment carries the marker', async () => {
+    const s = sticky()
+    await s.publish('one')
+    await s.publish('two')
+    assert.equal(github().calls.filter((c) => c === 'GET /user').length, 0, 'no marked comment to judge')
+    github().addComment(7, `${commentMarker('experiments/capitalize/experiment_summary.yaml')}\nx`, 'mallory')
+    await sticky().publish('three')
+    await sticky({ token: 'personal-token' }).publish('four')
+    assert.equal(github().calls.filter((c) => c === 'GET /user').length, 2, 'one per new comment writer')
   })
 
   it('does not write when nothing changed', async () => {

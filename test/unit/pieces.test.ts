@@ -178,6 +178,7 @@ describe('report', () => {
       logFiles: ['/r/run-experiment.log'],
       nextSteps: ['View results: `inspect view`'],
       detached: false,
+      private: false,
     }
     const table = resultsMarkdown(report).table
     assert.match(table, /\| ft \| fine-tuned \| 0\.1 \| 0\.5000 \| 0\.750 ± 0\.050 \|/)

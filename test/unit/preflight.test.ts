@@ -233,9 +233,10 @@ describe('the checklist gates the verdict', () => {
     logFiles: [],
     nextSteps: [],
     detached: false,
+    private: false,
   })
 
-  it('fine-tuned runs nothing evaluates: partial, naming the item; fine with phases: optimize', async () => {
+  it('fine-tuned runs none of which is evaluated: partial, naming the item; fine with phases: optimize', async () => {
     const t = new MemoryTransport()
     t.put(`${RUN_DIR}/run-experiment.log`, 'x')
     const exp = { ...experiment(), cells: [{ run: 'base', task: 'caps', epoch: null }] }
@@ -244,7 +245,7 @@ describe('the checklist gates the verdict', () => {
     assert.equal(g.status, 'partial')
     assert.match(
       g.verdict,
-      /the validation checklist fails: Evaluator module executed and completed \(no matrix entry evaluates some fine-tuned runs\)/,
+      /the validation checklist fails: Evaluator module executed and completed \(no matrix entry evaluates any fine-tuned run\)/,
     )
     const only = await checklist(t, `${RUN_DIR}/run-experiment.log`, report(exp), { optimize: true, evaluate: false })
     assert.equal(gated(report(exp), only).status, 'success')
