@@ -68,6 +68,7 @@ export const SettingsSchema = z.object({
   'max-submit': number('max-submit', 1, true),
   stagger: number('stagger', 0, false),
   'output-wait': number('output-wait', 0, false),
+  'max-resumes': number('max-resumes', 0, true),
   'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
   summarize: bool('summarize'),
   'artifact-name': z
@@ -171,6 +172,8 @@ export interface Settings {
   maxSubmit: number
   stagger: number
   outputWait: number
+  /** How often a training stopped by its time limit, preemption or a node failure may continue from its last epoch. */
+  maxResumes: number
   failOn: FailOn
   summarize: boolean
   artifactName: string
@@ -218,6 +221,7 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
       maxSubmit: s['max-submit'],
       stagger: s.stagger,
       outputWait: s['output-wait'],
+      maxResumes: s['max-resumes'],
       failOn: s['fail-on'],
       summarize: s.summarize,
       artifactName: s['artifact-name'],

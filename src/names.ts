@@ -15,6 +15,7 @@ export const INPUTS = {
   'max-submit': '25',
   stagger: '5',
   'output-wait': '120',
+  'max-resumes': '3',
   'fail-on': 'any-failure',
   summarize: 'true',
   'artifact-name': '',

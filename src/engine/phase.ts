@@ -8,7 +8,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { type Problem } from '../result.js'
 import { isTerminal, type Scheduler } from '../scheduler/scheduler.js'
-import type { PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
+import type { PlannedJob, RetryKind, ToolModule, ToolResult } from '../tools/tool.js'
 import type { LogFile } from './log.js'
 import type { Attempt, StateStore } from './state.js'
 import { storageProblem } from './storage.js'
@@ -25,6 +25,8 @@ export interface PhaseSettings {
   pollInterval: number
   /** Polls back off while nothing changes, up to this many seconds. */
   maxPollInterval: number
+  /** The `max-resumes` input, handed to the tool's retry: resumes of one job after its time limit and the like. */
+  maxResumes: number
 }
 
 export interface PhaseContext {
@@ -122,7 +124,7 @@ export interface JobOutcome {
   /** What the tool module found, success or not. */
   output?: ToolResult
   outputFile?: string
-  /** Settings of each automatic retry (OOM), oldest first. */
+  /** Settings of each automatic retry (out of memory, resume), oldest first. */
   retries?: Record<string, number>[]
   /** The attempts before this one (an out-of-memory retry, a re-run), oldest first: they cost compute too. */
   earlier?: Attempt[]
@@ -146,8 +148,9 @@ export interface Tracked {
   /** When COMPLETED but outputs not yet seen: first time we looked. */
   validatingSince?: number
   outcome?: JobOutcome
-  /** Set when the tool module asked for an immediate re-submission (e.g. out of memory). */
+  /** Set when the tool module asked for an immediate re-submission (e.g. out of memory), and of which kind. */
   retryNote?: string
+  retryKind?: RetryKind
   requeue?: boolean
   /** Why a job that had succeeded runs again. */
   rerun?: string

@@ -5,6 +5,7 @@ import { digestOf, type InputDigests } from './inputs.js'
 import type { Attempt, StateEntry } from './state.js'
 import type { PhaseContext, Tracked } from './phase.js'
 import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
+import { RETRY_BLOCKS } from './watch.js'
 
 /** Submits one job; 'deferred' when a queue limit says to try later. */
 export async function submit(
@@ -86,12 +87,13 @@ export async function submit(
   })
   if (t.retryNote) {
     await ctx.toolLog.write({
-      action: 'OOM_RETRY',
+      action: RETRY_BLOCKS[t.retryKind ?? 'out-of-memory'].retry,
       description: job.display,
       details: t.retryNote,
       result: `resubmitted as job ${jobId}`,
     })
     delete t.retryNote
+    delete t.retryKind
   }
   return 'ok'
 }

@@ -84,7 +84,11 @@ export async function runPhases(
     transport,
     scheduler,
     sealer,
-    settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },
+    settings: {
+      pollInterval: settings.pollInterval,
+      maxPollInterval: settings.maxPollInterval,
+      maxResumes: settings.maxResumes,
+    },
     signal: detach.signal,
     onCycle: async () => {
       await heartbeat()

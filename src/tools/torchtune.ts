@@ -12,6 +12,7 @@ import { err, ok } from '../result.js'
 import type { Problem } from '../result.js'
 import { valueAt } from '../experiment/load.js'
 import {
+  isResumeItem,
   SKEW_MS,
   type PreflightContext,
   type JudgeContext,
@@ -158,7 +159,8 @@ export const torchtune: ToolModule = {
       detectedVia = 'cuda_log'
     }
     if (!detectedVia) return null
-    if (ctx.retries >= MAX_OOM_RETRIES) {
+    const retries = (ctx.history ?? []).filter((item) => !isResumeItem(item)).length
+    if (retries >= MAX_OOM_RETRIES) {
       return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
     }
     const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/${CONFIG}`
@@ -187,7 +189,7 @@ export const torchtune: ToolModule = {
       edited: [path],
       description:
         `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} ` +
-        `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${CONFIG} updated`,
+        `(attempt ${retries + 1}/${MAX_OOM_RETRIES}); ${CONFIG} updated`,
     }
   },
 }
