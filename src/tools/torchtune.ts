@@ -2,17 +2,22 @@
  * torchtune: one fine-tuning job per fine-tuned run (`{run}/finetune.slurm`, which runs
  * `tune run ... --config finetune.yaml`). Success: exit 0 and, under finetune.yaml's `output_dir`, an
  * `epoch_{N}` checkpoint written by this attempt (after its submission) for every epoch the matrix
- * evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
+ * evaluates — or, for the epochs before a resume, by the earlier attempt that the resume continued. A
+ * CUDA out-of-memory is retried with half the batch and twice the gradient accumulation. A job that its
+ * time limit, a preemption or a node failure stopped after an epoch checkpoint continues from the last
+ * complete epoch with torchtune 0.6.1's own resume (`resume_from_checkpoint: True`, which loads
+ * `output_dir/recipe_state/recipe_state.pt` and the newest `epoch_N/adapter_model.pt`).
  */
 import { isNode, LineCounter, parse as parseYaml, parseDocument } from 'yaml'
 import { scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { err, ok } from '../result.js'
-import type { Problem } from '../result.js'
+import type { Problem, Result } from '../result.js'
 import { valueAt } from '../experiment/load.js'
 import {
   isResumeItem,
+  RESUME_KEY,
   SKEW_MS,
   type PreflightContext,
   type JudgeContext,
@@ -36,6 +41,24 @@ const CUDA_OOM = /torch\.OutOfMemoryError|CUDA out of memory|torch\.cuda\.OutOfM
 
 /** Files whose presence makes an epoch directory a usable checkpoint (HF or torchtune format). */
 const WEIGHT_FILE = /\.(safetensors|pt|bin)$/
+
+/** How the scheduler stopped a job through no fault of its own, in words: such a job continues from its last epoch. */
+const STOPPED: Readonly<Record<string, string>> = {
+  TIMEOUT: 'hit its time limit',
+  PREEMPTED: 'was preempted',
+  NODE_FAIL: 'lost its node',
+}
+/**
+ * torchtune 0.6.1's resume files (recipes/lora_finetune_single_device.py, training/checkpointing): the
+ * recipe state (optimizer, data loader, seed, `epochs_run`) that each epoch but the last saves under
+ * `output_dir` after its checkpoint, and the LoRA adapter of each `epoch_N`, of which it loads the one in
+ * the largest `epoch_N` (its own pattern, a prefix match).
+ */
+const RECIPE_STATE = 'recipe_state/recipe_state.pt'
+const ADAPTER = 'adapter_model.pt'
+const EPOCH_DIR = /^epoch_(\d+)/
+/** A resume records each earlier epoch's checkpoint its chain wrote under this key (the newest weight file's mtime). */
+const writtenKey = (epoch: number): string => `epoch_${epoch}_mtime_ms`
 
 export const torchtune: ToolModule = {
   name: 'torchtune',
@@ -74,8 +97,10 @@ export const torchtune: ToolModule = {
 
   async judge(ctx: JudgeContext): Promise<Judgement> {
     const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
-    const outputDir = await checkpointRoot(ctx.transport, jobDir)
-    const sinceMs = ctx.since ? Date.parse(ctx.since) - SKEW_MS : 0
+    const config = await readConfig(ctx.transport, jobDir)
+    const outputDir = checkpointRoot(config, jobDir)
+    const sinceMs = earliestMs(ctx.since)
+    const chain = chainOf(ctx.history, config)
     const checkpoints: Record<string, string> = {}
     const missing: string[] = []
     const stale: string[] = []
@@ -84,7 +109,7 @@ export const torchtune: ToolModule = {
       const found = await checkpointAt(ctx.transport, dir)
       if (found === 'missing') missing.push(dir)
       else if (found === 'empty') missing.push(`${dir} (no weight files in it)`)
-      else if (found < sinceMs) stale.push(dir)
+      else if (found < sinceMs && !writtenByChain(chain, epoch, found)) stale.push(dir)
       else checkpoints[String(epoch)] = dir
     }
     const losses = await readLosses(ctx.transport, outputDir, ctx.outputFile, ctx.since)
@@ -153,6 +178,8 @@ export const torchtune: ToolModule = {
   },
 
   async retry(ctx: RetryContext): Promise<RetryDecision | null> {
+    const stopped = STOPPED[ctx.state]
+    if (stopped !== undefined) return resume(ctx, stopped)
     let detectedVia: string | undefined
     if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
     else if (ctx.state === 'FAILED' && ctx.outputTail && CUDA_OOM.test(ctx.outputTail.toString('utf8'))) {
@@ -177,10 +204,7 @@ export const torchtune: ToolModule = {
     const newBatch = Math.max(1, Math.floor(oldBatch / 2))
     const newGa = oldGa * 2
     // Edit the two lines in place, keeping comments and order; the effective batch size stays the same.
-    let edited = text.replace(/^batch_size:[ \t]*\d+/m, `batch_size: ${newBatch}`)
-    edited = ga
-      ? edited.replace(/^gradient_accumulation_steps:[ \t]*\d+/m, `gradient_accumulation_steps: ${newGa}`)
-      : `${edited.replace(/\n?$/, '\n')}gradient_accumulation_steps: ${newGa}\n`
+    const edited = setTopLevel(setTopLevel(text, 'batch_size', newBatch), 'gradient_accumulation_steps', newGa)
     await ctx.transport.writeFileAtomic(path, edited)
     return {
       retry: true,
@@ -193,6 +217,156 @@ export const torchtune: ToolModule = {
     }
   },
 }
+
+/**
+ * A job the scheduler stopped (`stopped` says how): continue it from its last complete epoch with torchtune's
+ * resume, as a retry that sets `resume_from_checkpoint: True` in finetune.yaml. Its `retry_history` item
+ * names the epoch the next attempt starts with and records the checkpoints of the epochs before it, which
+ * that attempt will not write again: the judge accepts exactly those (see `writtenByChain`).
+ */
+async function resume(ctx: RetryContext, stopped: string): Promise<RetryDecision> {
+  const refuse = (reason: string): RetryDecision => ({ retry: false, kind: 'resume', reason })
+  const jobDir = resolvePath(ctx.runDir, ctx.job.dir)
+  const path = `${jobDir}/${CONFIG}`
+  const text = (await ctx.transport.readFile(path))?.toString('utf8')
+  if (text === undefined) return refuse(`${stopped}, and ${CONFIG} is gone`)
+  const config = parseConfig(text)
+  const outputDir = checkpointRoot(config, jobDir)
+  const chain = chainOf(ctx.history, config)
+  const sinceMs = earliestMs(ctx.since)
+  const point = await resumePoint(ctx.transport, outputDir, sinceMs, chain)
+  if (!point.ok) return refuse(`${stopped} ${point.error}`)
+  const { epoch, written, unfinished } = point.value
+  const next = epoch + 1
+  const resumes = (ctx.history ?? []).filter(isResumeItem).length
+  if (ctx.maxResumes === 0) return refuse(`${stopped} after epoch ${epoch}; resuming is off (max-resumes: 0)`)
+  if (resumes >= ctx.maxResumes) {
+    return refuse(`${stopped} after epoch ${epoch}, and max-resumes (${ctx.maxResumes}) is reached`)
+  }
+  if (ctx.state === 'TIMEOUT' && chain?.[RESUME_KEY] === next) {
+    return refuse(`hit its time limit again before finishing epoch ${next}: one epoch takes longer than #SBATCH --time`)
+  }
+  // torchtune resumes from the largest epoch_N: a checkpoint the job was stopped while writing must go.
+  for (const dir of unfinished) await removeTree(ctx.transport, dir)
+  const edited = setTopLevel(text, 'resume_from_checkpoint', 'True')
+  if (edited !== text) await ctx.transport.writeFileAtomic(path, edited)
+  const removed = unfinished.length ? `, removed the unfinished ${unfinished.map(baseName).join(', ')}` : ''
+  return {
+    retry: true,
+    kind: 'resume',
+    detectedVia: ctx.state,
+    settings: { [RESUME_KEY]: next, ...written },
+    edited: [path],
+    description:
+      `${stopped} after epoch ${epoch}: continues from epoch ${next} (resume ${resumes + 1}/${ctx.maxResumes}); ` +
+      `${CONFIG} sets resume_from_checkpoint: True${removed}`,
+  }
+}
+
+/** Where a resume starts: the last complete epoch, the checkpoints of the chain up to it, and unfinished ones. */
+interface ResumePoint {
+  epoch: number
+  /** `epoch_N_mtime_ms` for each epoch up to `epoch` that this attempt or its chain wrote. */
+  written: Record<string, number>
+  /** Epoch directories newer than the recipe state: checkpoints the job was stopped while writing. */
+  unfinished: string[]
+}
+
+/**
+ * The last epoch torchtune 0.6.1 can resume from: the largest `epoch_N` whose weights are no newer than
+ * the recipe state (saved after them), both `.pt` files whole, written by this attempt or its chain.
+ * The error completes "<the job> hit its time limit ...".
+ */
+async function resumePoint(
+  transport: Transport,
+  outputDir: string,
+  sinceMs: number,
+  chain: Record<string, number> | undefined,
+): Promise<Result<ResumePoint, string>> {
+  const recipeState = `${outputDir}/${RECIPE_STATE}`
+  const state = await transport.stat(recipeState)
+  if (!state) return err(`before its first epoch checkpoint (there is no ${recipeState})`)
+  const epochs = ((await transport.list(outputDir)) ?? [])
+    .flatMap((e) => {
+      const n = e.isDirectory ? EPOCH_DIR.exec(e.name)?.[1] : undefined
+      return n === undefined ? [] : [{ epoch: Number(n), dir: `${outputDir}/${e.name}` }]
+    })
+    .sort((a, b) => b.epoch - a.epoch)
+  const unfinished: string[] = []
+  for (const { epoch, dir } of epochs) {
+    const newest = await checkpointAt(transport, dir)
+    if (typeof newest !== 'number' || newest > state.mtimeMs) {
+      unfinished.push(dir)
+      continue
+    }
+    if (!(await transport.stat(`${dir}/${ADAPTER}`))) {
+      return err(
+        `after epoch ${epoch}, but ${dir} has no ${ADAPTER}: torchtune 0.6.1 resumes a LoRA fine-tune from its ` +
+          'files, not a full one',
+      )
+    }
+    if (newest < sinceMs && !writtenByChain(chain, epoch, newest)) {
+      return err(`before its first epoch checkpoint (${dir} was written before this attempt)`)
+    }
+    for (const file of [recipeState, `${dir}/${ADAPTER}`]) {
+      if (!(await isWholeZip(transport, file))) return err(`after epoch ${epoch}, but ${file} is cut short`)
+    }
+    const written: Record<string, number> = {}
+    for (let e = 0; e <= epoch; e++) {
+      const at = await checkpointAt(transport, `${outputDir}/epoch_${e}`)
+      if (typeof at === 'number' && (at >= sinceMs || writtenByChain(chain, e, at))) written[writtenKey(e)] = at
+    }
+    return ok({ epoch, written, unfinished })
+  }
+  return err(`before its first epoch checkpoint (no epoch_N under ${outputDir} is older than ${recipeState})`)
+}
+
+/**
+ * The latest resume of the job, when the attempt ran as its continuation (finetune.yaml still says
+ * `resume_from_checkpoint: True`; a config the user changed since starts from scratch, and so does its chain).
+ */
+function chainOf(
+  history: readonly unknown[] | undefined,
+  config: Record<string, unknown>,
+): Record<string, number> | undefined {
+  if (config['resume_from_checkpoint'] !== true) return undefined
+  return (history ?? []).filter(isResumeItem).at(-1)
+}
+
+/**
+ * Whether an epoch's checkpoint (its newest weight file written at `mtimeMs`) is the one an earlier attempt
+ * of the chain wrote: an epoch before the resume, exactly as recorded when the attempt that wrote it was
+ * judged resumable. A checkpoint written since, or never recorded, is not.
+ */
+function writtenByChain(chain: Record<string, number> | undefined, epoch: number, mtimeMs: number): boolean {
+  return chain !== undefined && epoch < (chain[RESUME_KEY] ?? 0) && chain[writtenKey(epoch)] === mtimeMs
+}
+
+/** A `torch.save` file is a zip: whole when it ends with the end-of-central-directory record (no comment). */
+async function isWholeZip(transport: Transport, path: string): Promise<boolean> {
+  const st = await transport.stat(path)
+  if (!st || st.size < 22) return false
+  const end = await transport.readRange(path, st.size - 22, 22)
+  return end?.readUInt32LE(0) === 0x06054b50
+}
+
+/** Removes a directory and what it holds (a checkpoint: a few levels at most). */
+async function removeTree(transport: Transport, path: string, depth = 0): Promise<void> {
+  for (const e of (await transport.list(path)) ?? []) {
+    if (e.isDirectory && depth < 8) await removeTree(transport, `${path}/${e.name}`, depth + 1)
+    else await transport.remove(`${path}/${e.name}`)
+  }
+  await transport.remove(path)
+}
+
+/** Sets a top-level `key: value` line of a YAML text in place (comments and order kept), or appends it. */
+function setTopLevel(text: string, key: string, value: string | number): string {
+  const line = new RegExp(`^${key}:[ \\t]*[^\\s#]*`, 'm')
+  if (line.test(text)) return text.replace(line, `${key}: ${value}`)
+  return `${text.replace(/\n?$/, '\n')}${key}: ${value}\n`
+}
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 
 /** What a torchtune LoRA config makes the job read, by key path: it must exist before the job runs. */
 const READS: readonly [readonly string[], string][] = [
@@ -238,16 +412,29 @@ async function checkpointAt(transport: Transport, dir: string): Promise<number |
   return newest ?? 'empty'
 }
 
-/** finetune.yaml's `output_dir` (top level, or the checkpointer's), resolved against the job directory. */
-async function checkpointRoot(transport: Transport, jobDir: string): Promise<string> {
+/** The earliest mtime (ms) an output of the attempt submitted at `since` may carry (clock skew); 0 for any. */
+function earliestMs(since: string | undefined): number {
+  return since ? Date.parse(since) - SKEW_MS : 0
+}
+
+/** The job's finetune.yaml as a mapping; empty when it is missing or unreadable. */
+async function readConfig(transport: Transport, jobDir: string): Promise<Record<string, unknown>> {
   const bytes = await transport.readFile(`${jobDir}/${CONFIG}`)
-  let config: Record<string, unknown> = {}
+  return bytes ? parseConfig(bytes.toString('utf8')) : {}
+}
+
+function parseConfig(text: string): Record<string, unknown> {
   try {
-    const parsed: unknown = bytes ? parseYaml(bytes.toString('utf8')) : null
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed as Record<string, unknown>
+    const parsed: unknown = parseYaml(text)
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>
   } catch {
-    // an unreadable config: the job would have failed; fall back to the conventional location
+    // an unreadable config: the job would have failed; fall back to the conventional locations
   }
+  return {}
+}
+
+/** finetune.yaml's `output_dir` (top level, or the checkpointer's), resolved against the job directory. */
+function checkpointRoot(config: Record<string, unknown>, jobDir: string): string {
   const checkpointer = config['checkpointer']
   const fromCheckpointer =
     checkpointer && typeof checkpointer === 'object'
@@ -287,7 +474,7 @@ async function readLosses(
   since: string | undefined,
 ): Promise<LossPoint[]> {
   const logDir = `${outputDir}/logs`
-  const sinceMs = since ? Date.parse(since) - SKEW_MS : 0
+  const sinceMs = earliestMs(since)
   const candidates: { path: string; mtime: number }[] = []
   for (const e of (await transport.list(logDir)) ?? []) {
     if (e.isDirectory || !/^log_.*\.txt$/.test(e.name)) continue
