@@ -89,6 +89,7 @@ export const SettingsSchema = z.object({
   'max-summary-bytes': number('max-summary-bytes', 1, true),
   'max-cells': number('max-cells', 1, true),
   'max-jobs': number('max-jobs', 1, true),
+  'max-resumes': number('max-resumes', 0, true),
   'fail-on': choice('fail-on', ['any-failure', 'all-failed', 'never']),
   summarize: bool('summarize'),
   'artifact-name': z
@@ -200,6 +201,8 @@ export interface Settings {
   maxSummaryBytes: number
   maxCells: number
   maxJobs: number
+  /** How often a training stopped by its time limit, preemption or a node failure may continue from its last epoch. */
+  maxResumes: number
   failOn: FailOn
   summarize: boolean
   artifactName: string
@@ -252,6 +255,7 @@ export function readSettings(getInput: (name: InputName) => string): Result<Sett
       maxSummaryBytes: s['max-summary-bytes'],
       maxCells: s['max-cells'],
       maxJobs: s['max-jobs'],
+      maxResumes: s['max-resumes'],
       failOn: s['fail-on'],
       summarize: s.summarize,
       artifactName: s['artifact-name'],

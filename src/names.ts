@@ -20,6 +20,7 @@ export const INPUTS = {
   'max-summary-bytes': '262144',
   'max-cells': '2000',
   'max-jobs': '2000',
+  'max-resumes': '3',
   'fail-on': 'any-failure',
   summarize: 'true',
   'artifact-name': '',

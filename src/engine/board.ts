@@ -5,7 +5,7 @@
  * is in flight, whether everything is settled, and what progress reports and the phase's result show.
  */
 import { isTerminal } from '../scheduler/scheduler.js'
-import type { PlannedJob } from '../tools/tool.js'
+import type { PlannedJob, RetryKind } from '../tools/tool.js'
 import { outcomeOf } from './outcome.js'
 import type { StateStore } from './state.js'
 import type { JobCategory, JobOutcome, JobView, PhaseJobView, PhaseSnapshot, Resolution, Tracked } from './types.js'
@@ -17,6 +17,7 @@ interface Card {
   outcome?: JobOutcome
   rerun?: string
   retryNote?: string
+  retryKind?: RetryKind
   /** Waiting to be submitted (in `waiting`), or submitted / re-attached / settled (in `watched`). */
   queued: boolean
   /** Asked to be submitted again at the next round (a retry). */
@@ -52,6 +53,7 @@ export class JobBoard {
   submitted(t: Tracked): void {
     const card = this.take(t)
     delete card.retryNote
+    delete card.retryKind
     this.watched.push(card)
   }
 
@@ -89,10 +91,11 @@ export class JobBoard {
   }
 
   /** The tool asked for the job to be submitted again (e.g. out of memory), saying why. */
-  retry(t: Tracked, note?: string): void {
+  retry(t: Tracked, note?: string, kind?: RetryKind): void {
     const card = this.card(t)
     card.requeue = true
     if (note) card.retryNote = note
+    if (kind) card.retryKind = kind
   }
 
   /** How long the job's outputs have been looked for since it ended (0 the first time). */

@@ -5,6 +5,7 @@ import { digestOf, type InputDigests } from './inputs.js'
 import type { Attempt, StateEntry } from './state.js'
 import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
 import type { JobOutcome, PhaseContext, Tracked } from './types.js'
+import { RETRY_BLOCKS } from './watch.js'
 
 /** How a submission went: submitted, failed for good (the job's outcome), or deferred by a queue limit. */
 export type Submission = { kind: 'ok' } | { kind: 'failed'; outcome: JobOutcome } | { kind: 'deferred' }
@@ -107,7 +108,7 @@ export async function submit(
   })
   if (t.retryNote) {
     await ctx.toolLog.write({
-      action: 'OOM_RETRY',
+      action: RETRY_BLOCKS[t.retryKind ?? 'out-of-memory'].retry,
       description: job.display,
       details: t.retryNote,
       result: `resubmitted as job ${jobId}`,

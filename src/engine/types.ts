@@ -7,7 +7,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import type { Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
-import type { PlannedJob, ToolModule, ToolResult } from '../tools/tool.js'
+import type { PlannedJob, RetryKind, ToolModule, ToolResult } from '../tools/tool.js'
 import type { ConfinedTransport } from './confine.js'
 import type { Evidence } from './evidence.js'
 import type { LogFile } from './log.js'
@@ -19,6 +19,8 @@ export interface PhaseSettings {
   pollInterval: number
   /** Polls back off while nothing changes, up to this many seconds. */
   maxPollInterval: number
+  /** The `max-resumes` input, handed to the tool's retry: resumes of one job after its time limit and the like. */
+  maxResumes: number
 }
 
 export interface PhaseContext {
@@ -159,7 +161,7 @@ export interface JobOutcome {
   /** What the tool module found, success or not. */
   output?: ToolResult
   outputFile?: string
-  /** Settings of each automatic retry (OOM), oldest first. */
+  /** Settings of each automatic retry (out of memory, resume), oldest first. */
   retries?: Record<string, number>[]
   /** The attempts before this one (an out-of-memory retry, a re-run), oldest first: they cost compute too. */
   earlier?: Attempt[]
@@ -184,6 +186,7 @@ export interface Tracked {
   readonly outcome?: JobOutcome
   /** Why a job that had succeeded runs again. */
   readonly rerun?: string
-  /** The tool's reason for submitting it again (e.g. out of memory), said when it is submitted. */
+  /** The tool's reason for submitting it again (e.g. out of memory), said when it is submitted, and its kind. */
   readonly retryNote?: string
+  readonly retryKind?: RetryKind
 }

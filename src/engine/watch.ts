@@ -2,7 +2,7 @@
 import { dirnameOf } from '../cluster/paths.js'
 import { readTail } from '../cluster/read.js'
 import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
-import { OUTPUT_TAIL_BYTES, type JobWindow, type JudgeContext, type PlannedJob } from '../tools/tool.js'
+import { OUTPUT_TAIL_BYTES, type JobWindow, type JudgeContext, type PlannedJob, type RetryKind } from '../tools/tool.js'
 import type { InputDigests } from './inputs.js'
 import type { StateEntry } from './state.js'
 import type { JobBoard } from './board.js'
@@ -150,12 +150,13 @@ export async function finish(
     const decision = ctx.tool.retry
       ? await ctx.tool.retry({
           ...judgeContext(ctx, t.job, entry),
-          retries: entry.retry_history?.length ?? 0,
+          maxResumes: ctx.settings.maxResumes,
           ...(tail ? { outputTail: tail } : {}),
         })
       : null
+    const kind = decision?.kind ?? 'out-of-memory'
     if (decision?.retry) {
-      board.retry(t, decision.description)
+      board.retry(t, decision.description, kind)
       const edits = { ...entry.edits }
       for (const path of decision.edited ?? []) {
         digests.forget(path)
@@ -166,14 +167,14 @@ export async function finish(
         ...entry,
         ...(Object.keys(edits).length ? { edits } : {}),
         retry_history: [...(entry.retry_history ?? []), decision.settings],
-        oom_detected_via: decision.detectedVia,
+        ...(kind === 'out-of-memory' ? { oom_detected_via: decision.detectedVia } : {}),
         oom_exhausted_logged: false,
       }
     }
     const gaveUp = decision?.reason
     if (gaveUp !== undefined && !entry.oom_exhausted_logged) {
       await ctx.toolLog.write({
-        action: 'OOM_EXHAUSTED',
+        action: RETRY_BLOCKS[kind].gaveUp,
         description: t.job.display,
         details: `${gaveUp}; tried ${JSON.stringify(entry.retry_history ?? [])}`,
         result: 'manual intervention required',
@@ -206,6 +207,12 @@ export async function finish(
   return final
 }
 
+/** The module-log blocks of each kind of retry: cruijff_kit's for out-of-memory, ours for a resume. */
+export const RETRY_BLOCKS: Record<RetryKind, { retry: string; gaveUp: string }> = {
+  'out-of-memory': { retry: 'OOM_RETRY', gaveUp: 'OOM_EXHAUSTED' },
+  resume: { retry: 'RESUME', gaveUp: 'RESUME_EXHAUSTED' },
+}
+
 /** The tool's warnings about a job, to the caller and into the module log. */
 export async function warn(ctx: PhaseContext, job: PlannedJob, warnings: string[], result: string): Promise<void> {
   for (const w of warnings) {
@@ -227,6 +234,7 @@ export function judgeContext(ctx: PhaseContext, job: PlannedJob, entry: StateEnt
     ...(entry.output_file ? { outputFile: entry.output_file } : {}),
     // An attempt cruijff_kit's runner submitted is judged by its own submission time too.
     ...(since ? { since } : {}),
+    ...(entry.retry_history?.length ? { history: entry.retry_history } : {}),
     ...(entry.outputs_before ? { before: entry.outputs_before } : {}),
     window: windowOf(entry),
     // Jobs sharing this job's directory may write where it writes (the flat layout's shared log directory).

@@ -88,7 +88,11 @@ export async function runPhases(
     reads: p.reads,
     scheduler,
     sealer,
-    settings: { pollInterval: settings.pollInterval, maxPollInterval: settings.maxPollInterval },
+    settings: {
+      pollInterval: settings.pollInterval,
+      maxPollInterval: settings.maxPollInterval,
+      maxResumes: settings.maxResumes,
+    },
     signal: detach.signal,
     onCycle: async () => {
       await heartbeat()

@@ -9,7 +9,7 @@ import type { Cell, Experiment } from '../experiment/model.js'
 import { cellDisplayName } from '../experiment/model.js'
 import { FILES } from '../names.js'
 import { formatProblem } from '../result.js'
-import type { EvaluationResult } from '../tools/tool.js'
+import { isResumeItem, RESUME_KEY, type EvaluationResult } from '../tools/tool.js'
 import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown } from './compute.js'
 import type { RunReport } from './model.js'
@@ -320,16 +320,30 @@ function jobFacts(o: JobOutcome): string {
   return parts.join(', ')
 }
 
-/** `out-of-memory retries: batch_size 8 → 4 → 2 (gradient_accumulation_steps 1 → 2 → 4)`. */
+/**
+ * `2 out-of-memory retries: batch_size → 4 → 2, gradient_accumulation_steps → 2 → 4` and
+ * `1 resume: continued from epoch 1`.
+ */
 function retryText(retries: Record<string, number>[]): string {
+  const resume = (r: Record<string, number>): boolean => isResumeItem(r)
+  const oom = retries.filter((r) => !resume(r))
+  const resumes = retries.filter(resume)
   const chain = (key: string): string =>
-    retries
+    oom
       .map((r) => r[key])
       .filter((v) => v !== undefined)
       .join(' → ')
-  const what = `${retries.length} out-of-memory ${retries.length === 1 ? 'retry' : 'retries'}`
-  const ga = chain('gradient_accumulation_steps')
-  return `${what}: batch_size → ${chain('batch_size')}, gradient_accumulation_steps → ${ga}`
+  const parts: string[] = []
+  if (oom.length) {
+    const what = `${oom.length} out-of-memory ${oom.length === 1 ? 'retry' : 'retries'}`
+    const ga = chain('gradient_accumulation_steps')
+    parts.push(`${what}: batch_size → ${chain('batch_size')}, gradient_accumulation_steps → ${ga}`)
+  }
+  if (resumes.length) {
+    const from = resumes.map((r) => r[RESUME_KEY]).join(', ')
+    parts.push(`${resumes.length} ${resumes.length === 1 ? 'resume' : 'resumes'}: continued from epoch ${from}`)
+  }
+  return parts.join('; ')
 }
 
 function list(items: string[]): string[] {

@@ -181,6 +181,11 @@ export interface JudgeContext {
   /** Submission time of the attempt being judged (ISO): only outputs written after it count. Absent: any. */
   since?: string
   /**
+   * The job's `retry_history`, oldest first: what each automatic retry recorded (an out-of-memory retry's
+   * settings, a resume's epoch and the checkpoints the attempts before it wrote). Items may be of any shape.
+   */
+  history?: readonly unknown[]
+  /**
    * The tool's `outputs()` as they were just before this attempt was submitted (the engine stores them with
    * the submission). An output counts only when it changed since (or was absent then: then `since`, less
    * SKEW_MS, still applies). Absent (an attempt cruijff_kit's runner or an older version submitted): the
@@ -232,17 +237,34 @@ export interface PreflightContext {
   jobs: PlannedJob[]
 }
 
+/** A resume's item in a job's `retry_history` carries this key: the 0-based epoch its attempt starts with. */
+export const RESUME_KEY = 'resume_from_epoch'
+
+/** Whether an item of a `retry_history` is a resume's (any other is an out-of-memory retry's). */
+export function isResumeItem(item: unknown): item is Record<string, number> {
+  return typeof item === 'object' && item !== null && typeof (item as Record<string, unknown>)[RESUME_KEY] === 'number'
+}
+
+/**
+ * What kind of retry: `out-of-memory` (the default: cruijff_kit's OOM_RETRY and OOM_EXHAUSTED blocks,
+ * `oom_detected_via`), or `resume`: a job the scheduler stopped (time limit, preemption, node failure)
+ * continues from the tool's own checkpoint (RESUME and RESUME_EXHAUSTED blocks).
+ */
+export type RetryKind = 'out-of-memory' | 'resume'
+
 /** What a tool module proposes for a failed job. */
 export type RetryDecision =
   | {
       retry: true
+      kind?: RetryKind
       detectedVia: string
+      /** Appended to the job's `retry_history`. */
       settings: Record<string, number>
       description: string
       /** The job's input files the tool rewrote for the retry (absolute): the action's edits, not the user's. */
       edited?: string[]
     }
-  | { retry: false; reason: string }
+  | { retry: false; kind?: RetryKind; reason: string }
 
 /**
  * How much of the end of a failed job's output the engine reads when the job ends, and hands to the
@@ -251,8 +273,8 @@ export type RetryDecision =
 export const OUTPUT_TAIL_BYTES = 64 * 1024
 
 export interface RetryContext extends JudgeContext {
-  /** Retries already made for this job. */
-  retries: number
+  /** The `max-resumes` input: at most this many resumes of one job (its out-of-memory retries not counted). */
+  maxResumes: number
   /** The last OUTPUT_TAIL_BYTES of the job's output, as read when it ended; absent when there is no output. */
   outputTail?: Buffer
 }

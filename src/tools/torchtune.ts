@@ -9,6 +9,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
 import { err, ok, type Problem } from '../result.js'
 import {
+  isResumeItem,
   type FilesContext,
   type JobFiles,
   type JudgeContext,
@@ -169,7 +170,8 @@ export const torchtune: ToolModule = {
       detectedVia = 'cuda_log'
     }
     if (!detectedVia) return null
-    if (ctx.retries >= MAX_OOM_RETRIES) {
+    const retries = (ctx.history ?? []).filter((item) => !isResumeItem(item)).length
+    if (retries >= MAX_OOM_RETRIES) {
       return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
     }
     const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
@@ -212,7 +214,7 @@ export const torchtune: ToolModule = {
       edited: [path],
       description:
         `batch_size ${oldBatch} -> ${newBatch}, gradient_accumulation_steps ${oldGa} -> ${newGa} ` +
-        `(attempt ${ctx.retries + 1}/${MAX_OOM_RETRIES}); ${config} updated`,
+        `(attempt ${retries + 1}/${MAX_OOM_RETRIES}); ${config} updated`,
     }
   },
 }

@@ -21,7 +21,7 @@ import { substituteOutput } from '../../src/scheduler/script.ts'
 
 /** How one submission of a job ends. */
 export interface FakeEnd {
-  state: 'COMPLETED' | 'FAILED' | 'OUT_OF_MEMORY' | 'TIMEOUT' | 'CANCELLED'
+  state: 'COMPLETED' | 'FAILED' | 'OUT_OF_MEMORY' | 'TIMEOUT' | 'PREEMPTED' | 'NODE_FAIL' | 'CANCELLED'
   exitCode?: number
   /** Runs when the job ends (write its checkpoint, its log, its output). */
   effect?: (job: FakeJob) => void | Promise<void>

@@ -122,7 +122,7 @@ describe('written by this attempt, without a clock', () => {
     t.put(`${RUN_DIR}/lr1/finetune.slurm`, 'tune run x --config configs/ft.yaml\n')
     const [job] = await jobs(t, exp, torchtune)
     assert.ok(job)
-    const base = { transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', retries: 0 }
+    const base = { transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', maxResumes: 3 }
     const tail = Buffer.from('torch.OutOfMemoryError: CUDA out of memory')
     const edited = await torchtune.retry?.({ ...base, outputTail: tail })
     assert.equal(edited?.retry, true)

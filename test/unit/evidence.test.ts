@@ -71,7 +71,7 @@ async function setup(t: MemoryTransport, sealer: Sealer, scheduler: FakeSchedule
     state: store.value,
     sealer,
     toolLog: new LogFile(t, `${RUN_DIR}/logs/run-torchtune.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001 },
+    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
     signal: new AbortController().signal,
     onWarning: (_job, w) => warnings.push(w),
   }

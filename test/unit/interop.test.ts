@@ -180,7 +180,7 @@ function phase(t: MemoryTransport, exp: Experiment, jobs: PlannedJob[], store: S
     state: store,
     sealer: SEALER,
     toolLog: new LogFile(t, `${RUN_DIR}/logs/run-inspect.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001 },
+    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
     signal: new AbortController().signal,
     onWarning: (_job, w) => warnings.push(w),
   }

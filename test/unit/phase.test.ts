@@ -60,7 +60,7 @@ async function setup(runs: string[], options: FakeOptions = {}, entries: Record<
     state: opened.value,
     sealer: Sealer.forTests(RUN_DIR),
     toolLog: new LogFile(t, `${RUN_DIR}/run-torchtune.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001 },
+    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
     signal: controller.signal,
   }
   return { t, scheduler, ctx, controller, jobs: plan.jobs }

@@ -133,6 +133,11 @@ describe('report', () => {
   it('the job summary has the requirement sections, the results table and the tools next steps', () => {
     const started = new Date('2026-01-01T00:00:00Z')
     const train = outcome('ft', 'succeeded', {
+      attempt: 3,
+      retries: [
+        { batch_size: 4, gradient_accumulation_steps: 2 },
+        { resume_from_epoch: 1, epoch_0_mtime_ms: 5 },
+      ],
       output: {
         kind: 'training',
         outputDir: '/r/ft/artifacts',
@@ -195,6 +200,10 @@ describe('report', () => {
     assert.match(md, /✓ 1\/1 runs completed successfully\nDuration: 1m 05s/)
     assert.match(md, /1\. View results: `inspect view`\n2\. Analyze results/)
     assert.match(md, /`\/r\/ft\/artifacts\/epoch_0`/)
+    assert.match(
+      md,
+      /- ft — job 1, attempt 3, 1 out-of-memory retry: batch_size → 4, gradient_accumulation_steps → 2; 1 resume: continued from epoch 1,/,
+    )
   })
 
   it('log blocks and durations keep their formats', () => {
