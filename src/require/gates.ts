@@ -11,7 +11,8 @@ import type { Score } from '../tools/tool.js'
 
 type Comparison = '>=' | '>' | '<=' | '<' | '==' | '!='
 /** `runs/task/epoch`, parts left out as the condition does, and `:metric` or `:scorer.metric` if named. */
-type Reference = { text: string; segments: string[]; metric?: { scorer?: string; name: string } }
+type Reference = { text: string; segments: string[]; metric?: Metric }
+type Metric = { scorer?: string; name: string }
 
 /** One line of the input: its text without comment or list dash, its 1-based line, what it compares. */
 export interface Condition {
@@ -250,15 +251,15 @@ function checksOf({ left, right }: Condition, plan: GatePlan): Result<BoundCondi
   // The subject is the first reference that is not `control`.
   const subject = names.find((r) => r.runs !== 'control') ?? names[0]
   if (!subject || refused.length > 0) return err(refused)
+  const other = names.find((r) => r !== subject)
   const checks: BoundCondition['checks'] = []
   for (const cell of subjects(subject, plan)) {
-    let combinations = [new Map<Reference, Cell>()]
-    for (const r of names) {
-      const read = r === subject ? ok([cell]) : relative(r, cell, plan)
-      if (!read.ok) return err([read.error])
-      combinations = combinations.flatMap((m) => read.value.map((c) => new Map(m).set(r.ref, c)))
+    const read = other ? relative(other, cell, plan) : ok([cell])
+    if (!read.ok) return err([read.error])
+    for (const otherCell of read.value) {
+      const cells = new Map(names.map((r) => [r.ref, r === subject ? cell : otherCell]))
+      checks.push({ subject: cell, cells })
     }
-    checks.push(...combinations.map((cells) => ({ subject: cell, cells })))
   }
   if (checks.length > 0) return ok(checks)
   const hint = 'the evaluation matrix of experiment_summary.yaml lists what is evaluated'
@@ -283,11 +284,7 @@ export function bindGates(conditions: Condition[], plan: GatePlan): Result<Bound
 export type GateEvaluation = Cell & { outcome: 'succeeded' | 'failed' | 'skipped' | 'running'; scores: Score[] }
 
 /** What a reference reads in its cell's result: its metric (else the headline), or why there is none. */
-function read(
-  cell: string,
-  result: GateEvaluation | undefined,
-  wanted: Reference['metric'],
-): Result<GateValue, string> {
+function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric): Result<GateValue, string> {
   if (!result) return err(`${cell} has no result`)
   if (result.outcome === 'running') return err(`${cell} is still running`)
   if (result.outcome !== 'succeeded') return err(`${cell} ${result.outcome}`)

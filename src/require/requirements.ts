@@ -6,14 +6,15 @@ import type { RunReport } from '../report/model.js'
 import { evaluationOf } from '../report/results.js'
 import { evaluateGates, type BoundCondition, type GateEvaluation } from './gates.js'
 
-/** What became of each evaluation of this pass; a cell with none has no result. */
+/** What became of each evaluation of this pass; a cell with neither an outcome nor a skip has no result. */
 function evaluationsOf(report: RunReport): GateEvaluation[] {
   const skipped = report.skippedEvals.map((cell) => ({ ...cell, outcome: 'skipped' as const, scores: [] }))
   const evaluated = (report.evaluate?.outcomes ?? []).flatMap((o) => {
     const outcome: GateEvaluation['outcome'] = o.result === 'detached' ? 'running' : o.result
     return o.job.cell ? [{ ...o.job.cell, outcome, scores: evaluationOf(o)?.scores ?? [] }] : []
   })
-  return [...skipped, ...evaluated] // an evaluation comes after a skip of its cell, and evaluateGates keeps the last
+  // evaluateGates keeps the last entry of a cell: its outcome, if it has one, over its skip.
+  return [...skipped, ...evaluated]
 }
 
 /**
