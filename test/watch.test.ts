@@ -71,7 +71,7 @@ describe('require: the status check says whether fine-tuning beat the control', 
     assert.equal(bad.outputs['status'], 'invalid')
     assert.match(
       bad.annotations.map((a) => a.message).join('\n'),
-      /input require: "fine-tuned >> control" \(line 2, column 13\): expected a number, a name or "\(" after ">"/,
+      /input require: "fine-tuned >> control" \(line 2, column 13\): expected a reference or a number after ">", not ">"/,
     )
     const unknown = await runAction(onPullRequest(exp, { require: 'capitalize >= 0.8' }))
     assert.equal(unknown.outputs['status'], 'invalid')

@@ -1,7 +1,7 @@
 /**
- * The `require` conditions, whose language and meaning README § "Metric gates: what the experiment
- * must show" describes. parseRequire reads the input before anything runs, bindGates checks its names
- * against the experiment before anything is submitted, evaluateGates judges the final results.
+ * The `require` conditions, whose grammar and meaning README § "Metric gates: what the experiment must
+ * show" gives. parseRequire reads the input before anything runs, bindGates checks its names against
+ * the experiment before anything is submitted, evaluateGates judges the final results.
  */
 import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
 import type { GateCheck, GateOutcome, GateValue } from '../report/model.js'
@@ -10,68 +10,60 @@ import { err, ok, type Problem, type Result } from '../result.js'
 import type { Score } from '../tools/tool.js'
 
 type Comparison = '>=' | '>' | '<=' | '<' | '==' | '!='
-type Span = { start: number; end: number }
 /** `runs/task/epoch`, parts left out as the condition does, and `:metric` or `:scorer.metric` if named. */
-type Reference = { kind: 'ref'; text: string; segments: string[]; metric?: Metric; span: Span }
+type Reference = { text: string; segments: string[]; metric?: Metric }
 type Metric = { scorer?: string; name: string }
-type Expression =
-  | Reference
-  | { kind: 'number'; value: number; span: Span }
-  | { kind: 'binary'; op: '+' | '-' | '*'; left: Expression; right: Expression; span: Span }
 
 /** One line of the input: its text without comment or list dash, its 1-based line, what it compares. */
 export interface Condition {
   text: string
   line: number
   quantifier: 'every' | 'any'
-  left: Expression
+  left: Reference
   op: Comparison
-  right: Expression
+  right: Reference | number
+  /** The number after `+`, negated after `-`; 0 without. */
+  margin: number
 }
 
 // ------------------------------------------------------------------ parsing
 
+const GRAMMAR = 'a condition is [every|any] <ref> <op> (<ref>|<number>) [± <number>], e.g. cap_ood >= control + 0.05'
+const MINUS = 'a minus sign needs a space on both sides: control - 0.05'
+
 /** A problem at a 1-based column of one condition's text. */
 type Located = Problem & { column: number }
+const at = (start: number, message: string, hint = GRAMMAR): Located => ({ column: start + 1, message, hint })
 
-function at(start: number, message: string, hint?: string): Located {
-  return { column: start + 1, message, ...(hint ? { hint } : {}) }
+/** A problem of one condition, as a problem of the `require` input: the condition and where it is first. */
+function ofCondition(text: string, where: string, { message, hint }: Problem): Problem {
+  return { field: 'require', message: `"${text}" (${where}): ${message}`, ...(hint ? { hint } : {}) }
 }
 
-const MINUS = 'a minus sign needs a space on both sides: control - 0.05'
-const minusHint = (text: string): string | undefined => (text.startsWith('-') ? MINUS : undefined)
-const OPERAND = 'expected a number, a name or "("'
-const CHARACTERS = 'conditions use names, numbers, + - * ( ) and >= > <= < == !='
+type Token = { kind: 'comparison' | 'sign' | 'number' | 'name'; text: string; start: number }
 
-interface Token {
-  kind: 'comparison' | 'operator' | '(' | ')' | 'number' | 'name'
-  text: string
-  start: number
-}
-
-const spanOf = ({ start, text }: Token): Span => ({ start, end: start + text.length })
-
-/** A comparison, an operator or parenthesis, a word (a name, a number or a lone minus), or a bad character. */
-const TOKEN = /([<>=!]=|[<>])|([+*()])|([\w.:/-]+)|\S/g
+/** A comparison, a plus sign, a word (a name, a number or a lone minus sign), or a character of no condition. */
+const TOKEN = /([<>=!]=|[<>])|(\+)|([\w.:/-]+)|\S/g
 const NUMBER = /^-?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 function lex(text: string): Result<Token[], Located> {
   const tokens: Token[] = []
   for (const match of text.matchAll(TOKEN)) {
-    const [token, comparison, symbol, word] = match
+    const [token, comparison, plus, word] = match
     const start = match.index
     if (token === '=') return err(at(start, 'a single "=" is not a comparison', 'write == to compare for equality'))
     if (comparison) tokens.push({ kind: 'comparison', text: token, start })
-    else if (symbol === '(' || symbol === ')') tokens.push({ kind: symbol, text: token, start })
-    else if (symbol || word === '-') tokens.push({ kind: 'operator', text: token, start })
+    else if (plus || word === '-') tokens.push({ kind: 'sign', text: token, start })
     else if (word) tokens.push({ kind: NUMBER.test(word) ? 'number' : 'name', text: token, start })
-    else return err(at(start, `unexpected character "${token}"`, CHARACTERS))
+    else return err(at(start, `unexpected character "${token}"`))
   }
   return ok(tokens)
 }
 
-function reference(token: Token): Result<Reference, Located> {
-  const { text, start } = token
+/** The grammar, or how to write a minus sign when a word starts with one. */
+const hintFor = (token: Token): string => (token.kind !== 'sign' && token.text.startsWith('-') ? MINUS : GRAMMAR)
+
+function reference({ text, start }: Token): Result<Reference, Located> {
   const colon = text.indexOf(':')
   const segments = (colon < 0 ? text : text.slice(0, colon)).split('/')
   const metricText = colon < 0 ? undefined : text.slice(colon + 1)
@@ -86,100 +78,64 @@ function reference(token: Token): Result<Reference, Located> {
     return err(at(start + colon + 1, `"${metricText}" after ":" in "${text}" is not a metric name`, hint))
   }
   const metric = name === undefined ? {} : { metric: scorer === undefined ? { name } : { scorer, name } }
-  return ok({ kind: 'ref', text, segments, ...metric, span: spanOf(token) })
+  return ok({ text, segments, ...metric })
 }
 
-/** One condition, by recursive descent over its tokens. */
+/** One condition, token by token in GRAMMAR's order. */
 function parseCondition(text: string, line: number): Result<Condition, Located> {
   const lexed = lex(text)
   if (!lexed.ok) return lexed
   const tokens = lexed.value
-  const [first, second] = tokens
   // `every` or `any` in front is the quantifier, unless it is what is compared (`any > 0.5`).
-  const word = (['every', 'any'] as const).find((q) => q === first?.text)
-  const quantifier = second && !['comparison', 'operator'].includes(second.kind) ? word : undefined
+  const word = (['every', 'any'] as const).find((q) => q === tokens[0]?.text)
+  const quantifier = tokens[1] && !['comparison', 'sign'].includes(tokens[1].kind) ? word : undefined
   let next = quantifier ? 1 : 0
-
-  function factor(): Result<Expression, Located> {
-    const token = tokens[next]
-    const before = tokens[next - 1]
-    const after = before ? ` after "${before.text}"` : ''
-    next++
-    if (!token) return err(at(text.length, `${OPERAND}${after}`))
-    if (token.kind === 'number') return ok({ kind: 'number', value: Number(token.text), span: spanOf(token) })
-    if (token.kind === 'name') return reference(token)
-    if (token.kind !== '(') return err(at(token.start, `${OPERAND}${after}, not "${token.text}"`))
-    const inner = sum()
-    const close = tokens[next++]
-    if (!inner.ok || close?.kind === ')') return inner
-    return err(at(close?.start ?? text.length, `expected ")" to close the "(" at column ${token.start + 1}`))
+  /** The next token if it is of a kind the place takes, else a problem saying what the place expects. */
+  const take = (expected: string, ...kinds: Token['kind'][]): Result<Token, Located> => {
+    const token = tokens[next++]
+    if (token && kinds.includes(token.kind)) return ok(token)
+    const after = next > 1 ? ` after "${tokens[next - 2]?.text}"` : ''
+    if (!token) return err(at(text.length, `expected ${expected}${after}`))
+    return err(at(token.start, `expected ${expected}${after}, not "${token.text}"`, hintFor(token)))
   }
-  /** `operand (operator operand)*`, grouped from the left. */
-  function chain(operators: readonly ('+' | '-' | '*')[], operand: () => Result<Expression, Located>) {
-    const operator = () => operators.find((o) => o === tokens[next]?.text)
-    let left = operand()
-    for (let op = operator(); left.ok && op; op = operator()) {
-      next++
-      const right = operand()
-      if (!right.ok) return right
-      const span = { start: left.value.span.start, end: right.value.span.end }
-      left = ok({ kind: 'binary', op, left: left.value, right: right.value, span })
-    }
-    return left
-  }
-  const product = (): Result<Expression, Located> => chain(['*'], factor)
-  const sum = (): Result<Expression, Located> => chain(['+', '-'], product)
-
-  const left = sum()
+  const first = take('a reference', 'name')
+  const left = first.ok ? reference(first.value) : first
   if (!left.ok) return left
-  const comparison = tokens[next++]
-  if (!comparison) {
-    const message = 'a condition compares two sides: the comparison is missing'
-    return err(at(text.length, message, 'e.g. fine-tuned > control'))
-  }
-  if (comparison.kind !== 'comparison') {
-    const message = `expected a comparison (>= > <= < == !=) or an operator before "${comparison.text}"`
-    return err(at(comparison.start, message, minusHint(comparison.text)))
-  }
-  const right = sum()
+  const comparison = take('a comparison (>= > <= < == !=)', 'comparison')
+  if (!comparison.ok) return comparison
+  const second = take('a reference or a number', 'name', 'number')
+  if (!second.ok) return second
+  const right = second.value.kind === 'number' ? ok(Number(second.value.text)) : reference(second.value)
   if (!right.ok) return right
+  let margin = 0
+  if (tokens[next]?.kind === 'sign') {
+    const negative = tokens[next++]?.text === '-'
+    const size = take('a number', 'number')
+    if (!size.ok) return size
+    margin = negative ? -Number(size.value.text) : Number(size.value.text)
+  }
   const rest = tokens[next]
   if (rest?.kind === 'comparison')
     return err(at(rest.start, 'one comparison per condition: write each on its own line'))
-  if (rest) return err(at(rest.start, `unexpected "${rest.text}" after the condition`, minusHint(rest.text)))
-  const op = comparison.text as Comparison
-  const condition = { text, line, quantifier: quantifier ?? 'every', left: left.value, op, right: right.value }
-  if (referencesOf(condition).length === 0)
-    return err(at(0, 'the condition reads no result', 'name a task, a run, fine-tuned or control'))
-  return ok(condition)
+  if (rest) return err(at(rest.start, `unexpected "${rest.text}" after the condition`, hintFor(rest)))
+  const op = comparison.value.text as Comparison
+  return ok({ text, line, quantifier: quantifier ?? 'every', left: left.value, op, right: right.value, margin })
 }
 
 /** The input, one condition a line; each bad line is a problem naming the condition, its line and column. */
 export function parseRequire(input: string): Result<Condition[], Problem[]> {
   const conditions: Condition[] = []
   const problems: Problem[] = []
-  for (const [index, raw] of input.split(/\r?\n/).entries()) {
-    const uncommented = raw.split('#', 1)[0] ?? ''
-    const dash = /^\s*- /.exec(uncommented)?.[0].length ?? 0
-    const body = uncommented.slice(dash)
-    const text = body.trim()
+  for (const [index, line] of input.split(/\r?\n/).entries()) {
+    // The condition is what is left without the comment, a list dash and the spaces around.
+    const [, lead = '', text = ''] = /^(\s*(?:- )?\s*)(.*?)\s*$/s.exec(line.split('#', 1)[0] ?? '') ?? []
     if (text === '') continue
     const parsed = parseCondition(text, index + 1)
-    if (parsed.ok) {
-      conditions.push(parsed.value)
-      continue
-    }
-    const { column, message, hint } = parsed.error
-    const where = `line ${index + 1}, column ${dash + body.length - body.trimStart().length + column}`
-    problems.push({ field: 'require', message: `"${text}" (${where}): ${message}`, ...(hint ? { hint } : {}) })
+    if (parsed.ok) conditions.push(parsed.value)
+    else
+      problems.push(ofCondition(text, `line ${index + 1}, column ${lead.length + parsed.error.column}`, parsed.error))
   }
   return problems.length > 0 ? err(problems) : ok(conditions)
-}
-
-/** Every reference of an expression, or of both sides of a condition, left to right. */
-function referencesOf(e: Expression | Pick<Condition, 'left' | 'right'>): Reference[] {
-  if (!('kind' in e) || e.kind === 'binary') return [...referencesOf(e.left), ...referencesOf(e.right)]
-  return e.kind === 'ref' ? [e] : []
 }
 
 // ------------------------------------------------------------------ binding names to the experiment
@@ -193,10 +149,9 @@ export interface GatePlan {
 /** A condition with its checks: one per subject cell (and per control, when a model has several). */
 export interface BoundCondition {
   condition: Condition
-  checks: BoundCheck[]
+  /** The cell a check is about, and the cell each reference reads, left to right. */
+  checks: { subject: Cell; cells: Map<Reference, Cell> }[]
 }
-/** The cell a check is about, and the cell each reference reads, left to right. */
-type BoundCheck = { subject: Cell; cells: Map<Reference, Cell> }
 
 /** What a reference names: runs (a role or a run; absent, every run but the controls), a task, an epoch. */
 type Resolved = { ref: Reference; runs?: string; task?: string; epoch?: number | 'last' }
@@ -260,17 +215,9 @@ function subjects(subject: Resolved, plan: GatePlan): Cell[] {
   })
 }
 
-/** Without an epoch of its own, a reference reads the subject's epoch, else the base model, else the last. */
-function epochFor(r: Resolved, run: string, task: string, subject: Cell, plan: GatePlan): number | null | undefined {
-  const epochs = epochsOf(plan, run, task)
-  if (r.epoch !== undefined) return r.epoch === 'last' ? lastEpoch(epochs) : r.epoch
-  if ((run === subject.run && task === subject.task) || epochs.includes(subject.epoch)) return subject.epoch
-  return epochs.includes(null) ? null : lastEpoch(epochs)
-}
-
-/** The cells another reference reads for one subject cell: `control` reads each control of the same model. */
+/** The cells the other reference reads for one subject cell: `control` reads each control of the same model. */
 function relative(r: Resolved, subject: Cell, plan: GatePlan): Result<Cell[]> {
-  const own = new Map(plan.runs.map((run) => [run.name, run])).get(subject.run)
+  const own = plan.runs.find((run) => run.name === subject.run)
   let runs = [r.runs === undefined || ROLES.includes(r.runs) ? subject.run : r.runs]
   if (r.runs === 'control' && own?.type !== 'control') {
     runs = plan.runs.filter((run) => run.type === 'control' && run.model === own?.model).map((run) => run.name)
@@ -280,7 +227,11 @@ function relative(r: Resolved, subject: Cell, plan: GatePlan): Result<Cell[]> {
   const task = r.task ?? subject.task
   const cells: Cell[] = []
   for (const run of runs) {
-    const epoch = epochFor(r, run, task, subject, plan)
+    // Without an epoch of its own, a reference reads the subject's epoch, else the base model's, else the last.
+    const epochs = epochsOf(plan, run, task)
+    const same = (run === subject.run && task === subject.task) || epochs.includes(subject.epoch)
+    const fallback = same ? subject.epoch : epochs.includes(null) ? null : lastEpoch(epochs)
+    const epoch = r.epoch === 'last' ? lastEpoch(epochs) : (r.epoch ?? fallback)
     const cell = plan.cells.find((c) => c.run === run && c.task === task && c.epoch === epoch)
     if (!cell) {
       const where = epoch === undefined || epoch === null ? `on ${task}` : `on ${task} at epoch ${epoch}`
@@ -292,19 +243,27 @@ function relative(r: Resolved, subject: Cell, plan: GatePlan): Result<Cell[]> {
   return ok(cells)
 }
 
-/** For each subject cell, every combination of the cells the references read (one per control). */
-function checksOf(subject: Resolved, all: Resolved[], plan: GatePlan): Result<BoundCheck[]> {
-  const checks: BoundCheck[] = []
+/** A condition's checks: for each cell of its subject, one per cell the other reference reads. */
+function checksOf({ left, right }: Condition, plan: GatePlan): Result<BoundCondition['checks'], Problem[]> {
+  const resolved = (typeof right === 'number' ? [left] : [left, right]).map((ref) => resolve(ref, plan))
+  const refused = resolved.flatMap((r) => (r.ok ? [] : [r.error]))
+  const names = resolved.flatMap((r) => (r.ok ? [r.value] : []))
+  // The subject is the first reference that is not `control`.
+  const subject = names.find((r) => r.runs !== 'control') ?? names[0]
+  if (!subject || refused.length > 0) return err(refused)
+  const other = names.find((r) => r !== subject)
+  const checks: BoundCondition['checks'] = []
   for (const cell of subjects(subject, plan)) {
-    let combinations = [new Map<Reference, Cell>()]
-    for (const r of all) {
-      const read = r === subject ? ok([cell]) : relative(r, cell, plan)
-      if (!read.ok) return read
-      combinations = combinations.flatMap((m) => read.value.map((c) => new Map(m).set(r.ref, c)))
+    const read = other ? relative(other, cell, plan) : ok([cell])
+    if (!read.ok) return err([read.error])
+    for (const otherCell of read.value) {
+      const cells = new Map(names.map((r) => [r.ref, r === subject ? cell : otherCell]))
+      checks.push({ subject: cell, cells })
     }
-    checks.push(...combinations.map((cells) => ({ subject: cell, cells })))
   }
-  return ok(checks)
+  if (checks.length > 0) return ok(checks)
+  const hint = 'the evaluation matrix of experiment_summary.yaml lists what is evaluated'
+  return err([{ message: `"${subject.ref.text}" matches no evaluation of the experiment`, hint }])
 }
 
 /** Checks each condition's names against the experiment and lists, for each check, the cells it will read. */
@@ -312,45 +271,23 @@ export function bindGates(conditions: Condition[], plan: GatePlan): Result<Bound
   const problems: Problem[] = []
   const bound: BoundCondition[] = []
   for (const condition of conditions) {
-    const refuse = ({ message, hint }: Problem): void => {
-      const located = `"${condition.text}" (line ${condition.line}): ${message}`
-      problems.push({ field: 'require', message: located, ...(hint ? { hint } : {}) })
-    }
-    const resolved: Resolved[] = []
-    for (const ref of referencesOf(condition)) {
-      const r = resolve(ref, plan)
-      if (r.ok) resolved.push(r.value)
-      else refuse(r.error)
-    }
-    // The subject is the first reference that is not `control` (a parsed condition has one reference at least).
-    const subject = resolved.find((r) => r.runs !== 'control') ?? resolved[0]
-    if (!subject || resolved.length < referencesOf(condition).length) continue
-    const checks = checksOf(subject, resolved, plan)
-    if (!checks.ok) refuse(checks.error)
-    else if (checks.value.length > 0) bound.push({ condition, checks: checks.value })
-    else {
-      const hint = 'the evaluation matrix of experiment_summary.yaml lists what is evaluated'
-      refuse({ message: `"${subject.ref.text}" matches no evaluation of the experiment`, hint })
-    }
+    const checks = checksOf(condition, plan)
+    if (checks.ok) bound.push({ condition, checks: checks.value })
+    else problems.push(...checks.error.map((p) => ofCondition(condition.text, `line ${condition.line}`, p)))
   }
   return problems.length > 0 ? err(problems) : ok(bound)
 }
 
 // ------------------------------------------------------------------ evaluation
 
-/** One planned evaluation and what became of it; only `succeeded` ones have scores to read. */
-export type GateEvaluation = Cell & {
-  outcome: 'succeeded' | 'failed' | 'skipped' | 'running' | 'not-run'
-  scores: Score[]
-}
+/** One evaluation and what became of it; only `succeeded` ones have scores to read. */
+export type GateEvaluation = Cell & { outcome: 'succeeded' | 'failed' | 'skipped' | 'running'; scores: Score[] }
 
 /** What a reference reads in its cell's result: its metric (else the headline), or why there is none. */
 function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric): Result<GateValue, string> {
-  if (result?.outcome !== 'succeeded') {
-    const outcome = result?.outcome ?? 'not-run'
-    const why = outcome === 'not-run' ? 'has no result' : outcome === 'running' ? 'is still running' : outcome
-    return err(`${cell} ${why}`)
-  }
+  if (!result) return err(`${cell} has no result`)
+  if (result.outcome === 'running') return err(`${cell} is still running`)
+  if (result.outcome !== 'succeeded') return err(`${cell} ${result.outcome}`)
   if (!wanted) {
     const headline = headlineMetric(result)
     return headline ? ok({ cell, metric: headline.name, value: headline.value }) : err(`${cell}: no metric`)
@@ -376,7 +313,9 @@ const COMPARE: Record<Comparison, (a: number, b: number) => boolean> = {
   '!=': (a, b) => Math.abs(a - b) > SLACK,
 }
 
-function check(condition: Condition, { subject, cells }: BoundCheck, results: Map<string, GateEvaluation>): GateCheck {
+type Check = BoundCondition['checks'][number]
+
+function check(condition: Condition, { subject, cells }: Check, results: Map<string, GateEvaluation>): GateCheck {
   const values = new Map<Reference, GateValue>()
   let missing: string | undefined
   for (const [ref, cell] of cells) {
@@ -385,31 +324,23 @@ function check(condition: Condition, { subject, cells }: BoundCheck, results: Ma
     if (!found.ok) missing ??= found.error
     values.set(ref, found.ok ? found.value : { cell: name, metric: ref.metric?.name ?? 'headline', value: null })
   }
-  const valueOf = (e: Expression): number | null => {
-    if (e.kind !== 'binary') return e.kind === 'number' ? e.value : (values.get(e)?.value ?? null)
-    const a = valueOf(e.left)
-    const b = valueOf(e.right)
-    if (a === null || b === null) return null
-    return e.op === '+' ? a + b : e.op === '-' ? a - b : a * b
-  }
-  const left = valueOf(condition.left)
-  const right = valueOf(condition.right)
-  const holds = left !== null && right !== null && COMPARE[condition.op](left, right)
+  const { left, op, right, margin } = condition
+  const compared = typeof right === 'number' ? right : (values.get(right)?.value ?? null)
+  const sides = { left: values.get(left)?.value ?? null, right: compared === null ? null : compared + margin }
+  const holds = sides.left !== null && sides.right !== null && COMPARE[op](sides.left, sides.right)
   const why = missing === undefined ? {} : { missing }
-  return { subject: cellDisplayName(subject), left, right, holds, ...why, values: [...values.values()] }
+  return { subject: cellDisplayName(subject), ...sides, holds, ...why, values: [...values.values()] }
 }
 
 /** A value as the summary shows it: at most four decimals. */
-function formatValue(v: number | null): string {
-  if (v === null) return 'n/a'
-  return Number.isInteger(v) ? String(v) : String(Math.round(v * 10_000) / 10_000)
-}
+const formatValue = (v: number | null): string =>
+  v === null ? 'n/a' : String(Number.isInteger(v) ? v : Math.round(v * 10_000) / 10_000)
 
-function describe(condition: Condition, check: GateCheck): string {
+function describe({ op }: Condition, check: GateCheck): string {
   if (check.missing !== undefined) return `${check.subject}: ${check.missing}`
   const others = new Set(check.values.map((v) => v.cell).filter((cell) => cell !== check.subject))
   const against = others.size > 0 ? ` (${[...others].join(', ')})` : ''
-  const verb = check.holds ? condition.op : `is not ${condition.op}`
+  const verb = check.holds ? op : `is not ${op}`
   return `${check.subject}: ${formatValue(check.left)} ${verb} ${formatValue(check.right)}${against}`
 }
 

@@ -2,24 +2,19 @@
  * The `require` conditions of one experiment, at the end of a pass: judged on the report's results
  * and turned into its status, verdict and errors, and into the `gates` output.
  */
-import { cellDisplayName } from '../experiment/model.js'
 import type { RunReport } from '../report/model.js'
 import { evaluationOf } from '../report/results.js'
 import { evaluateGates, type BoundCondition, type GateEvaluation } from './gates.js'
 
-/** Every planned cell with what became of it in this pass. */
+/** What became of each evaluation of this pass; a cell with neither an outcome nor a skip has no result. */
 function evaluationsOf(report: RunReport): GateEvaluation[] {
-  const evaluated = (report.evaluate?.outcomes ?? []).flatMap((o) =>
-    o.job.cell ? [[cellDisplayName(o.job.cell), o] as const] : [],
-  )
-  const outcomes = new Map(evaluated)
-  const skipped = new Set(report.skippedEvals.map(cellDisplayName))
-  return (report.experiment?.cells ?? []).map((cell) => {
-    const o = outcomes.get(cellDisplayName(cell))
-    let outcome: GateEvaluation['outcome'] = skipped.has(cellDisplayName(cell)) ? 'skipped' : 'not-run'
-    if (o) outcome = o.result === 'detached' ? 'running' : o.result
-    return { run: cell.run, task: cell.task, epoch: cell.epoch, outcome, scores: evaluationOf(o)?.scores ?? [] }
+  const skipped = report.skippedEvals.map((cell) => ({ ...cell, outcome: 'skipped' as const, scores: [] }))
+  const evaluated = (report.evaluate?.outcomes ?? []).flatMap((o) => {
+    const outcome: GateEvaluation['outcome'] = o.result === 'detached' ? 'running' : o.result
+    return o.job.cell ? [{ ...o.job.cell, outcome, scores: evaluationOf(o)?.scores ?? [] }] : []
   })
+  // evaluateGates keeps the last entry of a cell: its outcome, if it has one, over its skip.
+  return [...skipped, ...evaluated]
 }
 
 /**

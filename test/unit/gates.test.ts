@@ -12,6 +12,8 @@ import {
 } from '../../src/require/gates.ts'
 import type { GateOutcome } from '../../src/report/model.ts'
 
+const GRAMMAR = 'a condition is [every|any] <ref> <op> (<ref>|<number>) [± <number>], e.g. cap_ood >= control + 0.05'
+
 /** Two fine-tuned runs and the control of the same model, two tasks, epochs 0 and 1. */
 const plan: GatePlan = {
   runs: [
@@ -82,8 +84,8 @@ describe('require: parsing', () => {
         '# a comment line',
         'cap_ood >= control + 0.05',
         'any lr1e-3/capitalize/last:exact_case.accuracy >= 0.9',
-        'fine-tuned:accuracy >= (control + 0.1) * 1.05',
-        'control/capitalize - 0.02 < capitalize',
+        'capitalize > control/capitalize - 0.02',
+        'any>=1',
       ].join('\n'),
     )
     assert.equal(cs.length, 6)
@@ -94,38 +96,30 @@ describe('require: parsing', () => {
         [2, 'fine-tuned > control', 'every', '>'],
         [5, 'cap_ood >= control + 0.05', 'every', '>='],
         [6, 'any lr1e-3/capitalize/last:exact_case.accuracy >= 0.9', 'any', '>='],
-        [7, 'fine-tuned:accuracy >= (control + 0.1) * 1.05', 'every', '>='],
-        [8, 'control/capitalize - 0.02 < capitalize', 'every', '<'],
+        [7, 'capitalize > control/capitalize - 0.02', 'every', '>'],
+        [8, 'any>=1', 'every', '>='],
       ],
     )
-    const margin = cs[2]
-    assert.ok(margin)
-    assert.deepEqual(
-      { op: margin.op, right: margin.right },
-      {
-        op: '>=',
-        right: {
-          kind: 'binary',
-          op: '+',
-          left: { kind: 'ref', text: 'control', segments: ['control'], span: { start: 11, end: 18 } },
-          right: { kind: 'number', value: 0.05, span: { start: 21, end: 25 } },
-          span: { start: 11, end: 25 },
-        },
-      },
-    )
-    const any = cs[3]?.left
-    assert.ok(any?.kind === 'ref')
-    assert.deepEqual(any.segments, ['lr1e-3', 'capitalize', 'last'])
-    assert.deepEqual(any.metric, { scorer: 'exact_case', name: 'accuracy' })
-    // * binds tighter than +: (control + 0.1) * 1.05 keeps the parentheses' grouping.
-    const scaled = cs[4]?.right
-    assert.ok(scaled?.kind === 'binary' && scaled.op === '*' && scaled.left.kind === 'binary')
+    const sides = cs.map((c) => [c.left.text, typeof c.right === 'number' ? c.right : c.right.text, c.margin])
+    assert.deepEqual(sides, [
+      ['capitalize', 0.8, 0],
+      ['fine-tuned', 'control', 0],
+      ['cap_ood', 'control', 0.05],
+      ['lr1e-3/capitalize/last:exact_case.accuracy', 0.9, 0],
+      ['capitalize', 'control/capitalize', -0.02],
+      ['any', 1, 0],
+    ])
+    assert.deepEqual(cs[3]?.left, {
+      text: 'lr1e-3/capitalize/last:exact_case.accuracy',
+      segments: ['lr1e-3', 'capitalize', 'last'],
+      metric: { scorer: 'exact_case', name: 'accuracy' },
+    })
   })
 
   it('names the input, the condition, its line and column, for each bad line at once', () => {
     const text = ['fine-tuned > control', '  - cap_ood >= control +', 'capitalize = 0.8'].join('\n')
     assert.deepEqual(problems(text), [
-      'require: "cap_ood >= control +" (line 2, column 25): expected a number, a name or "(" after "+"',
+      `require: "cap_ood >= control +" (line 2, column 25): expected a number after "+" (${GRAMMAR})`,
       'require: "capitalize = 0.8" (line 3, column 12): a single "=" is not a comparison (write == to compare for equality)',
     ])
   })
@@ -142,16 +136,59 @@ describe('require: parsing', () => {
   })
 
   it('refuses what is not one comparison of results', () => {
-    assert.match(problems('1 > 0')[0] ?? '', /reads no result \(name a task, a run, fine-tuned or control\)/)
-    assert.match(problems('fine-tuned control')[0] ?? '', /column 12\): expected a comparison .* before "control"/)
+    assert.match(problems('1 > 0')[0] ?? '', /column 1\): expected a reference, not "1"/)
+    assert.match(
+      problems('fine-tuned control')[0] ?? '',
+      /column 12\): expected a comparison .* after "fine-tuned", not "control"/,
+    )
     assert.match(problems('a > b > c')[0] ?? '', /column 7\): one comparison per condition/)
-    assert.match(problems('capitalize')[0] ?? '', /column 11\): a condition compares two sides/)
-    assert.match(problems('(capitalize >= 1')[0] ?? '', /expected "\)" to close the "\(" at column 1/)
+    assert.match(
+      problems('capitalize')[0] ?? '',
+      /column 11\): expected a comparison \(>= > <= < == !=\) after "capitalize"/,
+    )
     assert.match(problems('capitalize >= 0.8 ;')[0] ?? '', /column 19\): unexpected character ";"/)
     assert.match(problems('a//b > 1')[0] ?? '', /"a\/\/b" has an empty part/)
     assert.match(problems('a/b/c/d > 1')[0] ?? '', /more than three parts/)
     assert.match(problems('capitalize: > 1')[0] ?? '', /"" after ":" .* is not a metric name/)
-    assert.match(problems('- - x > 1')[0] ?? '', /line 1, column 3\): expected a number, a name or "\(", not "-"/)
+    assert.match(problems('- - x > 1')[0] ?? '', /line 1, column 3\): expected a reference, not "-"/)
+  })
+
+  it('refuses what is outside the grammar at its column, saying what the grammar is', () => {
+    const refused = (text: string): string => {
+      const [problem = '', ...more] = problems(text)
+      assert.equal(more.length, 0)
+      assert.ok(problem.endsWith(` (${GRAMMAR})`), problem)
+      return problem.slice(0, -GRAMMAR.length - 3)
+    }
+    assert.equal(
+      refused('fine-tuned >= control * 1.05'),
+      'require: "fine-tuned >= control * 1.05" (line 1, column 23): unexpected character "*"',
+    )
+    assert.equal(
+      refused('  - (control + 0.1) <= fine-tuned'),
+      'require: "(control + 0.1) <= fine-tuned" (line 1, column 5): unexpected character "("',
+    )
+    assert.equal(
+      refused('cap_ood >= control + 0.05 + 0.01'),
+      'require: "cap_ood >= control + 0.05 + 0.01" (line 1, column 27): unexpected "+" after the condition',
+    )
+    assert.equal(
+      refused('fine-tuned > control + lr1e-3'),
+      'require: "fine-tuned > control + lr1e-3" (line 1, column 24): expected a number after "+", not "lr1e-3"',
+    )
+    assert.equal(
+      refused('control/capitalize - 0.02 < capitalize'),
+      'require: "control/capitalize - 0.02 < capitalize" (line 1, column 20):' +
+        ' expected a comparison (>= > <= < == !=) after "control/capitalize", not "-"',
+    )
+    assert.equal(
+      refused('any 0.5 < capitalize'),
+      'require: "any 0.5 < capitalize" (line 1, column 5): expected a reference after "any", not "0.5"',
+    )
+    assert.equal(
+      refused('fine-tuned >'),
+      'require: "fine-tuned >" (line 1, column 13): expected a reference or a number after ">"',
+    )
   })
 
   it('never throws, whatever the input (errors are values)', () => {
