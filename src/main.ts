@@ -12,6 +12,7 @@ import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
 import { emptyBase } from './pipeline/context.js'
 import { experimentsReading } from './pipeline/files.js'
+import { mdCode } from './report/markdown.js'
 import { runExperiment } from './pipeline/index.js'
 import { commentTarget } from './report/comment.js'
 import type { RunReport, Status } from './report/model.js'
@@ -246,7 +247,10 @@ async function publish(io: ActionIO, reports: RunReport[], settings: Settings | 
 function trimSummary(markdown: string, reports: RunReport[]): string {
   const where = reports
     .map((r) =>
-      [r.summaryPath, r.artifact && 'name' in r.artifact ? `artifact ${r.artifact.name}` : '']
+      [
+        r.summaryPath ? mdCode(r.summaryPath) : '',
+        r.artifact && 'name' in r.artifact ? `artifact ${mdCode(r.artifact.name)}` : '',
+      ]
         .filter(Boolean)
         .join(' and '),
     )

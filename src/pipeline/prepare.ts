@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { relative } from 'node:path'
 import { isWithin } from '../cluster/paths.js'
 import { ConfinedTransport } from '../engine/confine.js'
+import { isPrivateExperiment } from '../report/private.js'
 import { LogFile } from '../engine/log.js'
 import { loadExperiment } from '../experiment/load.js'
 import type { Experiment } from '../experiment/model.js'
@@ -73,6 +74,8 @@ export async function prepare(
   }
   const experiment = loaded.experiment
   base.experiment = experiment
+  // cruijff_kit's .ck-private: only names and aggregate numbers leave the run directory.
+  base.private = isPrivateExperiment(c.expDir, c.workspace)
   base.experimentName = experiment.name
   const root = await resolveRunRoot(c.transport, s.runRoot, c.workspace, c.remote)
   if (!root.ok) {
@@ -167,6 +170,20 @@ export async function prepare(
       result: 'incomplete: nothing submitted',
     })
     return err({ status: 'invalid', verdict: 'fine-tuning job scripts are missing', errors, log })
+  }
+  const jobs =
+    (s.phases !== 'evaluate' ? training.jobs.length : 0) + (s.phases !== 'optimize' ? evaluation.jobs.length : 0)
+  if (jobs > s.maxJobs) {
+    const e: Problem = {
+      file: shown(summaryPath),
+      field: 'runs',
+      message:
+        `the experiment would submit ${jobs} jobs (${training.jobs.length} fine-tuning, ` +
+        `${evaluation.jobs.length} evaluation), more than max-jobs (${s.maxJobs})`,
+      hint: 'raise the max-jobs input if this is intended, or split the experiment',
+    }
+    await log.write({ action: 'ERROR', description: 'max-jobs', details: e.message, result: 'nothing submitted' })
+    return err({ status: 'invalid', verdict: 'too many jobs for one experiment', errors: [e], log })
   }
   if (evaluation.missing.length > 0 && s.phases !== 'optimize') {
     base.warnings.push({
