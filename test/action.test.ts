@@ -356,7 +356,7 @@ describe('cancellation', () => {
     })
     assert.match(first.summary, /jobs cancelled \(cancel-on-abort\)/)
     assert.match(readText(join(exp, 'run-experiment.log')), /CANCEL_JOBS/)
-    assert.ok(existsSync(join(localJobsDir(workspace), '1.cancelled')))
+    assert.ok(existsSync(join(localJobsDir(workspace, exp), '1.cancelled')))
   })
 
   it('the post step cancels the jobs of a main step that was killed, with cancel-on-abort', async () => {
@@ -380,7 +380,7 @@ describe('cancellation', () => {
     })
     assert.equal(post.code, 0)
     assert.match(post.stdout, /cancelled job\(s\) 1 of .* \(cancel-on-abort\)/)
-    assert.ok(existsSync(join(localJobsDir(workspace), '1.cancelled')))
+    assert.ok(existsSync(join(localJobsDir(workspace, exp), '1.cancelled')))
     // Without cancel-on-abort the post step leaves the jobs alone.
     const polite = await runAction({
       inputs: localInputs(exp),

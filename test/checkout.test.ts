@@ -25,7 +25,7 @@ interface Checkout {
   trace: string
 }
 
-/** A repository whose pull request adds experiment `e` (two runs, one evaluation each, 5 s trainings). */
+/** A repository whose pull request adds experiment `e` (two runs, one evaluation each, 15 s trainings). */
 function checkout(absoluteDir: boolean): Checkout {
   const ws = tempDir('re-checkout-')
   const trace = join(tempDir('re-trace-'), 'executions.txt')
@@ -43,7 +43,9 @@ function checkout(absoluteDir: boolean): Checkout {
       { name: 'b', lr: 2, epochs: [0] },
     ],
     trainEpochs: 1,
-    sleep: 5,
+    // Long enough that the training still runs when the checkout is cleaned (the cancelled step takes a
+    // few seconds to detach): what a cleaned checkout loses then is what the running job has not written.
+    sleep: 15,
     trace,
     ...(absoluteDir ? { dir: exp } : {}),
   })

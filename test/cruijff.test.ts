@@ -11,7 +11,15 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { monitorCanFinish, parseStateFile, type CruijffEntry } from '../src/engine/cruijff-state.ts'
-import { localInputs, logBlocks, readText, runAction, slurmInputs, type ActionResult } from './helpers/action.ts'
+import {
+  localInputs,
+  localJobsDir,
+  logBlocks,
+  readText,
+  runAction,
+  slurmInputs,
+  type ActionResult,
+} from './helpers/action.ts'
 import { cruijffRun, todo } from './helpers/cruijff-runner.ts'
 import { executions, instantiate, type CruijffExperiment, type FixtureName } from './helpers/cruijff.ts'
 import { devCluster } from './helpers/dev-cluster.ts'
@@ -115,9 +123,11 @@ describe('switching between cruijff_kit’s runner and the action', () => {
     const half = todo(exp.dir, 'inspect')
       .filter((_, i) => i % 2 === 0)
       .map((t) => t.key)
-    assert.equal(cruijffRun(exp.dir, 'torchtune', { mode: 'local', env: exp.env }).length, 4)
+    const jobsDir = localJobsDir(undefined, exp.dir)
+    assert.equal((await cruijffRun(exp.dir, 'torchtune', { mode: 'local', env: exp.env, jobsDir })).length, 4)
     assert.equal(
-      cruijffRun(exp.dir, 'inspect', { mode: 'local', env: exp.env, only: (k) => half.includes(k) }).length,
+      (await cruijffRun(exp.dir, 'inspect', { mode: 'local', env: exp.env, jobsDir, only: (k) => half.includes(k) }))
+        .length,
       8,
     )
     // cruijff_kit recorded every cell FAILED (exit 143): the action judges them by their .eval logs.
@@ -140,8 +150,9 @@ describe('switching between cruijff_kit’s runner and the action', () => {
     const exp = instantiate('workflow_test_base_2026-11-27')
     assertComplete(exp, await runAction({ inputs: local(exp), env: exp.env }))
     const before = executions(exp).length
-    assert.deepEqual(cruijffRun(exp.dir, 'torchtune', { mode: 'local', env: exp.env }), [])
-    assert.deepEqual(cruijffRun(exp.dir, 'inspect', { mode: 'local', env: exp.env }), [])
+    const jobsDir = localJobsDir(undefined, exp.dir)
+    assert.deepEqual(await cruijffRun(exp.dir, 'torchtune', { mode: 'local', env: exp.env, jobsDir }), [])
+    assert.deepEqual(await cruijffRun(exp.dir, 'inspect', { mode: 'local', env: exp.env, jobsDir }), [])
     assert.equal(executions(exp).length, before)
   })
 
@@ -311,7 +322,7 @@ describe('cruijff_kit fixtures on the dev cluster (SLURM)', () => {
   it('cruijff_kit’s runner submitted and detached; the action re-attaches to its jobs and runs nothing twice', async () => {
     const exp = instantiate('workflow_test_base_2026-11-27')
     const env = { ...exp.env, ...site, RE_STANDIN_SECONDS: '2' }
-    assert.equal(cruijffRun(exp.dir, 'torchtune', { mode: 'slurm', env }).length, 1)
+    assert.equal((await cruijffRun(exp.dir, 'torchtune', { mode: 'slurm', env })).length, 1)
     const r = await runAction({ inputs: slurm(exp), env })
     assertComplete(exp, r)
     assert.equal(executions(exp).filter((l) => l.startsWith('tune ')).length, 1)

@@ -116,7 +116,7 @@ describe('defect 5: inputs changed after success', () => {
     assert.equal(ran(exp, 'eval lr2/caps/epoch1'), 1)
     assert.equal(ran(exp, 'eval base/caps'), 1)
     assert.match(r.summary, /- lr1 — lr1\/finetune\.yaml changed since it ran/)
-    assert.match(r.summary, /- lr1\/caps\/epoch0 — the training of lr1 ran again \(job \d+\) since it ran/)
+    assert.match(r.summary, /- lr1\/caps\/epoch0 — the training of lr1 runs again \(job \d+\)/)
     assert.match(readText(join(exp, 'logs/run-torchtune.log')), /INPUTS_CHANGED: lr1/)
     assert.match(readText(join(exp, 'logs/run-inspect.log')), /DEPENDENCY_CHANGED: lr1\/caps\/epoch1/)
   })
@@ -141,7 +141,7 @@ describe('defect 5: inputs changed after success', () => {
     assert.equal(ran(exp, 'train lr2'), 2)
     assert.equal(ran(exp, 'eval lr2/caps/epoch1'), 2)
     assert.equal(ran(exp, 'train lr1'), 1)
-    assert.match(r.summary, /- lr2\/caps\/epoch1 — the training of lr2 ran again/)
+    assert.match(r.summary, /- lr2\/caps\/epoch1 — the training of lr2 runs again/)
     assert.doesNotMatch(r.summary, /lr2\/caps\/epoch1 — job \d+[^\n]*done earlier/)
   })
 })
@@ -169,7 +169,7 @@ describe('defect 10: cancel-on-abort', () => {
           (child) => setTimeout(() => child.kill('SIGTERM'), 1000),
         ),
       })
-      assert.ok(existsSync(join(localJobsDir(workspace), '1.cancelled')), 'the re-attached job was not cancelled')
+      assert.ok(existsSync(join(localJobsDir(workspace, exp), '1.cancelled')), 'the re-attached job was not cancelled')
       assert.deepEqual(JSON.parse(second.state['jobs'] ?? '[]'), [{ runDir: exp, jobId: '1' }])
       assert.match(second.summary, /a — cancelled \(cancel-on-abort\), job 1/)
     } finally {

@@ -260,7 +260,7 @@ describe('limits and safety', () => {
       (_, i) => `    - {run: ghost_run_with_a_long_name_${i}, tasks: [caps], epochs: [0]}`,
     ).join('\n')
     writeFileSync(path, `${readFileSync(path, 'utf8').trimEnd()}\n${extra}\n`)
-    const r = await runAction({ inputs: localInputs(exp) })
+    const r = await runAction({ inputs: localInputs(exp, { 'max-summary-bytes': '2000000' }) })
     assert.equal(r.outputs['status'], 'invalid')
     assert.ok(Buffer.byteLength(r.summary) < 1024 * 1024, `${Buffer.byteLength(r.summary)} bytes`)
     assert.match(r.summary, /This summary was trimmed: it exceeded GitHub's 1 MiB limit/)

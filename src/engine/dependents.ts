@@ -58,6 +58,11 @@ export class QueuedEvaluations implements Dependents {
     return this.queued.size
   }
 
+  /** The ids of the evaluations queued and not known to have ended (cancel-on-abort cancels them too). */
+  ids(): string[] {
+    return [...this.queued.values()].map((q) => q.jobId)
+  }
+
   async fill(trainings: readonly PhaseJobView[], allSubmitted: boolean, slots: number): Promise<number> {
     if (this.mode === 'all' && !allSubmitted) return 0
     const byRun = new Map(trainings.map((t) => [t.job.run, t]))
@@ -77,6 +82,15 @@ export class QueuedEvaluations implements Dependents {
       const why = await this.mustRun(job, training)
       this.decided.add(job.key)
       if (why === undefined) continue
+      const had = this.ctx.state.get(job.key)
+      if (why && had?.validated === true) {
+        await this.ctx.toolLog.write({
+          action: 'DEPENDENCY_CHANGED',
+          description: job.display,
+          details: `job ${had.job_id ?? '?'} succeeded earlier, but ${why}`,
+          result: 'will run again',
+        })
+      }
       const after = waitFor(job.run)
       const resolution: Resolution = this.ctx.state.get(job.key) ? 'resubmitted' : 'submitted'
       const r = await submit(this.ctx, { job, resolution }, this.ev.digests, after)
@@ -153,7 +167,7 @@ export class QueuedEvaluations implements Dependents {
       return marked.value.some((m) => m.jobName === name && m.digest === digest) ? undefined : ''
     }
     if (entry.state === 'SUBMITTING' || (entry.job_id && !isTerminal(entry.state))) return undefined
-    if (training?.submittedNow) return `the training of ${job.run} runs again`
+    if (training?.submittedNow) return `the training of ${job.run} runs again (job ${training.jobId ?? '?'})`
     return entry.validated === true ? undefined : ''
   }
 

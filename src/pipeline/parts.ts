@@ -183,10 +183,12 @@ export async function cancelDetached(
   log: LogFile,
   base: Base,
   phases: (PhaseResult | undefined)[],
+  queued: readonly string[] = [],
 ): Promise<string[]> {
-  const ids = phases
+  const running = phases
     .flatMap((r) => r?.outcomes ?? [])
     .flatMap((o) => (o.result === 'detached' && o.jobId ? [o.jobId] : []))
+  const ids = [...new Set([...running, ...queued])]
   const failure = await scheduler.cancel(ids).then(
     () => undefined,
     (e: unknown) => messageOf(e),

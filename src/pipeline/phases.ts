@@ -242,7 +242,7 @@ export async function runPhases(
   // sentinel detaches without cancelling anything, whatever cancel-on-abort says.
   const cancel = detached && settings.cancelOnAbort && !stopped && c.signal.aborted
   if (cancel) {
-    const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate])
+    const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate], queued?.ids())
     optimize = markCancelled(optimize, cancelled)
     evaluate = markCancelled(evaluate, cancelled)
     await noteCancelled(cancelled, [

@@ -39,22 +39,24 @@ export interface ActionRun {
 const runActionRaw = runActionUntyped as (run: ActionRun) => Promise<ActionResult>
 
 /**
- * The run root a test's runs use unless it passes one: one per workspace, under the temporary directory,
- * so that re-runs in one workspace resume and tests in different workspaces (which all play the same
- * repository, lab/experiments) never share run directories, secrets or local job records.
+ * The run root a test's runs use unless it passes one: one per workspace and experiment-dir input, under
+ * the temporary directory, so that re-runs of one experiment resume, and tests of different experiments
+ * or workspaces (which all play the same repository, lab/experiments) never share run directories,
+ * secrets or local job records (whose ids then start at 1 for each experiment).
  */
-export function runRootFor(workspace = process.cwd()): string {
-  return join(tmpdir(), 're-run-roots', createHash('sha256').update(workspace).digest('hex').slice(0, 16))
+export function runRootFor(workspace = process.cwd(), experimentDir = ''): string {
+  const key = createHash('sha256').update(`${workspace}\0${experimentDir}`).digest('hex').slice(0, 16)
+  return join(tmpdir(), 're-run-roots', key)
 }
 
-/** The local executor's job records of runs in this workspace (under its run root). */
-export function localJobsDir(workspace = process.cwd()): string {
-  return join(runRootFor(workspace), '.local-jobs')
+/** The local executor's job records of an experiment's runs (under its test run root). */
+export function localJobsDir(workspace = process.cwd(), experimentDir = ''): string {
+  return join(runRootFor(workspace, experimentDir), '.local-jobs')
 }
 
 /** Runs the built action as a runner would (scripts/local-runner.mjs), with the test run root by default. */
 export function runAction(run: ActionRun): Promise<ActionResult> {
-  const inputs = { 'run-root': runRootFor(run.workspace), ...run.inputs }
+  const inputs = { 'run-root': runRootFor(run.workspace, run.inputs?.['experiment-dir']), ...run.inputs }
   return runActionRaw({ ...run, inputs })
 }
 

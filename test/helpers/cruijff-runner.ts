@@ -7,15 +7,19 @@
  * the SUBMIT_* / STATE_CHANGE / ALL_COMPLETE / MONITOR_DETACHED blocks. cruijff_kit itself is not on PyPI,
  * so CI cannot install it; this follows its source (see ../shared/reference/cruijff_kit_run_spec.md).
  *
- * `local`: each job runs here to its end, as a batch job runs (the state then says what SLURM would:
- * COMPLETED for exit 0, FAILED otherwise). `slurm`: jobs go to sbatch and the runner detaches at once,
- * leaving them PENDING in its state (a watcher that was stopped).
+ * `local`: a machine without SLURM, where the embedded local executor is what knows jobs: each job is
+ * run by it (its records in `jobsDir`, the action's run root) to its end (the state then says what SLURM
+ * would: COMPLETED for exit 0, FAILED otherwise). `slurm`: jobs go to sbatch and the runner detaches at
+ * once, leaving them PENDING in its state (a watcher that was stopped).
  */
 import { spawnSync } from 'node:child_process'
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
-import { sbatchOutput } from '../../src/scheduler/script.ts'
+import { LocalTransport } from '../../src/cluster/local.ts'
+import { LocalScheduler } from '../../src/scheduler/local.ts'
+import { isTerminal } from '../../src/scheduler/scheduler.ts'
+import { outputPatternOf, sbatchOutput } from '../../src/scheduler/script.ts'
 
 export type CruijffTool = 'torchtune' | 'inspect'
 
@@ -25,6 +29,8 @@ export interface RunnerOptions {
   env: Record<string, string>
   /** Submit only these state keys (a runner stopped part way); default every one not yet in the state. */
   only?: (key: string) => boolean
+  /** `local`: the local executor's records (the action's run root's .local-jobs, see localJobsDir). */
+  jobsDir?: string
 }
 
 interface Todo {
@@ -34,10 +40,8 @@ interface Todo {
   name: string
 }
 
-let nextLocalId = 90_000
-
 /** Runs one of cruijff_kit's submitters on the experiment; returns the keys it submitted. */
-export function cruijffRun(expDir: string, tool: CruijffTool, options: RunnerOptions): string[] {
+export async function cruijffRun(expDir: string, tool: CruijffTool, options: RunnerOptions): Promise<string[]> {
   const statePath = join(expDir, 'logs', `run-${tool}.state.json`)
   const logPath = join(expDir, 'logs', `run-${tool}.log`)
   const state = existsSync(statePath)
@@ -47,14 +51,14 @@ export function cruijffRun(expDir: string, tool: CruijffTool, options: RunnerOpt
   const submitted: string[] = []
   for (const item of todo(expDir, tool)) {
     if (item.key in state || (options.only && !options.only(item.key))) continue
-    const id = options.mode === 'local' ? String(++nextLocalId) : sbatch(item, options.env)
+    const local = options.mode === 'local' ? await localJob(item, options) : undefined
+    const id = local ? local.id : sbatch(item, options.env)
     block(logPath, `${action}: ${item.name}`, [`Details: sbatch ${item.script}`, `Job ID: ${id}`, 'Result: success'])
     state[item.key] = { job_id: id, state: 'PENDING', submitted_at: localNow() }
     writeState(statePath, state)
     submitted.push(item.key)
-    if (options.mode === 'local') {
-      const code = runJob(item, id, options.env)
-      const end = code === 0 ? 'COMPLETED' : 'FAILED'
+    if (local) {
+      const end = (await local.ended) === 0 ? 'COMPLETED' : 'FAILED'
       block(logPath, `STATE_CHANGE: ${item.key}`, [`Details: job ${id}: PENDING -> ${end}`, 'Result: tracked'])
       state[item.key] = { ...state[item.key], state: end }
       writeState(statePath, state)
@@ -106,21 +110,32 @@ export function todo(expDir: string, tool: CruijffTool): Todo[] {
   return cells.sort((a, b) => (a.key < b.key ? -1 : 1))
 }
 
-function runJob(item: Todo, id: string, env: Record<string, string>): number | null {
+/** A job run by the local executor (so that it knows the job, as SLURM would): its id, and its exit code when it ends. */
+async function localJob(
+  item: Todo,
+  options: RunnerOptions,
+): Promise<{ id: string; ended: Promise<number | undefined> }> {
+  if (!options.jobsDir) throw new Error('cruijffRun local mode needs the local executor records (jobsDir)')
+  const scheduler = new LocalScheduler(new LocalTransport(), options.jobsDir, 1)
   const text = readFileSync(join(item.workDir, item.script), 'utf8')
-  const pattern = (sbatchOutput(text) ?? 'slurm-%j.out').replace('%j', id)
-  const out = pattern.startsWith('/') ? pattern : join(item.workDir, pattern)
-  mkdirSync(dirname(out), { recursive: true })
-  const r = spawnSync(
-    'bash',
-    ['--norc', '--noprofile', '-c', 'bash --norc --noprofile "$1" > "$2" 2>&1', 'job', item.script, out],
-    {
-      cwd: item.workDir,
-      env: { ...env, HOME: process.env['HOME'] ?? '/root', SLURM_JOB_ID: id },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  return r.status
+  const outputPattern = outputPatternOf(text, item.workDir)
+  const r = await scheduler.submit({
+    dir: item.workDir,
+    script: item.script,
+    name: item.name,
+    outputPattern,
+    env: { ...options.env, HOME: process.env['HOME'] ?? '/root' },
+  })
+  if (!r.ok) throw new Error(`local executor ${item.key}: ${r.error.message}`)
+  const id = r.value.jobId
+  const ended = (async (): Promise<number | undefined> => {
+    for (;;) {
+      const s = (await scheduler.poll([{ jobId: id, submittedAt: new Date(0).toISOString() }])).get(id)
+      if (s && isTerminal(s.state)) return s.exitCode
+      await new Promise((res) => setTimeout(res, 100))
+    }
+  })()
+  return { id, ended }
 }
 
 function sbatch(item: Todo, env: Record<string, string>): string {
