@@ -285,9 +285,12 @@ export function writtenByAttempt(
   stat: FileStat,
 ): boolean {
   const was = attempt.before?.[path]
-  if (was) {
-    const inode = was.ino !== undefined && stat.ino !== undefined && was.ino !== stat.ino
-    return inode || was.size !== stat.size || was.mtimeMs !== stat.mtimeMs
-  }
+  if (was) return !sameFile(was, stat)
   return attempt.since === undefined || stat.mtimeMs >= Date.parse(attempt.since) - SKEW_MS
+}
+
+/** Whether a file is as an identity recorded it: same size and mtime, and inode where both tell it. */
+export function sameFile(was: FileIdentity, stat: FileStat): boolean {
+  const inode = was.ino !== undefined && stat.ino !== undefined && was.ino !== stat.ino
+  return !inode && was.size === stat.size && was.mtimeMs === stat.mtimeMs
 }

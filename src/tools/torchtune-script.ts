@@ -93,6 +93,8 @@ export interface TrainingSetup {
   configPath: Known<string>
   /** Where the config is named: the `--config` word (absent: by convention, beside the script). */
   configWord?: ShellWord
+  /** The config as the script names it (cruijff_kit's finetune.yaml by convention), for messages. */
+  configName: string
   /** The config's path as JobPath.file. */
   configFile: string
   /** A built-in torchtune config (`llama3_2/1B_lora_single_device`): not a file here. */
@@ -138,6 +140,7 @@ export async function trainingSetup(
     ...(invocation ? { invocation } : {}),
     configPath,
     ...(word ? { configWord: word } : {}),
+    configName: word ? (word.value ?? word.raw) : CONVENTIONAL_CONFIG,
     configFile:
       configPath.value !== undefined ? inRunDir(runDir, configPath.value) : joinPath(job.dir, CONVENTIONAL_CONFIG),
     builtin,
@@ -375,9 +378,16 @@ function checkpointFileNames(spec: unknown): string[] {
   )
 }
 
-/** The override of a key on the command line (the OOM retry cannot change it by editing the config). */
+/** The override of a key on the command line (a retry cannot change it by editing the config). */
 export function commandLineSets(setup: TrainingSetup, key: string): Override | undefined {
   return setup.invocation?.overrides.find((o) => o.key === key)
+}
+
+/** A config's text with its top-level `key: value` line set in place (comments and order kept), or appended. */
+export function setTopLevel(text: string, key: string, value: string | number): string {
+  const line = new RegExp(`^${key}:[ \\t]*[^\\s#]*`, 'm')
+  if (line.test(text)) return text.replace(line, `${key}: ${value}`)
+  return `${text.replace(/\n?$/, '\n')}${key}: ${value}\n`
 }
 
 /** torchrun's options (`python -m torch.distributed.run --help`, torch 2.x): those with a value. */

@@ -2,7 +2,9 @@
  * torchtune: one fine-tuning job per fine-tuned run (`{run}/finetune.slurm`, which runs
  * `tune run ... --config finetune.yaml`, or any launcher torchtune-script.ts reads). Success: exit 0 and,
  * under the config's `output_dir`, an `epoch_{N}` checkpoint written by this attempt for every epoch the
- * matrix evaluates. A CUDA out-of-memory is retried with half the batch and twice the gradient accumulation.
+ * matrix evaluates, or, for the epochs before a resume, by the earlier attempts it continued. A CUDA
+ * out-of-memory is retried with half the batch and twice the gradient accumulation; a job its time limit,
+ * a preemption or a node failure stopped after an epoch checkpoint resumes (torchtune-resume.ts).
  */
 import { scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
@@ -31,10 +33,12 @@ import {
   commandLineSets,
   CONVENTIONAL_CONFIG as CONFIG,
   outputDirOf,
+  setTopLevel,
   trainingFiles,
   trainingSetup,
   type TrainingSetup,
 } from './torchtune-script.js'
+import { chainOf, checkpointAt, resume, stoppedBy, weightFiles } from './torchtune-resume.js'
 
 const SCRIPT = 'finetune.slurm'
 
@@ -42,9 +46,6 @@ const SCRIPT = 'finetune.slurm'
 const MAX_OOM_RETRIES = 3
 /** What a CUDA out-of-memory looks like in a job's output (it ends as FAILED, not OUT_OF_MEMORY). */
 const CUDA_OOM = /torch\.OutOfMemoryError|CUDA out of memory|torch\.cuda\.OutOfMemoryError/i
-
-/** Files whose presence makes an epoch directory a usable checkpoint (HF or torchtune format). */
-const WEIGHT_FILE = /\.(safetensors|pt|bin)$/
 
 export const torchtune: ToolModule = {
   name: 'torchtune',
@@ -94,13 +95,9 @@ export const torchtune: ToolModule = {
     if (root === undefined) return out
     for (const epoch of neededEpochs(ctx.experiment, ctx.job.run)) {
       const dir = `${root}/epoch_${epoch}`
-      const entries = await ctx.transport.list(dir)
-      if (!entries) out[dir] = null
-      for (const e of entries ?? []) {
-        if (e.isDirectory || !WEIGHT_FILE.test(e.name)) continue
-        const st = await ctx.transport.stat(`${dir}/${e.name}`)
-        if (st) out[`${dir}/${e.name}`] = identityOf(st)
-      }
+      const files = await weightFiles(ctx.transport, dir)
+      if (!files) out[dir] = null
+      for (const f of files ?? []) out[f.path] = identityOf(f.stat)
     }
     return out
   },
@@ -110,15 +107,16 @@ export const torchtune: ToolModule = {
     const root = outputDirOf(setup)
     if (root.value === undefined) return err({ why: `the checkpoint directory is not known: ${root.why}` })
     const outputDir = root.value
+    const chain = chainOf(ctx.history, setup)
     const checkpoints: Record<string, string> = {}
     const missing: string[] = []
     const stale: string[] = []
     for (const epoch of neededEpochs(ctx.experiment, ctx.job.run)) {
       const dir = `${outputDir}/epoch_${epoch}`
-      const found = await checkpointAt(ctx.transport, dir, ctx)
+      const found = await checkpointAt(ctx.transport, dir, epoch, ctx, chain)
       if (found === 'missing') missing.push(dir)
       else if (found === 'empty') missing.push(`${dir} (no weight files in it)`)
-      else if (found === 'stale') stale.push(dir)
+      else if (found.by === 'other') stale.push(dir)
       else checkpoints[String(epoch)] = dir
     }
     const losses = await readLosses(ctx.transport, outputDir, ctx.outputFile, ctx)
@@ -164,6 +162,9 @@ export const torchtune: ToolModule = {
   },
 
   async retry(ctx: RetryContext): Promise<RetryDecision | null> {
+    const setupOf = (): Promise<TrainingSetup> => trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const stopped = stoppedBy(ctx.state)
+    if (stopped !== undefined) return resume(ctx, await setupOf(), stopped)
     let detectedVia: string | undefined
     if (ctx.state === 'OUT_OF_MEMORY') detectedVia = 'slurm_state'
     else if (ctx.state === 'FAILED' && ctx.outputTail && CUDA_OOM.test(ctx.outputTail.toString('utf8'))) {
@@ -174,9 +175,9 @@ export const torchtune: ToolModule = {
     if (retries >= MAX_OOM_RETRIES) {
       return { retry: false, reason: `out of memory again after ${MAX_OOM_RETRIES} retries with smaller batches` }
     }
-    const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const setup = await setupOf()
     const path = setup.configPath.value
-    const config = setup.configWord?.value ?? CONFIG // as the script names it
+    const config = setup.configName
     if (path === undefined)
       return { retry: false, reason: `out of memory, and its config is not a file here (${setup.configPath.why})` }
     for (const key of ['batch_size', 'gradient_accumulation_steps']) {
@@ -202,10 +203,7 @@ export const torchtune: ToolModule = {
     const newBatch = Math.max(1, Math.floor(oldBatch / 2))
     const newGa = oldGa * 2
     // Edit the two lines in place, keeping comments and order; the effective batch size stays the same.
-    let edited = text.replace(/^batch_size:[ \t]*\d+/m, `batch_size: ${newBatch}`)
-    edited = ga
-      ? edited.replace(/^gradient_accumulation_steps:[ \t]*\d+/m, `gradient_accumulation_steps: ${newGa}`)
-      : `${edited.replace(/\n?$/, '\n')}gradient_accumulation_steps: ${newGa}\n`
+    const edited = setTopLevel(setTopLevel(text, 'batch_size', newBatch), 'gradient_accumulation_steps', newGa)
     await ctx.transport.writeFileAtomic(path, edited)
     return {
       retry: true,
@@ -236,25 +234,6 @@ function neededEpochs(experiment: Experiment, run: string): number[] {
   if (evaluated.length > 0) return [...new Set(evaluated)].sort((a, b) => a - b)
   const epochs = experiment.runs.find((r) => r.name === run)?.epochs
   return [epochs !== undefined ? epochs - 1 : 0]
-}
-
-/** Whether a checkpoint directory holds weight files this attempt wrote, or why not. */
-async function checkpointAt(
-  transport: Transport,
-  dir: string,
-  attempt: Pick<JudgeContext, 'before' | 'since'>,
-): Promise<'fresh' | 'stale' | 'missing' | 'empty'> {
-  const entries = await transport.list(dir)
-  if (!entries) return 'missing'
-  let any = false
-  for (const e of entries) {
-    if (e.isDirectory || !WEIGHT_FILE.test(e.name)) continue
-    const st = await transport.stat(`${dir}/${e.name}`)
-    if (!st) continue
-    any = true
-    if (writtenByAttempt(attempt, `${dir}/${e.name}`, st)) return 'fresh'
-  }
-  return any ? 'stale' : 'empty'
 }
 
 /** At most this many loss points are kept while reading: a longer curve is halved as it grows. */

@@ -57,9 +57,9 @@ function saveEpoch(t: MemoryTransport, epoch: number, total: number, mtime = t.n
   if (epoch + 1 < total) t.put(`${ART}/recipe_state/recipe_state.pt`, torchFile(), mtime)
 }
 
-/** Where torchtune starts: after the largest epoch_N when finetune.yaml says resume_from_checkpoint: True. */
-function startEpoch(t: MemoryTransport): number {
-  if (!/^resume_from_checkpoint:[ \t]*True\b/m.test(t.text(CONFIG) ?? '')) return 0
+/** Where torchtune starts: after the largest epoch_N when its config says resume_from_checkpoint: True. */
+function startEpoch(t: MemoryTransport, config: string): number {
+  if (!/^resume_from_checkpoint:[ \t]*True\b/m.test(t.text(config) ?? '')) return 0
   const epochs = [...t.dirs].flatMap((d) => /^.*\/artifacts\/epoch_(\d+)$/.exec(d)?.slice(1) ?? []).map(Number)
   return Math.max(...epochs) + 1
 }
@@ -74,7 +74,12 @@ interface Tune {
  * A stand-in for torchtune training `total` epochs: submission n trains from where torchtune would start and
  * is stopped as `stops[n-1]` says (after that many epochs of its own, with that state), or completes.
  */
-function tune(t: MemoryTransport, total: number, stops: { after: number; state: FakeEnd['state'] }[]): Tune {
+function tune(
+  t: MemoryTransport,
+  total: number,
+  stops: { after: number; state: FakeEnd['state'] }[],
+  config: string,
+): Tune {
   const trained: number[][] = []
   return {
     trained,
@@ -84,7 +89,7 @@ function tune(t: MemoryTransport, total: number, stops: { after: number; state: 
         state: stop?.state ?? 'COMPLETED',
         ...(stop ? { exitCode: 0 } : {}),
         effect: (_job: FakeJob) => {
-          const from = startEpoch(t)
+          const from = startEpoch(t, config)
           const to = stop ? Math.min(total, from + stop.after) : total
           const mine: number[] = []
           for (let e = from; e < to; e++) {
@@ -106,15 +111,20 @@ async function setup(
     entries?: Record<string, StateEntry>
     /** Changes how a submission ends (what it writes besides torchtune's own files). */
     around?: (end: FakeEnd, submission: number) => FakeEnd
+    /** The config the script names (absolute; default finetune.yaml beside it) and the script's tune line. */
+    config?: string
+    tuneLine?: string
   } = {},
 ) {
   const t = new MemoryTransport()
-  t.put(CONFIG, USER_CONFIG)
-  t.put(`${RUN_DIR}/a/finetune.slurm`, '#!/bin/bash\ntune run lora_finetune_single_device --config finetune.yaml\n')
+  const config = options.config ?? CONFIG
+  t.put(config, USER_CONFIG)
+  const tuneLine = options.tuneLine ?? 'tune run lora_finetune_single_device --config finetune.yaml'
+  t.put(`${RUN_DIR}/a/finetune.slurm`, `#!/bin/bash\n${tuneLine}\n`)
   if (options.entries) t.put(`${RUN_DIR}/run-torchtune.state.json`, JSON.stringify(options.entries))
   const opened = await StateStore.open(t, `${RUN_DIR}/run-torchtune.state.json`)
   assert.ok(opened.ok)
-  const fake = tune(t, epochs, stops)
+  const fake = tune(t, epochs, stops, config)
   const around = options.around ?? ((end: FakeEnd) => end)
   const scheduler = new FakeScheduler({ plan: (spec, n) => around(fake.plan(spec, n), n) })
   const exp = experiment(epochs)
@@ -288,6 +298,31 @@ describe('a training stopped by its time limit continues from its last epoch', (
     const r = await runPhase(s.ctx)
     assert.match(r.outcomes[0]?.error ?? '', /after epoch 0, but \S+recipe_state\.pt is cut short/)
   })
+  it('the config is the one the script names: that file resumes, a finetune.yaml beside it stays as it was', async () => {
+    const named = `${RUN_DIR}/a/configs/lora.yaml`
+    const s = await setup(2, [{ after: 1, state: 'TIMEOUT' }], {
+      config: named,
+      tuneLine: 'tune run lora_finetune_single_device --config configs/lora.yaml',
+    })
+    s.t.put(CONFIG, USER_CONFIG)
+    const r = await runPhase(s.ctx)
+    assert.equal(r.outcomes[0]?.result, 'succeeded', r.outcomes[0]?.error)
+    assert.deepEqual(s.fake.trained, [[0], [1]])
+    assert.match(s.t.text(named) ?? '', /^resume_from_checkpoint: True {2}# the user wrote this$/m)
+    assert.equal(s.t.text(CONFIG), USER_CONFIG)
+    assert.match(log(s.t), /continues from epoch 1 \(resume 1\/3\); configs\/lora\.yaml sets resume_from_checkpoint/)
+  })
+
+  it('a command line that sets resume_from_checkpoint itself: no resume (an edit of the config would not count)', async () => {
+    const s = await setup(2, [{ after: 1, state: 'TIMEOUT' }], {
+      tuneLine: 'tune run lora_finetune_single_device --config finetune.yaml resume_from_checkpoint=False',
+    })
+    const r = await runPhase(s.ctx)
+    assert.equal(r.outcomes[0]?.result, 'failed')
+    assert.match(r.outcomes[0].error ?? '', /line 2 of the script sets resume_from_checkpoint/)
+    assert.equal(s.t.text(CONFIG), USER_CONFIG, 'the config untouched')
+    assert.equal(s.scheduler.jobs.length, 1)
+  })
 })
 
 describe('judging a resumed attempt: the chain of attempts, and nothing else', () => {
@@ -347,6 +382,30 @@ describe('judging a resumed attempt: the chain of attempts, and nothing else', (
     const both = [{ ...chain[0], epoch_1_mtime_ms: Date.now() - HOUR }]
     const stale = await judge(resumed, both)
     assert.match(stale.ok ? '' : stale.error.why, /^checkpoint written before this attempt was submitted .*epoch_1$/)
+  })
+  it('an epoch before the resume counts only as its files were when the resumed attempt was submitted', async () => {
+    const run = async (copy: boolean) => {
+      const box: { t?: MemoryTransport } = {}
+      const s = await setup(2, [{ after: 1, state: 'TIMEOUT' }], {
+        around: (end, n) => ({
+          ...end,
+          effect: async (job) => {
+            await end.effect?.(job)
+            // A weight file copied into epoch 0 with its old mtime (cp -p) while the resumed attempt ran:
+            // neither that attempt's (by its time) nor the chain's, though epoch 0's newest mtime is still
+            // the one the resume recorded.
+            if (n === 2 && copy) box.t?.put(`${ART}/epoch_0/copied.bin`, 'foreign', Date.now() - HOUR)
+          },
+        }),
+      })
+      box.t = s.t
+      return (await runPhase(s.ctx)).outcomes[0]
+    }
+    const clean = await run(false)
+    assert.equal(clean?.result, 'succeeded', clean?.error)
+    const copied = await run(true)
+    assert.equal(copied?.result, 'failed')
+    assert.match(copied.error ?? '', /checkpoint written before this attempt was submitted .*\/epoch_0$/)
   })
 })
 
