@@ -2,27 +2,20 @@
  * experiment_summary.yaml -> Experiment, or every problem found, each located at file:line:column.
  * Never throws: hostile input (syntax errors, alias bombs, wrong types, huge values) becomes problems.
  *
- * The format is schema.ts's. The steps, top to bottom: parse the YAML; review the data beside the schema
- * (review.ts: cruijff_kit's leniencies, with a warning; unknown keys); validate it; check the
+ * The format is schema.ts's. The steps, top to bottom: parse the YAML (../yaml.ts); review the data beside
+ * the schema (review.ts: cruijff_kit's leniencies, with a warning; unknown keys); validate it; check the
  * cross-references (duplicate names, matrix entries naming unknown runs or tasks, epochs a run does not
  * train); expand the cells. Every problem is reported in one pass: every item the schema passed takes
  * part in the cross-checks, whatever else is wrong.
  */
-import { CST, Lexer, LineCounter, parseDocument, type Document } from 'yaml'
 import type { z } from 'zod'
-import {
-  LIMITS,
-  positiveCount,
-  SummarySchema,
-  type MatrixEntrySchema,
-  type RunSchema,
-  type TaskSchema,
-} from './schema.js'
+import { positiveCount, SummarySchema, type MatrixEntrySchema, type RunSchema, type TaskSchema } from './schema.js'
 import type { Cell, Experiment, Run, Task } from './model.js'
-import { fieldName, FileProblems, type Path } from './problems.js'
+import { FileProblems } from './problems.js'
 import { review } from './review.js'
 import { INPUTS } from '../names.js'
 import type { Problem } from '../result.js'
+import { fieldName, isMapping, readYaml, valueAt, type Mapping, type Path, type YamlKind } from '../yaml.js'
 
 /**
  * The tool names the loader accepts for each phase, and the defaults when the `tools` section is
@@ -55,8 +48,14 @@ export interface LoadOutcome {
   warnings: Problem[]
 }
 
-type Mapping = Record<string, unknown>
-const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v)
+/** experiment_summary.yaml among the YAML files users write. */
+const summaryYaml = (maxBytes: number): YamlKind => ({
+  maxBytes,
+  usualSize: 'real experiment summaries are tens of KB',
+  sizeHint: 'the input max-summary-bytes raises the cap',
+  usualDepth: 'experiment summaries nest a few',
+  notMapping: 'must be a YAML mapping with `experiment`, `runs` and `evaluation` sections',
+})
 
 /** Loads and validates. `displayPath` is how the file is named in messages and annotations. */
 export function loadExperiment(
@@ -66,11 +65,11 @@ export function loadExperiment(
   toolNames: ToolNames,
   caps: LoadCaps = DEFAULT_CAPS,
 ): LoadOutcome {
-  const parsed = parse(text, displayPath, caps.maxSummaryBytes)
-  if ('errors' in parsed) return { errors: parsed.errors, warnings: [] }
-  const problems = new FileProblems(displayPath, parsed.doc, parsed.lineCounter)
+  const yaml = readYaml(text, displayPath, summaryYaml(caps.maxSummaryBytes))
+  if (!yaml.ok) return { errors: yaml.error, warnings: [] }
+  const problems = new FileProblems(yaml.value)
   problems.warnDuplicateKeys()
-  const data = review(parsed.data, problems)
+  const data = review(yaml.value.data, problems)
 
   const summary = SummarySchema.safeParse(data)
   const issues = summary.success ? [] : summary.error.issues
@@ -102,86 +101,6 @@ export function loadExperiment(
       raw: data,
     },
   }
-}
-
-/**
- * The YAML as PyYAML, cruijff_kit's reader, takes it (duplicate keys, merge keys), or located errors.
- * Its size and its nesting are checked first, and aliases are capped, as each could exhaust the process.
- */
-function parse(
-  text: string,
-  file: string,
-  maxBytes: number,
-): { doc: Document.Parsed; lineCounter: LineCounter; data: Mapping } | { errors: Problem[] } {
-  const fileProblem = (message: string, at = { line: 1, column: 1 }, hint?: string) => ({
-    errors: [{ file, ...at, message, ...(hint ? { hint } : {}) }],
-  })
-  const bytes = Buffer.byteLength(text, 'utf8')
-  if (bytes > maxBytes) {
-    const message = `is ${bytes} bytes, over the cap of ${maxBytes}: real experiment summaries are tens of KB`
-    return fileProblem(message, undefined, 'the input max-summary-bytes raises the cap')
-  }
-  const deep = tooDeep(text)
-  if (deep) {
-    const message = `nests more than ${LIMITS.maxDepth} levels deep here (experiment summaries nest a few)`
-    return fileProblem(message, deep, 'YAML nested this deep could exhaust the parser: it is refused unread')
-  }
-  const lineCounter = new LineCounter()
-  let doc: Document.Parsed
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true })
-  } catch (e) {
-    return fileProblem(`cannot be parsed as YAML: ${String(e)}`)
-  }
-  if (doc.errors.length > 0) {
-    const syntax = (e: (typeof doc.errors)[number]): Problem => {
-      const { line, col } = lineCounter.linePos(e.pos[0])
-      return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` }
-    }
-    return { errors: doc.errors.map(syntax) }
-  }
-  let data: unknown
-  try {
-    data = doc.toJS({ maxAliasCount: 100 })
-  } catch (e) {
-    return fileProblem(`cannot be read: ${firstLine(String(e))}`)
-  }
-  if (!isMapping(data)) return fileProblem('must be a YAML mapping with `experiment`, `runs` and `evaluation` sections')
-  return { doc, lineCounter, data }
-}
-
-/**
- * Where the YAML first nests deeper than LIMITS.maxDepth, read from its tokens without building anything
- * (the parser recurses): flow brackets, block indentation, and the `- ` or `? ` written on one line.
- */
-function tooDeep(text: string): { line: number; column: number } | undefined {
-  let line = 1
-  let column = 1
-  let lineStart = true
-  let flow = 0 // flow collections open here
-  let onLine = 0 // `- ` and `? ` written on this line
-  const indents: number[] = [] // the columns of the block collections open here
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token)
-    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end') continue // markers, not text
-    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++
-    else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1)
-    else if (type === 'seq-item-ind' || type === 'explicit-key-ind') onLine++
-    if (lineStart && flow === 0 && type !== 'space' && type !== 'newline' && type !== 'comment') {
-      while ((indents.at(-1) ?? 0) > column) indents.pop()
-      if (indents.at(-1) !== column) indents.push(column)
-      lineStart = false
-    }
-    if (flow + indents.length + onLine > LIMITS.maxDepth) return { line, column }
-    const breaks = token.split('\n').length - 1
-    line += breaks
-    column = breaks ? token.length - token.lastIndexOf('\n') : column + token.length
-    if (type === 'newline') {
-      onLine = 0
-      lineStart = true
-    }
-  }
-  return undefined
 }
 
 /** Whether the schema found nothing wrong at or under a path. */
@@ -406,15 +325,6 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'null',
 }
 
-export function valueAt(data: unknown, path: Path): unknown {
-  let cur: unknown = data
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined
-    cur = (cur as Record<string | number, unknown>)[p]
-  }
-  return cur
-}
-
 function preview(v: unknown): string {
   let s: string
   if (typeof v === 'string') s = JSON.stringify(v)
@@ -423,8 +333,4 @@ function preview(v: unknown): string {
   else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v)
   else s = typeof v === 'object' ? 'a mapping' : typeof v
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s
 }

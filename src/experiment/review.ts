@@ -4,12 +4,11 @@
  * reported: near a known key, an error with a did-you-mean; near none, a warning.
  */
 import { z } from 'zod'
-import { fieldName, type FileProblems, type Path } from './problems.js'
+import type { FileProblems } from './problems.js'
 import { LENIENCIES, SummarySchema } from './schema.js'
+import { fieldName, isMapping, type Mapping, type Path } from '../yaml.js'
 
 type Schema = z.core.$ZodType
-type Mapping = Record<string, unknown>
-const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** The data as the runner reads it: every leniency applied (in place, where the value stays a mapping). */
 export function review(data: Mapping, problems: FileProblems): Mapping {

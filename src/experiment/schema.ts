@@ -10,6 +10,7 @@
  *   a whole number written as text (`counted`), a key under its earlier name (`renamed`).
  */
 import { z } from 'zod'
+import { isMapping } from '../yaml.js'
 
 export const RUN_TYPES = ['fine-tuned', 'control', 'eval-only'] as const
 export type RunType = (typeof RUN_TYPES)[number]
@@ -19,8 +20,6 @@ export const LIMITS = {
   maxNameLength: 200,
   maxEpoch: 100_000,
   maxRuns: 10_000,
-  /** Nesting of the YAML: real summaries nest 6 levels; thousands exhaust the YAML parser's stack. */
-  maxDepth: 64,
 } as const
 
 /**
@@ -67,8 +66,6 @@ function lenient<S extends z.ZodType>(leniency: Leniency, schema: S) {
   LENIENCIES.set(read, leniency)
   return read
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** `epochs: "1"`: PyYAML keeps the text and cruijff_kit's scripts convert it. */
 const quotedWholeNumber: Leniency = {

@@ -8,7 +8,7 @@
 import { joinPath, resolvePath } from '../cluster/paths.js'
 import type { Transport } from '../cluster/transport.js'
 import { cellDisplayName, type Cell } from '../experiment/model.js'
-import { err, ok, type Problem } from '../result.js'
+import { err, firstLine, ok, type Problem } from '../result.js'
 import type { EvalHeader } from './eval-log.js'
 import { readTail } from '../cluster/read.js'
 import {
@@ -246,8 +246,4 @@ function evaluationResult(path: string, h: EvalHeader): EvaluationResult {
     ...(h.completedSamples !== undefined ? { completedSamples: h.completedSamples } : {}),
     scores: h.scores,
   }
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s
 }

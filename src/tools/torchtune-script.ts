@@ -7,7 +7,7 @@
  */
 import { isNode, LineCounter, parse as parseYaml, parseDocument, type Document } from 'yaml'
 import { joinPath, resolvePath } from '../cluster/paths.js'
-import { valueAt } from '../experiment/load.js'
+import { valueAt } from '../yaml.js'
 import { clusterPath, parseOptions, type Launch } from './launch.js'
 import { inRunDir, jobScript, type JobFilesBuilder, type Location, type ReadScript } from './job-files.js'
 import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'

@@ -229,6 +229,7 @@ const LAYER: Record<string, number> = {
   experiment: 1,
   'event.ts': 0.5,
   'github.ts': 0.5,
+  'yaml.ts': 0.25,
   'names.ts': 0,
   'result.ts': 0,
 }
