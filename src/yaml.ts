@@ -60,17 +60,28 @@ export class YamlFile {
 
   /** The value at path, or its nearest existing ancestor (for missing keys); `key`: the key itself. */
   locate(path: Path, at: 'value' | 'key' = 'value'): Position {
-    const key = at === 'key' ? this.nodeAt(path, 'key') : undefined
-    if (key?.range) return this.position(key.range[0])
+    const key = at === 'key' ? this.find(path, 'key') : undefined
+    if (key) return key
     for (let n = path.length; n >= 0; n--) {
-      const node = this.nodeAt(path.slice(0, n), 'value')
-      if (node?.range) return this.position(node.range[0])
+      const found = this.find(path.slice(0, n))
+      if (found) return found
     }
     return { line: 1, column: 1 }
   }
 
+  /** Where the value (or the key) at path is written, when it is there. */
+  find(path: Path, want: 'value' | 'key' = 'value'): Position | undefined {
+    const range = this.nodeAt(path, want)?.range
+    return range ? this.position(range[0]) : undefined
+  }
+
+  position(offset: number): Position {
+    const p = this.lines.linePos(offset)
+    return { line: p.line, column: p.col }
+  }
+
   /** The node at path, through aliases; of a key written twice, the last (the one that counts). */
-  nodeAt(path: Path, want: 'value' | 'key' = 'value'): Node | undefined {
+  private nodeAt(path: Path, want: 'value' | 'key'): Node | undefined {
     let cur: unknown = this.doc.contents
     for (const [i, part] of path.entries()) {
       if (isAlias(cur)) cur = cur.resolve(this.doc)
@@ -84,11 +95,6 @@ export class YamlFile {
       else return undefined
     }
     return isNode(cur) ? cur : undefined
-  }
-
-  position(offset: number): Position {
-    const p = this.lines.linePos(offset)
-    return { line: p.line, column: p.col }
   }
 }
 
@@ -104,8 +110,8 @@ const OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
 export function readYaml(text: string, file: string, kind: YamlKind): Result<YamlFile, Problem[]> {
   const refused = (message: string, at: Position = { line: 1, column: 1 }, hint?: string) =>
     err([{ file, ...at, message, ...(hint ? { hint } : {}) }])
-  const oversize = sizeProblem(file, Buffer.byteLength(text, 'utf8'), kind)
-  if (oversize) return err([oversize])
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > kind.maxBytes) return err([oversize(file, kind, bytes)])
   const deep = tooDeep(text)
   if (deep) {
     const message = `nests more than ${MAX_DEPTH} levels deep here (${kind.usualDepth})`
@@ -134,10 +140,13 @@ export function readYaml(text: string, file: string, kind: YamlKind): Result<Yam
   return isMapping(data) ? ok(new YamlFile(file, doc, lineCounter, data)) : refused(kind.notMapping)
 }
 
-/** The refusal of a file of `bytes` bytes over its kind's cap (for callers that know the size before reading). */
-export function sizeProblem(file: string, bytes: number, kind: YamlKind): Problem | undefined {
-  if (bytes <= kind.maxBytes) return undefined
-  const message = `is ${bytes} bytes, over the cap of ${kind.maxBytes}: ${kind.usualSize}`
+/**
+ * The refusal of a file over its kind's cap, for readers that learn its size before reading it: `bytes`,
+ * or none when it was read only as far as the cap.
+ */
+export function oversize(file: string, kind: YamlKind, bytes?: number): Problem {
+  const size = bytes === undefined ? 'is over the cap of' : `is ${bytes} bytes, over the cap of`
+  const message = `${size} ${kind.maxBytes}${bytes === undefined ? ' bytes' : ''}: ${kind.usualSize}`
   return { file, line: 1, column: 1, message, ...(kind.sizeHint ? { hint: kind.sizeHint } : {}) }
 }
 
