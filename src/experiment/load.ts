@@ -98,7 +98,6 @@ export function loadExperiment(
       runs: runs.list,
       tasks: tasks.list,
       cells: expandCells(entries),
-      raw: data,
     },
   }
 }
@@ -110,6 +109,17 @@ function passedPaths(issues: readonly z.core.$ZodIssue[]): Passed {
   const failed = new Set<string>()
   for (const { path } of issues) for (let n = 1; n <= path.length; n++) failed.add(JSON.stringify(path.slice(0, n)))
   return (path) => !failed.has(JSON.stringify(path))
+}
+
+/** The list at path; none when it is not a list. */
+const listAt = (data: unknown, path: Path): unknown[] => {
+  const list = valueAt(data, path)
+  return Array.isArray(list) ? list : []
+}
+
+interface Named<T> {
+  list: T[]
+  index: Map<string, number>
 }
 
 /**
@@ -124,11 +134,9 @@ function namedItems<S extends z.ZodType>(
   passed: Passed,
   problems: FileProblems,
 ) {
-  const list = valueAt(data, path)
-  const items: unknown[] = Array.isArray(list) ? list : []
   const index = new Map<string, number>()
   const valid: { item: z.output<S>; at: number }[] = []
-  for (const [at, item] of items.entries()) {
+  for (const [at, item] of listAt(data, path).entries()) {
     const name = isMapping(item) ? item['name'] : undefined
     if (typeof name !== 'string') continue
     const first = index.get(name)
@@ -144,7 +152,7 @@ function namedItems<S extends z.ZodType>(
 }
 
 /** The runs the schema passed; a run's epochs are its own, else controls.epochs. */
-function readRuns(data: Mapping, passed: Passed, problems: FileProblems) {
+function readRuns(data: Mapping, passed: Passed, problems: FileProblems): Named<Run> {
   const controls = valueAt(data, ['controls', 'epochs'])
   const defaultEpochs = passed(['controls', 'epochs']) && typeof controls === 'number' ? controls : undefined
   const { index, valid } = namedItems<typeof RunSchema>(data, ['runs'], 'run', passed, problems)
@@ -167,7 +175,7 @@ function readRuns(data: Mapping, passed: Passed, problems: FileProblems) {
   return { list, index }
 }
 
-function readTasks(data: Mapping, passed: Passed, problems: FileProblems) {
+function readTasks(data: Mapping, passed: Passed, problems: FileProblems): Named<Task> {
   const { index, valid } = namedItems<typeof TaskSchema>(data, ['evaluation', 'tasks'], 'task', passed, problems)
   const list = valid.map(({ item }): Task => ({
     name: item.name,
@@ -182,7 +190,7 @@ function readTools(section: unknown, names: ToolNames, problems: FileProblems): 
   if (section === undefined) {
     tools.defaulted = true
     problems.warnings.push({
-      file: problems.file,
+      file: problems.yaml.file,
       line: 1,
       column: 1,
       field: 'tools',
@@ -194,23 +202,18 @@ function readTools(section: unknown, names: ToolNames, problems: FileProblems): 
   } else if (isMapping(section)) {
     for (const phase of ['preparation', 'evaluation'] as const) {
       const given = section[phase]
-      const supported = names[phase].accepted
+      const accepted = names[phase].accepted
       if (given === undefined) {
         tools.defaulted = true
         problems.warn(['tools'], `no tools.${phase}: assuming ${tools[phase]}`)
         continue
       }
       if (typeof given !== 'string') continue // the schema reports it
-      if (supported.includes(given)) tools[phase] = given
-      else problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${supported.join(', ')}`)
+      if (accepted.includes(given)) tools[phase] = given
+      else problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${accepted.join(', ')}`)
     }
   }
   return tools
-}
-
-interface Named<T> {
-  list: T[]
-  index: Map<string, number>
 }
 
 /** A matrix entry that passed every check: each of its tasks at each of its epochs is a cell. */
@@ -225,8 +228,7 @@ interface Entry {
 /** Checks each matrix entry's references, even when other parts are invalid; returns the sound entries. */
 function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed: Passed, problems: FileProblems) {
   const entries: Entry[] = []
-  const list = valueAt(data, ['evaluation', 'matrix'])
-  for (const [i, item] of (Array.isArray(list) ? (list as unknown[]) : []).entries()) {
+  for (const [i, item] of listAt(data, ['evaluation', 'matrix']).entries()) {
     if (!isMapping(item)) continue
     const at = (...rest: (string | number)[]): Path => ['evaluation', 'matrix', i, ...rest]
     const runName = item['run']
@@ -234,7 +236,7 @@ function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed
       const hint = `runs are: ${[...runs.index.keys()].slice(0, 20).join(', ')}`
       problems.error(at('run'), `names run "${runName}", which is not in runs`, hint)
     }
-    for (const [j, task] of (Array.isArray(item['tasks']) ? (item['tasks'] as unknown[]) : []).entries()) {
+    for (const [j, task] of listAt(item, ['tasks']).entries()) {
       if (typeof task !== 'string' || tasks.index.has(task)) continue
       const listed = tasks.list.map((t) => t.name).slice(0, 20)
       const hint = listed.length ? `tasks are: ${listed.join(', ')}` : 'add it to evaluation.tasks'
@@ -325,12 +327,10 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'null',
 }
 
+/** A value as a message shows it: text quoted, a list or a mapping by its kind, cut at 60 characters. */
 function preview(v: unknown): string {
-  let s: string
-  if (typeof v === 'string') s = JSON.stringify(v)
-  else if (Array.isArray(v)) s = 'a list'
-  else if (v === null) s = 'null'
-  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v)
-  else s = typeof v === 'object' ? 'a mapping' : typeof v
+  let s = typeof v === 'string' ? JSON.stringify(v) : String(v)
+  if (Array.isArray(v)) s = 'a list'
+  else if (isMapping(v)) s = 'a mapping'
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }

@@ -1,7 +1,6 @@
 /**
  * The loader's problems, each located in experiment_summary.yaml at the line and column of the value
- * (or the key) it is about. With duplicate keys the last one is the value that counts (as PyYAML reads
- * it), so paths resolve to the last pair with that key.
+ * (or the key) it is about (YamlFile.locate: of a key written twice, the last, which counts).
  */
 import { isMap, isNode, isScalar, isSeq } from 'yaml'
 import type { Problem } from '../result.js'
@@ -10,11 +9,8 @@ import { fieldName, MAX_DEPTH, type Path, type YamlFile } from '../yaml.js'
 export class FileProblems {
   readonly errors: Problem[] = []
   readonly warnings: Problem[] = []
-  readonly file: string
 
-  constructor(private readonly yaml: YamlFile) {
-    this.file = yaml.file
-  }
+  constructor(readonly yaml: YamlFile) {}
 
   error(path: Path, message: string, hint?: string, at: 'value' | 'key' = 'value'): void {
     this.errors.push(this.located(path, message, hint, at))
@@ -44,7 +40,7 @@ export class FileProblems {
         if (first === undefined) seen.set(key, start)
         else
           this.warnings.push({
-            file: this.file,
+            file: this.yaml.file,
             ...this.yaml.position(start),
             field: fieldName([...path, key]),
             message: `duplicate key "${key}" (first at line ${this.yaml.position(first).line}): the last value is used`,
@@ -57,6 +53,6 @@ export class FileProblems {
 
   private located(path: Path, message: string, hint: string | undefined, at: 'value' | 'key'): Problem {
     const where = this.yaml.locate(path, at)
-    return { file: this.file, ...where, field: fieldName(path) || undefined, message, ...(hint ? { hint } : {}) }
+    return { file: this.yaml.file, ...where, field: fieldName(path) || undefined, message, ...(hint ? { hint } : {}) }
   }
 }

@@ -132,7 +132,7 @@ export function didYouMean(key: string, candidates: readonly string[]): string |
   const lower = key.toLowerCase()
   let best: { name: string; d: number } | undefined
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase())
+    const d = editDistance(lower, c.toLowerCase())
     if (!best || d < best.d) best = { name: c, d }
   }
   if (!best) return undefined

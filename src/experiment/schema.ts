@@ -41,19 +41,12 @@ export function directoryNameProblem(name: string): string | null {
   return null
 }
 
-/** A warning about a value read leniently; `key` when it is about a key of that value. */
-export interface LenientNote {
-  message: string
-  hint: string
-  key?: string
-}
-
 /** How cruijff_kit's reader takes a value the schema would refuse as it is written. */
 export interface Leniency {
   /** The value as cruijff_kit reads it: the same value when there is nothing to read differently. */
   read(value: unknown): unknown
-  /** The warning when `read` changed the value at `field`. */
-  note(written: unknown, read: unknown, field: string): LenientNote
+  /** The warning when `read` changed the value at `field`; `key` when it is about a key of that value. */
+  note(written: unknown, read: unknown, field: string): { message: string; hint: string; key?: string }
   /** Earlier names of keys that it reads under their new name (they count for did-you-mean). */
   renamed?: readonly string[]
 }
@@ -115,18 +108,22 @@ const dirName = z.string().superRefine((s, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `must be usable as a directory name, but ${problem}` })
 })
 
-const epochNumber = z
-  .number({ error: 'must be a whole number (0, 1, 2, ...)' })
-  .int('must be a whole number (0, 1, 2, ...)')
-  .min(0, 'must be 0 or more (epochs are counted from 0)')
-  .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
+/** A whole number from `min` to LIMITS.maxEpoch, in the words of `notWhole` (and of `belowMin`). */
+const wholeNumber = (min: number, notWhole: string, belowMin = notWhole) =>
+  z
+    .number({ error: notWhole })
+    .int(notWhole)
+    .min(min, belowMin)
+    .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
 
-/** A count of 1 or more (epochs, batch sizes), at most LIMITS.maxEpoch. */
-export const positiveCount = z
-  .number({ error: 'must be a whole number of 1 or more' })
-  .int('must be a whole number of 1 or more')
-  .min(1, 'must be a whole number of 1 or more')
-  .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
+const epochNumber = wholeNumber(
+  0,
+  'must be a whole number (0, 1, 2, ...)',
+  'must be 0 or more (epochs are counted from 0)',
+)
+
+/** A count of 1 or more (epochs, batch sizes). */
+export const positiveCount = wholeNumber(1, 'must be a whole number of 1 or more')
 
 const compute = unchecked(z.object(unreadKeys('time', 'gpus', 'mem', 'cpus_per_task')))
 

@@ -33,7 +33,6 @@ function experiment(cells: Cell[]): Experiment {
     })),
     tasks: [...new Set(cells.map((c) => c.task))].map((name) => ({ name })),
     cells,
-    raw: {},
   }
 }
 

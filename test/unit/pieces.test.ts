@@ -162,7 +162,6 @@ describe('report', () => {
         runs: [{ name: 'ft', type: 'fine-tuned', parameters: { lr: 0.1 } }],
         tasks: [{ name: 'caps' }],
         cells: [{ run: 'ft', task: 'caps', epoch: 0 }],
-        raw: {},
       },
       experimentName: 'e',
       runDir: '/r',

@@ -63,7 +63,6 @@ function experiment(): Experiment {
       { run: 'lr1', task: 'caps', epoch: 0 },
       { run: 'base', task: 'caps', epoch: null },
     ],
-    raw: {},
   }
 }
 
