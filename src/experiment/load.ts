@@ -49,7 +49,7 @@ export interface LoadOutcome {
 }
 
 /** experiment_summary.yaml among the YAML files users write. */
-const summaryYaml = (maxBytes: number): YamlKind => ({
+export const summaryYaml = (maxBytes: number): YamlKind => ({
   maxBytes,
   usualSize: 'real experiment summaries are tens of KB',
   sizeHint: 'the input max-summary-bytes raises the cap',
