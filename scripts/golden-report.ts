@@ -58,7 +58,6 @@ function experiment(name: string, runs: Run[], tasks: string[], cells: Cell[]): 
     runs,
     tasks: tasks.map((t) => ({ name: t, script: `tasks/${t}.py` })),
     cells,
-    raw: {},
   }
 }
 

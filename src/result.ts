@@ -25,6 +25,11 @@ export function formatProblem(p: Problem): string {
   return `${where}${field}${p.message}${p.hint ? ` (${p.hint})` : ''}`
 }
 
+/** The first line of a message (a library's may go on with its context). */
+export function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s
+}
+
 /** The message of an unknown thrown value, for the rare boundary where a library throws. */
 export function messageOf(e: unknown): string {
   if (e instanceof Error) return e.message

@@ -2,27 +2,20 @@
  * experiment_summary.yaml -> Experiment, or every problem found, each located at file:line:column.
  * Never throws: hostile input (syntax errors, alias bombs, wrong types, huge values) becomes problems.
  *
- * The format is schema.ts's. The steps, top to bottom: parse the YAML; review the data beside the schema
- * (review.ts: cruijff_kit's leniencies, with a warning; unknown keys); validate it; check the
+ * The format is schema.ts's. The steps, top to bottom: parse the YAML (../yaml.ts); review the data beside
+ * the schema (review.ts: cruijff_kit's leniencies, with a warning; unknown keys); validate it; check the
  * cross-references (duplicate names, matrix entries naming unknown runs or tasks, epochs a run does not
  * train); expand the cells. Every problem is reported in one pass: every item the schema passed takes
  * part in the cross-checks, whatever else is wrong.
  */
-import { CST, Lexer, LineCounter, parseDocument, type Document } from 'yaml'
 import type { z } from 'zod'
-import {
-  LIMITS,
-  positiveCount,
-  SummarySchema,
-  type MatrixEntrySchema,
-  type RunSchema,
-  type TaskSchema,
-} from './schema.js'
+import { positiveCount, SummarySchema, type MatrixEntrySchema, type RunSchema, type TaskSchema } from './schema.js'
 import type { Cell, Experiment, Run, Task } from './model.js'
-import { fieldName, FileProblems, type Path } from './problems.js'
+import { FileProblems } from './problems.js'
 import { review } from './review.js'
 import { INPUTS } from '../names.js'
 import type { Problem } from '../result.js'
+import { fieldName, isMapping, readYaml, valueAt, type Mapping, type Path, type YamlKind } from '../yaml.js'
 
 /**
  * The tool names the loader accepts for each phase, and the defaults when the `tools` section is
@@ -55,8 +48,14 @@ export interface LoadOutcome {
   warnings: Problem[]
 }
 
-type Mapping = Record<string, unknown>
-const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v)
+/** experiment_summary.yaml among the YAML files users write. */
+export const summaryYaml = (maxBytes: number): YamlKind => ({
+  maxBytes,
+  usualSize: 'real experiment summaries are tens of KB',
+  sizeHint: 'the input max-summary-bytes raises the cap',
+  usualDepth: 'experiment summaries nest a few',
+  notMapping: 'must be a YAML mapping with `experiment`, `runs` and `evaluation` sections',
+})
 
 /** Loads and validates. `displayPath` is how the file is named in messages and annotations. */
 export function loadExperiment(
@@ -66,11 +65,11 @@ export function loadExperiment(
   toolNames: ToolNames,
   caps: LoadCaps = DEFAULT_CAPS,
 ): LoadOutcome {
-  const parsed = parse(text, displayPath, caps.maxSummaryBytes)
-  if ('errors' in parsed) return { errors: parsed.errors, warnings: [] }
-  const problems = new FileProblems(displayPath, parsed.doc, parsed.lineCounter)
+  const yaml = readYaml(text, displayPath, summaryYaml(caps.maxSummaryBytes))
+  if (!yaml.ok) return { errors: yaml.error, warnings: [] }
+  const problems = new FileProblems(yaml.value)
   problems.warnDuplicateKeys()
-  const data = review(parsed.data, problems)
+  const data = review(yaml.value.data, problems)
 
   const summary = SummarySchema.safeParse(data)
   const issues = summary.success ? [] : summary.error.issues
@@ -99,89 +98,8 @@ export function loadExperiment(
       runs: runs.list,
       tasks: tasks.list,
       cells: expandCells(entries),
-      raw: data,
     },
   }
-}
-
-/**
- * The YAML as PyYAML, cruijff_kit's reader, takes it (duplicate keys, merge keys), or located errors.
- * Its size and its nesting are checked first, and aliases are capped, as each could exhaust the process.
- */
-function parse(
-  text: string,
-  file: string,
-  maxBytes: number,
-): { doc: Document.Parsed; lineCounter: LineCounter; data: Mapping } | { errors: Problem[] } {
-  const fileProblem = (message: string, at = { line: 1, column: 1 }, hint?: string) => ({
-    errors: [{ file, ...at, message, ...(hint ? { hint } : {}) }],
-  })
-  const bytes = Buffer.byteLength(text, 'utf8')
-  if (bytes > maxBytes) {
-    const message = `is ${bytes} bytes, over the cap of ${maxBytes}: real experiment summaries are tens of KB`
-    return fileProblem(message, undefined, 'the input max-summary-bytes raises the cap')
-  }
-  const deep = tooDeep(text)
-  if (deep) {
-    const message = `nests more than ${LIMITS.maxDepth} levels deep here (experiment summaries nest a few)`
-    return fileProblem(message, deep, 'YAML nested this deep could exhaust the parser: it is refused unread')
-  }
-  const lineCounter = new LineCounter()
-  let doc: Document.Parsed
-  try {
-    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, strict: true, merge: true })
-  } catch (e) {
-    return fileProblem(`cannot be parsed as YAML: ${String(e)}`)
-  }
-  if (doc.errors.length > 0) {
-    const syntax = (e: (typeof doc.errors)[number]): Problem => {
-      const { line, col } = lineCounter.linePos(e.pos[0])
-      return { file, line, column: col, message: `YAML syntax: ${firstLine(e.message)}` }
-    }
-    return { errors: doc.errors.map(syntax) }
-  }
-  let data: unknown
-  try {
-    data = doc.toJS({ maxAliasCount: 100 })
-  } catch (e) {
-    return fileProblem(`cannot be read: ${firstLine(String(e))}`)
-  }
-  if (!isMapping(data)) return fileProblem('must be a YAML mapping with `experiment`, `runs` and `evaluation` sections')
-  return { doc, lineCounter, data }
-}
-
-/**
- * Where the YAML first nests deeper than LIMITS.maxDepth, read from its tokens without building anything
- * (the parser recurses): flow brackets, block indentation, and the `- ` or `? ` written on one line.
- */
-function tooDeep(text: string): { line: number; column: number } | undefined {
-  let line = 1
-  let column = 1
-  let lineStart = true
-  let flow = 0 // flow collections open here
-  let onLine = 0 // `- ` and `? ` written on this line
-  const indents: number[] = [] // the columns of the block collections open here
-  for (const token of new Lexer().lex(text)) {
-    const type = CST.tokenType(token)
-    if (type === 'doc-mode' || type === 'scalar' || type === 'flow-error-end') continue // markers, not text
-    if (type === 'flow-map-start' || type === 'flow-seq-start') flow++
-    else if (type === 'flow-map-end' || type === 'flow-seq-end') flow = Math.max(0, flow - 1)
-    else if (type === 'seq-item-ind' || type === 'explicit-key-ind') onLine++
-    if (lineStart && flow === 0 && type !== 'space' && type !== 'newline' && type !== 'comment') {
-      while ((indents.at(-1) ?? 0) > column) indents.pop()
-      if (indents.at(-1) !== column) indents.push(column)
-      lineStart = false
-    }
-    if (flow + indents.length + onLine > LIMITS.maxDepth) return { line, column }
-    const breaks = token.split('\n').length - 1
-    line += breaks
-    column = breaks ? token.length - token.lastIndexOf('\n') : column + token.length
-    if (type === 'newline') {
-      onLine = 0
-      lineStart = true
-    }
-  }
-  return undefined
 }
 
 /** Whether the schema found nothing wrong at or under a path. */
@@ -191,6 +109,17 @@ function passedPaths(issues: readonly z.core.$ZodIssue[]): Passed {
   const failed = new Set<string>()
   for (const { path } of issues) for (let n = 1; n <= path.length; n++) failed.add(JSON.stringify(path.slice(0, n)))
   return (path) => !failed.has(JSON.stringify(path))
+}
+
+/** The list at path; none when it is not a list. */
+const listAt = (data: unknown, path: Path): unknown[] => {
+  const list = valueAt(data, path)
+  return Array.isArray(list) ? list : []
+}
+
+interface Named<T> {
+  list: T[]
+  index: Map<string, number>
 }
 
 /**
@@ -205,11 +134,9 @@ function namedItems<S extends z.ZodType>(
   passed: Passed,
   problems: FileProblems,
 ) {
-  const list = valueAt(data, path)
-  const items: unknown[] = Array.isArray(list) ? list : []
   const index = new Map<string, number>()
   const valid: { item: z.output<S>; at: number }[] = []
-  for (const [at, item] of items.entries()) {
+  for (const [at, item] of listAt(data, path).entries()) {
     const name = isMapping(item) ? item['name'] : undefined
     if (typeof name !== 'string') continue
     const first = index.get(name)
@@ -225,7 +152,7 @@ function namedItems<S extends z.ZodType>(
 }
 
 /** The runs the schema passed; a run's epochs are its own, else controls.epochs. */
-function readRuns(data: Mapping, passed: Passed, problems: FileProblems) {
+function readRuns(data: Mapping, passed: Passed, problems: FileProblems): Named<Run> {
   const controls = valueAt(data, ['controls', 'epochs'])
   const defaultEpochs = passed(['controls', 'epochs']) && typeof controls === 'number' ? controls : undefined
   const { index, valid } = namedItems<typeof RunSchema>(data, ['runs'], 'run', passed, problems)
@@ -248,7 +175,7 @@ function readRuns(data: Mapping, passed: Passed, problems: FileProblems) {
   return { list, index }
 }
 
-function readTasks(data: Mapping, passed: Passed, problems: FileProblems) {
+function readTasks(data: Mapping, passed: Passed, problems: FileProblems): Named<Task> {
   const { index, valid } = namedItems<typeof TaskSchema>(data, ['evaluation', 'tasks'], 'task', passed, problems)
   const list = valid.map(({ item }): Task => ({
     name: item.name,
@@ -263,7 +190,7 @@ function readTools(section: unknown, names: ToolNames, problems: FileProblems): 
   if (section === undefined) {
     tools.defaulted = true
     problems.warnings.push({
-      file: problems.file,
+      file: problems.yaml.file,
       line: 1,
       column: 1,
       field: 'tools',
@@ -275,23 +202,18 @@ function readTools(section: unknown, names: ToolNames, problems: FileProblems): 
   } else if (isMapping(section)) {
     for (const phase of ['preparation', 'evaluation'] as const) {
       const given = section[phase]
-      const supported = names[phase].accepted
+      const accepted = names[phase].accepted
       if (given === undefined) {
         tools.defaulted = true
         problems.warn(['tools'], `no tools.${phase}: assuming ${tools[phase]}`)
         continue
       }
       if (typeof given !== 'string') continue // the schema reports it
-      if (supported.includes(given)) tools[phase] = given
-      else problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${supported.join(', ')}`)
+      if (accepted.includes(given)) tools[phase] = given
+      else problems.error(['tools', phase], `unknown ${phase} tool "${given}"`, `supported: ${accepted.join(', ')}`)
     }
   }
   return tools
-}
-
-interface Named<T> {
-  list: T[]
-  index: Map<string, number>
 }
 
 /** A matrix entry that passed every check: each of its tasks at each of its epochs is a cell. */
@@ -306,8 +228,7 @@ interface Entry {
 /** Checks each matrix entry's references, even when other parts are invalid; returns the sound entries. */
 function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed: Passed, problems: FileProblems) {
   const entries: Entry[] = []
-  const list = valueAt(data, ['evaluation', 'matrix'])
-  for (const [i, item] of (Array.isArray(list) ? (list as unknown[]) : []).entries()) {
+  for (const [i, item] of listAt(data, ['evaluation', 'matrix']).entries()) {
     if (!isMapping(item)) continue
     const at = (...rest: (string | number)[]): Path => ['evaluation', 'matrix', i, ...rest]
     const runName = item['run']
@@ -315,7 +236,7 @@ function checkMatrix(data: Mapping, runs: Named<Run>, tasks: Named<Task>, passed
       const hint = `runs are: ${[...runs.index.keys()].slice(0, 20).join(', ')}`
       problems.error(at('run'), `names run "${runName}", which is not in runs`, hint)
     }
-    for (const [j, task] of (Array.isArray(item['tasks']) ? (item['tasks'] as unknown[]) : []).entries()) {
+    for (const [j, task] of listAt(item, ['tasks']).entries()) {
       if (typeof task !== 'string' || tasks.index.has(task)) continue
       const listed = tasks.list.map((t) => t.name).slice(0, 20)
       const hint = listed.length ? `tasks are: ${listed.join(', ')}` : 'add it to evaluation.tasks'
@@ -406,25 +327,10 @@ const TYPE_WORDS: Record<string, string> = {
   null: 'null',
 }
 
-export function valueAt(data: unknown, path: Path): unknown {
-  let cur: unknown = data
-  for (const p of path) {
-    if (cur === null || typeof cur !== 'object') return undefined
-    cur = (cur as Record<string | number, unknown>)[p]
-  }
-  return cur
-}
-
+/** A value as a message shows it: text quoted, a list or a mapping by its kind, cut at 60 characters. */
 function preview(v: unknown): string {
-  let s: string
-  if (typeof v === 'string') s = JSON.stringify(v)
-  else if (Array.isArray(v)) s = 'a list'
-  else if (v === null) s = 'null'
-  else if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') s = String(v)
-  else s = typeof v === 'object' ? 'a mapping' : typeof v
+  let s = typeof v === 'string' ? JSON.stringify(v) : String(v)
+  if (Array.isArray(v)) s = 'a list'
+  else if (isMapping(v)) s = 'a mapping'
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s
 }

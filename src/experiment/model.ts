@@ -36,8 +36,6 @@ export interface Experiment {
   runs: Run[]
   tasks: Task[]
   cells: Cell[]
-  /** The parsed YAML, for the summary's parameter columns. */
-  raw: Record<string, unknown>
 }
 
 /** Display name used in logs: `{run}/{task}/epoch{N}` or `{run}/{task}`. */

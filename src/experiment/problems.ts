@@ -1,37 +1,16 @@
 /**
  * The loader's problems, each located in experiment_summary.yaml at the line and column of the value
- * (or the key) it is about. With duplicate keys the last one is the value that counts (as PyYAML reads
- * it), so paths resolve to the last pair with that key.
+ * (or the key) it is about (YamlFile.locate: of a key written twice, the last, which counts).
  */
-import { isAlias, isMap, isNode, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml'
-import { LIMITS } from './schema.js'
+import { isMap, isNode, isScalar, isSeq } from 'yaml'
 import type { Problem } from '../result.js'
-
-export type Path = readonly (string | number)[]
-interface Position {
-  line: number
-  column: number
-}
-
-/** `runs[2].name`, `evaluation.matrix[0].epochs[1]`. */
-export function fieldName(path: Path): string {
-  let out = ''
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`
-    else out += out ? `.${part}` : part
-  }
-  return out
-}
+import { fieldName, MAX_DEPTH, type Path, type YamlFile } from '../yaml.js'
 
 export class FileProblems {
   readonly errors: Problem[] = []
   readonly warnings: Problem[] = []
 
-  constructor(
-    readonly file: string,
-    private readonly doc: Document.Parsed,
-    private readonly lines: LineCounter,
-  ) {}
+  constructor(readonly yaml: YamlFile) {}
 
   error(path: Path, message: string, hint?: string, at: 'value' | 'key' = 'value'): void {
     this.errors.push(this.located(path, message, hint, at))
@@ -48,8 +27,8 @@ export class FileProblems {
   }
 
   /** A warning for every key written twice in one mapping, at its later occurrence. */
-  warnDuplicateKeys(node: unknown = this.doc.contents, path: Path = []): void {
-    if (path.length > LIMITS.maxDepth) return
+  warnDuplicateKeys(node: unknown = this.yaml.doc.contents, path: Path = []): void {
+    if (path.length > MAX_DEPTH) return
     if (isMap(node)) {
       const seen = new Map<string, number>()
       for (const pair of node.items) {
@@ -61,10 +40,10 @@ export class FileProblems {
         if (first === undefined) seen.set(key, start)
         else
           this.warnings.push({
-            file: this.file,
-            ...this.position(start),
+            file: this.yaml.file,
+            ...this.yaml.position(start),
             field: fieldName([...path, key]),
-            message: `duplicate key "${key}" (first at line ${this.position(first).line}): the last value is used`,
+            message: `duplicate key "${key}" (first at line ${this.yaml.position(first).line}): the last value is used`,
             hint: "cruijff_kit's YAML reader (PyYAML) does the same; remove one of them",
           })
         this.warnDuplicateKeys(pair.value, [...path, key])
@@ -73,44 +52,7 @@ export class FileProblems {
   }
 
   private located(path: Path, message: string, hint: string | undefined, at: 'value' | 'key'): Problem {
-    const where = at === 'key' ? this.key(path) : this.value(path)
-    return { file: this.file, ...where, field: fieldName(path) || undefined, message, ...(hint ? { hint } : {}) }
-  }
-
-  /** The value at path, or its nearest existing ancestor (for missing keys). */
-  private value(path: Path): Position {
-    for (let n = path.length; n >= 0; n--) {
-      const node = this.nodeAt(path.slice(0, n), 'value')
-      if (node?.range) return this.position(node.range[0])
-    }
-    return { line: 1, column: 1 }
-  }
-
-  /** The key at path (for problems about the key itself). */
-  private key(path: Path): Position {
-    const node = this.nodeAt(path, 'key')
-    return node?.range ? this.position(node.range[0]) : this.value(path)
-  }
-
-  private nodeAt(path: Path, want: 'value' | 'key'): Node | undefined {
-    let cur: unknown = this.doc.contents
-    for (const [i, part] of path.entries()) {
-      if (isAlias(cur)) cur = cur.resolve(this.doc)
-      if (isMap(cur)) {
-        const pair = [...cur.items]
-          .reverse()
-          .find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(part))
-        if (!pair) return undefined
-        if (want === 'key' && i === path.length - 1) return isNode(pair.key) ? pair.key : undefined
-        cur = pair.value
-      } else if (isSeq(cur) && typeof part === 'number') cur = cur.items[part]
-      else return undefined
-    }
-    return isNode(cur) ? cur : undefined
-  }
-
-  private position(offset: number): Position {
-    const p = this.lines.linePos(offset)
-    return { line: p.line, column: p.col }
+    const where = this.yaml.locate(path, at)
+    return { file: this.yaml.file, ...where, field: fieldName(path) || undefined, message, ...(hint ? { hint } : {}) }
   }
 }

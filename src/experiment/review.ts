@@ -4,12 +4,11 @@
  * reported: near a known key, an error with a did-you-mean; near none, a warning.
  */
 import { z } from 'zod'
-import { fieldName, type FileProblems, type Path } from './problems.js'
+import type { FileProblems } from './problems.js'
 import { LENIENCIES, SummarySchema } from './schema.js'
+import { fieldName, isMapping, type Mapping, type Path } from '../yaml.js'
 
 type Schema = z.core.$ZodType
-type Mapping = Record<string, unknown>
-const isMapping = (v: unknown): v is Mapping => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** The data as the runner reads it: every leniency applied (in place, where the value stays a mapping). */
 export function review(data: Mapping, problems: FileProblems): Mapping {
@@ -133,7 +132,7 @@ export function didYouMean(key: string, candidates: readonly string[]): string |
   const lower = key.toLowerCase()
   let best: { name: string; d: number } | undefined
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase())
+    const d = editDistance(lower, c.toLowerCase())
     if (!best || d < best.d) best = { name: c, d }
   }
   if (!best) return undefined

@@ -10,6 +10,7 @@
  *   a whole number written as text (`counted`), a key under its earlier name (`renamed`).
  */
 import { z } from 'zod'
+import { isMapping } from '../yaml.js'
 
 export const RUN_TYPES = ['fine-tuned', 'control', 'eval-only'] as const
 export type RunType = (typeof RUN_TYPES)[number]
@@ -19,8 +20,6 @@ export const LIMITS = {
   maxNameLength: 200,
   maxEpoch: 100_000,
   maxRuns: 10_000,
-  /** Nesting of the YAML: real summaries nest 6 levels; thousands exhaust the YAML parser's stack. */
-  maxDepth: 64,
 } as const
 
 /**
@@ -42,19 +41,12 @@ export function directoryNameProblem(name: string): string | null {
   return null
 }
 
-/** A warning about a value read leniently; `key` when it is about a key of that value. */
-export interface LenientNote {
-  message: string
-  hint: string
-  key?: string
-}
-
 /** How cruijff_kit's reader takes a value the schema would refuse as it is written. */
 export interface Leniency {
   /** The value as cruijff_kit reads it: the same value when there is nothing to read differently. */
   read(value: unknown): unknown
-  /** The warning when `read` changed the value at `field`. */
-  note(written: unknown, read: unknown, field: string): LenientNote
+  /** The warning when `read` changed the value at `field`; `key` when it is about a key of that value. */
+  note(written: unknown, read: unknown, field: string): { message: string; hint: string; key?: string }
   /** Earlier names of keys that it reads under their new name (they count for did-you-mean). */
   renamed?: readonly string[]
 }
@@ -67,8 +59,6 @@ function lenient<S extends z.ZodType>(leniency: Leniency, schema: S) {
   LENIENCIES.set(read, leniency)
   return read
 }
-
-const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v)
 
 /** `epochs: "1"`: PyYAML keeps the text and cruijff_kit's scripts convert it. */
 const quotedWholeNumber: Leniency = {
@@ -118,18 +108,22 @@ const dirName = z.string().superRefine((s, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: `must be usable as a directory name, but ${problem}` })
 })
 
-const epochNumber = z
-  .number({ error: 'must be a whole number (0, 1, 2, ...)' })
-  .int('must be a whole number (0, 1, 2, ...)')
-  .min(0, 'must be 0 or more (epochs are counted from 0)')
-  .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
+/** A whole number from `min` to LIMITS.maxEpoch, in the words of `notWhole` (and of `belowMin`). */
+const wholeNumber = (min: number, notWhole: string, belowMin = notWhole) =>
+  z
+    .number({ error: notWhole })
+    .int(notWhole)
+    .min(min, belowMin)
+    .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
 
-/** A count of 1 or more (epochs, batch sizes), at most LIMITS.maxEpoch. */
-export const positiveCount = z
-  .number({ error: 'must be a whole number of 1 or more' })
-  .int('must be a whole number of 1 or more')
-  .min(1, 'must be a whole number of 1 or more')
-  .max(LIMITS.maxEpoch, `must be at most ${LIMITS.maxEpoch}`)
+const epochNumber = wholeNumber(
+  0,
+  'must be a whole number (0, 1, 2, ...)',
+  'must be 0 or more (epochs are counted from 0)',
+)
+
+/** A count of 1 or more (epochs, batch sizes). */
+export const positiveCount = wholeNumber(1, 'must be a whole number of 1 or more')
 
 const compute = unchecked(z.object(unreadKeys('time', 'gpus', 'mem', 'cpus_per_task')))
 

@@ -5,13 +5,14 @@ import { isWithin } from '../cluster/paths.js'
 import { ConfinedTransport } from '../engine/confine.js'
 import { isPrivateExperiment } from '../report/private.js'
 import { LogFile } from '../engine/log.js'
-import { loadExperiment } from '../experiment/load.js'
+import { loadExperiment, summaryYaml } from '../experiment/load.js'
 import type { Experiment } from '../experiment/model.js'
 import { bindGates, type BoundCondition } from '../require/gates.js'
 import type { Status } from '../report/model.js'
 import { err, formatProblem, ok, type Problem, type Result } from '../result.js'
 import { loaderToolNames, toolFor } from '../tools/index.js'
 import type { ScaffoldPlan, ToolModule } from '../tools/tool.js'
+import { oversize } from '../yaml.js'
 import type { Base, ExperimentContext } from './context.js'
 import { chooseRunDir, refKey, resolveRunRoot } from './run-dir.js'
 
@@ -58,9 +59,13 @@ export async function prepare(
     result: 'found',
   })
 
-  const text = readFileSync(summaryPath, 'utf8')
   const caps = { maxSummaryBytes: s.maxSummaryBytes, maxCells: s.maxCells }
-  const loaded = loadExperiment(text, summaryPath, shown(summaryPath), loaderToolNames(), caps)
+  // Its size first: a summary of gigabytes is refused unread.
+  const bytes = statSync(summaryPath).size
+  const loaded =
+    bytes > caps.maxSummaryBytes
+      ? { errors: [oversize(shown(summaryPath), summaryYaml(caps.maxSummaryBytes), bytes)], warnings: [] }
+      : loadExperiment(readFileSync(summaryPath, 'utf8'), summaryPath, shown(summaryPath), loaderToolNames(), caps)
   base.warnings.push(...loaded.warnings)
   if (!loaded.experiment) {
     const verdict = `${loaded.errors.length} problem(s) in experiment_summary.yaml`

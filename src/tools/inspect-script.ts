@@ -9,9 +9,9 @@
  * of August 2026): an option's value is never taken for a task. A word after an option this list does
  * not know may be that option's value: it is not taken for a task file either, but said unresolved.
  */
-import { parse as parseYaml } from 'yaml'
 import { dirnameOf, resolvePath } from '../cluster/paths.js'
 import type { Cell } from '../experiment/model.js'
+import { yamlValue } from '../yaml.js'
 import { clusterPath, type Launch } from './launch.js'
 import type { JobFilesBuilder } from './job-files.js'
 import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
@@ -273,11 +273,8 @@ export function inspectFiles(inv: InspectInvocation, cell: Cell | undefined, fil
 
 /** How inspect reads a `-T`/`-M`/`--metadata` value: as YAML (PyYAML, 1.1): `"true"` is true, `"0"` is 0. */
 export function cliValue(text: string): unknown {
-  try {
-    return parseYaml(text, { version: '1.1' }) as unknown
-  } catch {
-    return text
-  }
+  const read = yamlValue(text, '1.1')
+  return read ? read.value : text
 }
 
 /** A value as the string inspect hands the task (a quoted YAML string unquoted); undefined when not a string. */

@@ -8,7 +8,7 @@
 import { joinPath, resolvePath } from '../cluster/paths.js'
 import type { Transport } from '../cluster/transport.js'
 import { cellDisplayName, type Cell } from '../experiment/model.js'
-import { err, ok, type Problem } from '../result.js'
+import { err, firstLine, ok, type Problem } from '../result.js'
 import type { EvalHeader } from './eval-log.js'
 import { readTail } from '../cluster/read.js'
 import {
@@ -21,7 +21,7 @@ import {
   type FoundLog,
 } from './inspect-logs.js'
 import { inspectFiles, inspectInvocation } from './inspect-script.js'
-import { JobFilesBuilder, jobScript, missingReads } from './job-files.js'
+import { JobFilesBuilder, jobScript, missingReads, readerOf } from './job-files.js'
 import {
   OUTPUT_TAIL_BYTES,
   type EvaluationResult,
@@ -74,7 +74,7 @@ export const inspect: ToolModule = {
   },
 
   async files(ctx: FilesContext): Promise<JobFiles> {
-    const script = await jobScript((p) => ctx.read(p), ctx.runDir, ctx.job)
+    const script = await jobScript(ctx.read, ctx.runDir, ctx.job)
     const files = new JobFilesBuilder(script)
     if (!script) {
       files.note(joinPath(ctx.job.dir, ctx.job.script), { line: 1 }, 'the job script cannot be read')
@@ -148,7 +148,7 @@ export const inspect: ToolModule = {
   async preflight(ctx: PreflightContext): Promise<Problem[]> {
     const problems: Problem[] = []
     for (const job of ctx.jobs) {
-      const files = await inspect.files?.({ runDir: ctx.runDir, job, read: (p) => ctx.transport.readFile(p) })
+      const files = await inspect.files?.({ runDir: ctx.runDir, job, read: readerOf(ctx.transport) })
       if (!files) continue
       const hint = (r: JobRead): string =>
         `line ${r.line ?? '?'} of ${r.file} passes it to inspect: fix the path or create it before running`
@@ -246,8 +246,4 @@ function evaluationResult(path: string, h: EvalHeader): EvaluationResult {
     ...(h.completedSamples !== undefined ? { completedSamples: h.completedSamples } : {}),
     scores: h.scores,
   }
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s
 }

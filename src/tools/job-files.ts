@@ -16,6 +16,7 @@ import {
   type JobRead,
   type OutputSnapshot,
   type PlannedJob,
+  type ReadFile,
 } from './tool.js'
 
 export interface ReadScript {
@@ -26,12 +27,14 @@ export interface ReadScript {
   launches: Launch[]
 }
 
+/** Reads files through a transport, whole or only their start. */
+export const readerOf =
+  (transport: Transport): ReadFile =>
+  (path, maxBytes) =>
+    maxBytes === undefined ? transport.readFile(path) : transport.readRange(path, 0, maxBytes)
+
 /** A job's script, read as bash runs it from the job's directory; undefined when it cannot be read. */
-export async function jobScript(
-  read: (path: string) => Promise<Buffer | null>,
-  runDir: string,
-  job: PlannedJob,
-): Promise<ReadScript | undefined> {
+export async function jobScript(read: ReadFile, runDir: string, job: PlannedJob): Promise<ReadScript | undefined> {
   const submitDir = resolvePath(runDir, job.dir)
   const bytes = await read(`${submitDir}/${job.script}`)
   if (!bytes) return undefined

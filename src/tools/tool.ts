@@ -131,12 +131,15 @@ export interface JobFiles {
   unresolved: Unresolved[]
 }
 
+/** A file's bytes, null when it is missing; with `maxBytes`, at most that many (the start of a longer file). */
+export type ReadFile = (absolutePath: string, maxBytes?: number) => Promise<Buffer | null>
+
 export interface FilesContext {
   /** Absolute run directory: the cluster's, or a checkout of the experiment. */
   runDir: string
   job: PlannedJob
-  /** A file's bytes, null when it is missing; paths are absolute. Only job scripts and configs are read. */
-  read(absolutePath: string): Promise<Buffer | null>
+  /** Only job scripts and configs are read. */
+  read: ReadFile
 }
 
 // ------------------------------------------------------------------ judging a finished job

@@ -5,16 +5,24 @@
  * names, with the command line's overrides applied and `${key}` interpolations resolved, and the paths
  * in it: what the job reads (base model, tokenizer, datasets) and where it writes (output_dir).
  */
-import { isNode, LineCounter, parse as parseYaml, parseDocument, type Document } from 'yaml'
 import { joinPath, resolvePath } from '../cluster/paths.js'
-import { valueAt } from '../experiment/load.js'
+import { formatProblem, type Problem } from '../result.js'
+import { oversize, readYaml, valueAt, yamlValue, type YamlFile, type YamlKind } from '../yaml.js'
 import { clusterPath, parseOptions, type Launch } from './launch.js'
 import { inRunDir, jobScript, type JobFilesBuilder, type Location, type ReadScript } from './job-files.js'
 import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
-import type { PlannedJob } from './tool.js'
+import type { PlannedJob, ReadFile } from './tool.js'
 
 /** cruijff_kit's scaffold: the config beside the script, when no tune command says otherwise. */
 export const CONVENTIONAL_CONFIG = 'finetune.yaml'
+
+/** torchtune configs among the YAML files users write: a larger one is not read to its end. */
+const CONFIG_YAML: YamlKind = {
+  maxBytes: 1024 * 1024,
+  usualSize: 'real torchtune configs are a few KB',
+  usualDepth: 'torchtune configs nest a few',
+  notMapping: 'is not a YAML mapping',
+}
 
 export interface Override {
   /** Dotted key (`dataset.data_files`). */
@@ -99,24 +107,20 @@ export interface TrainingSetup {
   configFile: string
   /** A built-in torchtune config (`llama3_2/1B_lora_single_device`): not a file here. */
   builtin: boolean
-  /** The config's text; undefined when it cannot be read. */
+  /** The config's text; undefined when it is missing or over its cap. */
   text?: string
   /** The config with the command line's overrides applied (`{}` when it cannot be read). */
   config: Record<string, unknown>
-  doc?: Document
-  lineCounter?: LineCounter
-  /** Why the config could not be parsed. */
-  parseError?: string
+  /** The config as parsed, to locate its keys. */
+  yaml?: YamlFile
+  /** Why the config, which is there, cannot be read: located in it. */
+  unreadable?: Problem
   /** Resolves a path the config (or an override) names, as the training process sees it. */
   resolve(path: string): Known<string>
 }
 
 /** The training a job's script runs, its config read and overridden as torchtune will. */
-export async function trainingSetup(
-  read: (path: string) => Promise<Buffer | null>,
-  runDir: string,
-  job: PlannedJob,
-): Promise<TrainingSetup> {
+export async function trainingSetup(read: ReadFile, runDir: string, job: PlannedJob): Promise<TrainingSetup> {
   const script = await jobScript(read, runDir, job)
   const jobDir = resolvePath(runDir, job.dir)
   const invocation = script?.launches.flatMap((l) => tuneInvocation(l) ?? [])[0]
@@ -147,17 +151,16 @@ export async function trainingSetup(
     config: {},
     resolve,
   }
-  const bytes = configPath.value !== undefined ? await read(configPath.value) : null
-  if (bytes) {
+  const bytes = configPath.value !== undefined ? await read(configPath.value, CONFIG_YAML.maxBytes + 1) : null
+  if (bytes && bytes.length > CONFIG_YAML.maxBytes) setup.unreadable = oversize(setup.configFile, CONFIG_YAML)
+  else if (bytes) {
     setup.text = bytes.toString('utf8')
-    const lineCounter = new LineCounter()
-    const doc = parseDocument(setup.text, { lineCounter, uniqueKeys: false })
-    const raw = doc.errors.length === 0 ? (doc.toJS() as unknown) : undefined
-    if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
-      setup.config = raw as Record<string, unknown>
-      setup.doc = doc
-      setup.lineCounter = lineCounter
-    } else setup.parseError = doc.errors[0]?.message ?? 'it is not a YAML mapping'
+    const yaml = readYaml(setup.text, setup.configFile, CONFIG_YAML)
+    if (!yaml.ok) setup.unreadable = yaml.error[0]
+    else {
+      setup.yaml = yaml.value
+      setup.config = yaml.value.data
+    }
   }
   for (const o of invocation?.overrides ?? []) applyOverride(setup.config, o)
   return setup
@@ -182,13 +185,7 @@ function applyOverride(config: Record<string, unknown>, o: Override): void {
     return
   }
   const raw = text.slice(text.indexOf('=') + 1)
-  let value: unknown = raw
-  try {
-    value = parseYaml(raw) as unknown
-  } catch {
-    // a plain string
-  }
-  node[last] = value ?? raw
+  node[last] = yamlValue(raw)?.value ?? raw
 }
 
 /** A value the command line sets from something unknown (`output_dir=$OUT`). */
@@ -205,9 +202,8 @@ function overrideOf(setup: TrainingSetup, key: string): Override | undefined {
 function locate(setup: TrainingSetup, keys: (string | number)[]): Location {
   const o = overrideOf(setup, keys.join('.'))
   if (o) return { line: o.word.line, column: o.word.column, raw: o.word.raw }
-  const node = setup.doc?.getIn(keys, true)
-  const at = isNode(node) && node.range && setup.lineCounter ? setup.lineCounter.linePos(node.range[0]) : undefined
-  return { file: setup.configFile, line: at?.line ?? 1, ...(at ? { column: at.col } : {}), raw: keys.join('.') }
+  const at = setup.yaml?.find(keys)
+  return { file: setup.configFile, line: at?.line ?? 1, ...(at ? { column: at.column } : {}), raw: keys.join('.') }
 }
 
 /** A string value of the config with `${a.b}` references resolved; why not, when they cannot be. */
@@ -233,7 +229,8 @@ function interpolate(value: string, config: Record<string, unknown>, depth = 0):
 export function outputDirOf(setup: TrainingSetup): Known<string> {
   const top = valueAt(setup.config, ['output_dir'])
   const value = top !== undefined ? top : valueAt(setup.config, ['checkpointer', 'output_dir'])
-  // Without a readable config the job fails anyway; the conventional place keeps earlier behaviour.
+  // Without a config the job fails anyway; the conventional place keeps earlier behaviour.
+  if (value === undefined && setup.unreadable) return { why: formatProblem(setup.unreadable) }
   if (value === undefined)
     return setup.text === undefined ? setup.resolve('artifacts') : { why: 'the config has no output_dir' }
   const s = configString(setup, value)
@@ -284,8 +281,8 @@ export function trainingFiles(setup: TrainingSetup, files: JobFilesBuilder): voi
       `${word.value ?? ''} is one of torchtune's built-in configs: only its overrides are checked`,
     )
   else files.readAt(setup.configPath, word, { kind: 'training config', trigger: true, field: '--config' }, command)
-  if (setup.parseError)
-    files.note(setup.configFile, { line: 1 }, `the config cannot be read as YAML: ${setup.parseError}`)
+  const unreadable = setup.unreadable
+  if (unreadable) files.note(setup.configFile, { line: unreadable.line ?? 1 }, formatProblem(unreadable))
   const recipe = inv.recipe?.value
   if (recipe !== undefined && inv.recipe && /\.py$/.test(recipe))
     files.readAt(

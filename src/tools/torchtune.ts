@@ -9,7 +9,7 @@
 import { scanLines } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import type { Experiment } from '../experiment/model.js'
-import { err, ok, type Problem } from '../result.js'
+import { err, formatProblem, ok, type Problem } from '../result.js'
 import {
   isResumeItem,
   type FilesContext,
@@ -28,7 +28,7 @@ import {
   type TrainingResult,
 } from './tool.js'
 import { joinPath } from '../cluster/paths.js'
-import { identityOf, JobFilesBuilder, missingReads, writtenByAttempt } from './job-files.js'
+import { identityOf, JobFilesBuilder, missingReads, readerOf, writtenByAttempt } from './job-files.js'
 import {
   commandLineSets,
   CONVENTIONAL_CONFIG as CONFIG,
@@ -85,11 +85,11 @@ export const torchtune: ToolModule = {
   },
 
   async files(ctx: FilesContext): Promise<JobFiles> {
-    return filesOf(await trainingSetup((p) => ctx.read(p), ctx.runDir, ctx.job), ctx.job)
+    return filesOf(await trainingSetup(ctx.read, ctx.runDir, ctx.job), ctx.job)
   },
 
   async outputs(ctx: OutputsContext): Promise<OutputSnapshot> {
-    const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const setup = await trainingSetup(readerOf(ctx.transport), ctx.runDir, ctx.job)
     const root = outputDirOf(setup).value
     const out: OutputSnapshot = {}
     if (root === undefined) return out
@@ -103,7 +103,7 @@ export const torchtune: ToolModule = {
   },
 
   async judge(ctx: JudgeContext): Promise<Judgement> {
-    const setup = await trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const setup = await trainingSetup(readerOf(ctx.transport), ctx.runDir, ctx.job)
     const root = outputDirOf(setup)
     if (root.value === undefined) return err({ why: `the checkpoint directory is not known: ${root.why}` })
     const outputDir = root.value
@@ -144,8 +144,7 @@ export const torchtune: ToolModule = {
   async preflight(ctx: PreflightContext): Promise<Problem[]> {
     const problems: Problem[] = []
     for (const job of ctx.jobs) {
-      const read = (p: string): Promise<Buffer | null> => ctx.transport.readFile(p)
-      const setup = await trainingSetup(read, ctx.runDir, job)
+      const setup = await trainingSetup(readerOf(ctx.transport), ctx.runDir, job)
       if (!setup.script) continue
       const files = filesOf(setup, job)
       const inv = setup.invocation
@@ -162,7 +161,7 @@ export const torchtune: ToolModule = {
   },
 
   async retry(ctx: RetryContext): Promise<RetryDecision | null> {
-    const setupOf = (): Promise<TrainingSetup> => trainingSetup((p) => ctx.transport.readFile(p), ctx.runDir, ctx.job)
+    const setupOf = (): Promise<TrainingSetup> => trainingSetup(readerOf(ctx.transport), ctx.runDir, ctx.job)
     const stopped = stoppedBy(ctx.state)
     if (stopped !== undefined) return resume(ctx, await setupOf(), stopped)
     let detectedVia: string | undefined
@@ -191,7 +190,10 @@ export const torchtune: ToolModule = {
         }
     }
     const text = setup.text
-    if (text === undefined) return { retry: false, reason: `out of memory, and ${config} is gone` }
+    if (text === undefined) {
+      const why = setup.unreadable ? formatProblem(setup.unreadable) : `${config} is gone`
+      return { retry: false, reason: `out of memory, and ${why}` }
+    }
     const batch = /^batch_size:[ \t]*(\d+)[ \t]*(#.*)?$/m.exec(text)
     if (!batch?.[1]) {
       return { retry: false, reason: `out of memory, and ${config} has no top-level batch_size to reduce` }

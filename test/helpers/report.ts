@@ -21,7 +21,6 @@ export function experimentOf(runs: Run[], cells: Cell[], name = 'capitalize'): E
     runs,
     tasks,
     cells,
-    raw: {},
   }
 }
 

@@ -33,7 +33,6 @@ function experiment(cells: Cell[]): Experiment {
     })),
     tasks: [...new Set(cells.map((c) => c.task))].map((name) => ({ name })),
     cells,
-    raw: {},
   }
 }
 
@@ -133,6 +132,26 @@ describe('written by this attempt, without a clock', () => {
       reason:
         'out of memory, and line 1 of the script sets batch_size on the command line: the retry edits only configs/ft.yaml',
     })
+  })
+
+  it('a config over its cap is neither cut by the retry nor guessed at by the judge', async () => {
+    const t = new MemoryTransport()
+    const config = `output_dir: out\nbatch_size: 8\n# ${'x'.repeat(2 * 1024 * 1024)}\n`
+    t.put(`${RUN_DIR}/lr1/finetune.yaml`, config)
+    t.put(`${RUN_DIR}/lr1/finetune.slurm`, 'tune run x --config finetune.yaml\n')
+    const [job] = await jobs(t, exp, torchtune)
+    assert.ok(job)
+    const base = { transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', maxResumes: 3 }
+    const oversize = 'lr1/finetune.yaml:1:1: is over the cap of 1048576 bytes: real torchtune configs are a few KB'
+    const tail = Buffer.from('torch.OutOfMemoryError: CUDA out of memory')
+    assert.deepEqual(await torchtune.retry?.({ ...base, outputTail: tail }), {
+      retry: false,
+      reason: `out of memory, and ${oversize}`,
+    })
+    assert.equal(t.text(`${RUN_DIR}/lr1/finetune.yaml`), config, 'the config is as it was')
+    const judged = await torchtune.judge({ ...base, state: 'COMPLETED', exitCode: 0 })
+    assert.ok(!judged.ok)
+    assert.equal(judged.error.why, `the checkpoint directory is not known: ${oversize}`)
   })
 
   it("inspect: the previous attempt's log does not count; a new one does", async () => {

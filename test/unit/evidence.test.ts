@@ -33,7 +33,6 @@ function experiment(runs: string[]): Experiment {
     runs: runs.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {}, epochs: 1 })),
     tasks: [{ name: 'caps' }],
     cells: runs.map((run) => ({ run, task: 'caps', epoch: 0 })),
-    raw: {},
   }
 }
 

@@ -129,7 +129,6 @@ function experiment(cells: Cell[], runs = [...new Set(cells.map((c) => c.run))])
     runs: runs.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {}, epochs: 2 })),
     tasks: [{ name: 'caps' }],
     cells,
-    raw: {},
   }
 }
 

@@ -1,7 +1,7 @@
 /** experiment_summary.yaml validation: located errors and the cross-checks. */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { DEFAULT_CAPS, loadExperiment } from '../../src/experiment/load.ts'
 import { didYouMean } from '../../src/experiment/review.ts'
@@ -489,6 +489,31 @@ describe('loadExperiment: caps, with located errors, before anything is built', 
       assert.ok(!existsSync(join(dir, 'executions.txt')), 'a job ran')
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('the summary is measured before it is read', () => {
+  it('a summary of 5 GiB is refused from its size, unread, in the words of the loader', async () => {
+    const dir = makeExperiment(tempDir('re-huge-'))
+    const summary = join(dir, 'experiment_summary.yaml')
+    truncateSync(summary, 5 * 1024 ** 3) // sparse: no disk used; Node cannot read it into one string
+    const io = recordingIO({ 'experiment-dir': dir, executor: 'local' })
+    const report = await run({ io, signal: new AbortController().signal })
+    assert.equal(report.status, 'invalid')
+    const errors = io.annotations.filter((a) => a.kind === 'error').map((a) => a.problem)
+    assert.deepEqual(
+      errors.map((p) => [p.line, p.column, p.message, p.hint]),
+      [
+        [
+          1,
+          1,
+          `is ${5 * 1024 ** 3} bytes, over the cap of 262144: real experiment summaries are tens of KB`,
+          'the input max-summary-bytes raises the cap',
+        ],
+      ],
+    )
+    assert.match(errors[0]?.file ?? '', /experiment_summary\.yaml$/)
+    rmSync(dir, { recursive: true, force: true })
   })
 })
 

@@ -167,7 +167,6 @@ describe('report', () => {
         runs: [{ name: 'ft', type: 'fine-tuned', parameters: { lr: 0.1 } }],
         tasks: [{ name: 'caps' }],
         cells: [{ run: 'ft', task: 'caps', epoch: 0 }],
-        raw: {},
       },
       experimentName: 'e',
       runDir: '/r',
@@ -239,6 +238,7 @@ const LAYER: Record<string, number> = {
   experiment: 1,
   'event.ts': 0.5,
   'github.ts': 0.5,
+  'yaml.ts': 0.25,
   'names.ts': 0,
   'result.ts': 0,
 }

@@ -63,7 +63,6 @@ function experiment(): Experiment {
       { run: 'lr1', task: 'caps', epoch: 0 },
       { run: 'base', task: 'caps', epoch: null },
     ],
-    raw: {},
   }
 }
 
@@ -213,6 +212,94 @@ describe('preflight', () => {
     const [only, ...more] = (await inspect.preflight?.(ctx)) ?? []
     assert.deepEqual(more, [])
     assert.match(only?.message ?? '', /names its base model \/old\/pretrained\/Llama, which does not exist/)
+  })
+})
+
+describe('a hostile training config: a located reason, never a crash or an unbounded read', () => {
+  const CONFIG = `${RUN_DIR}/lr1/finetune.yaml`
+  const bomb = ['a0: &a0 [x]']
+  for (let k = 1; k < 8; k++)
+    bomb.push(
+      `a${k}: &a${k} [${Array(10)
+        .fill(`*a${k - 1}`)
+        .join(', ')}]`,
+    )
+  const HOSTILE: [string, string, RegExp, number][] = [
+    [
+      'nested 5000 deep',
+      `output_dir: /out\ndataset: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
+      /^lr1\/finetune\.yaml:2:\d+: nests more than 64 levels deep here \(torchtune configs nest a few\)/,
+      2,
+    ],
+    [
+      'an alias bomb',
+      `output_dir: /out\n${bomb.join('\n')}\n`,
+      /^lr1\/finetune\.yaml:1:1: cannot be read: ReferenceError: Excessive alias count/,
+      1,
+    ],
+    [
+      'megabytes',
+      `output_dir: /out\n# ${'x'.repeat(3 * 1024 * 1024)}\n`,
+      /^lr1\/finetune\.yaml:1:1: is over the cap of 1048576 bytes: real torchtune configs are a few KB$/,
+      1,
+    ],
+    ['broken YAML', 'output_dir: /out\ndataset: {source: json\n', /^lr1\/finetune\.yaml:3:1: YAML syntax: /, 3],
+  ]
+
+  /** A transport that refuses to read the config whole: a reader must stop at the cap. */
+  class BoundedReads extends MemoryTransport {
+    override readFile(path: string): Promise<Buffer | null> {
+      if (path === CONFIG) throw new Error(`read whole: ${path}`)
+      return super.readFile(path)
+    }
+  }
+
+  for (const [name, text, reason, line] of HOSTILE) {
+    it(name, async () => {
+      const t = new BoundedReads()
+      t.put(`${RUN_DIR}/lr1/finetune.slurm`, '#!/bin/bash\ntune run recipe --config finetune.yaml\n')
+      t.put(CONFIG, text)
+      const { training } = await (async () => {
+        const exp = experiment()
+        return { training: await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`))) }
+      })()
+      const job = training.jobs[0]
+      assert.ok(job)
+      const files = await torchtune.files?.({ runDir: RUN_DIR, job, read: (p, max) => t.readRange(p, 0, max ?? 1e9) })
+      const note = files?.unresolved.find((u) => u.file === 'lr1/finetune.yaml')
+      assert.ok(note, JSON.stringify(files?.unresolved))
+      assert.match(note.why, reason)
+      assert.equal(note.line, line)
+      assert.deepEqual(
+        files?.reads.map((r) => r.kind),
+        ['training config'],
+        'nothing read from a config that cannot be read',
+      )
+      // The preflight goes on: the config is there; what it names is not known, so nothing is refused.
+      const ctx = { transport: t, runDir: RUN_DIR, experiment: experiment(), jobs: training.jobs }
+      assert.deepEqual(await torchtune.preflight?.(ctx), [])
+    })
+  }
+
+  it('a value on the command line nested 5000 deep is taken as text (torchtune override, inspect -T)', async () => {
+    const deep = `${'['.repeat(5000)}${']'.repeat(5000)}`
+    const t = new MemoryTransport()
+    t.put(`${RUN_DIR}/lr1/finetune.slurm`, `#!/bin/bash\ntune run recipe --config finetune.yaml 'output_dir=${deep}'\n`)
+    t.put(CONFIG, 'output_dir: /out\n')
+    const job = {
+      key: 'lr1/finetune.slurm',
+      display: 'lr1',
+      run: 'lr1',
+      dir: 'lr1',
+      script: 'finetune.slurm',
+      inputs: [],
+    }
+    const files = await torchtune.files?.({ runDir: RUN_DIR, job, read: (p) => t.readFile(p) })
+    assert.deepEqual(
+      files?.writes.map((w) => [w.path, w.line]),
+      [[`${RUN_DIR}/lr1/${deep}`, 2]],
+    )
+    assert.equal(cliValue(deep), deep)
   })
 })
 

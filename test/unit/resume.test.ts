@@ -38,7 +38,6 @@ function experiment(epochs: number): Experiment {
     tasks: [{ name: 'caps' }],
     // Every epoch is evaluated, so the judge needs all of them.
     cells: Array.from({ length: epochs }, (_, epoch) => ({ run: 'a', task: 'caps', epoch })),
-    raw: {},
   }
 }
 
