@@ -6,11 +6,11 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
-import { localInputs, readText, runAction } from './helpers/action.ts'
+import { localInputs, readText, runAction, runRootFor } from './helpers/action.ts'
 import { startArtifactServer, unzip } from './helpers/artifact-server.ts'
 
 const git = (cwd: string, ...args: string[]): string =>
@@ -55,14 +55,19 @@ function prRepo(
 
 const fast = { executor: 'local', 'poll-interval': '0.2', 'max-poll-interval': '0.5' }
 
+/** Where an experiment of the checkout `ws` runs for pull request 7: under the test's run root, outside the checkout. */
+const runDirOf = (ws: string, experiment: string, ref = 'pr-7'): string =>
+  join(runRootFor(ws), 'lab/experiments', ref, experiment)
+
 describe('experiments from the event', () => {
   it('a pull request adding one experiment runs that one only', async () => {
     const { ws, event } = prRepo(['exp1'])
     const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
-    assert.equal(r.outputs['experiment-dir'], join(ws, 'experiments/exp1'))
-    assert.equal(executions(join(ws, 'experiments/old')).length, 0)
-    assert.equal(executions(join(ws, 'experiments/exp1')).length, 2)
+    assert.equal(r.outputs['experiment-dir'], runDirOf(ws, 'experiments/exp1'))
+    assert.equal(executions(runDirOf(ws, 'experiments/old')).length, 0)
+    assert.equal(executions(runDirOf(ws, 'experiments/exp1')).length, 2)
+    assert.equal(executions(join(ws, 'experiments/exp1')).length, 0, 'nothing ran in the checkout')
   })
 
   it('a pull request adding two runs each in turn, with a summary section each', async () => {
@@ -70,14 +75,16 @@ describe('experiments from the event', () => {
     const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
     assert.equal(r.outputs['status'], 'success', r.summary)
     assert.deepEqual(r.outputs['experiment-dir']?.split('\n'), [
-      join(ws, 'experiments/exp1'),
-      join(ws, 'experiments/exp2'),
+      runDirOf(ws, 'experiments/exp1'),
+      runDirOf(ws, 'experiments/exp2'),
     ])
     assert.equal(r.outputs['runs-total'], '2')
     assert.equal(r.outputs['evals-succeeded'], '2')
     assert.match(r.summary, /^# Run Experiment: 2 experiments — success/m)
     assert.equal(r.summary.match(/^## Run Experiment Complete/gm)?.length, 2)
-    assert.ok(r.summary.includes(join(ws, 'experiments/exp1')) && r.summary.includes(join(ws, 'experiments/exp2')))
+    assert.ok(
+      r.summary.includes(runDirOf(ws, 'experiments/exp1')) && r.summary.includes(runDirOf(ws, 'experiments/exp2')),
+    )
   })
 
   it('a pull request that changes no experiment succeeds with a notice and runs nothing', async () => {
@@ -87,7 +94,7 @@ describe('experiments from the event', () => {
     assert.equal(r.outputs['status'], 'success')
     assert.equal(r.outputs['runs-total'], '0')
     assert.ok(r.annotations.some((a) => a.kind === 'notice' && /touches no experiment: nothing to run/.test(a.message)))
-    assert.equal(executions(join(ws, 'experiments/old')).length, 0)
+    assert.equal(executions(runDirOf(ws, 'experiments/old')).length, 0)
   })
 
   it('a pull request changing only the finetune.yaml of an existing experiment runs that experiment', async () => {
@@ -99,7 +106,7 @@ describe('experiments from the event', () => {
     })
     const r = await runAction({ inputs: fast, workspace: ws, eventName: 'pull_request', event })
     assert.equal(r.outputs['status'], 'success', r.summary + r.stderr)
-    assert.equal(r.outputs['experiment-dir'], join(ws, 'experiments/old'))
+    assert.equal(r.outputs['experiment-dir'], runDirOf(ws, 'experiments/old'))
     assert.match(
       r.stdout,
       /pull request #7 touches 1 experiment\(s\): experiments\/old \(experiments\/old\/a\/finetune\.yaml\)/,
@@ -115,7 +122,7 @@ describe('experiments from the event', () => {
     assert.ok(
       r.annotations.some((a) => a.kind === 'error' && /fork stranger\/experiments: refusing to run/.test(a.message)),
     )
-    assert.equal(executions(join(ws, 'experiments/exp1')).length, 0)
+    assert.equal(executions(runDirOf(ws, 'experiments/exp1')).length, 0)
     const named = await runAction({
       inputs: { ...fast, 'experiment-dir': 'experiments/old' },
       workspace: ws,
@@ -124,7 +131,8 @@ describe('experiments from the event', () => {
     })
     assert.equal(named.outputs['status'], 'failed')
     assert.ok(named.annotations.some((a) => a.kind === 'error' && /fork stranger\/experiments/.test(a.message)))
-    assert.equal(executions(join(ws, 'experiments/old')).length, 0)
+    const namedRunDir = join(runRootFor(ws, 'experiments/old'), 'lab/experiments/pr-7/experiments/old')
+    assert.equal(existsSync(namedRunDir), false, 'nothing staged, nothing ran')
     const allowed = await runAction({
       inputs: { ...fast, 'allow-fork-pull-requests': 'true' },
       workspace: ws,
@@ -154,8 +162,13 @@ describe('experiments from the event', () => {
       eventName: 'pull_request',
       event,
     })
-    assert.equal(explicit.outputs['experiment-dir'], join(ws, 'experiments/old'))
-    assert.equal(executions(join(ws, 'experiments/exp1')).length, 0)
+    // experiment-dir names it relative to the workspace: it runs under the run root, keyed like the PR's.
+    const inputs = { ...fast, 'experiment-dir': 'experiments/old' }
+    assert.equal(
+      explicit.outputs['experiment-dir'],
+      join(runRootFor(ws, inputs['experiment-dir']), 'lab/experiments/pr-7/experiments/old'),
+    )
+    assert.equal(executions(runDirOf(ws, 'experiments/exp1')).length, 0)
   })
 
   it('a dispatch re-run resumes and says what was resumed', async () => {

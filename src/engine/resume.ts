@@ -115,17 +115,43 @@ async function withoutEntry(ctx: PhaseContext, job: PlannedJob, ev: Evidence): P
   if (!found.value) return submit(job, 'submitted')
   const m = found.value
   const adopted = await adoptedEntry(ctx, job, m, { inputs, job_name: m.jobName, attempt: 1 })
-  await ctx.state.put(job.key, adopted)
-  if (!isTerminal(adopted.state)) ctx.onWatched?.(m.status.jobId)
+  const lost =
+    `job ${m.status.jobId} (${m.status.state}) carries this run directory's marker for these inputs, ` +
+    'but the state did not record it (it was lost or reset)'
+  if (!isTerminal(adopted.state)) {
+    await ctx.state.put(job.key, adopted)
+    ctx.onWatched?.(m.status.jobId)
+    await ctx.toolLog.write({
+      action: 'FOUND_BY_MARKER',
+      description: job.display,
+      details: lost,
+      result: 'adopted: not submitted again',
+    })
+    return watch(job, 'found-by-name')
+  }
+  // It ended while its record was lost: what it wrote had all that time to appear; what is missing now
+  // (a cleaned checkout took it) will not come, and the job runs again.
+  const j = await ctx.tool.judge(judgeContext(ctx, job, adopted))
+  if (j.ok) {
+    const done: StateEntry = { ...adopted, validated: true, output: j.value.result }
+    await ctx.state.put(job.key, done)
+    await ctx.toolLog.write({
+      action: 'FOUND_BY_MARKER',
+      description: job.display,
+      details: lost,
+      result: 'succeeded: not run again',
+    })
+    await warn(ctx, job, j.value.warnings ?? [], 'succeeded')
+    return watch(job, 'found-by-name', outcomeOf(job, done, 'succeeded', 'found-by-name', j.value.result))
+  }
+  await ctx.state.put(job.key, { ...adopted, validated: false, error: j.error.why })
   await ctx.toolLog.write({
     action: 'FOUND_BY_MARKER',
     description: job.display,
-    details:
-      `job ${m.status.jobId} (${m.status.state}) carries this run directory's marker for these inputs, ` +
-      'but the state did not record it (it was lost or reset)',
-    result: 'adopted: not submitted again',
+    details: `${lost}; ${j.error.why}`,
+    result: 'will run again',
   })
-  return watch(job, 'found-by-name')
+  return submit(job, 'resubmitted', `job ${m.status.jobId}, found by its marker, does not stand: ${j.error.why}`)
 }
 
 /** The newest job carrying this run directory's marker for this job and these inputs, if any. */

@@ -167,12 +167,11 @@ export function markCancelled(r: PhaseResult | undefined, ids: string[]): PhaseR
 }
 
 /** The state says which jobs this run cancelled: a re-run submits them again instead of calling them failed. */
-export async function noteCancelled(ids: string[], phases: [PhaseResult | undefined, StateStore][]): Promise<void> {
-  for (const [r, store] of phases) {
-    for (const o of r?.outcomes ?? []) {
-      const entry = store.get(o.job.key)
-      if (!o.jobId || !ids.includes(o.jobId) || entry?.job_id !== o.jobId) continue
-      await guardStorage(() => store.put(o.job.key, { ...entry, cancel_requested: true }))
+export async function noteCancelled(ids: readonly string[], stores: readonly StateStore[]): Promise<void> {
+  for (const store of stores) {
+    for (const [key, entry] of Object.entries(store.entries)) {
+      if (!entry.job_id || !ids.includes(entry.job_id)) continue
+      await guardStorage(() => store.put(key, { ...entry, cancel_requested: true }))
     }
   }
 }

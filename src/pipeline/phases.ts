@@ -245,10 +245,7 @@ export async function runPhases(
     const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate], queued?.ids())
     optimize = markCancelled(optimize, cancelled)
     evaluate = markCancelled(evaluate, cancelled)
-    await noteCancelled(cancelled, [
-      [optimize, optimizeState],
-      [evaluate, evaluateState],
-    ])
+    await noteCancelled(cancelled, [optimizeState, evaluateState])
   }
   await settled(between, c.signal.aborted ? ABORTED_UPLOAD_WAIT_MS : undefined)
   const counts = countOutcomes(optimize?.outcomes ?? [], evaluate?.outcomes ?? [], skipped)
