@@ -170,7 +170,11 @@ describe('defect 10: cancel-on-abort', () => {
         ),
       })
       assert.ok(existsSync(join(localJobsDir(workspace, exp), '1.cancelled')), 'the re-attached job was not cancelled')
-      assert.deepEqual(JSON.parse(second.state['jobs'] ?? '[]'), [{ runDir: exp, jobId: '1' }])
+      // The saved jobs are the training and, when the first run got to queue it, its evaluation: all cancelled.
+      const saved = JSON.parse(second.state['jobs'] ?? '[]') as { runDir: string; jobId: string }[]
+      assert.deepEqual(saved[0], { runDir: exp, jobId: '1' })
+      for (const { jobId } of saved)
+        assert.ok(existsSync(join(localJobsDir(workspace, exp), `${jobId}.cancelled`)), jobId)
       assert.match(second.summary, /a — cancelled \(cancel-on-abort\), job 1/)
     } finally {
       await server.close()
