@@ -1,6 +1,7 @@
 /**
- * Resume policy for staging the checkout into the run directory: which paths belong to the run (logs,
- * state, outputs: never copied over), and which scaffold files a live job runs with (a different
+ * Resume policy for staging the checkout into the run directory: which paths belong to the run (the
+ * action's own files, and what the jobs write as their tools and the scheduler name it: never copied
+ * over), and which scaffold files a live job runs with (a different
  * checked-out version is a reported conflict, not a file swapped under a running job). A file of a job
  * that finished is staged: when it changed, the engine sees its hash differ and runs the job again.
  * Inputs the action itself edited (out-of-memory retries) stay as edited while the checkout holds the
@@ -9,23 +10,24 @@
 import { createHash } from 'node:crypto'
 import type { StagePolicy } from '../cluster/stage.js'
 import { FILES } from '../names.js'
+import { SHARED_DIR } from './cruijff-state.js'
 import { isTerminal } from '../scheduler/scheduler.js'
 import type { StateEntry } from './state.js'
 
-/** Paths (relative, '/'-separated) that belong to the run, not to the scaffold. */
-function isRunOutput(rel: string): boolean {
+/** The action's own files (relative, '/'-separated): its logs, state, summaries, working and temporary files. */
+function isActionFile(rel: string): boolean {
   const parts = rel.split('/')
   const base = parts[parts.length - 1] ?? ''
-  if (parts.some((p) => p === 'artifacts' || p === 'logs' || p === '.git' || p.startsWith(FILES.workDir))) {
-    return true
-  }
-  if (/^run-.*\.(log|state\.json)$/.test(base) || base === FILES.results || base === FILES.jobSummary) {
-    return true
-  }
-  return /^slurm-.*\.out$/.test(base) || base.endsWith('.eval') || base.endsWith('.tmp')
+  if (parts[0] === SHARED_DIR || parts.some((p) => p === '.git' || p.startsWith(FILES.workDir))) return true
+  if (/^run-.*\.(log|state\.json)$/.test(base) || base === FILES.results || base === FILES.jobSummary) return true
+  return base === FILES.chart || base.endsWith('.tmp')
 }
 
-export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
+/**
+ * The policy for a run directory whose jobs' states are `entries`; `written(rel)`: the path is something a
+ * job writes (its tool's log or output directory, the scheduler's output file), never copied over.
+ */
+export function stagingPolicy(entries: readonly StateEntry[], written: (rel: string) => boolean): StagePolicy {
   // Which file hash each live job runs with.
   const inUse = new Map<string, { hash: string; state: string; name: string }>()
   // Files the action itself edited for a retry, with the user's version they were made from.
@@ -37,7 +39,7 @@ export function stagingPolicy(entries: readonly StateEntry[]): StagePolicy {
     for (const [path, hash] of Object.entries(e.inputs)) inUse.set(path, { hash, state: e.state, name: e.name ?? path })
   }
   return {
-    skip: isRunOutput,
+    skip: (rel) => isActionFile(rel) || written(rel),
     decide(rel, data, existing) {
       if (!existing) return 'copy'
       const sha = (): string => createHash('sha256').update(data).digest('hex')

@@ -10,7 +10,9 @@ import { isWithin } from '../cluster/paths.js'
 import { loadExperiment, type LoadCaps } from '../experiment/load.js'
 import { ok, type Result } from '../result.js'
 import { loaderToolNames, toolFor } from '../tools/index.js'
-import type { PlannedJob, ToolModule, JobFiles } from '../tools/tool.js'
+import { LocalTransport } from '../cluster/local.js'
+import { readerOf } from '../tools/job-files.js'
+import type { PlannedJob, ReadFile, ToolModule, JobFiles } from '../tools/tool.js'
 
 /** The files of every job, by state key. */
 export type ExperimentFiles = ReadonlyMap<string, JobFiles>
@@ -19,7 +21,7 @@ export type ExperimentFiles = ReadonlyMap<string, JobFiles>
 export async function experimentFiles(
   runDir: string,
   phases: readonly (readonly [ToolModule, readonly PlannedJob[]])[],
-  read: (absolutePath: string) => Promise<Buffer | null>,
+  read: ReadFile,
 ): Promise<Map<string, JobFiles>> {
   const files = new Map<string, JobFiles>()
   for (const [tool, jobs] of phases) {
@@ -79,11 +81,32 @@ export async function experimentsReading(
       const tool = toolFor(phase, name)
       if (tool) phases.push([tool, (await tool.scaffold(experiment, exists)).jobs])
     }
-    const read = (path: string): Promise<Buffer | null> =>
-      Promise.resolve(existsSync(path) && statSync(path).isFile() ? readFileSync(path) : null)
-    const files = await experimentFiles(dir, phases, read)
+    const files = await experimentFiles(dir, phases, readerOf(new LocalTransport()))
     const reads = [...files.values()].flatMap((f) => f.reads.map((r) => resolve(r.path)))
     if (changed.some((file) => reads.some((r) => isWithin(r, resolve(file))))) hits.push(dir)
   }
   return ok(hits)
+}
+
+/**
+ * Whether a path of the experiment directory `root` (relative) is something its jobs write: inside a place
+ * their tools say they write (a log or output directory) — unless that place also holds what jobs read
+ * (a job directory, a script: `--output` beside the script) — or a file the scheduler's output pattern of
+ * a job names. Staging never copies such a path over a run's own.
+ */
+export function writtenIn(
+  root: string,
+  jobs: readonly PlannedJob[],
+  files: ExperimentFiles,
+  outputPatterns: readonly RegExp[],
+): (rel: string) => boolean {
+  const read = [
+    ...jobs.map((j) => resolve(root, j.dir)),
+    ...[...files.values()].flatMap((f) => f.reads.map((r) => r.path)),
+  ]
+  const places = writtenPlaces(files).filter((place) => !read.some((path) => isWithin(place, path)))
+  return (rel) => {
+    const path = resolve(root, rel)
+    return places.some((place) => isWithin(place, path)) || outputPatterns.some((p) => p.test(path))
+  }
 }

@@ -4,7 +4,9 @@ import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type Sk
 import { LogFile } from '../engine/log.js'
 import { runModule } from '../engine/module.js'
 import { QueuedEvaluations } from '../engine/dependents.js'
-import { experimentFiles, inputsOf, unresolvedLines, writtenPlaces } from './files.js'
+import { outputPatternRegex } from '../scheduler/script.js'
+import { readerOf } from '../tools/job-files.js'
+import { experimentFiles, inputsOf, unresolvedLines, writtenIn, writtenPlaces } from './files.js'
 import { evidenceOf } from '../engine/evidence.js'
 import type { JobOutcome, PhaseContext, PhaseResult, PhaseSnapshot } from '../engine/types.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
@@ -64,9 +66,23 @@ export async function runPhases(
     return refuse('failed', 'the resume state is unreadable', [states.error])
   }
   const [optimizeState, evaluateState] = states.value as [StateStore, StateStore]
+  const phases: [ToolModule, PlannedJob[]][] = [
+    [optimizer, p.training.jobs],
+    [evaluator, p.evaluation.jobs],
+  ]
   if (runDir !== c.expDir || c.remote) {
     const entries = [...Object.values(optimizeState.entries), ...Object.values(evaluateState.entries)]
-    const staged = await stageFiles(c.expDir, runDir, transport, stagingPolicy(entries))
+    // What the jobs write, as their tools (from the checked-out scripts) and the scheduler name it.
+    const checkout = await experimentFiles(c.expDir, phases, readerOf(c.runnerFs))
+    const jobs = phases.flatMap(([, j]) => j)
+    const patterns: RegExp[] = []
+    for (const job of jobs) {
+      const dir = `${c.expDir}/${job.dir}`
+      const script = (await c.runnerFs.readFile(`${dir}/${job.script}`))?.toString('utf8') ?? ''
+      patterns.push(outputPatternRegex(scheduler.outputPattern(script, dir)))
+    }
+    const written = writtenIn(c.expDir, jobs, checkout, patterns)
+    const staged = await stageFiles(c.expDir, runDir, transport, stagingPolicy(entries, written))
     for (const x of staged.conflicts) base.warnings.push({ file: x.path, message: `staging conflict: ${x.reason}` })
     await mainLog.write({
       action: 'STAGE',
@@ -127,14 +143,7 @@ export async function runPhases(
 
   // What the jobs read and write, from their scripts and configs as staged: rerun triggers, the places
   // whose outputs may be read back, and what cannot be known before they run.
-  const files = await experimentFiles(
-    runDir,
-    [
-      [optimizer, p.training.jobs],
-      [evaluator, p.evaluation.jobs],
-    ],
-    (path) => transport.readFile(path),
-  )
+  const files = await experimentFiles(runDir, phases, readerOf(transport))
   p.reads.allow(writtenPlaces(files))
   const unknown = unresolvedLines(files)
   if (unknown.length > 0) {

@@ -52,3 +52,17 @@ export function substituteOutput(pattern: string, jobId: string, jobName: string
     }
   })
 }
+
+/** Every path a filename pattern can produce (any job id, name or user), as a regular expression. */
+export function outputPatternRegex(pattern: string): RegExp {
+  const parts = pattern.split(/(%%|%[jJxuAa])/)
+  const source = parts
+    .map((p) => {
+      if (p === '%%') return '%'
+      if (/^%[jJAa]$/.test(p)) return '\\d+'
+      if (/^%[xu]$/.test(p)) return '[^/]*'
+      return p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    })
+    .join('')
+  return new RegExp(`^${source}$`)
+}

@@ -46,6 +46,16 @@ const toyEval: ToolModule = {
     }
     return plan
   },
+  // What its jobs read and write: the script, and the score beside it (never staged over a run's own).
+  files(ctx) {
+    const dir = resolvePath(ctx.runDir, ctx.job.dir)
+    const file = `${ctx.job.dir}/${ctx.job.script}`
+    return Promise.resolve({
+      reads: [{ path: `${dir}/${ctx.job.script}`, kind: 'toy script', file, trigger: true }],
+      writes: [{ path: `${dir}/${ctx.job.script}.score`, kind: 'score', file }],
+      unresolved: [],
+    })
+  },
   async judge(ctx) {
     const path = `${resolvePath(ctx.runDir, ctx.job.dir)}/${ctx.job.script}.score`
     const text = (await ctx.transport.readFile(path))?.toString('utf8')
@@ -164,5 +174,43 @@ evaluation:
       readFileSync(join(exp, 'logs/run-toy.log'), 'utf8'),
       /SUBMIT_EVAL: base\/caps\nDetails: inline caps\.toy\nJob ID: 3/,
     )
+  })
+  it('what a new evaluator names as its output is never staged: a score in the checkout stands for nothing', async () => {
+    registerTool(toyEval)
+    registerScheduler({
+      name: 'inline',
+      description: 'runs each job at submission (test)',
+      create: (o) => Promise.resolve(ok(new InlineScheduler(o.transport))),
+    })
+    // The experiment in a checkout: it runs under the run root, staged there.
+    const ws = tempDir()
+    const exp = join(ws, 'experiments/toy')
+    write(
+      exp,
+      'experiment_summary.yaml',
+      `experiment: {name: toy}
+tools: {preparation: torchtune, evaluation: toy-eval}
+runs:
+  - {name: base, type: control, model: m, parameters: {}}
+evaluation:
+  tasks: [{name: caps}]
+  matrix:
+    - {run: base, tasks: [caps], epochs: null}
+`,
+    )
+    write(exp, 'base/eval/caps.toy', 'exit 1\n')
+    write(exp, 'base/eval/caps.toy.score', '0.99\n') // a committed result the job never wrote
+    const root = tempDir()
+    const io = recordingIO(
+      { 'experiment-dir': 'experiments/toy', executor: 'inline', 'poll-interval': '0.05', 'run-root': root },
+      { GITHUB_WORKSPACE: ws, GITHUB_REPOSITORY: 'lab/experiments' },
+    )
+    const r = await run({ io })
+    const runDir = io.outputs['experiment-dir'] ?? ''
+    assert.ok(runDir.startsWith(`${root}/`), runDir)
+    assert.ok(existsSync(join(runDir, 'base/eval/caps.toy')), 'the script was staged')
+    assert.equal(existsSync(join(runDir, 'base/eval/caps.toy.score')), false, 'its output was not')
+    assert.equal(r.status, 'failed')
+    assert.equal(io.outputs['evals-failed'], '1')
   })
 })
