@@ -176,47 +176,57 @@ describe('SLURM, runner on the login node', () => {
     assert.match(readText(join(exp, 'logs/run-torchtune.log')), /MONITOR_DETACHED\nDetails: reason=SIGINT/)
     const r = await runAction({ inputs: slurmInputs(exp) })
     assert.equal(r.outputs['status'], 'success', r.summary)
-    assert.match(r.summary, /re-attached: 2/)
+    // Both trainings, and the evaluations the first run had queued behind them by then, are re-attached.
+    const resumed = /re-attached: (\d+) · re-submitted: 0 · newly submitted: (\d+)/.exec(r.summary)
+    assert.ok(resumed, r.summary)
+    assert.ok(Number(resumed[1]) >= 2 && Number(resumed[1]) + Number(resumed[2]) === 6, resumed[0])
     const ran = executions(exp)
     assert.equal(ran.length, 6, ran.join('\n'))
     assert.equal(new Set(ran.map((l) => l.split(' job=')[0])).size, 6)
   })
 
-  it('kill -9 between sbatch and the state write: the re-run finds the job by name', { timeout: 120_000 }, async () => {
-    const exp = makeExperiment(tempDir(), { sleep: 3, name: 'slurm-crash', runs: [{ name: 'a', lr: 1, epochs: [0] }] })
-    await runAction({
-      inputs: slurmInputs(exp),
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (
-            readText(join(exp, 'logs/run-torchtune.state.json')).includes('"state": "PENDING"') ||
-            readText(join(exp, 'logs/run-torchtune.state.json')).includes('"state": "RUNNING"')
-          ) {
+  it(
+    'kill -9 between sbatch and the state write: the re-run finds the job by its marker',
+    { timeout: 120_000 },
+    async () => {
+      const exp = makeExperiment(tempDir(), {
+        sleep: 3,
+        name: 'slurm-crash',
+        runs: [{ name: 'a', lr: 1, epochs: [0] }],
+      })
+      await runAction({
+        inputs: slurmInputs(exp),
+        onSpawn: (child) => {
+          const timer = setInterval(() => {
+            if (
+              readText(join(exp, 'logs/run-torchtune.state.json')).includes('"state": "PENDING"') ||
+              readText(join(exp, 'logs/run-torchtune.state.json')).includes('"state": "RUNNING"')
+            ) {
+              clearInterval(timer)
+              child.kill('SIGKILL')
+            }
+          }, 20)
+          child.on('exit', () => {
             clearInterval(timer)
-            child.kill('SIGKILL')
-          }
-        }, 20)
-        child.on('exit', () => {
-          clearInterval(timer)
-        })
-      },
-    })
-    // Put the state back to what a crash right after sbatch leaves: submitting, no job id.
-    const path = join(exp, 'logs/run-torchtune.state.json')
-    const state = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>
-    const entry = state['a/finetune.slurm']
-    assert.ok(entry)
-    const realId = entry['job_id']
-    entry['job_id'] = null
-    entry['state'] = 'SUBMITTING'
-    writeFileSync(path, JSON.stringify(state, null, 2))
-    const r = await runAction({ inputs: slurmInputs(exp) })
-    assert.equal(r.outputs['status'], 'success', r.summary)
-    assert.equal(executions(exp).filter((l) => l.startsWith('train a ')).length, 1, executions(exp).join('\n'))
-    const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { job_id: string }>
-    assert.equal(after['a/finetune.slurm']?.job_id, realId)
-    assert.match(readText(join(exp, 'logs/run-torchtune.log')), /found in the queue by name/)
-  })
+          })
+        },
+      })
+      // Put the state back to what a crash right after sbatch leaves when the intent was lost too: no record
+      // of the job at all (a hand-made SUBMITTING entry would carry no seal, and be ignored the same way).
+      const path = join(exp, 'logs/run-torchtune.state.json')
+      const state = JSON.parse(readFileSync(path, 'utf8')) as Record<string, Record<string, unknown>>
+      const realId = state['a/finetune.slurm']?.['job_id']
+      assert.ok(realId)
+      delete state['a/finetune.slurm']
+      writeFileSync(path, JSON.stringify(state, null, 2))
+      const r = await runAction({ inputs: slurmInputs(exp) })
+      assert.equal(r.outputs['status'], 'success', r.summary)
+      assert.equal(executions(exp).filter((l) => l.startsWith('train a ')).length, 1, executions(exp).join('\n'))
+      const after = JSON.parse(readFileSync(path, 'utf8')) as Record<string, { job_id: string }>
+      assert.equal(after['a/finetune.slurm']?.job_id, realId)
+      assert.match(readText(join(exp, 'logs/run-torchtune.log')), /FOUND_BY_MARKER: a\nDetails: job \d+ \(/)
+    },
+  )
 
   it(
     'slurmctld down for 22 s mid-poll: polls meet the outage, the run completes correctly',
