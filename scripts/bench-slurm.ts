@@ -1,134 +1,186 @@
 /**
- * Benchmark of the cluster path (figures, not pass/fail), on the dev cluster
- * (scripts/dev-cluster/start.sh): ~200 trivial jobs (100 fine-tuning runs, one evaluation each)
- * through the pipeline with executor slurm, over SSH by default (`--local` for a login-node runner).
- * Prints: cluster commands per poll cycle, seconds from the last training job's end to the first
- * evaluation's submission, and SSH connections opened.
- *   node --import tsx scripts/bench-slurm.ts [--local] [--runs 100]
+ * Let SLURM do the waiting: figures, not pass/fail (issue 16), on the dev cluster. An experiment of N runs
+ * whose trainings last 2–20 s (unequal, fixed order) and whose evaluations last 1 s, run by the BUILT
+ * action (dist/, as a runner runs it) on a login-node runner, in each evaluate-after mode; with
+ * `--baseline DIR` also by another build (e.g. a worktree of an earlier commit, built), in the same run.
+ * From SLURM's own accounting (sacct) it prints, per variant:
+ *   - evaluation start − its own training's end (median, max);
+ *   - first evaluation start − last training end, and how many evaluations started before it;
+ *   - makespan (first submission to last end) ÷ critical path (the longest training + its evaluation);
+ *   - status calls (squeue + sacct, counted by shims on PATH) per poll cycle (squeue calls), and sbatch calls;
+ *   - the action's wall time.
+ * The cluster needs a slot for every job at once, or capacity, not the design, sets the makespan: the
+ * script restarts the dev cluster with 2N+4 slots when it has fewer (RE_SLURM_CPUS; it keeps that size).
+ *
+ *   npm run bench:slurm -- [--runs 30] [--poll 2] [--modes all,own] [--baseline /path/to/other/checkout]
  */
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { run } from '../src/main.ts'
-import type { ActionIO } from '../src/io.ts'
-import type { Scheduler } from '../src/scheduler/scheduler.ts'
-import type { Transport } from '../src/cluster/transport.ts'
+import { execFileSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { runAction } from '../test/helpers/action.ts'
+import { tempDir } from '../test/helpers/experiment.ts'
 
 const args = process.argv.slice(2)
-const local = args.includes('--local')
-const runs = Number(args[args.indexOf('--runs') + 1] ?? 100) || 100
+const arg = (name: string, fallback: string): string => {
+  const i = args.indexOf(`--${name}`)
+  return i >= 0 ? (args[i + 1] ?? fallback) : fallback
+}
+const runs = Number(arg('runs', '30'))
+const poll = arg('poll', '2')
+const modes = arg('modes', 'all,own').split(',')
+const baseline = args.includes('--baseline') ? resolve(arg('baseline', '')) : undefined
+const repo = resolve(import.meta.dirname, '..')
 
-const clusterDir = process.env['RE_DEV_CLUSTER_DIR'] ?? '/tmp/re-dev-cluster'
-const env: Record<string, string> = {}
-for (const line of readFileSync(join(clusterDir, 'env'), 'utf8').split('\n')) {
-  const m = /^([A-Z_]+)=(.*)$/.exec(line.trim())
-  if (m?.[1]) env[m[1]] = m[2] ?? ''
+/** Seconds of training of run i: 2–20 s, spread, in a fixed shuffled order. */
+const trainSeconds = (i: number): number => 2 + Math.round(((i * 7) % runs) * (18 / Math.max(1, runs - 1)))
+
+function ensureSlots(): void {
+  const cpus = Number(execFileSync('sinfo', ['-h', '-o', '%c'], { encoding: 'utf8' }).trim().split('\n')[0] ?? 0)
+  const need = 2 * runs + 4
+  if (cpus >= need) return
+  console.log(`the dev cluster has ${cpus} slots, ${need} needed: restarting it with RE_SLURM_CPUS=${need}`)
+  execFileSync('bash', [join(repo, 'scripts/dev-cluster/start.sh')], {
+    env: { ...process.env, RE_SLURM_CPUS: String(need) },
+    stdio: 'inherit',
+  })
 }
 
-const root = mkdtempSync(join(tmpdir(), 're-bench-slurm-'))
-const exp = join(root, 'checkout')
-const remote = join(root, 'scratch')
-mkdirSync(exp)
-let yaml = `experiment: {name: bench, dir: ${remote}}\ntools: {preparation: torchtune, evaluation: inspect-ai}\ncontrols: {epochs: 1}\nruns:\n`
-for (let i = 0; i < runs; i++) yaml += `  - {name: r${i}, type: fine-tuned, parameters: {lr: ${i}}}\n`
-yaml += 'evaluation:\n  tasks: [{name: t}]\n  matrix:\n'
-for (let i = 0; i < runs; i++) yaml += `    - {run: r${i}, tasks: [t], epochs: [0]}\n`
-writeFileSync(join(exp, 'experiment_summary.yaml'), yaml)
-for (let i = 0; i < runs; i++) {
-  mkdirSync(join(exp, `r${i}/eval/t_epoch0`), { recursive: true })
-  writeFileSync(join(exp, `r${i}/finetune.yaml`), 'output_dir: artifacts\n')
-  writeFileSync(
-    join(exp, `r${i}/finetune.slurm`),
-    '#!/bin/bash\n#SBATCH --output=artifacts/slurm-%j.out\nmkdir -p artifacts/epoch_0 && echo w > artifacts/epoch_0/model.safetensors\n',
+function experiment(root: string): string {
+  const exp = join(root, 'exp')
+  const put = (rel: string, text: string): void => {
+    mkdirSync(join(exp, rel, '..'), { recursive: true })
+    writeFileSync(join(exp, rel), text)
+  }
+  let yaml = 'experiment: {name: bench}\ncontrols: {epochs: 1}\nruns:\n'
+  for (let i = 0; i < runs; i++) yaml += `  - {name: r${i}, type: fine-tuned, model: m, parameters: {lr: ${i}}}\n`
+  yaml += 'evaluation:\n  tasks: [{name: t, script: task.py}]\n  matrix:\n'
+  for (let i = 0; i < runs; i++) yaml += `    - {run: r${i}, tasks: [t], epochs: [0]}\n`
+  put('experiment_summary.yaml', yaml)
+  put('task.py', '# the task\n')
+  for (let i = 0; i < runs; i++) {
+    put(`r${i}/finetune.yaml`, 'output_dir: artifacts\n')
+    put(
+      `r${i}/finetune.slurm`,
+      `#!/bin/bash\n#SBATCH --job-name=train-r${i}\n#SBATCH --output=artifacts/slurm-%j.out\n` +
+        `sleep ${trainSeconds(i)}\nmkdir -p artifacts/epoch_0 && echo w > artifacts/epoch_0/model.safetensors\n`,
+    )
+    put(
+      `r${i}/eval/t_epoch0/cell.slurm`,
+      `#!/bin/bash\n#SBATCH --job-name=eval-r${i}\n#SBATCH --output=slurm-%j.out\nsleep 1\n` +
+        `mkdir -p logs && python3 -c "import zipfile,json; z=zipfile.ZipFile('logs/x.eval','w'); ` +
+        `z.writestr('header.json', json.dumps({'status':'success','eval':{'task':'t'},'results':{'scores':[]}})); z.close()"\n` +
+        `# inspect eval ../../../task.py --log-dir logs\n`,
+    )
+  }
+  return exp
+}
+
+/** squeue, sacct and sbatch shims that log each call, then run the real command. */
+function shims(root: string): { dir: string; log: string } {
+  const dir = join(root, 'shims')
+  const log = join(root, 'calls.log')
+  mkdirSync(dir)
+  for (const cmd of ['squeue', 'sacct', 'sbatch']) {
+    const real = execFileSync('bash', ['-c', `command -v ${cmd}`], { encoding: 'utf8' }).trim()
+    writeFileSync(join(dir, cmd), `#!/bin/bash\necho "${cmd} $(date +%s.%N)" >> '${log}'\nexec '${real}' "$@"\n`)
+    chmodSync(join(dir, cmd), 0o755)
+  }
+  return { dir, log }
+}
+
+interface Row {
+  name: string
+  submit: number
+  start: number
+  end: number
+}
+
+function accounting(ids: string[]): Row[] {
+  const out = execFileSync(
+    'sacct',
+    ['-X', '-n', '-P', '-j', ids.join(','), '-o', 'JobIDRaw,JobName,Submit,Start,End', '-S', 'now-1days'],
+    { encoding: 'utf8', env: { ...process.env, SLURM_TIME_FORMAT: '%s' } },
   )
-  writeFileSync(
-    join(exp, `r${i}/eval/t_epoch0/cell.slurm`),
-    `#!/bin/bash\n#SBATCH --output=slurm-%j.out\nmkdir -p logs && python3 -c "import zipfile,json; z=zipfile.ZipFile('logs/x.eval','w'); z.writestr('header.json', json.dumps({'status':'success','eval':{'task':'t'},'results':{'scores':[]}})); z.close()"\n`,
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [, name = '', submit, start, end] = l.split('|')
+      return { name, submit: Number(submit), start: Number(start), end: Number(end) }
+    })
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length ? ((s[Math.floor((s.length - 1) / 2)] ?? 0) + (s[Math.ceil((s.length - 1) / 2)] ?? 0)) / 2 : NaN
+}
+
+async function variant(label: string, entry: string, inputs: Record<string, string>): Promise<void> {
+  const root = tempDir('re-bench-slurm-')
+  const exp = experiment(root)
+  const { dir, log } = shims(root)
+  const started = Date.now()
+  const r = await runAction({
+    inputs: {
+      'experiment-dir': exp,
+      executor: 'slurm',
+      'poll-interval': poll,
+      'max-poll-interval': poll,
+      stagger: '0',
+      'max-submit': String(4 * runs),
+      'output-wait': '10',
+      'run-root': join(root, 'run-root'),
+      ...inputs,
+    },
+    env: { PATH: `${dir}:${process.env['PATH'] ?? ''}` },
+    entry,
+  })
+  const wall = (Date.now() - started) / 1000
+  const ids = ['run-torchtune', 'run-inspect'].flatMap((f) => {
+    const path = join(exp, 'logs', `${f}.state.json`)
+    if (!existsSync(path)) return []
+    return Object.values(JSON.parse(readFileSync(path, 'utf8')) as Record<string, { job_id?: string | null }>)
+      .map((e) => e.job_id)
+      .filter((id): id is string => typeof id === 'string')
+  })
+  const rows = accounting(ids)
+  const train = new Map(rows.filter((x) => x.name.startsWith('train-')).map((x) => [x.name.slice(6), x]))
+  const evals = rows.filter((x) => x.name.startsWith('eval-'))
+  const gaps = evals.flatMap((e) => {
+    const t = train.get(e.name.slice(5))
+    return t ? [e.start - t.end] : []
+  })
+  const lastTrainEnd = Math.max(...[...train.values()].map((t) => t.end))
+  const firstEvalStart = Math.min(...evals.map((e) => e.start))
+  const early = evals.filter((e) => e.start < lastTrainEnd).length
+  const makespan = Math.max(...rows.map((x) => x.end)) - Math.min(...rows.map((x) => x.submit))
+  const critical = Math.max(
+    ...evals.map((e) => {
+      const t = train.get(e.name.slice(5))
+      return t ? t.end - t.start + (e.end - e.start) : 0
+    }),
+  )
+  const calls = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : []
+  const count = (cmd: string): number => calls.filter((l) => l.startsWith(`${cmd} `)).length
+  console.log(`\n${label}: status ${r.outputs['status'] ?? '?'}, ${rows.length} jobs, action wall ${wall.toFixed(0)} s`)
+  console.log(`  evaluation start - its training's end: median ${median(gaps)} s, max ${Math.max(...gaps)} s`)
+  console.log(
+    `  first evaluation start - last training end: ${firstEvalStart - lastTrainEnd} s; ` +
+      `evaluations started before the last training ended: ${early}`,
+  )
+  console.log(`  makespan ${makespan} s / critical path ${critical} s = ${(makespan / critical).toFixed(2)}`)
+  console.log(
+    `  status calls: ${count('squeue')} squeue + ${count('sacct')} sacct over ${count('squeue')} poll cycles = ` +
+      `${((count('squeue') + count('sacct')) / Math.max(1, count('squeue'))).toFixed(2)} per cycle; ` +
+      `${count('sbatch')} sbatch`,
   )
 }
 
-const inputs: Record<string, string> = {
-  'experiment-dir': exp,
-  executor: 'slurm',
-  'poll-interval': '2',
-  'max-poll-interval': '10',
-  stagger: '0',
-  'max-submit': '400',
-  'output-wait': '30',
-  ...(local
-    ? {}
-    : {
-        'ssh-host': env['RE_SSH_HOST'] ?? '',
-        'ssh-port': env['RE_SSH_PORT'] ?? '',
-        'ssh-user': env['RE_SSH_USER'] ?? '',
-        'ssh-private-key': readFileSync(env['RE_SSH_KEY'] ?? '', 'utf8'),
-        'ssh-known-hosts': readFileSync(env['RE_SSH_KNOWN_HOSTS'] ?? '', 'utf8'),
-      }),
-}
-// Connections: the first, plus one per reconnection the transport reports in the log (SshTransport keeps no
-// counters of its own; see src/cluster/counting.ts for benchmarks that build their transport themselves).
-let reconnections = 0
-const io: ActionIO = {
-  getInput: (n) => inputs[n] ?? '',
-  setOutput: () => undefined,
-  info: (m) => {
-    if (/\breconnected to\b/.test(m)) reconnections++
-  },
-  annotate: (k, p) => {
-    if (k === 'error') console.error(p.message)
-  },
-  writeSummary: () => Promise.resolve(),
-  setFailed: (m) => {
-    console.error(m)
-  },
-  saveState: () => undefined,
-  mask: () => undefined,
-  env: { GITHUB_WORKSPACE: root },
-}
-
-const pollCommands: number[] = []
-const started = Date.now()
-const result = await run({
-  io,
-  signal: new AbortController().signal,
-  observe: {
-    transport: (t: Transport) => {
-      if (!local && !t.description.startsWith('ssh:'))
-        throw new Error(`expected an SSH transport, got ${t.description}`)
-    },
-    scheduler: (s: Scheduler): Scheduler => {
-      const counted = s as Scheduler & { commands?: number }
-      const poll = s.poll.bind(s)
-      counted.poll = async (jobs) => {
-        const before = counted.commands ?? 0
-        const r = await poll(jobs)
-        pollCommands.push((counted.commands ?? 0) - before)
-        return r
-      }
-      return counted
-    },
-  },
-})
-const wall = (Date.now() - started) / 1000
-type StateFile = Record<string, { ended_iso?: string; submitted_iso?: string }>
-const state = (f: string): StateFile => JSON.parse(readFileSync(join(remote, f), 'utf8')) as StateFile
-const lastTrainEnd = Math.max(
-  ...Object.values(state('logs/run-torchtune.state.json'))
-    .map((e) => Date.parse(e.ended_iso ?? ''))
-    .filter(Number.isFinite),
-)
-const firstEvalSubmit = Math.min(
-  ...Object.values(state('logs/run-inspect.state.json'))
-    .map((e) => Date.parse(e.submitted_iso ?? ''))
-    .filter(Number.isFinite),
-)
+ensureSlots()
 console.log(
-  `${runs * 2} jobs (${runs} fine-tuning + ${runs} evaluations), executor slurm, ${local ? 'login-node runner (local transport)' : 'over SSH'}: status ${result.status}, wall ${wall.toFixed(0)} s`,
+  `${runs} runs: trainings ${trainSeconds(0)}–${Math.max(...Array.from({ length: runs }, (_, i) => trainSeconds(i)))} s, evaluations 1 s; poll ${poll} s; SLURM times are whole seconds`,
 )
-console.log(
-  `cluster commands per poll cycle: min ${Math.min(...pollCommands)}, max ${Math.max(...pollCommands)}, over ${pollCommands.length} cycles`,
-)
-console.log(
-  `last training job end -> first evaluation submission: ${((firstEvalSubmit - lastTrainEnd) / 1000).toFixed(1)} s (SLURM records end times in whole seconds)`,
-)
-if (!local) console.log(`SSH connections opened: ${1 + reconnections}`)
+if (baseline) await variant(`baseline (${baseline})`, join(baseline, 'dist/index.js'), {})
+for (const mode of modes)
+  await variant(`evaluate-after: ${mode}`, join(repo, 'dist/index.js'), { 'evaluate-after': mode })

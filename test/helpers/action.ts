@@ -34,6 +34,8 @@ export interface ActionRun {
   eventName?: string
   event?: unknown
   onSpawn?: (child: ChildProcess) => void
+  /** The bundle to run (default: this checkout's dist/index.js), e.g. another build to compare with. */
+  entry?: string
 }
 
 const runActionRaw = runActionUntyped as (run: ActionRun) => Promise<ActionResult>
