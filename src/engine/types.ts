@@ -10,6 +10,7 @@ import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, RetryKind, ToolModule, ToolResult } from '../tools/tool.js'
 import type { ConfinedTransport } from './confine.js'
 import type { Evidence } from './evidence.js'
+import type { SchedulerUse } from './meter.js'
 import type { LogFile } from './log.js'
 import type { Sealer } from './seal.js'
 import type { Attempt, StateStore } from './state.js'
@@ -177,6 +178,8 @@ export interface PhaseResult {
   submissions: number
   /** The run directory could not be written: the phase stopped watching (jobs keep running). */
   stopped?: Problem
+  /** What the scheduler cost the phase (engine/meter.ts). */
+  scheduler?: SchedulerUse
 }
 
 /** What the phase knows of one job while it runs, as others see it (engine/board.ts owns and changes it). */

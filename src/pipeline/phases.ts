@@ -8,6 +8,7 @@ import { outputPatternRegex } from '../scheduler/script.js'
 import { readerOf } from '../tools/job-files.js'
 import { experimentFiles, inputsOf, unresolvedLines, writtenIn, writtenPlaces } from './files.js'
 import { evidenceOf } from '../engine/evidence.js'
+import { MeteredScheduler } from '../engine/meter.js'
 import type { JobOutcome, PhaseContext, PhaseResult, PhaseSnapshot } from '../engine/types.js'
 import { DETACH_SENTINEL, sharedPath } from '../engine/cruijff-state.js'
 import type { Sealer } from '../engine/seal.js'
@@ -96,13 +97,15 @@ export async function runPhases(
 
   const experimentId = `${experiment.name.replace(/[^\w.-]+/g, '_').slice(0, 24)}-${sha6(runDir)}`
   const detach = detachOn(c.signal, transport, `${runDir}/${DETACH_SENTINEL}`)
+  // Each phase's use of the scheduler is measured on its own (the compute section reports it).
+  const meters = { optimize: new MeteredScheduler(scheduler), evaluate: new MeteredScheduler(scheduler) }
   const common = {
     experiment,
     experimentId,
     runDir,
     transport,
     reads: p.reads,
-    scheduler,
+    scheduler: settings.phases === 'evaluate' ? meters.evaluate : meters.optimize,
     sealer,
     settings: {
       pollInterval: settings.pollInterval,
@@ -193,6 +196,7 @@ export async function runPhases(
   })
   const evaluation: PhaseContext = {
     ...common,
+    scheduler: meters.evaluate,
     evidence,
     tool: evaluator,
     jobs: p.evaluation.jobs,
@@ -216,7 +220,7 @@ export async function runPhases(
       toolLog: logs.optimize,
       ...(queued ? { dependents: queued } : {}),
     }
-    optimize = await runModule(mainLog, phase)
+    optimize = { ...(await runModule(mainLog, phase)), scheduler: meters.optimize.use() }
   }
   // The artifact between the phases is uploaded while the evaluations run, never before they are submitted.
   let between: Promise<void> | undefined
@@ -242,7 +246,7 @@ export async function runPhases(
         if (trained) between = publishArtifact(finishContext(c, p), partial({ optimize: trained }), false)
       },
     }
-    evaluate = await runModule(mainLog, phase)
+    evaluate = { ...(await runModule(mainLog, phase)), scheduler: meters.evaluate.use() }
   }
 
   const stopped = optimize?.stopped ?? evaluate?.stopped

@@ -8,6 +8,7 @@
 import { readTail } from '../cluster/read.js'
 import type { Transport } from '../cluster/transport.js'
 import { formatDuration } from '../engine/log.js'
+import type { SchedulerUse } from '../engine/meter.js'
 import type { JobOutcome } from '../engine/types.js'
 import { err, messageOf, ok, type Result } from '../result.js'
 import { markdownTable, strong } from './markdown.js'
@@ -408,4 +409,20 @@ export async function computeOf(
   )
   const gpu = await collectGpuMetrics(transport, files, now)
   return collectCompute(scheduler, phases, gpu, now)
+}
+
+/**
+ * What the scheduler cost each phase: `optimize: 12 status queries (median 40 ms, max 130 ms), 2
+ * submissions`, one line each; empty when no phase measured it.
+ */
+export function schedulerUseLines(phases: readonly (readonly [string, SchedulerUse | undefined])[]): string[] {
+  return phases.flatMap(([phase, use]) =>
+    use
+      ? [
+          `- ${phase}: ${use.statusQueries} status ${use.statusQueries === 1 ? 'query' : 'queries'}` +
+            (use.statusQueries ? ` (median ${use.statusMedianMs} ms, max ${use.statusMaxMs} ms)` : '') +
+            `, ${use.submissions} ${use.submissions === 1 ? 'submission' : 'submissions'}`,
+        ]
+      : [],
+  )
 }

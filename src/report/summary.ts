@@ -11,7 +11,7 @@ import { FILES } from '../names.js'
 import { formatProblem } from '../result.js'
 import { isResumeItem, RESUME_KEY, type EvaluationResult } from '../tools/tool.js'
 import { hasResultsChart, mermaidCharts } from './chart.js'
-import { computeMarkdown } from './compute.js'
+import { computeMarkdown, schedulerUseLines } from './compute.js'
 import type { RunReport } from './model.js'
 import { unevaluatedNote } from './checklist.js'
 import { markdownTable, mdCode, mdSpans, mdText, statusIcon } from './markdown.js'
@@ -131,7 +131,7 @@ export function jobSummaryMarkdown(r: RunReport, resultsTable?: string): string 
     const charts = mermaidCharts(r)
     if (charts) out.push(charts)
   }
-  if (r.compute && r.compute.length > 0) out.push('### Compute', '', computeMarkdown(r.compute), '')
+  if (r.compute && r.compute.length > 0) out.push('### Compute', '', computeMarkdown(r.compute), '', ...schedulerUse(r))
 
   if (!r.experiment) {
     out.push(
@@ -216,7 +216,7 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
     out.push('## Incomplete Runs', '', markdownTable(['Run', 'Stage', 'Status', 'Notes'], incomplete), '')
   const gates = gatesMarkdown(r)
   if (gates) out.push(gates.replace(/^### /, '## '))
-  if (r.compute && r.compute.length > 0) out.push('## Compute', '', computeMarkdown(r.compute), '')
+  if (r.compute && r.compute.length > 0) out.push('## Compute', '', computeMarkdown(r.compute), '', ...schedulerUse(r))
   out.push('## Next Steps', '', ...r.nextSteps.map((step) => `- ${mdSpans(step)}`), '')
   return { markdown: out.join('\n'), table }
 }
@@ -355,4 +355,13 @@ function list(items: string[]): string[] {
 
 function isScalar(v: unknown): boolean {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+}
+
+/** The scheduler's cost per phase, under the compute table (a heading line, then one line a phase). */
+function schedulerUse(r: RunReport): string[] {
+  const lines = schedulerUseLines([
+    ['optimize', r.optimize?.scheduler],
+    ['evaluate', r.evaluate?.scheduler],
+  ])
+  return lines.length ? ['Scheduler calls:', '', ...lines, ''] : []
 }
