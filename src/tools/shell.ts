@@ -163,7 +163,8 @@ export function sliceWord(w: ShellWord, from: number): ShellWord {
 
 type Part =
   | { t: 'lit'; s: string; quoted: boolean }
-  | { t: 'var'; name: string; quoted: boolean; raw: string }
+  /** `$NAME`, `${NAME}`; with `otherwise`, `${NAME:-word}` (`colon`: also when empty) or `${NAME-word}`. */
+  | { t: 'var'; name: string; quoted: boolean; raw: string; otherwise?: { colon: boolean; word: string } }
   | { t: 'unknown'; why: string; raw: string; quoted: boolean }
 
 interface RawWord {
@@ -391,6 +392,12 @@ class Lexer {
       const inner = s.slice(from + 2, this.i - 1)
       const raw = s.slice(from, this.i)
       if (NAME.test(inner)) return { t: 'var', name: inner, quoted, raw }
+      // A default: `${SLURM_SUBMIT_DIR:-$(dirname ...)}` is the variable when it is set.
+      const dflt = /^([A-Za-z_][A-Za-z0-9_]*)(:?)-(.*)$/s.exec(inner)
+      if (dflt?.[1]) {
+        const otherwise = { colon: dflt[2] === ':', word: dflt[3] ?? '' }
+        return { t: 'var', name: dflt[1], quoted, raw, otherwise }
+      }
       return { t: 'unknown', why: `the expansion ${raw}`, raw, quoted }
     }
     if (next === '(') {
@@ -868,7 +875,7 @@ function expandWord(w: RawWord, env: Map<string, Known<string>>, cwd: Known<stri
       } else text(p.s, p.quoted)
     } else if (p.t === 'unknown') unknown(p.why, p.quoted)
     else {
-      const v = lookup(p.name, env, cwd)
+      const v = withDefault(lookup(p.name, env, cwd), p)
       if (v.value === undefined) unknown(v.why, p.quoted)
       else if (p.quoted || noSplit) text(v.value, true)
       else {
@@ -882,4 +889,19 @@ function expandWord(w: RawWord, env: Map<string, Known<string>>, cwd: Known<stri
   })
   flush()
   return out
+}
+
+/**
+ * `${NAME:-word}`: the variable's value when it is set (and, with the colon, not empty), else the word when
+ * it is plain text (no expansion, quote or escape in it); else unknown.
+ */
+function withDefault(
+  v: Known<string>,
+  p: { raw: string; otherwise?: { colon: boolean; word: string } },
+): Known<string> {
+  if (!p.otherwise) return v
+  if (v.value !== undefined && !(p.otherwise.colon && v.value === '')) return v
+  const word = p.otherwise.word
+  if (v.value !== undefined && /^[^$`'"\\]*$/.test(word)) return { value: word }
+  return { why: `the expansion ${p.raw}` }
 }

@@ -220,6 +220,25 @@ dataset_val:
     writes: [[`${JOB}/logs`, 'inspect log directory']],
   },
   {
+    name: 'cd "${SLURM_SUBMIT_DIR:-$(dirname "${BASH_SOURCE[0]}")}" (the example\'s form): SLURM sets it',
+    script: 'set -euo pipefail\ncd "${SLURM_SUBMIT_DIR:-$(dirname "${BASH_SOURCE[0]}")}"\ninspect eval task.py@cap\n',
+    reads: [[`${JOB}/task.py`, 'inspect task file', true]],
+    writes: [[`${JOB}/logs`, 'inspect log directory']],
+  },
+  {
+    name: '${OUT:-/scratch/out} with OUT unset in the script: it may come from the environment',
+    script: 'inspect eval task.py --log-dir "${OUT:-/scratch/out}"\n',
+    reads: [[`${JOB}/task.py`, 'inspect task file', true]],
+    writes: [],
+    unresolved: [['"${OUT:-/scratch/out}"', /OUT/]],
+  },
+  {
+    name: '${OUT:-/scratch/out} with OUT set empty in the script: the default',
+    script: 'OUT=\ninspect eval task.py --log-dir "${OUT:-/scratch/out}"\n',
+    reads: [[`${JOB}/task.py`, 'inspect task file', true]],
+    writes: [['/scratch/out', 'inspect log directory']],
+  },
+  {
     name: 'cd /data/exp && inspect eval task.py@cap: where the script cds',
     script: 'cd /data/exp && inspect eval task.py@cap\n',
     reads: [['/data/exp/task.py', 'inspect task file', true]],
