@@ -103,6 +103,42 @@ describe('defect 8: a full or read-only run directory', () => {
     assert.equal(executions(exp).length, 2, executions(exp).join('\n'))
   })
 
+  it('a run directory read-only from the start fails with the reason, not a crash; writable, it runs', async () => {
+    const exp = makeExperiment(join(disk, 'ro-start'), { runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    execFileSync('mount', ['-o', 'remount,ro', disk])
+    let r
+    try {
+      r = await runAction({ inputs: localInputs(exp) })
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', disk])
+    }
+    const text = `${r.stdout}\n${r.stderr}`
+    assert.doesNotMatch(text, /crashed|ENOENT|\n\s+at .+:\d+:\d+\)/, text)
+    assert.equal(r.outputs['status'], 'failed', r.summary)
+    assert.match(r.summary, /read-only \(EROFS\)/)
+    assert.equal(executions(exp).length, 0)
+    const again = await runAction({ inputs: localInputs(exp) })
+    assert.equal(again.outputs['status'], 'success', again.summary)
+  })
+
+  it('a run root that cannot be written (its secrets, the local job records) fails with the reason', async () => {
+    const exp = makeExperiment(tempDir(), { runs: [{ name: 'a', lr: 1, epochs: [0] }] })
+    const root = join(disk, 'root-ro')
+    execFileSync('mkdir', ['-p', root])
+    execFileSync('mount', ['-o', 'remount,ro', disk])
+    let r
+    try {
+      r = await runAction({ inputs: localInputs(exp, { 'run-root': root }) })
+    } finally {
+      execFileSync('mount', ['-o', 'remount,rw', disk])
+    }
+    const text = `${r.stdout}\n${r.stderr}`
+    assert.doesNotMatch(text, /crashed|\n\s+at .+:\d+:\d+\)/, text)
+    assert.equal(r.outputs['status'], 'failed', r.summary)
+    assert.match(r.summary, /read-only \(EROFS\)/)
+    assert.equal(executions(exp).length, 0, 'nothing submitted')
+  })
+
   it('a job whose exit marker did not fit on the disk still reports its exit status', async () => {
     const { LocalTransport } = await import('../src/cluster/local.ts')
     const { LocalScheduler } = await import('../src/scheduler/local.ts')

@@ -80,7 +80,7 @@ export class LocalTransport implements Transport {
   }
 
   async writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
-    await fs.mkdir(dirname(path), { recursive: true })
+    await this.mkdirp(dirname(path))
     const tmp = tempName(path)
     const handle = await fs.open(tmp, 'w')
     try {
@@ -94,12 +94,12 @@ export class LocalTransport implements Transport {
   }
 
   async appendFile(path: string, data: string): Promise<void> {
-    await fs.mkdir(dirname(path), { recursive: true })
+    await this.mkdirp(dirname(path))
     await fs.appendFile(path, data)
   }
 
   async createExclusive(path: string, data: string): Promise<boolean> {
-    await fs.mkdir(dirname(path), { recursive: true })
+    await this.mkdirp(dirname(path))
     try {
       const handle = await fs.open(path, fsc.O_WRONLY | fsc.O_CREAT | fsc.O_EXCL)
       try {
