@@ -27,7 +27,7 @@ import {
 export type Accounting = 'slurmdbd' | 'jobcomp' | 'none'
 
 /** ExecOptions plus the SSH transport's flag for commands that must not run twice. */
-export type SubmitExecOptions = ExecOptions & { idempotent?: boolean }
+type SubmitExecOptions = ExecOptions & { idempotent?: boolean }
 
 /** Extra seconds on the sacct -S bound, for clock skew and submission latency. */
 const SINCE_SLACK_S = 600

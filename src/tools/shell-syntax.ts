@@ -5,7 +5,7 @@
  * commands with the operators around them.
  */
 
-export type Part =
+type Part =
   | { t: 'lit'; s: string; quoted: boolean }
   | { t: 'var'; name: string; quoted: boolean; raw: string }
   | { t: 'unknown'; why: string; raw: string; quoted: boolean }
