@@ -1,6 +1,8 @@
 // typescript-eslint's strict, type-aware rules for the sources, the tests and the scripts (as
-// actions/typescript-action does). Formatting is Prettier's job, not ESLint's.
+// actions/typescript-action does), and no import circle in src/ (import-x/no-cycle: the imports of
+// values; test/unit/pieces.test.ts also counts type-only ones). Formatting is Prettier's job, not ESLint's.
 import js from '@eslint/js'
+import importX, { createNodeResolver } from 'eslint-plugin-import-x'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
@@ -30,6 +32,15 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts'],
+      // the sources import `./x.js` for the file x.ts (NodeNext)
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts'], extensionAlias: { '.js': ['.ts'] } })],
+    },
+    rules: {
+      'max-len': ['error', { code: 120, ignoreUrls: true }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
   },
 )

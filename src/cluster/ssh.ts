@@ -1,7 +1,8 @@
 /**
  * Transport over ONE SSH connection to the cluster's login node, for a whole action run. The rooms:
  * - ssh/connection.ts: the connection (host key pinned by ssh/known-hosts.ts, keepalive, reconnect with
- *   back-off, a channel budget under the server's MaxSessions) and exec channels;
+ *   back-off, a channel budget under the server's MaxSessions);
+ * - ssh/exec-channel.ts: one command line on an exec channel, the login shell's rc-file output cut off;
  * - ssh/sftp.ts: file operations over one reused SFTP session;
  * - ssh/exec-files.ts: the same file operations over plain exec channels, for servers without SFTP.
  *
@@ -22,6 +23,7 @@
 import { err, ok, messageOf, type Result } from '../result.js'
 import { commandLine, shellJoin, shellQuote } from './quote.js'
 import { SshConnection, type SshConnectOptions as ConnectionOptions } from './ssh/connection.js'
+import { runCommand } from './ssh/exec-channel.js'
 import { ExecFiles } from './ssh/exec-files.js'
 import type { FileOps } from './ssh/files.js'
 import { SftpFiles, SftpUnavailableError } from './ssh/sftp.js'
@@ -141,7 +143,7 @@ export class SshTransport implements Transport {
     }
     // `command cd`: the shell's own cd, even where an rc file wraps it in a function (rvm, autoenv)
     const line = options.cwd ? `command cd -- ${shellQuote(options.cwd)} && ${command}` : command
-    const r = await this.ssh.run(line, {
+    const r = await runCommand(this.ssh, line, {
       retryOnDrop: options.idempotent ?? true,
       ...(options.stdin !== undefined ? { stdin: options.stdin } : {}),
       ...(backstopMs !== undefined ? { backstopMs } : {}),

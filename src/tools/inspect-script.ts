@@ -5,14 +5,15 @@
  * The identity of a cell's run is in there (the vis_label, epoch and model path inspect records in its
  * log), and so are the paths the job will read and write.
  *
- * The option list is inspect-ai's own (`inspect eval --help`, 0.3.285, and the repository's `_cli/eval.py`
- * of August 2026): an option's value is never taken for a task. A word after an option this list does
- * not know may be that option's value: it is not taken for a task file either, but said unresolved.
+ * The option list is inspect-ai's own (inspect-options.ts): an option's value is never taken for a task. A
+ * word after an option this list does not know may be that option's value: it is not taken for a task file
+ * either, but said unresolved.
  */
 import { dirnameOf, resolvePath } from '../cluster/paths.js'
 import type { Cell } from '../experiment/model.js'
 import { yamlValue } from '../yaml.js'
 import { clusterPath, type Launch } from './launch.js'
+import { FLAGS, OPTIONAL_VALUE, SHORT_VALUED, VALUED } from './inspect-options.js'
 import type { JobFilesBuilder } from './job-files.js'
 import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
 
@@ -291,162 +292,3 @@ export function sameValue(recorded: unknown, passed: string): boolean {
   if (typeof expected !== 'string' && typeof expected !== 'number' && typeof expected !== 'boolean') return false
   return String(recorded) === String(expected)
 }
-
-// ------------------------------------------------------------------ inspect eval's options
-
-/** Options that take a value (`--limit 3`, `--limit=3`). */
-const VALUED = new Set([
-  '--acp-server',
-  '--adaptive-connections',
-  '--approval',
-  '--attempt-timeout',
-  '--best-of',
-  '--bundle-dir',
-  '--cache-prompt',
-  '--cost-limit',
-  '--debug-port',
-  '--display',
-  '--effort',
-  '--env',
-  '--epochs',
-  '--extra-body',
-  '--extra-headers',
-  '--fallback-models',
-  '--frequency-penalty',
-  '--generate-config',
-  '--id',
-  '--incomplete-action',
-  '--incomplete-max',
-  '--limit',
-  '--log-buffer',
-  '--log-dir',
-  '--log-format',
-  '--log-level',
-  '--log-level-transcript',
-  '--logit-bias',
-  '--max-connections',
-  '--max-dataset-memory',
-  '--max-retries',
-  '--max-samples',
-  '--max-sandboxes',
-  '--max-subprocesses',
-  '--max-tasks',
-  '--max-tokens',
-  '--max-tool-output',
-  '--message-limit',
-  '--metadata',
-  '--modalities',
-  '--model',
-  '--model-base-url',
-  '--model-config',
-  '--model-cost-config',
-  '--model-role',
-  '--model-spec',
-  '--num-choices',
-  '--presence-penalty',
-  '--prompt-logprobs',
-  '--reasoning-effort',
-  '--reasoning-history',
-  '--reasoning-mode',
-  '--reasoning-summary',
-  '--reasoning-tokens',
-  '--response-schema',
-  '--retry-attempts',
-  '--retry-connections',
-  '--retry-wait',
-  '--review',
-  '--run-config',
-  '--sample-id',
-  '--sandbox',
-  '--scan-filter',
-  '--scan-generate-config',
-  '--scan-metadata',
-  '--scan-model',
-  '--scan-model-arg',
-  '--scan-model-base-url',
-  '--scan-model-config',
-  '--scan-model-role',
-  '--scan-name',
-  '--scan-tags',
-  '--scanner',
-  '--scanner-arg',
-  '--scans',
-  '--seed',
-  '--sentinel',
-  '--sentinel-arg',
-  '--solver',
-  '--solver-config',
-  '--stop-seqs',
-  '--stream-idle-timeout',
-  '--system-message',
-  '--tags',
-  '--task-config',
-  '--temperature',
-  '--time-limit',
-  '--timeout',
-  '--token-limit',
-  '--top-k',
-  '--top-logprobs',
-  '--top-p',
-  '--turn-limit',
-  '--verbosity',
-  '--working-limit',
-  // earlier versions
-  '--max-messages',
-])
-/** Options whose value may be left out: the next word is theirs unless it starts with `-`. */
-const OPTIONAL_VALUE = new Set([
-  '--notification',
-  '--checkpoint',
-  '--ctl-server',
-  '--sample-shuffle',
-  '--epochs-reducer',
-  '--fail-on-error',
-  '--retry-on-error',
-  '--log-shared',
-  '--cache',
-  '--batch',
-])
-/** Short options, each with a value (`-T k=v`, `-Tk=v`). */
-const SHORT_VALUED = new Set(['-T', '-M', '-S', '-F'])
-/** Options without a value. */
-const FLAGS = new Set([
-  '--bundle-overwrite',
-  '--continue-on-fail',
-  '--debug',
-  '--debug-errors',
-  '--detach',
-  '--no-detach',
-  '--embed-viewer',
-  '--fail-on-refusal',
-  '--no-fail-on-refusal',
-  '--internal-tools',
-  '--no-internal-tools',
-  '--json',
-  '--log-dir-allow-dirty',
-  '--log-images',
-  '--no-log-images',
-  '--log-model-api',
-  '--no-log-model-api',
-  '--log-refusals',
-  '--no-log-refusals',
-  '--logprobs',
-  '--no-ansi',
-  '--no-epochs-reducer',
-  '--no-fail-on-error',
-  '--no-log-realtime',
-  '--no-log-samples',
-  '--no-retry-cleanup',
-  '--no-sandbox-cleanup',
-  '--no-score',
-  '--no-score-display',
-  '--parallel-tool-calls',
-  '--no-parallel-tool-calls',
-  '--retry-immediate',
-  '--no-retry-immediate',
-  '--sandbox-prebuilt',
-  '--score-on-error',
-  '--trace',
-  '--traceback-locals',
-  '--help',
-])

@@ -9,6 +9,21 @@
  * through a bind or the working directory apptainer binds.
  */
 import { resolvePath } from '../cluster/paths.js'
+import {
+  APPTAINER,
+  CONDA_RUN,
+  ENV,
+  EXEC,
+  NICE,
+  PYTHON,
+  SRUN,
+  STDBUF,
+  TASKSET,
+  TIME,
+  TIMEOUT,
+  UV_RUN,
+  type OptionTable,
+} from './launch-options.js'
 import { mayHoldOptions, programName, sliceWord, type Known, type ScriptCommand, type ShellWord } from './shell.js'
 
 export interface Container {
@@ -201,16 +216,6 @@ export function clusterPath(launch: Launch, path: string): Known<string> {
   }
 }
 
-/** Options of a wrapper, up to its first positional word: `--name=value`, `--name value`, `-n value`, `-nvalue`. */
-interface OptionTable {
-  /** Long options that take a value. */
-  long?: readonly string[]
-  /** Letters of short options that take a value. */
-  short?: string
-  /** Short options that end the option list with their value (`python -m`, `-c`). */
-  final?: string
-}
-
 /**
  * Reads options from `words[from]`, calling `seen` for each, and returns the index of the first positional
  * word. A word that is only an unquoted expansion of unknown value (`srun $SRUN_OPTS inspect ...`) is taken
@@ -282,194 +287,3 @@ function mountOf(spec: string | undefined): { host: string; inside: string }[] {
   const inside = fields['dst'] ?? fields['destination'] ?? fields['target'] ?? host
   return host && inside ? [{ host: resolvePath('/', host), inside: resolvePath('/', inside) }] : []
 }
-
-// Option tables, from each tool's own help (srun --help of SLURM 23, GNU coreutils, uv 0.8, apptainer 1.3).
-const ENV: OptionTable = { long: ['--unset', '--chdir', '--split-string'], short: 'uCS' }
-const SRUN: OptionTable = {
-  long: [
-    '--account',
-    '--acctg-freq',
-    '--bb',
-    '--bbf',
-    '--bcast',
-    '--bcast-exclude',
-    '--begin',
-    '--cpus-per-task',
-    '--comment',
-    '--container',
-    '--container-id',
-    '--cpu-freq',
-    '--dependency',
-    '--deadline',
-    '--delay-boot',
-    '--chdir',
-    '--export',
-    '--error',
-    '--epilog',
-    '--gres',
-    '--gres-flags',
-    '--input',
-    '--jobid',
-    '--job-name',
-    '--licenses',
-    '--clusters',
-    '--distribution',
-    '--mail-type',
-    '--mail-user',
-    '--mcs-label',
-    '--mpi',
-    '--ntasks',
-    '--ntasks-per-node',
-    '--nodes',
-    '--output',
-    '--het-group',
-    '--partition',
-    '--power',
-    '--priority',
-    '--prolog',
-    '--profile',
-    '--qos',
-    '--relative',
-    '--core-spec',
-    '--signal',
-    '--slurmd-debug',
-    '--switches',
-    '--task-epilog',
-    '--task-prolog',
-    '--thread-spec',
-    '--threads',
-    '--time',
-    '--time-min',
-    '--wait',
-    '--wckey',
-    '--cluster-constraint',
-    '--constraint',
-    '--mem',
-    '--mincpus',
-    '--reservation',
-    '--tmp',
-    '--nodelist',
-    '--exclude',
-    '--mem-per-cpu',
-    '--sockets-per-node',
-    '--cores-per-socket',
-    '--threads-per-core',
-    '--extra-node-info',
-    '--ntasks-per-core',
-    '--ntasks-per-socket',
-    '--cpu-bind',
-    '--hint',
-    '--cpus-per-gpu',
-    '--gpus',
-    '--gpu-bind',
-    '--gpu-freq',
-    '--gpus-per-node',
-    '--gpus-per-socket',
-    '--gpus-per-task',
-    '--mem-per-gpu',
-    '--mem-bind',
-    '--network',
-    '--ntasks-per-gpu',
-    '--tres-per-task',
-    '--tres-bind',
-    '--uid',
-    '--gid',
-    '--accel-bind',
-    '--open-mode',
-    '--nodefile',
-  ],
-  short: 'AbcdDeiJLMmnNopqrSTtWCwxBG',
-}
-const UV_RUN: OptionTable = {
-  long: [
-    '--extra',
-    '--group',
-    '--no-group',
-    '--only-group',
-    '--with',
-    '--with-editable',
-    '--with-requirements',
-    '--package',
-    '--env-file',
-    '--python',
-    '--index',
-    '--default-index',
-    '--index-url',
-    '--extra-index-url',
-    '--find-links',
-    '--upgrade-package',
-    '--reinstall-package',
-    '--index-strategy',
-    '--keyring-provider',
-    '--resolution',
-    '--prerelease',
-    '--fork-strategy',
-    '--exclude-newer',
-    '--exclude-newer-package',
-    '--no-build-package',
-    '--no-binary-package',
-    '--config-setting',
-    '--config-settings-package',
-    '--no-build-isolation-package',
-    '--link-mode',
-    '--refresh-package',
-    '--cache-dir',
-    '--python-preference',
-    '--color',
-    '--allow-insecure-host',
-    '--directory',
-    '--project',
-    '--config-file',
-    '--no-extra',
-    '--no-editable-package',
-  ],
-  short: 'pPfiCw',
-}
-const TIME: OptionTable = { long: ['--output', '--format'], short: 'of' }
-const CONDA_RUN: OptionTable = { long: ['--name', '--prefix', '--cwd'], short: 'np' }
-const APPTAINER: OptionTable = {
-  long: [
-    '--app',
-    '--bind',
-    '--mount',
-    '--home',
-    '--env',
-    '--env-file',
-    '--pwd',
-    '--workdir',
-    '--scratch',
-    '--overlay',
-    '--security',
-    '--network',
-    '--network-args',
-    '--hostname',
-    '--dns',
-    '--apply-cgroups',
-    '--drop-caps',
-    '--add-caps',
-    '--cpus',
-    '--memory',
-    '--memory-reservation',
-    '--memory-swap',
-    '--cpu-shares',
-    '--cpuset-cpus',
-    '--cpuset-mems',
-    '--blkio-weight',
-    '--blkio-weight-device',
-    '--pids-limit',
-    '--fusemount',
-    '--docker-host',
-    '--authfile',
-    '--pem-path',
-    '--no-mount',
-    '--sif-fuse',
-    '--cwd',
-  ],
-  short: 'BHWSo',
-}
-const NICE: OptionTable = { long: ['--adjustment'], short: 'n' }
-const TIMEOUT: OptionTable = { long: ['--signal', '--kill-after'], short: 'sk' }
-const STDBUF: OptionTable = { long: ['--input', '--output', '--error'], short: 'ioe' }
-const TASKSET: OptionTable = {}
-const EXEC: OptionTable = { short: 'a' }
-const PYTHON: OptionTable = { short: 'XW', final: 'mc' }

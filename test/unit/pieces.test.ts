@@ -1,6 +1,6 @@
 /**
  * Small pieces, fast: the inputs (and action.yml agreeing with them), the verdict, the eligible cells,
- * the job summary, the log format, and the layering of src/ (no import runs back up).
+ * the job summary, the log format, and the layering of src/ (no import runs back up, none goes round).
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
@@ -250,22 +250,91 @@ function sources(dir: string): string[] {
   })
 }
 
+/** The files of src/ a file imports: `import` and `export ... from` (type-only ones too) and `import()`. */
+function importsOf(file: string): { spec: string; to: string }[] {
+  const text = readFileSync(file, 'utf8')
+  const statics = text.matchAll(/^(?:import|export)\b[^'"]*? from '(\.[^']+)'/gm)
+  const dynamics = text.matchAll(/\bimport\('(\.[^']+)'\)/g)
+  return [...statics, ...dynamics].map((m) => {
+    const spec = m[1] ?? ''
+    return { spec, to: join(file, '..', spec).replace(/\.js$/, '.ts') }
+  })
+}
+
+/** Every circle of imports, each as the chain of files from its first file back to it. */
+function circles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = []
+  const done = new Set<string>()
+  const path: string[] = []
+  const visit = (file: string): void => {
+    if (done.has(file)) return
+    const back = path.indexOf(file)
+    if (back >= 0) {
+      found.push([...path.slice(back), file])
+      return
+    }
+    path.push(file)
+    for (const next of graph.get(file) ?? []) visit(next)
+    path.pop()
+    done.add(file)
+  }
+  for (const file of [...graph.keys()].sort()) visit(file)
+  return found
+}
+
+/**
+ * Circles src/ has today, to be undone (then removed from here): report/model.ts takes ComputeRow from
+ * compute.ts as a type, compute.ts renders with markdown.ts, markdown.ts takes Status from model.ts as a type.
+ */
+const KNOWN_CIRCLES = ['report/model.ts -> report/compute.ts -> report/markdown.ts -> report/model.ts']
+
 describe('layering', () => {
+  const src = join(ROOT, 'src')
+  const files = sources(src)
+
   it('no import in src/ runs back up: main -> locate/connect -> pipeline -> require -> report -> engine -> tools/scheduler -> cluster/experiment -> event/github', () => {
-    const src = join(ROOT, 'src')
     const roomOf = (file: string): string => relative(src, file).split('/')[0] ?? ''
     const wrong: string[] = []
-    for (const file of sources(src)) {
+    for (const file of files) {
       const from = roomOf(file)
-      for (const m of readFileSync(file, 'utf8').matchAll(/^import [^;]*? from '(\.[^']+)'/gm)) {
-        const to = roomOf(join(file, '..', m[1] ?? '').replace(/\.js$/, '.ts'))
+      for (const { spec, to: target } of importsOf(file)) {
+        const to = roomOf(target)
         if (to === from) continue
         const a = LAYER[from]
         const b = LAYER[to]
         if (a === undefined || b === undefined) wrong.push(`${relative(src, file)}: unknown room ${from} or ${to}`)
-        else if (b >= a) wrong.push(`${relative(src, file)} imports ${m[1] ?? ''} (${to} is not below ${from})`)
+        else if (b >= a) wrong.push(`${relative(src, file)} imports ${spec} (${to} is not below ${from})`)
       }
     }
     assert.deepEqual(wrong, [])
+  })
+
+  it('inside a room too, no file imports one that leads back to it (type-only imports included)', () => {
+    const graph = new Map(files.map((f) => [f, importsOf(f).map((i) => i.to)]))
+    const missing = [...graph].flatMap(([f, tos]) => tos.filter((t) => !graph.has(t)).map((t) => `${f} -> ${t}`))
+    assert.deepEqual(missing, [], 'every import names a file of src/')
+    assert.deepEqual(
+      circles(graph).map((c) => c.map((f) => relative(src, f)).join(' -> ')),
+      KNOWN_CIRCLES,
+    )
+  })
+
+  it('finds a circle, and names it file by file', () => {
+    const graph = new Map([
+      ['a.ts', ['b.ts']],
+      ['b.ts', ['c.ts', 'd.ts']],
+      ['c.ts', ['a.ts']],
+      ['d.ts', []],
+    ])
+    assert.deepEqual(circles(graph), [['a.ts', 'b.ts', 'c.ts', 'a.ts']])
+    assert.deepEqual(
+      circles(
+        new Map([
+          ['a.ts', ['b.ts']],
+          ['b.ts', []],
+        ]),
+      ),
+      [],
+    )
   })
 })

@@ -1,24 +1,16 @@
 /**
  * ONE SSH connection (ssh2) to the cluster's login node, for a whole action run:
  * - the host key pinned against known_hosts text (known-hosts.ts);
- * - keepalive every 15 s; a dropped connection is reopened with exponential back-off on next use. Only when
+ * - keepalive every 15 s; a dropped connection is reopened with back-off (RECONNECT) on next use. Only when
  *   the server stays unreachable for `reconnectForMs` (2 minutes) does an operation fail;
  * - at most `maxChannels` (4) channels open at once, the SFTP session included (OpenSSH allows 10 sessions
- *   per connection), and retry with back-off on "Channel open failure";
- * - exec channels (`run`): a command line in, exit status and raw stdout/stderr bytes out.
- *
- * sshd runs every exec request through the user's login shell (`$SHELL -c LINE`), and Debian's bash then
- * reads ~/.bashrc even though the shell is not interactive. We cannot stop that (nor the time it takes), but
- * its output must not reach results: `run` sends `exec /bin/sh -c 'MARKERS; LINE'`, where MARKERS print a
- * random marker on stdout and stderr, and drops whatever came before them. The login shell itself only
- * parses `exec /bin/sh -c '…'`, so LINE is POSIX sh whatever the user's shell (csh, fish) is.
+ *   per connection), and retry with back-off (CHANNEL_REFUSED) on "Channel open failure".
+ * Its exec channels are exec-channel.ts's, its files sftp.ts's or exec-files.ts's.
  */
-import { randomBytes } from 'node:crypto'
-import { constants as osConstants } from 'node:os'
 import ssh2 from 'ssh2'
-import type { Client, ClientChannel, ConnectConfig, ParsedKey } from 'ssh2'
+import type { Client, ConnectConfig, ParsedKey } from 'ssh2'
 import { err, ok, messageOf, type Result } from '../../result.js'
-import { shellQuote } from '../quote.js'
+import { Backoff, retry, type BackoffPolicy } from '../backoff.js'
 import { hostKeyAlgorithms, parseKnownHosts, verifyHostKey, type KnownHostEntry } from './known-hosts.js'
 
 export interface SshConnectOptions {
@@ -65,31 +57,15 @@ export interface Conn {
   id: number
 }
 
-export interface RunOptions {
-  stdin?: string | Buffer
-  /** Closes the channel this long after it opened (a backstop: remote `timeout` does the real work). */
-  backstopMs?: number
-  /** Run the line again when the connection drops while it runs (true), or report `dropped` (false). */
-  retryOnDrop: boolean
-}
-
-export type RunOutcome =
-  /** The command ran to an exit status (124 when the backstop closed it, -1 when no status came). */
-  | { kind: 'done'; code: number; stdout: Buffer; stderr: Buffer }
-  /** The connection went away while the command ran (only with retryOnDrop false): it may have had effects. */
-  | { kind: 'dropped'; stdout: Buffer; stderr: Buffer }
-  /** The command did not run: the server is unreachable, or refused channels for too long. */
-  | { kind: 'failed'; message: string }
-
-type Attempt =
-  | { kind: 'done'; code: number; stdout: Buffer; stderr: Buffer }
-  /** The channel never opened: the command did not run. */
-  | { kind: 'not-started'; message: string; channelLimit: boolean }
-  /** The connection went away while the command ran. */
-  | { kind: 'dropped'; stdout: Buffer; stderr: Buffer }
-
 type Resolved = Required<Omit<SshConnectOptions, 'passphrase' | 'log' | 'onEvent'>> &
   Pick<SshConnectOptions, 'passphrase' | 'log' | 'onEvent'>
+
+/** The first connection: a few quick tries (a wrong host should fail fast); `attempts` is connectAttempts. */
+const FIRST_CONNECT: BackoffPolicy = { initialMs: 500, factor: 2 }
+/** Reconnecting: 250 ms doubling up to 10 s, ±20 %; `deadlineMs` is reconnectForMs from when it went down. */
+const RECONNECT: BackoffPolicy = { initialMs: 250, factor: 2, maxMs: 10_000, jitter: 0.2 }
+/** A channel the server refuses: 100 ms doubling up to 3 s, ±50 %; `deadlineMs` is reconnectForMs. */
+const CHANNEL_REFUSED: BackoffPolicy = { initialMs: 100, factor: 2, maxMs: 3000, jitter: 0.5 }
 
 export class SshConnection {
   /** `ssh:user@host:port`, for logs. */
@@ -142,28 +118,30 @@ export class SshConnection {
     if (!key.isPrivateKey()) return err({ message: 'the SSH private key is a public key', field: 'ssh-private-key' })
     const c = new SshConnection(options)
     const { host, port } = c.options
-    let delay = 500
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await c.connectOnce()
-        return ok(c)
-      } catch (e) {
-        if (e instanceof FatalSshError || attempt >= c.options.connectAttempts) {
-          return err({
-            message: `cannot connect to ${where}: ${messageOf(e)}`,
-            ...(e instanceof FatalSshError && /host key/i.test(e.message)
-              ? {
-                  field: 'ssh-known-hosts',
-                  hint: /unknown/.test(e.message)
-                    ? `add the host's line, e.g. from: ssh-keyscan -p ${port} ${host} (and check its fingerprint)`
-                    : 'the host key is pinned by ssh-known-hosts: change that input only if the key really changed',
-                }
-              : { hint: 'check ssh-host, ssh-port, ssh-user and ssh-private-key' }),
-          })
-        }
-        await sleep(delay)
-        delay *= 2
-      }
+    const connected = await retry({ ...FIRST_CONNECT, attempts: c.options.connectAttempts }, () => c.tryConnect(), {
+      retryable: (e) => !(e instanceof FatalSshError),
+    })
+    if (connected.ok) return ok(c)
+    const e = connected.error
+    return err({
+      message: `cannot connect to ${where}: ${e.message}`,
+      ...(e instanceof FatalSshError && /host key/i.test(e.message)
+        ? {
+            field: 'ssh-known-hosts',
+            hint: /unknown/.test(e.message)
+              ? `add the host's line, e.g. from: ssh-keyscan -p ${port} ${host} (and check its fingerprint)`
+              : 'the host key is pinned by ssh-known-hosts: change that input only if the key really changed',
+          }
+        : { hint: 'check ssh-host, ssh-port, ssh-user and ssh-private-key' }),
+    })
+  }
+
+  /** One connection attempt, its failure as a value. */
+  private async tryConnect(): Promise<Result<Conn, Error>> {
+    try {
+      return ok(await this.connectOnce())
+    } catch (e) {
+      return err(e instanceof Error ? e : new Error(messageOf(e)))
     }
   }
 
@@ -258,9 +236,10 @@ export class SshConnection {
     this.options.log?.(`ssh: ${message}`)
   }
 
-  /** The back-off of one operation whose channel the server may refuse, started now. */
-  channelBackoff(): ChannelBackoff {
-    return new ChannelBackoff(this.options.reconnectForMs, () => this.options.onEvent?.({ kind: 'channel-refused' }))
+  /** The back-off of one operation whose channel the server may refuse, started now; each wait is an event. */
+  channelBackoff(): Backoff {
+    const policy = { ...CHANNEL_REFUSED, deadlineMs: this.options.reconnectForMs }
+    return new Backoff(policy, Date.now(), () => this.options.onEvent?.({ kind: 'channel-refused' }))
   }
 
   /** The live connection; reconnects with exponential back-off while it is down. */
@@ -273,29 +252,25 @@ export class SshConnection {
     return this.connecting
   }
 
+  /** Past the deadline every operation still makes one attempt of its own, then fails. */
   private async reconnect(): Promise<Conn> {
     const since = (this.downSince ??= Date.now())
-    const deadline = this.options.reconnectForMs
-    let delay = 250
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const conn = await this.connectOnce()
-        this.log(`reconnected to ${this.description} (attempt ${attempt})`)
+    const policy = { ...RECONNECT, deadlineMs: this.options.reconnectForMs }
+    const r = await retry(
+      policy,
+      async (attempt) => {
+        const conn = await this.tryConnect()
+        if (conn.ok) this.log(`reconnected to ${this.description} (attempt ${attempt})`)
+        else if (!(conn.error instanceof FatalSshError)) this.lastError = conn.error.message
         return conn
-      } catch (e) {
-        if (e instanceof FatalSshError) throw e
-        this.lastError = messageOf(e)
-        const downFor = Date.now() - since
-        // Past the deadline every operation still makes one attempt of its own, then fails.
-        if (downFor >= deadline) {
-          const secs = Math.round(downFor / 1000)
-          const message = `cannot reach ${this.description}: down for ${secs} s (last error: ${this.lastError})`
-          throw new Error(message, { cause: e })
-        }
-        await sleep(Math.min(delay, deadline - downFor) * (0.8 + Math.random() * 0.4))
-        delay = Math.min(delay * 2, 10_000)
-      }
-    }
+      },
+      { retryable: (e) => !(e instanceof FatalSshError), since },
+    )
+    if (r.ok) return r.value
+    if (r.error instanceof FatalSshError) throw r.error
+    const secs = Math.round((Date.now() - since) / 1000)
+    const message = `cannot reach ${this.description}: down for ${secs} s (last error: ${this.lastError})`
+    throw new Error(message, { cause: r.error })
   }
 
   isLive(conn: Conn): boolean {
@@ -307,199 +282,12 @@ export class SshConnection {
     return this.sem.acquire()
   }
 
-  /**
-   * Runs one command line on an exec channel. Reconnects while the server is down (up to reconnectForMs),
-   * retries channels the server refuses, and, with retryOnDrop, runs the line again when the connection
-   * drops while it runs (it may then run twice).
-   */
-  async run(line: string, options: RunOptions): Promise<RunOutcome> {
-    const nonce = randomBytes(8).toString('hex')
-    const marker = `RE-${nonce}`
-    // printed as two words, so that the marker itself never appears in the command line (rc files with `set -x`)
-    const markers = `printf '%s-%s\\n' RE ${nonce}; printf '%s-%s\\n' RE ${nonce} >&2`
-    const framed = `exec /bin/sh -c ${shellQuote(`${markers}; ${line}`)}`
-    const backoff = this.channelBackoff()
-    for (;;) {
-      let conn: Conn
-      try {
-        conn = await this.live()
-      } catch (e) {
-        return { kind: 'failed', message: messageOf(e) }
-      }
-      const release = await this.sem.acquire()
-      let attempt: Attempt
-      try {
-        if (!this.isLive(conn)) continue
-        attempt = await this.runOnce(conn, framed, options)
-      } finally {
-        release()
-      }
-      if (attempt.kind === 'done') {
-        const { code } = attempt
-        return {
-          kind: 'done',
-          code,
-          stdout: afterMarker(attempt.stdout, marker),
-          stderr: afterMarker(attempt.stderr, marker),
-        }
-      }
-      if (attempt.kind === 'dropped') {
-        this.dropped(conn.id, 'the connection dropped while a command ran')
-        if (!options.retryOnDrop)
-          return {
-            kind: 'dropped',
-            stdout: afterMarker(attempt.stdout, marker),
-            stderr: afterMarker(attempt.stderr, marker),
-          }
-        continue
-      }
-      // not started: the server refused a channel (too many sessions), or the connection is gone
-      if (attempt.channelLimit && this.isLive(conn)) {
-        if (backoff.expired)
-          return { kind: 'failed', message: `${attempt.message} (for ${Math.round(backoff.elapsedMs / 1000)} s)` }
-        await backoff.wait()
-        continue
-      }
-      this.dropped(conn.id, attempt.message)
-    }
-  }
-
-  private runOnce(conn: Conn, line: string, options: RunOptions): Promise<Attempt> {
-    return new Promise<Attempt>((resolve) => {
-      const out: Buffer[] = []
-      const errs: Buffer[] = []
-      let channel: ClientChannel | undefined
-      let exitCode: number | undefined
-      let timedOut = false
-      let settled = false
-      let timer: NodeJS.Timeout | undefined
-      const finish = (a: Attempt): void => {
-        if (settled) return
-        settled = true
-        if (timer) clearTimeout(timer)
-        conn.client.removeListener('close', onConnClose)
-        resolve(a)
-      }
-      const outputs = (): { stdout: Buffer; stderr: Buffer } => ({
-        stdout: Buffer.concat(out),
-        stderr: Buffer.concat(errs),
-      })
-      const onConnClose = (): void => {
-        if (channel) finish({ kind: 'dropped', ...outputs() })
-        else finish({ kind: 'not-started', message: 'the connection closed', channelLimit: false })
-      }
-      conn.client.on('close', onConnClose)
-      try {
-        conn.client.exec(line, (e, stream) => {
-          if (e) {
-            finish({
-              kind: 'not-started',
-              message: e.message,
-              channelLimit: isChannelRefused(e) && this.isLive(conn),
-            })
-            return
-          }
-          channel = stream
-          if (options.backstopMs !== undefined) {
-            timer = setTimeout(() => {
-              timedOut = true
-              stream.close()
-            }, options.backstopMs)
-          }
-          stream.on('data', (d: Buffer) => out.push(d))
-          stream.stderr.on('data', (d: Buffer) => errs.push(d))
-          stream.on('exit', (code: number | null, signal?: string) => {
-            if (typeof code === 'number') exitCode = code
-            else if (signal) exitCode = 128 + signalNumber(signal)
-          })
-          stream.on('close', () => {
-            if (timedOut) {
-              const o = outputs()
-              finish({ kind: 'done', code: 124, stdout: o.stdout, stderr: Buffer.concat([o.stderr, TIMED_OUT]) })
-              return
-            }
-            if (exitCode !== undefined) {
-              finish({ kind: 'done', code: exitCode, ...outputs() })
-              return
-            }
-            // closed without an exit status: the connection is going away
-            setTimeout(() => {
-              if (this.isLive(conn) && !settled) {
-                const o = outputs()
-                const stderr = Buffer.concat([o.stderr, NO_STATUS])
-                finish({ kind: 'done', code: -1, stdout: o.stdout, stderr })
-              } else finish({ kind: 'dropped', ...outputs() })
-            }, 200)
-          })
-          stream.on('error', () => undefined)
-          stream.end(options.stdin ?? '')
-        })
-      } catch (e) {
-        finish({ kind: 'not-started', message: messageOf(e), channelLimit: false })
-      }
-    })
-  }
-
   close(): void {
     this.closed = true
     const c = this.conn
     this.conn = undefined
     c?.client.end()
   }
-}
-
-const TIMED_OUT = Buffer.from('ssh: timed out')
-const NO_STATUS = Buffer.from('ssh: the channel closed without an exit status')
-
-function signalNumber(signal: string): number {
-  const name = (signal.startsWith('SIG') ? signal : `SIG${signal}`) as keyof typeof osConstants.signals
-  return (osConstants.signals as Partial<Record<string, number>>)[name] ?? 0
-}
-
-/** What follows the first `marker\n` line (rc-file output comes before it); everything when it is missing. */
-function afterMarker(data: Buffer, marker: string): Buffer {
-  const at = data.indexOf(`${marker}\n`)
-  return at < 0 ? data : data.subarray(at + marker.length + 1)
-}
-
-/** The server refused to open a channel (too many sessions: MaxSessions). */
-export function isChannelRefused(e: Error): boolean {
-  return /Channel open failure/i.test(e.message)
-}
-
-/**
- * Waits between tries of a channel the server refuses: 100 ms doubling up to 3 s, each with jitter and told to
- * the observer; an operation gives up once its tries have gone on for longer than reconnectForMs.
- */
-export class ChannelBackoff {
-  private readonly started = Date.now()
-  private delay = 100
-
-  constructor(
-    private readonly forMs: number,
-    private readonly onWait: () => void,
-  ) {}
-
-  /** Milliseconds since the back-off started. */
-  get elapsedMs(): number {
-    return Date.now() - this.started
-  }
-
-  /** Whether the tries have gone on for longer than reconnectForMs. */
-  get expired(): boolean {
-    return this.elapsedMs > this.forMs
-  }
-
-  /** Tells the observer, then waits before the next try. */
-  async wait(): Promise<void> {
-    this.onWait()
-    await sleep(this.delay * (0.5 + Math.random()))
-    this.delay = Math.min(this.delay * 2, 3000)
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, Math.max(0, ms)))
 }
 
 class Semaphore {
@@ -520,4 +308,9 @@ class Semaphore {
       else this.active--
     }
   }
+}
+
+/** The server refused to open a channel (too many sessions: MaxSessions). */
+export function isChannelRefused(e: Error): boolean {
+  return /Channel open failure/i.test(e.message)
 }

@@ -17,7 +17,8 @@
  */
 import { shellJoin } from '../quote.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
-import type { RunOutcome, SshConnection } from './connection.js'
+import type { SshConnection } from './connection.js'
+import { runCommand, type RunOutcome } from './exec-channel.js'
 import { dirnameOf, tempName } from '../paths.js'
 import type { FileOps } from './files.js'
 
@@ -247,7 +248,7 @@ export class ExecFiles implements FileOps {
     const inner = ['bash', '--norc', '--noprofile', '-c', SCRIPTS[script], 're-files', ...args]
     // PATH="$PATH" is ours, constant: the login shell's own search path, so the tools are found where it finds them
     const line = `exec env -i PATH="$PATH" LC_ALL=C ${shellJoin(inner)}`
-    return this.ssh.run(line, { retryOnDrop, ...(stdin ? { stdin } : {}) })
+    return runCommand(this.ssh, line, { retryOnDrop, ...(stdin ? { stdin } : {}) })
   }
 
   /**

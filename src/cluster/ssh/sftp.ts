@@ -9,15 +9,22 @@
 import type { FileEntryWithStats, SFTPWrapper, Stats } from 'ssh2'
 import { messageOf } from '../../result.js'
 import type { DirEntry, FileStat, WriteOptions } from '../transport.js'
-import { isChannelRefused, sleep, type Conn, type SshConnection } from './connection.js'
+import { sleep } from '../backoff.js'
+import { isChannelRefused, type Conn, type SshConnection } from './connection.js'
 import { dirnameOf, tempName } from '../paths.js'
 import type { FileOps } from './files.js'
-
-/** SFTP status codes (draft-ietf-secsh-filexfer-02). */
-const SFTP_NO_SUCH_FILE = 2
-const SFTP_FAILURE = 4
-const SFTP_NO_CONNECTION = 6
-const SFTP_CONNECTION_LOST = 7
+import {
+  call,
+  isMissing,
+  readRange,
+  renameOver,
+  SFTP_CONNECTION_LOST,
+  SFTP_FAILURE,
+  SFTP_NO_CONNECTION,
+  sftpStatus,
+  statOf,
+  writeWhole,
+} from './sftp-requests.js'
 
 /** The server offers no SFTP subsystem; nothing was sent over SFTP. */
 export class SftpUnavailableError extends Error {}
@@ -107,7 +114,7 @@ export class SftpFiles implements FileOps {
       if (/Unable to start subsystem/i.test(opened.message))
         throw new SftpUnavailableError(`${this.ssh.description} offers no SFTP subsystem (${opened.message})`)
       const live = this.ssh.isLive(conn)
-      if (isChannelRefused(opened) && live && !backoff.expired) {
+      if (isChannelRefused(opened) && live && !backoff.exhausted) {
         await backoff.wait()
         continue
       }
@@ -137,8 +144,8 @@ export class SftpFiles implements FileOps {
         if (outcome !== 'lost') return outcome.value
         throw new Error('the SFTP session closed with requests in flight')
       } catch (e) {
-        const code = (e as { code?: unknown }).code
-        const statusError = typeof code === 'number' && code !== SFTP_NO_CONNECTION && code !== SFTP_CONNECTION_LOST
+        const code = sftpStatus(e)
+        const statusError = code !== undefined && code !== SFTP_NO_CONNECTION && code !== SFTP_CONNECTION_LOST
         if (statusError) throw e
         // give the client's 'close' a moment to arrive, then decide
         if (this.ssh.isLive(h.conn)) await sleep(200)
@@ -216,7 +223,7 @@ export class SftpFiles implements FileOps {
         return true
       } catch (e) {
         // OpenSSH reports an existing file as a generic failure: look before concluding
-        if (typeof (e as { code?: unknown }).code === 'number' && (await statOf(s, path))) return false
+        if (sftpStatus(e) !== undefined && (await statOf(s, path))) return false
         throw e
       }
     }
@@ -251,7 +258,7 @@ export class SftpFiles implements FileOps {
     const entries = await this.withSftp((s) =>
       call<FileEntryWithStats[] | null>((cb) => {
         s.readdir(path, (e, list) => {
-          if (e && (isMissing(e) || (e as { code?: unknown }).code === SFTP_FAILURE)) cb(null, null)
+          if (e && (isMissing(e) || sftpStatus(e) === SFTP_FAILURE)) cb(null, null)
           else cb(e, list)
         })
       }),
@@ -349,127 +356,4 @@ function untilLost<T>(h: SftpHandle, pending: Promise<T>): Promise<{ value: T } 
       },
     )
   })
-}
-
-function call<T>(fn: (cb: (e: Error | null | undefined, v?: T) => void) => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    try {
-      fn((e, v) => {
-        if (e) reject(e)
-        else resolve(v as T)
-      })
-    } catch (e) {
-      reject(e instanceof Error ? e : new Error(messageOf(e)))
-    }
-  })
-}
-
-function statOf(s: SFTPWrapper, path: string): Promise<Stats | null> {
-  return call<Stats | null>((cb) => {
-    s.stat(path, (e, st) => {
-      if (e && isMissing(e)) cb(null, null)
-      else cb(e, st)
-    })
-  })
-}
-
-/** open with flags, write every byte, fsync when the server offers fsync@openssh.com, close. */
-async function writeWhole(s: SFTPWrapper, path: string, flags: 'w' | 'a' | 'wx', data: Buffer): Promise<void> {
-  const handle = await call<Buffer>((cb) => {
-    s.open(path, flags, (e, h) => {
-      cb(e, h)
-    })
-  })
-  try {
-    let offset = 0
-    while (offset < data.length) {
-      const n = Math.min(32 * 1024, data.length - offset)
-      await call<undefined>((cb) => {
-        s.write(handle, data, offset, n, offset, (e) => {
-          cb(e)
-        })
-      })
-      offset += n
-    }
-    await call<undefined>((cb) => {
-      try {
-        s.ext_openssh_fsync(handle, (e) => {
-          cb(e)
-        })
-      } catch {
-        cb(null) // server without fsync@openssh.com
-      }
-    })
-  } finally {
-    await closeHandle(s, handle)
-  }
-}
-
-/** Up to `length` bytes from `position`; null when the file does not exist (no stat first: one round trip less). */
-async function readRange(s: SFTPWrapper, path: string, position: number, length: number): Promise<Buffer | null> {
-  const handle = await call<Buffer | null>((cb) => {
-    s.open(path, 'r', (e, h) => {
-      if (e && isMissing(e)) cb(null, null)
-      else cb(e, h)
-    })
-  })
-  if (!handle) return null
-  try {
-    const buf = Buffer.alloc(length)
-    let got = 0
-    while (got < length) {
-      const n = await call<number>((cb) => {
-        s.read(handle, buf, got, length - got, position + got, (e, bytesRead) => {
-          cb(e, bytesRead)
-        })
-      })
-      if (n <= 0) break
-      got += n
-    }
-    return buf.subarray(0, got)
-  } finally {
-    await closeHandle(s, handle)
-  }
-}
-
-function closeHandle(s: SFTPWrapper, handle: Buffer): Promise<void> {
-  return call<undefined>((cb) => {
-    s.close(handle, (e) => {
-      cb(e)
-    })
-  }).catch(() => undefined)
-}
-
-/** posix-rename@openssh.com (atomic replace) when offered, else remove + rename. */
-async function renameOver(s: SFTPWrapper, from: string, to: string): Promise<void> {
-  const extension = { offered: true }
-  try {
-    await call<undefined>((cb) => {
-      try {
-        s.ext_openssh_rename(from, to, (e) => {
-          cb(e)
-        })
-      } catch (e) {
-        extension.offered = false
-        cb(e instanceof Error ? e : new Error(messageOf(e)))
-      }
-    })
-    return
-  } catch (e) {
-    if (extension.offered) throw e
-  }
-  await call<undefined>((cb) => {
-    s.unlink(to, (e) => {
-      cb(e && isMissing(e) ? null : e)
-    })
-  })
-  await call<undefined>((cb) => {
-    s.rename(from, to, (e) => {
-      cb(e)
-    })
-  })
-}
-
-function isMissing(e: unknown): boolean {
-  return (e as { code?: unknown }).code === SFTP_NO_SUCH_FILE
 }
