@@ -12,11 +12,6 @@
  * - `mdUrl`: a link destination. `markdownTable`: every cell escaped unless it is our own `Markup`.
  * - `xmlText`: text and attribute values of the SVG. `mermaidText`: a quoted Mermaid label.
  */
-import type { Status } from './model.js'
-
-export function statusIcon(s: Status): string {
-  return s === 'success' ? '✅' : s === 'partial' ? '⚠️' : '❌'
-}
 
 /**
  * Invisible, and it breaks what GitHub links after rendering: `@name` (mentions, notifying), `#123`,

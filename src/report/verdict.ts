@@ -41,3 +41,8 @@ export function shouldFail(report: Pick<RunReport, 'status'>, failOn: FailOn): b
   if (failOn === 'all-failed') return report.status === 'failed'
   return report.status !== 'success'
 }
+
+/** The icon of a status, where the reports show it. */
+export function statusIcon(s: Status): string {
+  return s === 'success' ? '✅' : s === 'partial' ? '⚠️' : '❌'
+}
