@@ -78,7 +78,8 @@ describe('defect 8: a full or read-only run directory', () => {
     const again = await runAction({ inputs: localInputs(exp) })
     assert.equal(again.outputs['status'], 'success', again.summary)
     assert.equal(executions(exp).filter((l) => l.startsWith('train a ')).length, 1, executions(exp).join('\n'))
-    assert.match(again.summary, /re-attached: 1/)
+    // The training, and its evaluation when the first run had queued it behind it before the disk filled.
+    assert.match(again.summary, /re-attached: [12] ·/)
     stateParses(exp)
   })
 
