@@ -21,6 +21,8 @@ export interface FixtureOptions {
   layout?: 'cell' | 'flat'
   /** Training of these runs exits 1. */
   failTraining?: string[]
+  /** Training of these runs exits 0 without writing a checkpoint. */
+  emptyTraining?: string[]
   /** These cells (display names like `lr1/caps/epoch0`) write an error .eval and exit 1. */
   failEval?: string[]
   /** Seconds each job sleeps. */
@@ -129,6 +131,7 @@ ${matrix}
   for (const r of runs) {
     if ((r.type ?? 'fine-tuned') === 'fine-tuned') {
       const fail = o.failTraining?.includes(r.name)
+      const empty = o.emptyTraining?.includes(r.name)
       const oom = o.oomAbove?.[r.name]
       write(
         `${r.name}/finetune.yaml`,
@@ -151,7 +154,9 @@ if [ "$bs" -gt ${oom} ]; then echo "torch.OutOfMemoryError: CUDA out of memory. 
 }${
           fail
             ? 'echo "RuntimeError: training diverged" >&2\nexit 1'
-            : `for e in $(seq 0 ${trainEpochs - 1}); do
+            : empty
+              ? 'echo "nothing to save"'
+              : `for e in $(seq 0 ${trainEpochs - 1}); do
   mkdir -p artifacts/epoch_$e
   echo weights > artifacts/epoch_$e/adapter_model.safetensors
   echo "$((e+1))|$((e*10+10))|Loss: 1.$((9-e))00"
