@@ -4,8 +4,9 @@
  * heartbeat. A lock is taken over, with a warning, only when its holder is provably gone — same host
  * and no process with that pid, a zombie, another process under a reused pid (its start time
  * differs) or a machine restarted since (its boot id differs) — or when its heartbeat is older than
- * `staleAfterMs` (a heartbeat counts from the file's last write at the latest). An empty or half-written file is a run between creating and writing it: it is
- * waited for, and taken over only when it stays so for `EMPTY_GRACE_MS`.
+ * `staleAfterMs` (a heartbeat counts from the file's last write at the latest). An empty or
+ * half-written file is a run between creating and writing it: it is waited for, and taken over only
+ * when it stays so for `EMPTY_GRACE_MS`.
  */
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
