@@ -93,6 +93,24 @@ describe('lock liveness', () => {
     assert.match(r.value.tookOver ?? '', /restarted/)
   })
 
+  it('a heartbeat that claims the future counts from when the file was last written (a committed lock)', async () => {
+    const path = join(tempDir(), 'lock')
+    writeFileSync(path, holder(4242, { host: 'login-9', heartbeat: '2099-01-01T00:00:00.000Z' }))
+    const fresh = await acquireLock(transport, path, { staleAfterMs: 600_000 })
+    assert.equal(fresh.ok, false)
+    assert.match(fresh.error.message, /already running this experiment: pid 4242 on login-9, /)
+    // Eleven minutes later, nobody has rewritten it: its holder stopped, whatever its heartbeat says.
+    const then = (Date.now() - 660_000) / 1000
+    utimesSync(path, then, then)
+    const later = await acquireLock(transport, path, { staleAfterMs: 600_000 })
+    assert.ok(later.ok, later.ok ? '' : later.error.message)
+    assert.match(
+      later.value.tookOver ?? '',
+      /^took over a stale lock \(no heartbeat for 66\d s\) held by pid 4242 on login-9/,
+    )
+    await later.value.release()
+  })
+
   it('records its own pid, start time and boot id', async () => {
     const path = join(tempDir(), 'lock')
     const r = await acquireLock(transport, path, { staleAfterMs: 600_000 })

@@ -24,6 +24,7 @@
 import { z } from 'zod'
 import { err, messageOf, ok, type Result } from '../result.js'
 import { isTerminal } from '../scheduler/scheduler.js'
+import { MAX_DEPTH } from '../yaml.js'
 
 export const SHARED_DIR = 'logs'
 export const DETACH_SENTINEL = `${SHARED_DIR}/.detach`
@@ -49,6 +50,17 @@ export const CruijffEntrySchema = z.looseObject({
 export type CruijffEntry = z.infer<typeof CruijffEntrySchema>
 
 /**
+ * A record keyed by names read from a file: it inherits nothing, so `constructor` or `__proto__` is a key
+ * like any other (a plain object would answer `constructor` with a function, and take `__proto__` as its
+ * prototype).
+ */
+export function keyed<T>(from: Iterable<readonly [string, T]> = []): Record<string, T> {
+  const out = Object.create(null) as Record<string, T>
+  for (const [key, value] of from) out[key] = value
+  return out
+}
+
+/**
  * A state file's text -> its entries. Unlike cruijff_kit (which starts over on a corrupt file and
  * so submits everything again), a file that cannot be read is an error: jobs would run twice.
  */
@@ -59,30 +71,51 @@ export function parseStateFile(text: string): Result<Record<string, CruijffEntry
   } catch (e) {
     return err(`not valid JSON (${messageOf(e)})`)
   }
+  if (deeperThan(data, MAX_DEPTH)) return err(`nested more than ${MAX_DEPTH} levels deep (entries nest a few)`)
   const parsed = z.record(z.string(), CruijffEntrySchema).safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     return err(`unexpected shape at ${issue?.path.join('.') || 'the top'}: ${issue?.message ?? ''}`)
   }
-  const out: Record<string, CruijffEntry> = {}
-  for (const [key, entry] of Object.entries(parsed.data))
-    out[key] = { ...entry, job_id: entry.job_id === null ? null : String(entry.job_id) }
-  return ok(out)
+  return ok(
+    keyed(
+      Object.entries(parsed.data).map(([key, entry]) => [
+        key,
+        { ...entry, job_id: entry.job_id === null ? null : String(entry.job_id) },
+      ]),
+    ),
+  )
+}
+
+/** Whether a parsed JSON value nests more than `limit` levels, measured without recursion. */
+function deeperThan(value: unknown, limit: number): boolean {
+  const todo: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }]
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    if (next.v === null || typeof next.v !== 'object') continue
+    if (next.depth >= limit) return true
+    for (const child of Object.values(next.v)) todo.push({ v: child, depth: next.depth + 1 })
+  }
+  return false
 }
 
 /** The file's text, as cruijff_kit writes it: sorted keys, two-space indent, a trailing newline. */
 export function formatStateFile(entries: Readonly<Record<string, unknown>>): string {
-  const sorted: Record<string, unknown> = {}
-  for (const key of Object.keys(entries).sort()) sorted[key] = sortKeys(entries[key])
+  const sorted = keyed(
+    Object.keys(entries)
+      .sort()
+      .map((key) => [key, sortKeys(entries[key])]),
+  )
   return `${JSON.stringify(sorted, null, 2)}\n`
 }
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys)
   if (v === null || typeof v !== 'object') return v
-  const out: Record<string, unknown> = {}
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k])
-  return out
+  return keyed(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+  )
 }
 
 /**
@@ -156,7 +189,7 @@ export interface MergedState {
  * (or unreadable times) the earlier source in the list wins. Sources come in priority order.
  */
 export function mergeStates(sources: readonly StateSource[], offsetMinutes: number): MergedState {
-  const entries: Record<string, CruijffEntry> = {}
+  const entries = keyed<CruijffEntry>()
   const origin = new Map<string, string>()
   const time = (e: CruijffEntry): number => submittedAt(e, offsetMinutes)?.getTime() ?? Number.NEGATIVE_INFINITY
   for (const source of sources) {

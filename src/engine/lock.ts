@@ -4,8 +4,9 @@
  * heartbeat. A lock is taken over, with a warning, only when its holder is provably gone — same host
  * and no process with that pid, a zombie, another process under a reused pid (its start time
  * differs) or a machine restarted since (its boot id differs) — or when its heartbeat is older than
- * `staleAfterMs`. An empty or half-written file is a run between creating and writing it: it is
- * waited for, and taken over only when it stays so for `EMPTY_GRACE_MS`.
+ * `staleAfterMs` (a heartbeat counts from the file's last write at the latest). An empty or
+ * half-written file is a run between creating and writing it: it is waited for, and taken over only
+ * when it stays so for `EMPTY_GRACE_MS`.
  */
 import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
@@ -77,7 +78,7 @@ export async function acquireLock(
     }
     const holder = read.kind === 'holder' ? read.holder : undefined
     const staleWhy = holder
-      ? staleReason(holder, options.staleAfterMs)
+      ? staleReason(holder, read.kind === 'holder' ? read.writtenMs : NaN, options.staleAfterMs)
       : `its content stayed ${read.kind === 'unreadable' ? read.what : 'unreadable'} for ` +
         `${Math.round(emptyGrace / 1000)} s: its creator died while writing it`
     if (!staleWhy && holder) {
@@ -103,7 +104,8 @@ export async function acquireLock(
 }
 
 type HolderRead =
-  | { kind: 'holder'; holder: LockHolder }
+  /** `writtenMs`: when the file was last written (its mtime), NaN when unknown. */
+  | { kind: 'holder'; holder: LockHolder; writtenMs: number }
   | { kind: 'gone' }
   | { kind: 'being-written' }
   | { kind: 'unreadable'; what: string }
@@ -119,8 +121,8 @@ async function readHolder(transport: Transport, path: string, graceMs: number): 
     if (bytes === null) return { kind: 'gone' }
     const text = bytes.toString('utf8')
     const holder = parseHolder(text)
-    if (holder) return { kind: 'holder', holder }
     const st = await transport.stat(path)
+    if (holder) return { kind: 'holder', holder, writtenMs: st?.mtimeMs ?? NaN }
     if (!st) return { kind: 'gone' }
     if (Date.now() - st.mtimeMs >= graceMs)
       return { kind: 'unreadable', what: text.trim() === '' ? 'empty' : 'unreadable' }
@@ -154,12 +156,18 @@ function parseHolder(text: string): LockHolder | null {
   }
 }
 
-function staleReason(holder: LockHolder, staleAfterMs: number): string | null {
+/**
+ * Why the holder is gone, or null. Its last sign of life is its heartbeat, and never later than when the
+ * file was last written: a heartbeat that claims the future (a committed lock, a clock running ahead)
+ * does not keep a lock nobody rewrites.
+ */
+function staleReason(holder: LockHolder, writtenMs: number, staleAfterMs: number): string | null {
   if (holder.host === hostname()) {
     const gone = holderGone(holder)
     if (gone) return gone
   }
-  const age = Date.now() - Date.parse(holder.heartbeat)
+  const beat = Date.parse(holder.heartbeat)
+  const age = Date.now() - (Number.isFinite(writtenMs) && !(beat <= writtenMs) ? writtenMs : beat)
   if (Number.isFinite(age) && age > staleAfterMs) return `no heartbeat for ${Math.round(age / 1000)} s`
   return null
 }

@@ -11,6 +11,7 @@ import { err, ok, type Result } from '../result.js'
 import type { Sealer } from './seal.js'
 import {
   formatStateFile,
+  keyed,
   localTimestamp,
   mergeStates,
   parseStateFile,
@@ -163,7 +164,7 @@ export class StateStore {
     const shared = await readState(transport, location.shared)
     if (!shared.ok) return shared
     const sources: { label: string; entries: StateFile }[] = [
-      { label: location.shared, entries: shared.value?.entries ?? {} },
+      { label: location.shared, entries: shared.value?.entries ?? keyed() },
     ]
     const retire: { path: string; retiredTo: string; text: string }[] = []
     for (const legacy of location.legacy ?? []) {
@@ -176,18 +177,18 @@ export class StateStore {
     const split = (mine: boolean): StateSource[] =>
       sources.map((x) => ({
         label: x.label,
-        entries: Object.fromEntries(Object.entries(x.entries).filter(([k, e]) => own(k, e) === mine)),
+        entries: keyed(Object.entries(x.entries).filter(([k, e]) => own(k, e) === mine)),
       }))
     const merged = mergeStates(split(true), offset).entries as StateFile
     const others = mergeStates(split(false), offset)
-    const foreign: Record<string, ForeignEntry> = {}
+    const foreign = keyed<ForeignEntry>()
     for (const [key, entry] of Object.entries(others.entries)) {
       if (!(key in merged)) foreign[key] = { entry: entry as StateEntry, file: others.origin.get(key) ?? '' }
     }
     const intents = location.intents ? await readState(transport, location.intents) : ok(null)
     if (!intents.ok) return intents
     // A recorded intent counts only if it is the action's own and no attempt was recorded after it.
-    const pending: StateFile = {}
+    const pending: StateFile = keyed()
     for (const [key, intent] of Object.entries(intents.value?.entries ?? {})) {
       const held = merged[key]
       const at = (e: StateEntry): number => submittedAt(e, offset)?.getTime() ?? 0
@@ -206,7 +207,7 @@ export class StateStore {
 
   /** Every job's entry the action wrote for this run directory, by state key (a submission in progress first). */
   get entries(): Readonly<StateFile> {
-    return { ...this.shared, ...this.intents }
+    return keyed([...Object.entries(this.shared), ...Object.entries(this.intents)])
   }
 
   get(key: string): StateEntry | undefined {
@@ -258,8 +259,11 @@ export class StateStore {
    * the action's entries, and the foreign ones it found there (cruijff_kit's records stay cruijff_kit's).
    */
   async flush(): Promise<void> {
-    const foreign = Object.fromEntries(Object.entries(this.foreign).map(([k, f]) => [k, f.entry]))
-    await this.transport.writeFileAtomic(this.location.shared, formatStateFile({ ...foreign, ...this.shared }))
+    const foreign = Object.entries(this.foreign).map(([k, f]): [string, StateEntry] => [k, f.entry])
+    await this.transport.writeFileAtomic(
+      this.location.shared,
+      formatStateFile(keyed([...foreign, ...Object.entries(this.shared)])),
+    )
   }
 
   private async flushIntents(): Promise<void> {
@@ -280,8 +284,7 @@ function sealed(sealer: Sealer, key: string, entry: StateEntry): boolean {
 }
 
 function without(entries: StateFile, key: string): StateFile {
-  const { [key]: _gone, ...rest } = entries
-  return rest
+  return keyed(Object.entries(entries).filter(([k]) => k !== key))
 }
 
 /** One state file: its entries, null when it does not exist, or an error saying what is wrong with it. */
@@ -302,5 +305,5 @@ async function readState(transport: Transport, path: string): Promise<Opened> {
       hint,
     })
   }
-  return ok({ entries: parsed.data, text })
+  return ok({ entries: keyed(Object.entries(parsed.data)), text })
 }

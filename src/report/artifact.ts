@@ -100,14 +100,22 @@ async function stageAndUpload(req: ArtifactRequest, staging: string): Promise<Re
   return ok({ id: r.id, size: r.size ?? 0, files: local.length })
 }
 
-/** Copies the last MAX_FILE_BYTES of a file into `target`, a chunk at a time; false when it does not exist. */
+/**
+ * Copies the last MAX_FILE_BYTES of a file into `target`, a chunk at a time; false when it does not exist or
+ * its content cannot be read (the transport refuses it: no empty stand-in is uploaded).
+ */
 async function copyTail(transport: Transport, path: string, target: string): Promise<boolean> {
   const st = await transport.stat(path)
   if (!st || st.isDirectory) return false
   mkdirSync(dirname(target), { recursive: true })
   writeFileSync(target, '')
-  for (let pos = Math.max(0, st.size - MAX_FILE_BYTES); pos < st.size; pos += SCAN_CHUNK_BYTES) {
+  const from = Math.max(0, st.size - MAX_FILE_BYTES)
+  for (let pos = from; pos < st.size; pos += SCAN_CHUNK_BYTES) {
     const chunk = await transport.readRange(path, pos, Math.min(SCAN_CHUNK_BYTES, st.size - pos))
+    if (chunk === null && pos === from) {
+      rmSync(target, { force: true })
+      return false
+    }
     if (!chunk || chunk.length === 0) break
     appendFileSync(target, chunk)
   }

@@ -79,6 +79,7 @@ export const MAX_COMPRESSED_BYTES = 16 * 1024 * 1024
  */
 export interface RangeSource {
   size: number
+  /** null: the file cannot be read (gone, or refused: its real path lies outside where its job's files are read). */
   read(start: number, length: number): Promise<Buffer | null>
   /** The log's path, for messages. */
   name?: string
@@ -136,6 +137,9 @@ export async function readEvalHeader(source: Buffer | RangeSource): Promise<Resu
   })
 }
 
+const UNREADABLE =
+  "it cannot be read (it is gone, or its real path lies outside the places this job's files may be read from)"
+
 /** Bytes per read of a range source: a handful of round trips over SSH, bounded memory. */
 const RANGE_CHUNK = 1024 * 1024
 
@@ -151,7 +155,8 @@ class SourceReader extends yauzl.RandomAccessReader {
       (async function* chunks(): AsyncGenerator<Buffer> {
         for (let pos = start; pos < end; pos += RANGE_CHUNK) {
           const bytes = await source.read(pos, Math.min(RANGE_CHUNK, end - pos))
-          if (!bytes || bytes.length === 0) throw new Error(`the file ended at byte ${pos} (it is being rewritten?)`)
+          if (bytes === null) throw new Error(UNREADABLE)
+          if (bytes.length === 0) throw new Error(`the file ended at byte ${pos} (it is being rewritten?)`)
           yield bytes
         }
       })(),

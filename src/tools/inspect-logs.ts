@@ -15,7 +15,7 @@ import type { Transport } from '../cluster/transport.js'
 import type { Cell } from '../experiment/model.js'
 import { readEvalHeader, type EvalHeader } from './eval-log.js'
 import { cliValue, inspectInvocation, logDirOf, sameValue, type InspectInvocation } from './inspect-script.js'
-import { identityOf, jobScript, writtenByAttempt } from './job-files.js'
+import { identityOf, jobScript, writtenByAttempt, type AttemptTimes } from './job-files.js'
 import { SKEW_MS, type JobWindow, type JudgeContext, type OutputSnapshot, type PlannedJob } from './tool.js'
 
 export interface FoundLog {
@@ -61,11 +61,7 @@ export async function evalLogsNow(transport: Transport, dirs: string[]): Promise
 }
 
 /** The logs in `dirs` this attempt wrote, with their headers (ranges only: a log can be gigabytes). */
-export async function logsOfAttempt(
-  transport: Transport,
-  dirs: string[],
-  attempt: Pick<JudgeContext, 'before' | 'since'>,
-): Promise<FoundLog[]> {
+export async function logsOfAttempt(transport: Transport, dirs: string[], attempt: AttemptTimes): Promise<FoundLog[]> {
   const out: FoundLog[] = []
   for (const dir of dirs)
     for (const e of (await transport.list(dir)) ?? []) {

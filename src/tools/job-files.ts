@@ -12,9 +12,9 @@ import {
   SKEW_MS,
   type FileIdentity,
   type JobFiles,
+  type JudgeContext,
   type JobPath,
   type JobRead,
-  type OutputSnapshot,
   type PlannedJob,
   type ReadFile,
 } from './tool.js'
@@ -276,17 +276,19 @@ export function identityOf(stat: FileStat): FileIdentity {
   return { size: stat.size, mtimeMs: stat.mtimeMs, ...(stat.ino !== undefined ? { ino: stat.ino } : {}) }
 }
 
+/** What tells the outputs of an attempt from other files: what was there before it, when it was submitted and ran. */
+export type AttemptTimes = Pick<JudgeContext, 'before' | 'since' | 'window'>
+
 /**
- * Whether the file at `path` (as `stat` says it is now) was written by the attempt being judged. With
- * `before` (the outputs as they were when it was submitted): it changed since, or it was not there then
- * (and then its mtime is not before the submission, less SKEW_MS, when that is known). Without: the time
- * rule alone.
+ * Whether the file at `path` (as `stat` says it is now) was written by the attempt being judged. Never
+ * when its mtime is after the attempt ended (plus SKEW_MS), when that is known: a file put there since
+ * (a checkout of committed outputs, a copy) is not the attempt's. Then, with `before` (the outputs as they
+ * were when it was submitted): it changed since, or it was not there then (and then its mtime is not
+ * before the submission, less SKEW_MS, when that is known). Without: the time rule alone.
  */
-export function writtenByAttempt(
-  attempt: { before?: OutputSnapshot; since?: string },
-  path: string,
-  stat: FileStat,
-): boolean {
+export function writtenByAttempt(attempt: AttemptTimes, path: string, stat: FileStat): boolean {
+  const ended = attempt.window?.endedAt === undefined ? NaN : Date.parse(attempt.window.endedAt)
+  if (stat.mtimeMs > ended + SKEW_MS) return false
   const was = attempt.before?.[path]
   if (was) return !sameFile(was, stat)
   return attempt.since === undefined || stat.mtimeMs >= Date.parse(attempt.since) - SKEW_MS

@@ -8,8 +8,8 @@
  */
 import type { FileStat, Transport } from '../cluster/transport.js'
 import { err, ok, type Result } from '../result.js'
-import { sameFile, writtenByAttempt } from './job-files.js'
-import { isResumeItem, RESUME_KEY, type JudgeContext, type RetryContext, type RetryDecision } from './tool.js'
+import { sameFile, writtenByAttempt, type AttemptTimes } from './job-files.js'
+import { isResumeItem, RESUME_KEY, type RetryContext, type RetryDecision } from './tool.js'
 import { commandLineSets, outputDirOf, setTopLevel, type TrainingSetup } from './torchtune-script.js'
 
 /** Files whose presence makes an epoch directory a usable checkpoint (HF or torchtune format). */
@@ -38,7 +38,7 @@ const writtenKey = (epoch: number): string => `epoch_${epoch}_mtime_ms`
 export type Chain = Record<string, number> | undefined
 
 /** What the attempt being judged is: its submission (`since`) and its outputs as they were then (`before`). */
-type Attempt = Pick<JudgeContext, 'before' | 'since'>
+type Attempt = AttemptTimes
 
 export interface WeightFile {
   path: string

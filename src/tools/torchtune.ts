@@ -28,7 +28,14 @@ import {
   type TrainingResult,
 } from './tool.js'
 import { joinPath } from '../cluster/paths.js'
-import { identityOf, JobFilesBuilder, missingReads, readerOf, writtenByAttempt } from './job-files.js'
+import {
+  identityOf,
+  JobFilesBuilder,
+  missingReads,
+  readerOf,
+  writtenByAttempt,
+  type AttemptTimes,
+} from './job-files.js'
 import {
   commandLineSets,
   CONVENTIONAL_CONFIG as CONFIG,
@@ -250,7 +257,7 @@ async function readLosses(
   transport: Transport,
   outputDir: string,
   outputFile: string | undefined,
-  attempt: Pick<JudgeContext, 'before' | 'since'>,
+  attempt: AttemptTimes,
 ): Promise<LossPoint[]> {
   const logDir = `${outputDir}/logs`
   const candidates: { path: string; mtime: number }[] = []

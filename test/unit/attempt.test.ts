@@ -259,8 +259,8 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
     const e = experiment(cells)
     // the checkpoint reaches the task through the environment: the two scripts read the same
     for (const n of [0, 1]) t.put(`${RUN_DIR}/lr1/eval/cap_epoch${n}.slurm`, script('cap', 'hf/lr1'))
-    t.put(`${RUN_DIR}/lr1/eval/logs/first.eval`, log('cap', 'hf/lr1', 10_000))
-    t.put(`${RUN_DIR}/lr1/eval/logs/second.eval`, log('cap', 'hf/lr1', 70_000, 'error'))
+    t.put(`${RUN_DIR}/lr1/eval/logs/first.eval`, log('cap', 'hf/lr1', 10_000), 25_000)
+    t.put(`${RUN_DIR}/lr1/eval/logs/second.eval`, log('cap', 'hf/lr1', 70_000, 'error'), 85_000)
     const [e0, e1] = await jobs(t, e)
     assert.ok(e0 && e1)
     const windows: JobWindow[] = [
@@ -286,7 +286,7 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
     ]
     const e = experiment(cells)
     for (const n of [0, 1]) t.put(`${RUN_DIR}/lr1/eval/cap_epoch${n}.slurm`, script('cap', 'hf/lr1'))
-    t.put(`${RUN_DIR}/lr1/eval/logs/x.eval`, log('cap', 'hf/lr1', 20_000))
+    t.put(`${RUN_DIR}/lr1/eval/logs/x.eval`, log('cap', 'hf/lr1', 20_000), 25_000)
     const [e0, e1] = await jobs(t, e)
     assert.ok(e0 && e1)
     // both ran at once

@@ -209,6 +209,34 @@ describe('a job without an own entry', () => {
     assert.match(t.text(`${RUN_DIR}/logs/run-torchtune.log`) ?? '', /FOUND_BY_MARKER: a\n/)
   })
 
+  it('the state was lost after the job ended, and its outputs were put there since (a commit, a copy): it runs again', async () => {
+    const t = new MemoryTransport()
+    const scheduler = trainingScheduler(t)
+    const sealer = Sealer.forTests(RUN_DIR)
+    const s = await setup(t, sealer, scheduler)
+    const job = s.jobs[0] as PlannedJob
+    const { inputs } = await new InputDigests(t, RUN_DIR).of(job)
+    const name = jobNameFor('exp-abc123', job.key)
+    await scheduler.submit({
+      dir: `${RUN_DIR}/a`,
+      script: 'finetune.slurm',
+      name,
+      outputPattern: '',
+      marker: markerOf(sealer, name, digestOf(inputs)),
+    })
+    // It ran an hour ago, and ended 50 minutes ago: the checkpoint there now was written a minute ago.
+    const ran = scheduler.jobs[0] as FakeJob
+    ran.submittedAt = new Date(Date.now() - 3_600_000).toISOString()
+    const endedAt = new Date(Date.now() - 3_000_000).toISOString()
+    ran.status = { jobId: ran.id, state: 'COMPLETED', raw: 'COMPLETED', exitCode: 0, endedAt }
+    t.put(`${RUN_DIR}/a/artifacts/epoch_0/adapter_model.safetensors`, 'committed', Date.now() - 60_000)
+    const r = await runPhase(s.ctx)
+    assert.equal(r.outcomes[0]?.resolution, 'resubmitted')
+    assert.match(r.outcomes[0].rerun ?? '', /found by its marker, does not stand/)
+    assert.equal(submitted(scheduler).length, 2, 'the job ran again')
+    assert.equal(t.text(`${RUN_DIR}/a/artifacts/epoch_0/adapter_model.safetensors`), 'weights', 'its own checkpoint')
+  })
+
   it('a marker for other inputs, or of another run directory, is not this job: it is submitted', async () => {
     const t = new MemoryTransport()
     const scheduler = trainingScheduler(t)
