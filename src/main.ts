@@ -33,7 +33,7 @@ export interface RunDeps {
   /** Aborted on SIGINT/SIGTERM: detach (jobs keep running). Default: never aborted. */
   signal: AbortSignal
   /** Aborted on a second signal: the runner is about to kill the step; uploads are abandoned, the rest finishes. */
-  hurry?: AbortSignal
+  finishNow?: AbortSignal
   /** Benchmarks look inside: see the transport, wrap the scheduler. */
   observe?: { transport?: (t: Transport) => void; scheduler?: (s: Scheduler) => Scheduler }
   /**
@@ -129,7 +129,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
         await runExperiment({
           io,
           signal: deps.signal,
-          ...(deps.hurry ? { hurry: deps.hurry } : {}),
+          ...(deps.finishNow ? { finishNow: deps.finishNow } : {}),
           ...(target ? { commentTarget: target } : {}),
           transport,
           settings,

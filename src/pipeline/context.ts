@@ -28,7 +28,7 @@ export interface ExperimentContext {
   /** Called with every job the run watches: submitted, re-attached or found again (for the post step). */
   onWatched?: (runDir: string, jobId: string) => void
   /** Aborted by the runner's second signal: finish now (uploads abandoned), the step is about to be killed. */
-  hurry?: AbortSignal
+  finishNow?: AbortSignal
   /** The pull request the run belongs to (read once from the event payload), for the experiment's comment. */
   commentTarget?: CommentTarget
 }

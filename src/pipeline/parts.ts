@@ -259,7 +259,7 @@ export function finishContext(c: ExperimentContext, p: Prepared | undefined): Fi
       ? [p.optimizer, p.evaluator].flatMap((t) => [t.logFile, t.stateFile]).map((f) => `${SHARED_DIR}/${f}`)
       : [],
     ...(c.signal.aborted ? { uploadDeadlineMs: ABORTED_UPLOAD_DEADLINE_MS } : {}),
-    ...(c.hurry ? { hurry: c.hurry } : {}),
+    ...(c.finishNow ? { finishNow: c.finishNow } : {}),
   }
 }
 
