@@ -10,7 +10,7 @@ import { locateExperiments, type ExperimentsReading } from './locate/index.js'
 import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
-import { emptyBase } from './pipeline/context.js'
+import { emptyDraft } from './pipeline/context.js'
 import { experimentsReading } from './pipeline/files.js'
 import { mdCode } from './report/markdown.js'
 import { runExperiment } from './pipeline/index.js'
@@ -62,7 +62,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd()
   /** Stops before any experiment runs (bad inputs or event, nothing located, no cluster): one report says why. */
   const stopEarly = (status: Status, verdict: string, errors: Problem[]): Promise<ActionResult> =>
-    publish(io, [{ ...emptyBase(startedAt), status, verdict, errors, endedAt: new Date() }], undefined)
+    publish(io, [{ ...emptyDraft(startedAt), status, verdict, errors, endedAt: new Date() }], undefined)
 
   const parsed = readSettings((name) => io.getInput(name))
   if (!parsed.ok) return stopEarly('invalid', 'bad action inputs', parsed.error)
@@ -123,7 +123,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
         // Cancelled before this experiment started: a failure that says so, never "nothing to run".
         const verdict = `cancelled (${String(deps.signal.reason ?? 'signal')}) before it started: nothing submitted`
         // No run directory: nothing was read or written.
-        reports.push({ ...emptyBase(startedAt, expDir), runDir: '', status: 'failed', verdict, endedAt: new Date() })
+        reports.push({ ...emptyDraft(startedAt, expDir), runDir: '', status: 'failed', verdict, endedAt: new Date() })
         continue
       }
       reports.push(

@@ -33,13 +33,14 @@ export interface ExperimentContext {
   commentTarget?: CommentTarget
 }
 
-export type Base = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>
+/** The report under construction: the steps add to it; its status, verdict and end come last. */
+export type ReportDraft = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>
 
 /**
  * A report before anything ran or went wrong. Given the checked-out experiment directory, the report
  * is named after it and that is its run directory, until the summary is read.
  */
-export function emptyBase(startedAt: Date, expDir?: string): Base {
+export function emptyDraft(startedAt: Date, expDir?: string): ReportDraft {
   return {
     experimentName: expDir === undefined ? '' : (expDir.split('/').pop() ?? expDir),
     runDir: expDir ?? '',

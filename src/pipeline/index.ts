@@ -12,19 +12,19 @@ import { FILES } from '../names.js'
 import { LiveReport } from '../report/live.js'
 import type { RunReport, Status } from '../report/model.js'
 import { type Problem } from '../result.js'
-import { emptyBase, type Base, type ExperimentContext } from './context.js'
+import { emptyDraft, type ExperimentContext, type ReportDraft } from './context.js'
 import { endExperiment, liveReport } from './parts.js'
 import { logWarnings, prepare, type Prepared } from './prepare.js'
 import { runPhases } from './phases.js'
 
 export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
-  const base = emptyBase(new Date(), c.expDir)
+  const draft = emptyDraft(new Date(), c.expDir)
   const known: Known = {}
-  const run = await guardStorage(() => runIn(c, base, known))
+  const run = await guardStorage(() => runIn(c, draft, known))
   if (run.ok) return run.value
   // A write the disk refused outside a phase (the lock, staging, the summary): stop cleanly, say why.
   const verdict = `stopped: ${run.error.message}`
-  const report = { ...base, status: 'failed' as const, verdict, errors: [...base.errors, run.error] }
+  const report = { ...draft, status: 'failed' as const, verdict, errors: [...draft.errors, run.error] }
   return endExperiment(c, known.prepared, known.live, { ...report, endedAt: new Date() })
 }
 
@@ -34,9 +34,9 @@ interface Known {
   live?: LiveReport
 }
 
-async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<RunReport> {
+async function runIn(c: ExperimentContext, draft: ReportDraft, known: Known): Promise<RunReport> {
   const checkoutLog = new LogFile(c.remote ? c.runnerFs : c.transport, `${c.expDir}/${FILES.mainLog}`)
-  const live = liveReport(c, base.experimentName)
+  const live = liveReport(c, draft.experimentName)
   known.live = live
   const stop = async (
     status: Status,
@@ -44,7 +44,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     errors: Problem[],
     log: LogFile | undefined,
   ): Promise<RunReport> => {
-    const report = { ...base, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
+    const report = { ...draft, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
     return endExperiment(c, undefined, live, report, log)
   }
   /** A refusal after the experiment was read: logged in the checkout's log, nothing submitted. */
@@ -53,7 +53,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     return stop('failed', verdict, [problem], checkoutLog)
   }
 
-  const prepared = await prepare(c, base, checkoutLog)
+  const prepared = await prepare(c, draft, checkoutLog)
   if (!prepared.ok)
     return stop(prepared.error.status, prepared.error.verdict, prepared.error.errors, prepared.error.log)
   const p = prepared.value
@@ -70,7 +70,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     ...(c.io.env['GITHUB_RUN_ID'] ? { run: c.io.env['GITHUB_RUN_ID'] } : {}),
   })
   if (!lock.ok) return refuse('lock', lock.error, 'another run holds this experiment')
-  if (lock.value.tookOver) base.warnings.push({ message: lock.value.tookOver })
+  if (lock.value.tookOver) draft.warnings.push({ message: lock.value.tookOver })
   const sealer = await Sealer.open(c.transport, p.runRoot, p.runDir)
   if (!sealer.ok) {
     await guardStorage(() => lock.value.release())
@@ -79,10 +79,10 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
   if (mainLog !== checkoutLog) {
     const where = `run directory is ${p.runDir}${c.remote ? ` on ${c.transport.description}` : ''}`
     await checkoutLog.write({ action: 'STAGE', details: where, result: 'the orchestration log continues there' })
-    await logWarnings(mainLog, base.warnings)
+    await logWarnings(mainLog, draft.warnings)
   }
   try {
-    return await runPhases(c, p, base, mainLog, scheduler.value, live, sealer.value, () => lock.value.heartbeat())
+    return await runPhases(c, p, draft, mainLog, scheduler.value, live, sealer.value, () => lock.value.heartbeat())
   } finally {
     // A lock that cannot be removed (read-only now) is taken over by the next run: its holder is gone.
     await guardStorage(() => lock.value.release())

@@ -21,7 +21,7 @@ import type { RunReport } from '../report/model.js'
 import { messageOf, ok, type Problem, type Result } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
-import type { Base, ExperimentContext } from './context.js'
+import type { ExperimentContext, ReportDraft } from './context.js'
 import type { Prepared } from './prepare.js'
 
 /**
@@ -180,7 +180,7 @@ export async function noteCancelled(ids: readonly string[], stores: readonly Sta
 export async function cancelDetached(
   scheduler: Scheduler,
   log: LogFile,
-  base: Base,
+  draft: ReportDraft,
   phases: (PhaseResult | undefined)[],
   queued: readonly string[] = [],
 ): Promise<string[]> {
@@ -192,7 +192,8 @@ export async function cancelDetached(
     () => undefined,
     (e: unknown) => messageOf(e),
   )
-  if (failure) base.warnings.push({ message: `cancel-on-abort: could not cancel job(s) ${ids.join(', ')}: ${failure}` })
+  if (failure)
+    draft.warnings.push({ message: `cancel-on-abort: could not cancel job(s) ${ids.join(', ')}: ${failure}` })
   await log.write({
     action: 'CANCEL_JOBS',
     details: `cancel-on-abort: ${ids.length} job(s): ${ids.join(', ') || 'none'}`,

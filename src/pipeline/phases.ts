@@ -22,7 +22,7 @@ import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
 import { conclude } from './conclude.js'
-import type { Base, ExperimentContext } from './context.js'
+import type { ExperimentContext, ReportDraft } from './context.js'
 import {
   ABORTED_UPLOAD_WAIT_MS,
   cancelDetached,
@@ -43,7 +43,7 @@ import type { Prepared } from './prepare.js'
 export async function runPhases(
   c: ExperimentContext,
   p: Prepared,
-  base: Base,
+  draft: ReportDraft,
   mainLog: LogFile,
   scheduler: Scheduler,
   live: LiveReport,
@@ -55,7 +55,7 @@ export async function runPhases(
   const finish = (report: RunReport): Promise<RunReport> => endExperiment(c, p, live, report, mainLog)
   /** Stopped before anything was submitted: the orchestration log says why. */
   const refuse = (status: Status, verdict: string, errors: Problem[]): Promise<RunReport> =>
-    finish({ ...base, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
+    finish({ ...draft, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
   const states = await openStates(transport, runDir, [optimizer, evaluator], sealer)
   if (!states.ok) {
     await mainLog.write({
@@ -84,7 +84,7 @@ export async function runPhases(
     }
     const written = writtenIn(c.expDir, jobs, checkout, patterns)
     const staged = await stageFiles(c.expDir, runDir, transport, stagingPolicy(entries, written))
-    for (const x of staged.conflicts) base.warnings.push({ file: x.path, message: `staging conflict: ${x.reason}` })
+    for (const x of staged.conflicts) draft.warnings.push({ file: x.path, message: `staging conflict: ${x.reason}` })
     await mainLog.write({
       action: 'STAGE',
       description: `${c.expDir} -> ${runDir}`,
@@ -129,12 +129,12 @@ export async function runPhases(
     },
     onWarning: (_job: PlannedJob, message: string) => {
       // The tool's words name what they are about; one about a shared thing (a log several cells see) once.
-      if (!base.warnings.some((w) => w.message === message)) base.warnings.push({ message })
+      if (!draft.warnings.some((w) => w.message === message)) draft.warnings.push({ message })
     },
     onProgress: (snapshot: PhaseSnapshot) => live.progress(snapshot),
   }
   const partial = (extra: Partial<RunReport>): RunReport => ({
-    ...base,
+    ...draft,
     status: 'partial',
     verdict: '',
     endedAt: new Date(),
@@ -255,7 +255,7 @@ export async function runPhases(
   // sentinel detaches without cancelling anything, whatever cancel-on-abort says.
   const cancel = detached && settings.cancelOnAbort && !stopped && c.signal.aborted
   if (cancel) {
-    const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate], queued?.ids())
+    const cancelled = await cancelDetached(scheduler, mainLog, draft, [optimize, evaluate], queued?.ids())
     optimize = markCancelled(optimize, cancelled)
     evaluate = markCancelled(evaluate, cancelled)
     await noteCancelled(cancelled, [optimizeState, evaluateState])
@@ -277,14 +277,14 @@ export async function runPhases(
                 (cancel ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
         }
       : statusOf(counts)
-  if (stopped) base.errors.push(stopped)
+  if (stopped) draft.errors.push(stopped)
   const logFiles = [
     mainLog.path,
     ...(optimize ? [sharedPath(runDir, optimizer.logFile)] : []),
     ...(evaluate ? [sharedPath(runDir, evaluator.logFile)] : []),
   ]
   const report: RunReport = {
-    ...base,
+    ...draft,
     ...{ status, verdict, optimize, evaluate, skippedEvals: skipped, priorTraining, counts, logFiles, detached },
     endedAt: new Date(),
   }
