@@ -19,25 +19,26 @@ import { runPhases } from './phases.js'
 
 export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
   const draft = emptyDraft(new Date(), c.expDir)
-  const known: Known = {}
-  const run = await guardStorage(() => runIn(c, draft, known))
+  const soFar: SetUpSoFar = {}
+  const run = await guardStorage(() => prepareAndRun(c, draft, soFar))
   if (run.ok) return run.value
   // A write the disk refused outside a phase (the lock, staging, the summary): stop cleanly, say why.
   const verdict = `stopped: ${run.error.message}`
   const report = { ...draft, status: 'failed' as const, verdict, errors: [...draft.errors, run.error] }
-  return endExperiment(c, known.prepared, known.live, { ...report, endedAt: new Date() })
+  return endExperiment(c, soFar.prepared, soFar.live, { ...report, endedAt: new Date() })
 }
 
-/** What runIn had established when a storage failure cut it short. */
-interface Known {
+/** What prepareAndRun had set up when a storage failure cut it short: what the report's end needs. */
+interface SetUpSoFar {
   prepared?: Prepared
   live?: LiveReport
 }
 
-async function runIn(c: ExperimentContext, draft: ReportDraft, known: Known): Promise<RunReport> {
+/** Prepares the experiment, takes the scheduler, the lock and the run directory's secret, runs the phases. */
+async function prepareAndRun(c: ExperimentContext, draft: ReportDraft, soFar: SetUpSoFar): Promise<RunReport> {
   const checkoutLog = new LogFile(c.remote ? c.runnerFs : c.transport, `${c.expDir}/${FILES.mainLog}`)
   const live = liveReport(c, draft.experimentName)
-  known.live = live
+  soFar.live = live
   const stop = async (
     status: Status,
     verdict: string,
@@ -58,7 +59,7 @@ async function runIn(c: ExperimentContext, draft: ReportDraft, known: Known): Pr
     return stop(prepared.error.status, prepared.error.verdict, prepared.error.errors, prepared.error.log)
   const p = prepared.value
   live.rename(p.experiment.name)
-  known.prepared = p
+  soFar.prepared = p
   const mainLog =
     p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
 
