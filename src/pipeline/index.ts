@@ -13,9 +13,9 @@ import { LiveReport } from '../report/live.js'
 import type { RunReport, Status } from '../report/model.js'
 import { type Problem } from '../result.js'
 import { emptyDraft, type ExperimentContext, type ReportDraft } from './context.js'
-import { endExperiment, liveReport } from './parts.js'
 import { logWarnings, prepare, type Prepared } from './prepare.js'
 import { runPhases } from './phases.js'
+import { endExperiment, liveReport } from './reporting.js'
 
 export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
   const draft = emptyDraft(new Date(), c.expDir)

@@ -1,4 +1,5 @@
 /** Under the experiment's lock: state, staging, preflight, optimize, evaluate, verdict, checklist, results. */
+import { createHash } from 'node:crypto'
 import { stageFiles } from '../cluster/stage.js'
 import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/eligible.js'
 import { LogFile } from '../engine/log.js'
@@ -21,23 +22,14 @@ import { countOutcomes, statusOf } from '../report/verdict.js'
 import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
+import { cancelDetached, markCancelled, noteCancelled } from './cancel.js'
 import { conclude } from './conclude.js'
 import type { ExperimentContext, ReportDraft } from './context.js'
-import {
-  ABORTED_UPLOAD_WAIT_MS,
-  cancelDetached,
-  detachOn,
-  endExperiment,
-  finishContext,
-  markCancelled,
-  noteCancelled,
-  openStates,
-  preflight,
-  settled,
-  sha6,
-  trainingDependency,
-} from './parts.js'
+import { ABORTED_UPLOAD_WAIT_MS, detachOn, settled } from './detach.js'
+import { preflight } from './preflight.js'
 import type { Prepared } from './prepare.js'
+import { endExperiment, finishContext } from './reporting.js'
+import { openStates } from './states.js'
 
 /** Under the lock: state, staging, optimize, evaluate, verdict, checklist, results. */
 export async function runPhases(
@@ -299,4 +291,32 @@ export async function runPhases(
     mainLog,
   })
   return finish(report)
+}
+
+/**
+ * When an evaluation's training last succeeded: an evaluation submitted before that evaluated an
+ * earlier model, and runs again (the training re-ran because its inputs changed or its checkpoint went).
+ */
+function trainingDependency(
+  trainingJobs: PlannedJob[],
+  training: StateStore,
+): (job: PlannedJob) => { changedAt: string; what: string; jobId?: string } | undefined {
+  return (job) => {
+    if (job.cell?.epoch === null) return undefined
+    const t = trainingJobs.find((x) => x.run === job.run)
+    const e = t ? training.get(t.key) : undefined
+    // Whichever runner submitted it (cruijff_kit records only its local submitted_at).
+    const at = e?.validated ? training.submittedIso(e) : undefined
+    if (!e || !at) return undefined
+    return {
+      changedAt: at,
+      what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})`,
+      ...(e.job_id ? { jobId: e.job_id } : {}),
+    }
+  }
+}
+
+/** The first 6 hex digits of the text's sha256: the experiment id's mark of its run directory. */
+function sha6(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 6)
 }
