@@ -38,7 +38,7 @@ const writtenKey = (epoch: number): string => `epoch_${epoch}_mtime_ms`
 export type Chain = Record<string, number> | undefined
 
 /** What the attempt being judged is: its submission (`since`) and its outputs as they were then (`before`). */
-type Attempt = Pick<JudgeContext, 'before' | 'since'>
+type AttemptWindow = Pick<JudgeContext, 'before' | 'since'>
 
 export interface WeightFile {
   path: string
@@ -69,7 +69,7 @@ export async function checkpointAt(
   transport: Transport,
   dir: string,
   epoch: number,
-  attempt: Attempt,
+  attempt: AttemptWindow,
   chain: Chain,
 ): Promise<Checkpoint> {
   const files = await weightFiles(transport, dir)
@@ -92,7 +92,7 @@ function writtenByChain(
   dir: string,
   files: WeightFile[],
   newest: number,
-  attempt: Attempt,
+  attempt: AttemptWindow,
 ): boolean {
   if (chain === undefined || epoch >= (chain[RESUME_KEY] ?? 0) || chain[writtenKey(epoch)] !== newest) return false
   const before = attempt.before
@@ -184,7 +184,7 @@ interface ResumePoint {
 async function resumePoint(
   transport: Transport,
   outputDir: string,
-  attempt: Attempt,
+  attempt: AttemptWindow,
   chain: Chain,
 ): Promise<Result<ResumePoint, string>> {
   const recipeState = `${outputDir}/${RECIPE_STATE}`
