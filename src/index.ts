@@ -15,14 +15,14 @@ const isPost = process.env[`STATE_${SAVED.isPost}`] === 'true'
 // First signal (a runner cancelling sends SIGINT, SIGTERM 7.5 s later): detach, cancel what cancel-on-abort
 // asks, write the summary, upload. Second signal: abandon the upload and finish now (outputs, summary),
 // exiting at the latest 2 s later. A third: exit at once.
-const controller = new AbortController()
-const hurry = new AbortController()
+const detach = new AbortController()
+const finishNow = new AbortController()
 if (!isPost) {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (!controller.signal.aborted) controller.abort(signal)
-      else if (!hurry.signal.aborted) {
-        hurry.abort(signal)
+      if (!detach.signal.aborted) detach.abort(signal)
+      else if (!finishNow.signal.aborted) {
+        finishNow.abort(signal)
         setTimeout(() => process.exit(130), 2000).unref()
       } else process.exit(130)
     })
@@ -42,7 +42,7 @@ if (isPost) {
     .finally(() => process.exit(0))
 } else {
   const { run } = await import('./main.js')
-  run({ io, signal: controller.signal, hurry: hurry.signal })
+  run({ io, signal: detach.signal, finishNow: finishNow.signal })
     .then(() => process.exit(process.exitCode ?? 0))
     .catch((e: unknown) => {
       io.setFailed(`run-experiment crashed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)

@@ -10,7 +10,7 @@ import { locateExperiments, type ExperimentsReading } from './locate/index.js'
 import { readSettings, type Settings } from './inputs.js'
 import { coreIO, type ActionIO } from './io.js'
 import { OUTPUTS, SAVED, type OutputName } from './names.js'
-import { emptyBase } from './pipeline/context.js'
+import { emptyDraft } from './pipeline/context.js'
 import { experimentsReading } from './pipeline/files.js'
 import { mdCode } from './report/markdown.js'
 import { runExperiment } from './pipeline/index.js'
@@ -33,7 +33,7 @@ export interface RunDeps {
   /** Aborted on SIGINT/SIGTERM: detach (jobs keep running). Default: never aborted. */
   signal: AbortSignal
   /** Aborted on a second signal: the runner is about to kill the step; uploads are abandoned, the rest finishes. */
-  hurry?: AbortSignal
+  finishNow?: AbortSignal
   /** Benchmarks look inside: see the transport, wrap the scheduler. */
   observe?: { transport?: (t: Transport) => void; scheduler?: (s: Scheduler) => Scheduler }
   /**
@@ -60,11 +60,12 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   io.saveState(SAVED.isPost, 'true')
   const startedAt = new Date()
   const workspace = io.env['GITHUB_WORKSPACE'] || process.cwd()
-  const alone = (status: Status, verdict: string, errors: Problem[]): Promise<ActionResult> =>
-    publish(io, [{ ...emptyBase(startedAt), status, verdict, errors, endedAt: new Date() }], undefined)
+  /** Stops before any experiment runs (bad inputs or event, nothing located, no cluster): one report says why. */
+  const stopEarly = (status: Status, verdict: string, errors: Problem[]): Promise<ActionResult> =>
+    publish(io, [{ ...emptyDraft(startedAt), status, verdict, errors, endedAt: new Date() }], undefined)
 
   const parsed = readSettings((name) => io.getInput(name))
-  if (!parsed.ok) return alone('invalid', 'bad action inputs', parsed.error)
+  if (!parsed.ok) return stopEarly('invalid', 'bad action inputs', parsed.error)
   const settings = parsed.value
   if (settings.githubToken) io.mask(settings.githubToken)
   if (settings.ssh) {
@@ -75,7 +76,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   }
 
   const event = readEvent(io.env)
-  if (!event.ok) return alone('invalid', event.error.message, [event.error])
+  if (!event.ok) return stopEarly('invalid', event.error.message, [event.error])
   const located = await locateExperiments({
     experimentDirInput: settings.experimentDir,
     event: event.value,
@@ -93,7 +94,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
           maxCells: settings.maxCells,
         })),
   })
-  if (!located.ok) return alone(located.error.status, located.error.problem.message, [located.error.problem])
+  if (!located.ok) return stopEarly(located.error.status, located.error.problem.message, [located.error.problem])
   io.info(`run-experiment: ${located.value.how}`)
   if (located.value.dirs.length === 0) {
     io.annotate('notice', { message: 'this pull request touches no experiment: nothing to run' })
@@ -104,7 +105,7 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
   const reached = await reach(settings, runnerFs, (m) => {
     io.info(m)
   })
-  if (!reached.ok) return alone('failed', reached.error.message, [reached.error])
+  if (!reached.ok) return stopEarly('failed', reached.error.message, [reached.error])
   const transport = reached.value
   deps.observe?.transport?.(transport)
   // Every job the run watches, saved as soon as it is known: the post step cancels them on cancel-on-abort.
@@ -122,14 +123,14 @@ export async function run(given: Partial<RunDeps> = {}): Promise<ActionResult> {
         // Cancelled before this experiment started: a failure that says so, never "nothing to run".
         const verdict = `cancelled (${String(deps.signal.reason ?? 'signal')}) before it started: nothing submitted`
         // No run directory: nothing was read or written.
-        reports.push({ ...emptyBase(startedAt, expDir), runDir: '', status: 'failed', verdict, endedAt: new Date() })
+        reports.push({ ...emptyDraft(startedAt, expDir), runDir: '', status: 'failed', verdict, endedAt: new Date() })
         continue
       }
       reports.push(
         await runExperiment({
           io,
           signal: deps.signal,
-          ...(deps.hurry ? { hurry: deps.hurry } : {}),
+          ...(deps.finishNow ? { finishNow: deps.finishNow } : {}),
           ...(target ? { commentTarget: target } : {}),
           transport,
           settings,

@@ -1,7 +1,7 @@
 /** What a phase reports of each job, the attempts it keeps, and the names it gives jobs. */
 import { createHash } from 'node:crypto'
 import type { PlannedJob, ToolResult } from '../tools/tool.js'
-import type { Attempt, StateEntry } from './state.js'
+import type { AttemptRecord, StateEntry } from './state.js'
 import type { JobOutcome, Resolution } from './types.js'
 
 export function outcomeOf(
@@ -44,7 +44,8 @@ export function settingsOf(history: readonly unknown[] | undefined): Record<stri
   )
 }
 
-export function attemptOf(e: StateEntry): Attempt {
+/** What the state keeps of an attempt once another replaces it. */
+export function attemptRecordOf(e: StateEntry): AttemptRecord {
   return {
     job_id: e.job_id,
     state: e.state,

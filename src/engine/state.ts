@@ -19,7 +19,8 @@ import {
   type StateSource,
 } from './cruijff-state.js'
 
-export const AttemptSchema = z.object({
+/** What the state keeps of an earlier attempt of a job (an out-of-memory retry, a re-run). */
+export const AttemptRecordSchema = z.object({
   job_id: z.string().nullable(),
   state: z.string(),
   exit_code: z.number().optional(),
@@ -28,7 +29,7 @@ export const AttemptSchema = z.object({
   ended_iso: z.string().optional(),
   error: z.string().optional(),
 })
-export type Attempt = z.infer<typeof AttemptSchema>
+export type AttemptRecord = z.infer<typeof AttemptRecordSchema>
 
 export const EntrySchema = z.looseObject({
   /**
@@ -68,7 +69,8 @@ export const EntrySchema = z.looseObject({
   validated: z.boolean().optional(),
   /** What the tool module found (checkpoints and loss, or the evaluation log and its scores). */
   output: ToolResultSchema.optional(),
-  history: z.array(AttemptSchema).optional(),
+  /** The attempts before this one, oldest first. */
+  history: z.array(AttemptRecordSchema).optional(),
   /**
    * cruijff_kit's retry fields: the settings of each retry, e.g. [{batch_size: 4,
    * gradient_accumulation_steps: 2}]. Items of any shape are kept (cruijff_kit plans strategy names).

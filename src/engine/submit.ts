@@ -2,8 +2,8 @@
 import { resolvePath } from '../cluster/paths.js'
 import { markerOf } from './evidence.js'
 import { digestOf, type InputDigests } from './inputs.js'
-import type { Attempt, StateEntry } from './state.js'
-import { attemptOf, jobNameFor, outcomeOf } from './outcome.js'
+import type { AttemptRecord, StateEntry } from './state.js'
+import { attemptRecordOf, jobNameFor, outcomeOf } from './outcome.js'
 import type { JobOutcome, PhaseContext, Tracked } from './types.js'
 import { RETRY_BLOCKS } from './watch.js'
 
@@ -33,8 +33,8 @@ export async function submit(
     job,
   })
   const attempt = previous && previous.state !== 'SUBMITTING' ? (previous.attempt ?? 1) + 1 : (previous?.attempt ?? 1)
-  const history: Attempt[] = [...(previous?.history ?? [])]
-  if (previous && previous.state !== 'SUBMITTING') history.push(attemptOf(previous))
+  const history: AttemptRecord[] = [...(previous?.history ?? [])]
+  if (previous && previous.state !== 'SUBMITTING') history.push(attemptRecordOf(previous))
   const jobName = jobNameFor(ctx.experimentId, job.key)
   const now = new Date()
   const pending: StateEntry = {

@@ -13,7 +13,7 @@ import type { Evidence } from './evidence.js'
 import type { SchedulerUse } from './meter.js'
 import type { LogFile } from './log.js'
 import type { Sealer } from './seal.js'
-import type { Attempt, StateStore } from './state.js'
+import type { AttemptRecord, StateStore } from './state.js'
 
 export interface PhaseSettings {
   /** First poll interval, seconds. */
@@ -165,7 +165,7 @@ export interface JobOutcome {
   /** Settings of each automatic retry (out of memory, resume), oldest first. */
   retries?: Record<string, number>[]
   /** The attempts before this one (an out-of-memory retry, a re-run), oldest first: they cost compute too. */
-  earlier?: Attempt[]
+  earlier?: AttemptRecord[]
   /** Why a job that had succeeded ran again (its inputs changed, what it depends on re-ran, its outputs went). */
   rerun?: string
 }

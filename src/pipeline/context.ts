@@ -28,18 +28,19 @@ export interface ExperimentContext {
   /** Called with every job the run watches: submitted, re-attached or found again (for the post step). */
   onWatched?: (runDir: string, jobId: string) => void
   /** Aborted by the runner's second signal: finish now (uploads abandoned), the step is about to be killed. */
-  hurry?: AbortSignal
+  finishNow?: AbortSignal
   /** The pull request the run belongs to (read once from the event payload), for the experiment's comment. */
   commentTarget?: CommentTarget
 }
 
-export type Base = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>
+/** The report under construction: the steps add to it; its status, verdict and end come last. */
+export type ReportDraft = Omit<RunReport, 'status' | 'verdict' | 'endedAt'>
 
 /**
  * A report before anything ran or went wrong. Given the checked-out experiment directory, the report
  * is named after it and that is its run directory, until the summary is read.
  */
-export function emptyBase(startedAt: Date, expDir?: string): Base {
+export function emptyDraft(startedAt: Date, expDir?: string): ReportDraft {
   return {
     experimentName: expDir === undefined ? '' : (expDir.split('/').pop() ?? expDir),
     runDir: expDir ?? '',

@@ -12,39 +12,40 @@ import { FILES } from '../names.js'
 import { LiveReport } from '../report/live.js'
 import type { RunReport, Status } from '../report/model.js'
 import { type Problem } from '../result.js'
-import { emptyBase, type Base, type ExperimentContext } from './context.js'
-import { endExperiment, liveReport } from './parts.js'
+import { emptyDraft, type ExperimentContext, type ReportDraft } from './context.js'
 import { logWarnings, prepare, type Prepared } from './prepare.js'
 import { runPhases } from './phases.js'
+import { endExperiment, liveReport } from './reporting.js'
 
 export async function runExperiment(c: ExperimentContext): Promise<RunReport> {
-  const base = emptyBase(new Date(), c.expDir)
-  const known: Known = {}
-  const run = await guardStorage(() => runIn(c, base, known))
+  const draft = emptyDraft(new Date(), c.expDir)
+  const soFar: SetUpSoFar = {}
+  const run = await guardStorage(() => prepareAndRun(c, draft, soFar))
   if (run.ok) return run.value
   // A write the disk refused outside a phase (the lock, staging, the summary): stop cleanly, say why.
   const verdict = `stopped: ${run.error.message}`
-  const report = { ...base, status: 'failed' as const, verdict, errors: [...base.errors, run.error] }
-  return endExperiment(c, known.prepared, known.live, { ...report, endedAt: new Date() })
+  const report = { ...draft, status: 'failed' as const, verdict, errors: [...draft.errors, run.error] }
+  return endExperiment(c, soFar.prepared, soFar.live, { ...report, endedAt: new Date() })
 }
 
-/** What runIn had established when a storage failure cut it short. */
-interface Known {
+/** What prepareAndRun had set up when a storage failure cut it short: what the report's end needs. */
+interface SetUpSoFar {
   prepared?: Prepared
   live?: LiveReport
 }
 
-async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<RunReport> {
+/** Prepares the experiment, takes the scheduler, the lock and the run directory's secret, runs the phases. */
+async function prepareAndRun(c: ExperimentContext, draft: ReportDraft, soFar: SetUpSoFar): Promise<RunReport> {
   const checkoutLog = new LogFile(c.remote ? c.runnerFs : c.transport, `${c.expDir}/${FILES.mainLog}`)
-  const live = liveReport(c, base.experimentName)
-  known.live = live
+  const live = liveReport(c, draft.experimentName)
+  soFar.live = live
   const stop = async (
     status: Status,
     verdict: string,
     errors: Problem[],
     log: LogFile | undefined,
   ): Promise<RunReport> => {
-    const report = { ...base, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
+    const report = { ...draft, status, verdict, errors, logFiles: log ? [log.path] : [], endedAt: new Date() }
     return endExperiment(c, undefined, live, report, log)
   }
   /** A refusal after the experiment was read: logged in the checkout's log, nothing submitted. */
@@ -53,12 +54,12 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     return stop('failed', verdict, [problem], checkoutLog)
   }
 
-  const prepared = await prepare(c, base, checkoutLog)
+  const prepared = await prepare(c, draft, checkoutLog)
   if (!prepared.ok)
     return stop(prepared.error.status, prepared.error.verdict, prepared.error.errors, prepared.error.log)
   const p = prepared.value
   live.rename(p.experiment.name)
-  known.prepared = p
+  soFar.prepared = p
   const mainLog =
     p.runDir === c.expDir && !c.remote ? checkoutLog : new LogFile(c.transport, `${p.runDir}/${FILES.mainLog}`)
 
@@ -70,7 +71,7 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
     ...(c.io.env['GITHUB_RUN_ID'] ? { run: c.io.env['GITHUB_RUN_ID'] } : {}),
   })
   if (!lock.ok) return refuse('lock', lock.error, 'another run holds this experiment')
-  if (lock.value.tookOver) base.warnings.push({ message: lock.value.tookOver })
+  if (lock.value.tookOver) draft.warnings.push({ message: lock.value.tookOver })
   const sealer = await Sealer.open(c.transport, p.runRoot, p.runDir)
   if (!sealer.ok) {
     await guardStorage(() => lock.value.release())
@@ -79,10 +80,10 @@ async function runIn(c: ExperimentContext, base: Base, known: Known): Promise<Ru
   if (mainLog !== checkoutLog) {
     const where = `run directory is ${p.runDir}${c.remote ? ` on ${c.transport.description}` : ''}`
     await checkoutLog.write({ action: 'STAGE', details: where, result: 'the orchestration log continues there' })
-    await logWarnings(mainLog, base.warnings)
+    await logWarnings(mainLog, draft.warnings)
   }
   try {
-    return await runPhases(c, p, base, mainLog, scheduler.value, live, sealer.value, () => lock.value.heartbeat())
+    return await runPhases(c, p, draft, mainLog, scheduler.value, live, sealer.value, () => lock.value.heartbeat())
   } finally {
     // A lock that cannot be removed (read-only now) is taken over by the next run: its holder is gone.
     await guardStorage(() => lock.value.release())

@@ -1,4 +1,5 @@
 /** Under the experiment's lock: state, staging, preflight, optimize, evaluate, verdict, checklist, results. */
+import { createHash } from 'node:crypto'
 import { stageFiles } from '../cluster/stage.js'
 import { gateEvaluations, trainingFromCheckpoints, trainingFromOutcomes, type SkippedEval } from '../engine/eligible.js'
 import { LogFile } from '../engine/log.js'
@@ -21,29 +22,20 @@ import { countOutcomes, statusOf } from '../report/verdict.js'
 import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
+import { cancelDetached, markCancelled, noteCancelled } from './cancel.js'
 import { conclude } from './conclude.js'
-import type { Base, ExperimentContext } from './context.js'
-import {
-  ABORTED_UPLOAD_WAIT_MS,
-  cancelDetached,
-  detachOn,
-  endExperiment,
-  finishContext,
-  markCancelled,
-  noteCancelled,
-  openStates,
-  preflight,
-  settled,
-  sha6,
-  trainingDependency,
-} from './parts.js'
+import type { ExperimentContext, ReportDraft } from './context.js'
+import { ABORTED_UPLOAD_WAIT_MS, detachOn, settled } from './detach.js'
+import { preflight } from './preflight.js'
 import type { Prepared } from './prepare.js'
+import { endExperiment, finishContext } from './reporting.js'
+import { openStates } from './states.js'
 
 /** Under the lock: state, staging, optimize, evaluate, verdict, checklist, results. */
 export async function runPhases(
   c: ExperimentContext,
   p: Prepared,
-  base: Base,
+  draft: ReportDraft,
   mainLog: LogFile,
   scheduler: Scheduler,
   live: LiveReport,
@@ -55,7 +47,7 @@ export async function runPhases(
   const finish = (report: RunReport): Promise<RunReport> => endExperiment(c, p, live, report, mainLog)
   /** Stopped before anything was submitted: the orchestration log says why. */
   const refuse = (status: Status, verdict: string, errors: Problem[]): Promise<RunReport> =>
-    finish({ ...base, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
+    finish({ ...draft, status, verdict, errors, logFiles: [mainLog.path], endedAt: new Date() })
   const states = await openStates(transport, runDir, [optimizer, evaluator], sealer)
   if (!states.ok) {
     await mainLog.write({
@@ -84,7 +76,7 @@ export async function runPhases(
     }
     const written = writtenIn(c.expDir, jobs, checkout, patterns)
     const staged = await stageFiles(c.expDir, runDir, transport, stagingPolicy(entries, written))
-    for (const x of staged.conflicts) base.warnings.push({ file: x.path, message: `staging conflict: ${x.reason}` })
+    for (const x of staged.conflicts) draft.warnings.push({ file: x.path, message: `staging conflict: ${x.reason}` })
     await mainLog.write({
       action: 'STAGE',
       description: `${c.expDir} -> ${runDir}`,
@@ -129,12 +121,12 @@ export async function runPhases(
     },
     onWarning: (_job: PlannedJob, message: string) => {
       // The tool's words name what they are about; one about a shared thing (a log several cells see) once.
-      if (!base.warnings.some((w) => w.message === message)) base.warnings.push({ message })
+      if (!draft.warnings.some((w) => w.message === message)) draft.warnings.push({ message })
     },
     onProgress: (snapshot: PhaseSnapshot) => live.progress(snapshot),
   }
   const partial = (extra: Partial<RunReport>): RunReport => ({
-    ...base,
+    ...draft,
     status: 'partial',
     verdict: '',
     endedAt: new Date(),
@@ -255,7 +247,7 @@ export async function runPhases(
   // sentinel detaches without cancelling anything, whatever cancel-on-abort says.
   const cancel = detached && settings.cancelOnAbort && !stopped && c.signal.aborted
   if (cancel) {
-    const cancelled = await cancelDetached(scheduler, mainLog, base, [optimize, evaluate], queued?.ids())
+    const cancelled = await cancelDetached(scheduler, mainLog, draft, [optimize, evaluate], queued?.ids())
     optimize = markCancelled(optimize, cancelled)
     evaluate = markCancelled(evaluate, cancelled)
     await noteCancelled(cancelled, [optimizeState, evaluateState])
@@ -277,14 +269,14 @@ export async function runPhases(
                 (cancel ? 'jobs cancelled (cancel-on-abort)' : 'jobs keep running; re-run to re-attach'),
         }
       : statusOf(counts)
-  if (stopped) base.errors.push(stopped)
+  if (stopped) draft.errors.push(stopped)
   const logFiles = [
     mainLog.path,
     ...(optimize ? [sharedPath(runDir, optimizer.logFile)] : []),
     ...(evaluate ? [sharedPath(runDir, evaluator.logFile)] : []),
   ]
   const report: RunReport = {
-    ...base,
+    ...draft,
     ...{ status, verdict, optimize, evaluate, skippedEvals: skipped, priorTraining, counts, logFiles, detached },
     endedAt: new Date(),
   }
@@ -299,4 +291,32 @@ export async function runPhases(
     mainLog,
   })
   return finish(report)
+}
+
+/**
+ * When an evaluation's training last succeeded: an evaluation submitted before that evaluated an
+ * earlier model, and runs again (the training re-ran because its inputs changed or its checkpoint went).
+ */
+function trainingDependency(
+  trainingJobs: PlannedJob[],
+  training: StateStore,
+): (job: PlannedJob) => { changedAt: string; what: string; jobId?: string } | undefined {
+  return (job) => {
+    if (job.cell?.epoch === null) return undefined
+    const t = trainingJobs.find((x) => x.run === job.run)
+    const e = t ? training.get(t.key) : undefined
+    // Whichever runner submitted it (cruijff_kit records only its local submitted_at).
+    const at = e?.validated ? training.submittedIso(e) : undefined
+    if (!e || !at) return undefined
+    return {
+      changedAt: at,
+      what: `the training of ${job.run} ran again (job ${e.job_id ?? '?'})`,
+      ...(e.job_id ? { jobId: e.job_id } : {}),
+    }
+  }
+}
+
+/** The first 6 hex digits of the text's sha256: the experiment id's mark of its run directory. */
+function sha6(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 6)
 }

@@ -13,7 +13,7 @@ import { err, formatProblem, ok, type Problem, type Result } from '../result.js'
 import { loaderToolNames, toolFor } from '../tools/index.js'
 import type { ScaffoldPlan, ToolModule } from '../tools/tool.js'
 import { oversize } from '../yaml.js'
-import type { Base, ExperimentContext } from './context.js'
+import type { ExperimentContext, ReportDraft } from './context.js'
 import { chooseRunDir, refKey, resolveRunRoot } from './run-dir.js'
 
 /** What validation and the scaffold check established, before anything touches the cluster. */
@@ -35,7 +35,7 @@ export interface Prepared {
 /** Locate and validate the summary, choose the run directory and the tools, check the scaffold. */
 export async function prepare(
   c: ExperimentContext,
-  base: Base,
+  draft: ReportDraft,
   log: LogFile,
 ): Promise<Result<Prepared, { status: Status; verdict: string; errors: Problem[]; log?: LogFile }>> {
   const shown = (path: string): string => (path.startsWith(`${c.workspace}/`) ? relative(c.workspace, path) : path)
@@ -66,7 +66,7 @@ export async function prepare(
     bytes > caps.maxSummaryBytes
       ? { errors: [oversize(shown(summaryPath), summaryYaml(caps.maxSummaryBytes), bytes)], warnings: [] }
       : loadExperiment(readFileSync(summaryPath, 'utf8'), summaryPath, shown(summaryPath), loaderToolNames(), caps)
-  base.warnings.push(...loaded.warnings)
+  draft.warnings.push(...loaded.warnings)
   if (!loaded.experiment) {
     const verdict = `${loaded.errors.length} problem(s) in experiment_summary.yaml`
     await log.write({
@@ -78,10 +78,10 @@ export async function prepare(
     return err({ status: 'invalid', verdict, errors: loaded.errors, log })
   }
   const experiment = loaded.experiment
-  base.experiment = experiment
+  draft.experiment = experiment
   // cruijff_kit's .ck-private: only names and aggregate numbers leave the run directory.
-  base.private = isPrivateExperiment(c.expDir, c.workspace)
-  base.experimentName = experiment.name
+  draft.private = isPrivateExperiment(c.expDir, c.workspace)
+  draft.experimentName = experiment.name
   const root = await resolveRunRoot(c.transport, s.runRoot, c.workspace, c.remote)
   if (!root.ok) {
     await log.write({
@@ -103,7 +103,7 @@ export async function prepare(
     ref: refKey(c.io.env, c.commentTarget?.issueNumber),
   })
   const runDir = choice.runDir
-  if (choice.warning) base.warnings.push({ file: shown(summaryPath), ...choice.warning })
+  if (choice.warning) draft.warnings.push({ file: shown(summaryPath), ...choice.warning })
   const outside = s.allowedRoots.length > 0 && !s.allowedRoots.some((r) => isWithin(r, runDir))
   if (outside) {
     const e: Problem = {
@@ -114,7 +114,7 @@ export async function prepare(
     await log.write({ action: 'ERROR', description: 'run directory', details: e.message, result: 'nothing submitted' })
     return err({ status: 'invalid', verdict: 'the run directory is outside allowed-roots', errors: [e], log })
   }
-  base.runDir = runDir
+  draft.runDir = runDir
   const fineTuned = experiment.runs.filter((r) => r.type === 'fine-tuned').length
   await log.write({
     action: 'VALIDATE_EXPERIMENT',
@@ -146,7 +146,7 @@ export async function prepare(
       log,
     })
   }
-  base.nextSteps = [...(optimizer.nextSteps?.(runDir) ?? []), ...(evaluator.nextSteps?.(runDir) ?? [])]
+  draft.nextSteps = [...(optimizer.nextSteps?.(runDir) ?? []), ...(evaluator.nextSteps?.(runDir) ?? [])]
   await log.write({
     action: 'READ_TOOLS',
     details:
@@ -191,7 +191,7 @@ export async function prepare(
     return err({ status: 'invalid', verdict: 'too many jobs for one experiment', errors: [e], log })
   }
   if (evaluation.missing.length > 0 && s.phases !== 'optimize') {
-    base.warnings.push({
+    draft.warnings.push({
       file: shown(summaryPath),
       field: 'evaluation.matrix',
       message: `evaluation scaffolding missing, these cells are skipped: ${listed(evaluation)}`,
@@ -207,7 +207,7 @@ export async function prepare(
       ? `incomplete: ${evaluation.missing.length} evaluation cell(s) skipped`
       : 'complete',
   })
-  await logWarnings(log, base.warnings)
+  await logWarnings(log, draft.warnings)
   const reads = new ConfinedTransport(c.transport, [runDir], s.allowedRoots)
   return ok({
     experiment,

@@ -34,7 +34,7 @@ export interface ArtifactRequest {
   /** Give up after this long (default UPLOAD_DEADLINE_MS). */
   deadlineMs?: number
   /** Give up at once when this is aborted (the runner is stopping the step). */
-  hurry?: AbortSignal
+  finishNow?: AbortSignal
 }
 
 export type ArtifactOutcome = { skipped: string } | { id: number; size: number; files: number }
@@ -66,7 +66,7 @@ export async function uploadArtifact(req: ArtifactRequest): Promise<Result<Artif
     work,
     deadlineMs,
     () => err(`no answer from the artifact service within ${Math.round(deadlineMs / 1000)} s`),
-    { signal: req.hurry, value: () => err('abandoned: the runner is stopping the step') },
+    { signal: req.finishNow, value: () => err('abandoned: the runner is stopping the step') },
   )
 }
 

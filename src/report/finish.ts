@@ -30,7 +30,7 @@ export interface FinishContext {
   /** The final upload's deadline (shorter for a cancelled run: the runner's SIGTERM follows), milliseconds. */
   uploadDeadlineMs?: number
   /** Aborted when the runner is stopping the step (its second signal): uploads are abandoned at once. */
-  hurry?: AbortSignal
+  finishNow?: AbortSignal
 }
 
 export async function finishExperiment(f: FinishContext, report: RunReport, log?: LogFile): Promise<RunReport> {
@@ -183,7 +183,7 @@ export async function publishArtifact(
     replace,
     env: f.env,
     ...(f.uploadDeadlineMs !== undefined ? { deadlineMs: f.uploadDeadlineMs } : {}),
-    ...(f.hurry ? { hurry: f.hurry } : {}),
+    ...(f.finishNow ? { finishNow: f.finishNow } : {}),
   })
   // One warning for a failing service (the first reason), however many uploads met it; none once one got through.
   const failedBefore = (w: { message: string }): boolean => w.message.startsWith(UPLOAD_FAILED)

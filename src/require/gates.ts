@@ -154,14 +154,14 @@ export interface BoundCondition {
 }
 
 /** What a reference names: runs (a role or a run; absent, every run but the controls), a task, an epoch. */
-type Resolved = { ref: Reference; runs?: string; task?: string; epoch?: number | 'last' }
+type Target = { ref: Reference; runs?: string; task?: string; epoch?: number | 'last' }
 
 const ROLES = ['fine-tuned', 'control']
 
-function resolve(ref: Reference, plan: GatePlan): Result<Resolved> {
+function resolve(ref: Reference, plan: GatePlan): Result<Target> {
   const runNames = new Set(plan.runs.map((r) => r.name))
   const taskNames = new Set(plan.cells.map((c) => c.task))
-  const out: Resolved = { ref }
+  const out: Target = { ref }
   let slot = 0 // the first part a segment may still fill: 0 runs, 1 task, 2 epoch
   for (const [i, segment] of ref.segments.entries()) {
     const isRun = ROLES.includes(segment) || runNames.has(segment)
@@ -201,7 +201,7 @@ function lastEpoch(epochs: (number | null)[]): number | null | undefined {
 }
 
 /** The cells the subject reference ranges over. */
-function subjects(subject: Resolved, plan: GatePlan): Cell[] {
+function subjects(subject: Target, plan: GatePlan): Cell[] {
   const typeOf = new Map(plan.runs.map((run) => [run.name, run.type]))
   const among = (c: Cell): boolean => {
     const type = typeOf.get(c.run)
@@ -216,7 +216,7 @@ function subjects(subject: Resolved, plan: GatePlan): Cell[] {
 }
 
 /** The cells the other reference reads for one subject cell: `control` reads each control of the same model. */
-function relative(r: Resolved, subject: Cell, plan: GatePlan): Result<Cell[]> {
+function relative(r: Target, subject: Cell, plan: GatePlan): Result<Cell[]> {
   const own = plan.runs.find((run) => run.name === subject.run)
   let runs = [r.runs === undefined || ROLES.includes(r.runs) ? subject.run : r.runs]
   if (r.runs === 'control' && own?.type !== 'control') {

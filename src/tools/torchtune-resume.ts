@@ -37,9 +37,6 @@ const writtenKey = (epoch: number): string => `epoch_${epoch}_mtime_ms`
 /** The latest resume of a job (its `retry_history` item), when the attempt being judged continued it. */
 export type Chain = Record<string, number> | undefined
 
-/** What the attempt being judged is: its submission (`since`) and its outputs as they were then (`before`). */
-type Attempt = AttemptTimes
-
 export interface WeightFile {
   path: string
   stat: FileStat
@@ -69,7 +66,7 @@ export async function checkpointAt(
   transport: Transport,
   dir: string,
   epoch: number,
-  attempt: Attempt,
+  attempt: AttemptTimes,
   chain: Chain,
 ): Promise<Checkpoint> {
   const files = await weightFiles(transport, dir)
@@ -92,7 +89,7 @@ function writtenByChain(
   dir: string,
   files: WeightFile[],
   newest: number,
-  attempt: Attempt,
+  attempt: AttemptTimes,
 ): boolean {
   if (chain === undefined || epoch >= (chain[RESUME_KEY] ?? 0) || chain[writtenKey(epoch)] !== newest) return false
   const before = attempt.before
@@ -184,7 +181,7 @@ interface ResumePoint {
 async function resumePoint(
   transport: Transport,
   outputDir: string,
-  attempt: Attempt,
+  attempt: AttemptTimes,
   chain: Chain,
 ): Promise<Result<ResumePoint, string>> {
   const recipeState = `${outputDir}/${RECIPE_STATE}`

@@ -57,7 +57,7 @@ export interface Conn {
   id: number
 }
 
-type Resolved = Required<Omit<SshConnectOptions, 'passphrase' | 'log' | 'onEvent'>> &
+type ConnectSettings = Required<Omit<SshConnectOptions, 'passphrase' | 'log' | 'onEvent'>> &
   Pick<SshConnectOptions, 'passphrase' | 'log' | 'onEvent'>
 
 /** The first connection: a few quick tries (a wrong host should fail fast); `attempts` is connectAttempts. */
@@ -70,7 +70,7 @@ const CHANNEL_REFUSED: BackoffPolicy = { initialMs: 100, factor: 2, maxMs: 3000,
 export class SshConnection {
   /** `ssh:user@host:port`, for logs. */
   readonly description: string
-  readonly options: Resolved
+  readonly options: ConnectSettings
   private readonly known: KnownHostEntry[]
   private readonly sem: Semaphore
   private readonly dropListeners: ((connId: number) => void)[] = []

@@ -30,7 +30,7 @@ export type RunOutcome =
   /** The command did not run: the server is unreachable, or refused channels for too long. */
   | { kind: 'failed'; message: string }
 
-type Attempt =
+type ChannelTry =
   | { kind: 'done'; code: number; stdout: Buffer; stderr: Buffer }
   /** The channel never opened: the command did not run. */
   | { kind: 'not-started'; message: string; channelLimit: boolean }
@@ -57,7 +57,7 @@ export async function runCommand(ssh: SshConnection, line: string, options: RunO
       return { kind: 'failed', message: messageOf(e) }
     }
     const release = await ssh.acquire()
-    let attempt: Attempt
+    let attempt: ChannelTry
     try {
       if (!ssh.isLive(conn)) continue
       attempt = await runOnce(ssh, conn, framed, options)
@@ -94,8 +94,8 @@ export async function runCommand(ssh: SshConnection, line: string, options: RunO
   }
 }
 
-function runOnce(ssh: SshConnection, conn: Conn, line: string, options: RunOptions): Promise<Attempt> {
-  return new Promise<Attempt>((resolve) => {
+function runOnce(ssh: SshConnection, conn: Conn, line: string, options: RunOptions): Promise<ChannelTry> {
+  return new Promise<ChannelTry>((resolve) => {
     const out: Buffer[] = []
     const errs: Buffer[] = []
     let channel: ClientChannel | undefined
@@ -103,7 +103,7 @@ function runOnce(ssh: SshConnection, conn: Conn, line: string, options: RunOptio
     let timedOut = false
     let settled = false
     let timer: NodeJS.Timeout | undefined
-    const finish = (a: Attempt): void => {
+    const finish = (a: ChannelTry): void => {
       if (settled) return
       settled = true
       if (timer) clearTimeout(timer)

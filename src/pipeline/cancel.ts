@@ -1,0 +1,53 @@
+/** cancel-on-abort: the jobs a detached run leaves running are cancelled, and the report and the state say so. */
+import type { LogFile } from '../engine/log.js'
+import type { StateStore } from '../engine/state.js'
+import { guardStorage } from '../engine/storage.js'
+import type { PhaseResult } from '../engine/types.js'
+import { messageOf } from '../result.js'
+import type { Scheduler } from '../scheduler/scheduler.js'
+import type { ReportDraft } from './context.js'
+
+/** The outcomes of jobs cancel-on-abort cancelled say so (they are not running, and did not fail). */
+export function markCancelled(r: PhaseResult | undefined, ids: string[]): PhaseResult | undefined {
+  if (!r || ids.length === 0) return r
+  const outcomes = r.outcomes.map((o) =>
+    o.result === 'detached' && o.jobId && ids.includes(o.jobId) ? { ...o, state: 'CANCELLED' } : o,
+  )
+  return { ...r, outcomes }
+}
+
+/** The state says which jobs this run cancelled: a re-run submits them again instead of calling them failed. */
+export async function noteCancelled(ids: readonly string[], stores: readonly StateStore[]): Promise<void> {
+  for (const store of stores) {
+    for (const [key, entry] of Object.entries(store.entries)) {
+      if (!entry.job_id || !ids.includes(entry.job_id)) continue
+      await guardStorage(() => store.put(key, { ...entry, cancel_requested: true }))
+    }
+  }
+}
+
+/** cancel-on-abort: the jobs still running when the run detached are cancelled; returns their ids. */
+export async function cancelDetached(
+  scheduler: Scheduler,
+  log: LogFile,
+  draft: ReportDraft,
+  phases: (PhaseResult | undefined)[],
+  queued: readonly string[] = [],
+): Promise<string[]> {
+  const running = phases
+    .flatMap((r) => r?.outcomes ?? [])
+    .flatMap((o) => (o.result === 'detached' && o.jobId ? [o.jobId] : []))
+  const ids = [...new Set([...running, ...queued])]
+  const failure = await scheduler.cancel(ids).then(
+    () => undefined,
+    (e: unknown) => messageOf(e),
+  )
+  if (failure)
+    draft.warnings.push({ message: `cancel-on-abort: could not cancel job(s) ${ids.join(', ')}: ${failure}` })
+  await log.write({
+    action: 'CANCEL_JOBS',
+    details: `cancel-on-abort: ${ids.length} job(s): ${ids.join(', ') || 'none'}`,
+    result: failure ? `failed: ${failure}` : 'cancelled',
+  })
+  return failure ? [] : ids
+}
