@@ -68,7 +68,7 @@ export async function runPhases(
     // What the jobs write, as their tools (from the checked-out scripts) and the scheduler name it.
     const checkout = await experimentFiles(c.expDir, phases, readerOf(c.runnerFs))
     const jobs = phases.flatMap(([, j]) => j)
-    const patterns: RegExp[] = []
+    const patterns = phases.flatMap(([tool]) => (tool.resultFiles ? [tool.resultFiles] : []))
     for (const job of jobs) {
       const dir = `${c.expDir}/${job.dir}`
       const script = (await c.runnerFs.readFile(`${dir}/${job.script}`))?.toString('utf8') ?? ''

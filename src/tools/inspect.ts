@@ -45,6 +45,7 @@ export const inspect: ToolModule = {
   logFile: 'run-inspect.log',
   stateFile: 'run-inspect.state.json',
   submitAction: 'SUBMIT_EVAL',
+  resultFiles: /\.eval$/,
 
   async scaffold(experiment, exists): Promise<ScaffoldPlan> {
     const plan: ScaffoldPlan = { jobs: [], missing: [] }

@@ -294,6 +294,11 @@ export interface ToolModule {
   /** Keyword of the submission block: SUBMIT_JOB (training) or SUBMIT_EVAL. */
   readonly submitAction: string
   /**
+   * Files the tool writes as results wherever a job puts them (inspect: `.eval` logs), matched against
+   * the whole path: never a job's input, so a checkout's copies are never staged into a run directory.
+   */
+  readonly resultFiles?: RegExp
+  /**
    * The jobs of this phase, and the job scripts that are missing. `exists(relative)` answers for the
    * experiment directory (the checked-out copy).
    */
