@@ -4,6 +4,7 @@
  */
 import { resolvePath } from '../cluster/paths.js'
 import { isTerminal, type DescribedJob, type JobStatus } from '../scheduler/scheduler.js'
+import { workDirOf } from '../scheduler/script.js'
 import type { PlannedJob } from '../tools/tool.js'
 import type { Evidence, SealedJob } from './evidence.js'
 import { changedInputs, digestOf, type InputDigests } from './inputs.js'
@@ -175,14 +176,21 @@ async function findMarked(
   return { ok: true, value: mine[mine.length - 1] }
 }
 
-/** Whether the scheduler's record says the job was submitted from this job's directory. */
+/**
+ * Whether the scheduler's record says the job was submitted from this job's directory (SLURM records the
+ * directory it ran in: its script's `#SBATCH --chdir` when it sets one).
+ */
 async function submittedFrom(ctx: PhaseContext, known: DescribedJob, job: PlannedJob): Promise<boolean> {
   if (!known.workDir) return false
+  const recorded = resolvePath('/', known.workDir)
   const dir = resolvePath(ctx.runDir, job.dir)
-  if (resolvePath('/', known.workDir) === dir) return true
-  // The scheduler records the physical directory; the run directory may be reached through a symlink.
-  const real = await ctx.transport.realpath(dir)
-  return real !== null && real === resolvePath('/', known.workDir)
+  const script = (await ctx.transport.readFile(`${dir}/${job.script}`))?.toString('utf8') ?? ''
+  for (const d of new Set([dir, workDirOf(script, dir)])) {
+    if (d === recorded) return true
+    // The scheduler records the physical directory; the run directory may be reached through a symlink.
+    if ((await ctx.transport.realpath(d)) === recorded) return true
+  }
+  return false
 }
 
 /** A state entry of the action's own for a job the scheduler knows, with the scheduler's facts. */

@@ -44,11 +44,13 @@ const DEPENDENCY_WAIT_S = 1
 
 /**
  * The job's wrapper: `bash --norc --noprofile -c WRAPPER local-job ID DIR SCRIPT OUTPUT MARKERS NAME
- * LIMIT KILLWAIT LIMITSOURCE`, in its own session. It ends with `exit`, never with a command bash could
- * exec in its place: the process stays the wrapper until the exit marker exists.
+ * LIMIT KILLWAIT LIMITSOURCE WORKDIR`, in its own session: the script DIR/SCRIPT runs in WORKDIR
+ * (its `#SBATCH --chdir`, else DIR) with SLURM_SUBMIT_DIR=DIR, as sbatch runs it. It ends with
+ * `exit`, never with a command bash could exec in its place: the process stays the wrapper until the
+ * exit marker exists.
  */
 export const WRAPPER = `set -u -f
-id=$1 dir=$2 script=$3 out=$4 m=$5 name=$6 limit=$7 killwait=$8 source=$9 me=$$
+id=$1 dir=$2 script=$3 out=$4 m=$5 name=$6 limit=$7 killwait=$8 source=$9 work=\${10} me=$$
 ${PROC}
 depsok() {
   local deps= d e
@@ -99,17 +101,17 @@ exec 9>&-
 rc=0
 if [ -z "$began" ] || [ -n "$how" ]; then
   rc=143
-elif cd -- "$dir" 2>/dev/null; then
+elif cd -- "$work" 2>/dev/null; then
   mkdir -p -- "$(dirname -- "$out")" 2>/dev/null
   dog=
   if [ "$limit" -gt 0 ]; then watch & dog=$!; fi
   SLURM_JOB_ID=$id SLURM_JOBID=$id SLURM_JOB_NAME=$name SLURM_SUBMIT_DIR=$dir SLURM_CPUS_ON_NODE=1 \\
-    bash --norc --noprofile "$script" > "$out" 2>&1 < /dev/null
+    bash --norc --noprofile "$dir/$script" > "$out" 2>&1 < /dev/null
   rc=$?
   if [ -n "$dog" ]; then kill -KILL "$dog" 2>/dev/null; fi
 else
   mkdir -p -- "$(dirname -- "$out")" 2>/dev/null
-  echo "run-experiment local executor: cannot enter $dir" > "$out"
+  echo "run-experiment local executor: cannot enter $work" > "$out"
   rc=1
 fi
 if ! { printf '%s %s\\n' "$rc" "$(date +%s)" > "$m/$id.exit.$me" && mv -f "$m/$id.exit.$me" "$m/$id.exit"; } 2>/dev/null

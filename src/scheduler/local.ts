@@ -1,10 +1,10 @@
 /**
  * The embedded executor for machines without SLURM: each job script runs with bash in its own
- * directory as a detached process group (setsid), its output in the file its `#SBATCH --output`
- * names, its time limit enforced (TIMEOUT, as SLURM): `#SBATCH --time`, else the `local-time-limit`
- * input. A wrapper records the start and the exit status in marker files, so an action that was killed
- * and re-run learns the result of a job that finished meanwhile. Everything goes through the Transport,
- * so it behaves the same on this host or over SSH.
+ * directory (or its `#SBATCH --chdir`) as a detached process group (setsid), its output in the file
+ * its `#SBATCH --output` names, its time limit enforced (TIMEOUT, as SLURM): `#SBATCH --time`, else
+ * the `local-time-limit` input. A wrapper records the start and the exit status in marker files, so
+ * an action that was killed and re-run learns the result of a job that finished meanwhile. Everything
+ * goes through the Transport, so it behaves the same on this host or over SSH.
  *
  * Every script runs as SLURM runs a batch script: `bash --norc --noprofile` (no rc files, whatever
  * stdin is), in the transport's clean environment (cluster/local.ts), plus SLURM_JOB_ID,
@@ -50,7 +50,7 @@ import {
   type Scheduler,
   type SubmitResult,
 } from './scheduler.js'
-import { outputPatternOf, substituteOutput } from './script.js'
+import { outputPatternOf, substituteOutput, workDirOf } from './script.js'
 import { sbatchTimeLimit } from './time-limit.js'
 import { BASH, CANCEL, KILL_WAIT_S, LAUNCH, POLL, SEP, UNKNOWN, UPDATE, WRAPPER } from './local-scripts.js'
 
@@ -146,6 +146,7 @@ export class LocalScheduler implements Scheduler {
       String(limit),
       String(KILL_WAIT_S),
       source,
+      workDirOf(script, job.dir),
     ]
     const r = await this.transport.exec(envArgs.length ? ['env', ...envArgs, ...launch] : launch)
     if (r.code !== 0) {

@@ -26,11 +26,21 @@ export function sbatchOutput(script: string): string | undefined {
 }
 
 /**
- * Where the job's stdout and stderr go, absolute: the header's `--output` (relative to the submission
- * directory), else SLURM's default slurm-%j.out. Patterns (`%j`, ...) are left for substituteOutput.
+ * The directory the job runs in, absolute: the header's `--chdir` (`-D`, relative to the submission
+ * directory `jobDir`), else the submission directory.
+ */
+export function workDirOf(script: string, jobDir: string): string {
+  const chdir = sbatchOption(script, 'chdir', 'D')
+  return chdir ? resolvePath(jobDir, chdir) : jobDir
+}
+
+/**
+ * Where the job's stdout and stderr go, absolute: the header's `--output`, else SLURM's default
+ * slurm-%j.out, relative to the directory the job runs in (workDirOf). Patterns (`%j`, ...) are left for
+ * substituteOutput.
  */
 export function outputPatternOf(script: string, jobDir: string): string {
-  return resolvePath(jobDir, sbatchOutput(script) ?? 'slurm-%j.out')
+  return resolvePath(workDirOf(script, jobDir), sbatchOutput(script) ?? 'slurm-%j.out')
 }
 
 /** SLURM's filename patterns that matter here: %j job id, %x job name, %u user, %% percent. */

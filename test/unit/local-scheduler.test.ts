@@ -43,6 +43,24 @@ describe('local executor', () => {
     assert.deepEqual(await s.findByName('other'), [])
   })
 
+  it('#SBATCH --chdir: the script runs there, its relative output lands there, SLURM_SUBMIT_DIR stays', async () => {
+    const dir = tempDir()
+    const work = tempDir()
+    const script = `#!/bin/bash\n#SBATCH --chdir=${work}\n#SBATCH --output=out/%j.log\necho "$SLURM_SUBMIT_DIR $(pwd) $0"\n`
+    writeFileSync(join(dir, 'job.sh'), script)
+    const s = new LocalScheduler(transport, join(dir, '.markers'), 2)
+    const outputPattern = s.outputPattern(script, dir)
+    assert.equal(outputPattern, join(work, 'out/%j.log'))
+    const r = await s.submit({ dir, script: 'job.sh', name: 'chdir-job', outputPattern })
+    assert.ok(r.ok)
+    const q = [{ jobId: r.value.jobId, submittedAt: new Date().toISOString() }]
+    await until(async () => (await s.poll(q)).get(r.value.jobId)?.state === 'COMPLETED')
+    assert.equal(
+      readFileSync(join(work, `out/${r.value.jobId}.log`), 'utf8'),
+      `${dir} ${work} ${join(dir, 'job.sh')}\n`,
+    )
+  })
+
   it('the job outlives its submitter, and a dead job without exit status is a failure', async () => {
     const dir = tempDir()
     writeFileSync(join(dir, 'job.sh'), 'sleep 30\n')
