@@ -145,7 +145,7 @@ def main() -> None:
         )
         return spec_json
 
-    log_dir = opts.get("--log-dir") or "./logs"
+    log_dir = opts.get("--log-dir") or os.environ.get("INSPECT_LOG_DIR") or "./logs"
     os.makedirs(log_dir, exist_ok=True)
     name = f"{clean(created)}_{clean(display.split('/')[-1])}_{task_id}.eval"
     out = os.path.join(log_dir, name)
