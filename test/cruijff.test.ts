@@ -241,6 +241,19 @@ describe('real experiments differ: layouts, gaps, missing inputs', () => {
     assert.ok(again.summary.includes(`stray-${copy}: this .eval log`), again.summary)
   })
 
+  it('an edited eval.yaml (-T config_path) re-runs that cell only, and the summary says which file', async () => {
+    const exp = instantiate('workflow_test_base_2026-11-27')
+    assertComplete(exp, await runAction({ inputs: local(exp), env: exp.env }))
+    const before = executions(exp)
+    const cell = 'Llama-3.2-1B-Instruct_rank4/eval/capitalization_epoch0'
+    const config = join(exp.dir, cell, 'eval.yaml')
+    writeFileSync(config, `${readFileSync(config, 'utf8')}\n# a new system prompt\n`)
+    const r = await runAction({ inputs: local(exp), env: exp.env })
+    assertComplete(exp, r)
+    assert.deepEqual(executions(exp).slice(before.length), [`inspect ${cell}`], 'only that cell ran again')
+    assert.match(r.summary, /Llama-3\.2-1B-Instruct_rank4\/capitalization\/epoch0 — .*eval\.yaml/, r.summary)
+  })
+
   it('one missing eval script skips that cell only', async () => {
     const exp = instantiate('workflow_test_base_2026-11-27')
     rmSync(join(exp.dir, 'Llama-3.2-1B-Instruct_base/eval/capitalization/cell.slurm'))
