@@ -257,7 +257,7 @@ describe('the experiments a pull request touches', () => {
 })
 
 describe("run(): the pull request's experiments through main.ts", () => {
-  it('a shared-file change goes to the experimentsReading dep; the placeholder default finds none', async () => {
+  it('a shared-file change goes to the experimentsReading dep; by default, no experiment that reads it', async () => {
     const head = headAfter((root) => {
       write(root, 'shared/tasks/caps.py', 'v4\n')
     })
