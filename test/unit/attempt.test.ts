@@ -15,40 +15,16 @@ import type { JobWindow, JudgeContext, PlannedJob } from '../../src/tools/tool.t
 import { torchtune } from '../../src/tools/torchtune.ts'
 import { evalLog } from '../helpers/eval-zip.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
-
-const RUN_DIR = '/scratch/exp'
-
-function experiment(cells: Cell[]): Experiment {
-  const runs = [...new Set(cells.map((c) => c.run))]
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: runs.map((name) => ({
-      name,
-      type: cells.some((c) => c.run === name && c.epoch !== null) ? ('fine-tuned' as const) : ('control' as const),
-      parameters: {},
-      epochs: 2,
-    })),
-    tasks: [...new Set(cells.map((c) => c.task))].map((name) => ({ name })),
-    cells,
-  }
-}
-
-async function jobs(t: MemoryTransport, exp: Experiment, tool = inspect): Promise<PlannedJob[]> {
-  return (await tool.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))).jobs
-}
+import { experimentAt, plannedJobs, putTrainingJobs, RUN_DIR } from '../helpers/phase.ts'
 
 const iso = (ms: number): string => new Date(ms).toISOString()
 
 describe('written by this attempt, without a clock', () => {
-  const exp = experiment([{ run: 'lr1', task: 'cap', epoch: 0 }])
+  const exp = experimentAt([{ run: 'lr1', task: 'cap', epoch: 0 }], 2)
   const setup = async () => {
     const t = new MemoryTransport()
-    t.put(`${RUN_DIR}/lr1/finetune.yaml`, 'output_dir: artifacts\nbatch_size: 8\n')
-    t.put(`${RUN_DIR}/lr1/finetune.slurm`, '#!/bin/bash\ntune run x --config finetune.yaml\n')
-    const [job] = await jobs(t, exp, torchtune)
+    putTrainingJobs(t, ['lr1'])
+    const [job] = await plannedJobs(t, exp)
     assert.ok(job)
     return { t, job, weights: `${RUN_DIR}/lr1/artifacts/epoch_0/adapter_model.safetensors` }
   }
@@ -119,7 +95,7 @@ describe('written by this attempt, without a clock', () => {
     const t = new MemoryTransport()
     t.put(`${RUN_DIR}/lr1/configs/ft.yaml`, 'output_dir: out\nbatch_size: 8\n')
     t.put(`${RUN_DIR}/lr1/finetune.slurm`, 'tune run x --config configs/ft.yaml\n')
-    const [job] = await jobs(t, exp, torchtune)
+    const [job] = await plannedJobs(t, exp)
     assert.ok(job)
     const base = { transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', maxResumes: 3 }
     const tail = Buffer.from('torch.OutOfMemoryError: CUDA out of memory')
@@ -139,7 +115,7 @@ describe('written by this attempt, without a clock', () => {
     const config = `output_dir: out\nbatch_size: 8\n# ${'x'.repeat(2 * 1024 * 1024)}\n`
     t.put(`${RUN_DIR}/lr1/finetune.yaml`, config)
     t.put(`${RUN_DIR}/lr1/finetune.slurm`, 'tune run x --config finetune.yaml\n')
-    const [job] = await jobs(t, exp, torchtune)
+    const [job] = await plannedJobs(t, exp)
     assert.ok(job)
     const base = { transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', maxResumes: 3 }
     const oversize = 'lr1/finetune.yaml:1:1: is over the cap of 1048576 bytes: real torchtune configs are a few KB'
@@ -157,9 +133,9 @@ describe('written by this attempt, without a clock', () => {
   it("inspect: the previous attempt's log does not count; a new one does", async () => {
     const t = new MemoryTransport()
     const cells: Cell[] = [{ run: 'base', task: 'cap', epoch: null }]
-    const e = experiment(cells)
+    const e = experimentAt(cells, 2)
     t.put(`${RUN_DIR}/base/eval/cap/cell.slurm`, 'inspect eval /ck/cap.py@cap --log-dir logs\n')
-    const [job] = await jobs(t, e)
+    const [job] = await plannedJobs(t, e, inspect)
     assert.ok(job)
     t.put(`${RUN_DIR}/base/eval/cap/logs/old.eval`, evalLog({ status: 'success', task: 'cap' }), Date.now() - 1000)
     const before = await inspect.outputs?.({ transport: t, runDir: RUN_DIR, experiment: e, job })
@@ -187,9 +163,9 @@ describe('written by this attempt, without a clock', () => {
 describe('a log directory only the running job knows', () => {
   it('is where inspect said it wrote the log (the end of the job output); otherwise the cell says why', async () => {
     const t = new MemoryTransport()
-    const e = experiment([{ run: 'base', task: 'cap', epoch: null }])
+    const e = experimentAt([{ run: 'base', task: 'cap', epoch: null }], 2)
     t.put(`${RUN_DIR}/base/eval/cap/cell.slurm`, 'cd /work/evals\ninspect eval /ck/cap.py@cap --log-dir "$OUT"\n')
-    const [job] = await jobs(t, e)
+    const [job] = await plannedJobs(t, e, inspect)
     assert.ok(job)
     const base = { transport: t, runDir: RUN_DIR, experiment: e, job, state: 'COMPLETED', exitCode: 0 }
     const unknown = await inspect.judge(base)
@@ -227,14 +203,14 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
       { run: 'lr1', task: 'cap', epoch: 1 },
       { run: 'lr1', task: 'ood', epoch: 1 },
     ]
-    const e = experiment(cells)
+    const e = experimentAt(cells, 2)
     t.put(`${RUN_DIR}/lr1/eval/cap_epoch0.slurm`, script('cap', 'hf/lr1_e0'))
     t.put(`${RUN_DIR}/lr1/eval/cap_epoch1.slurm`, script('cap', 'hf/lr1_e1'))
     t.put(`${RUN_DIR}/lr1/eval/ood_epoch1.slurm`, script('ood', 'hf/lr1_e1'))
     t.put(`${RUN_DIR}/lr1/eval/logs/a.eval`, log('cap', 'hf/lr1_e1', 1000))
     t.put(`${RUN_DIR}/lr1/eval/logs/b.eval`, log('ood', 'hf/lr1_e1', 1000))
     t.put(`${RUN_DIR}/lr1/eval/logs/c.eval`, log('cap', 'hf/lr1_e0', 1000))
-    const all = await jobs(t, e)
+    const all = await plannedJobs(t, e, inspect)
     assert.deepEqual(
       all.map((j) => j.script),
       ['cap_epoch0.slurm', 'cap_epoch1.slurm', 'ood_epoch1.slurm'],
@@ -256,12 +232,12 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
       { run: 'lr1', task: 'cap', epoch: 0 },
       { run: 'lr1', task: 'cap', epoch: 1 },
     ]
-    const e = experiment(cells)
+    const e = experimentAt(cells, 2)
     // the checkpoint reaches the task through the environment: the two scripts read the same
     for (const n of [0, 1]) t.put(`${RUN_DIR}/lr1/eval/cap_epoch${n}.slurm`, script('cap', 'hf/lr1'))
     t.put(`${RUN_DIR}/lr1/eval/logs/first.eval`, log('cap', 'hf/lr1', 10_000), 25_000)
     t.put(`${RUN_DIR}/lr1/eval/logs/second.eval`, log('cap', 'hf/lr1', 70_000, 'error'), 85_000)
-    const [e0, e1] = await jobs(t, e)
+    const [e0, e1] = await plannedJobs(t, e, inspect)
     assert.ok(e0 && e1)
     const windows: JobWindow[] = [
       { startedAt: iso(5_000), endedAt: iso(30_000) },
@@ -284,10 +260,10 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
       { run: 'lr1', task: 'cap', epoch: 0 },
       { run: 'lr1', task: 'cap', epoch: 1 },
     ]
-    const e = experiment(cells)
+    const e = experimentAt(cells, 2)
     for (const n of [0, 1]) t.put(`${RUN_DIR}/lr1/eval/cap_epoch${n}.slurm`, script('cap', 'hf/lr1'))
     t.put(`${RUN_DIR}/lr1/eval/logs/x.eval`, log('cap', 'hf/lr1', 20_000), 25_000)
-    const [e0, e1] = await jobs(t, e)
+    const [e0, e1] = await plannedJobs(t, e, inspect)
     assert.ok(e0 && e1)
     // both ran at once
     const window = { startedAt: iso(5_000), endedAt: iso(30_000) }
@@ -312,7 +288,7 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
       { run: 'lr1', task: 'cap', epoch: 0 },
       { run: 'lr1', task: 'cap', epoch: 1 },
     ]
-    const e = experiment(cells)
+    const e = experimentAt(cells, 2)
     for (const n of [0, 1])
       t.put(
         `${RUN_DIR}/lr1/eval/cap_epoch${n}.slurm`,
@@ -329,7 +305,7 @@ describe('.eval logs in a directory several evaluations share (the earlier flat 
       })
     t.put(`${RUN_DIR}/lr1/eval/logs/one.eval`, recorded(1))
     t.put(`${RUN_DIR}/lr1/eval/logs/zero.eval`, recorded(0))
-    const [e0, e1] = await jobs(t, e)
+    const [e0, e1] = await plannedJobs(t, e, inspect)
     assert.ok(e0 && e1)
     assert.deepEqual([logOf(await judge(t, e, e0)), logOf(await judge(t, e, e1))], ['zero.eval', 'one.eval'])
   })

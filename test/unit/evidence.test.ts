@@ -8,33 +8,16 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { markerOf, readMarker } from '../../src/engine/evidence.ts'
 import { digestOf, InputDigests } from '../../src/engine/inputs.ts'
-import { ConfinedTransport } from '../../src/engine/confine.ts'
-import { LogFile } from '../../src/engine/log.ts'
 import { jobNameFor } from '../../src/engine/outcome.ts'
 import { runPhase } from '../../src/engine/phase.ts'
-import type { PhaseContext } from '../../src/engine/types.ts'
 import { Sealer } from '../../src/engine/seal.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
-import type { Experiment } from '../../src/experiment/model.ts'
 import type { PlannedJob } from '../../src/tools/tool.ts'
-import { torchtune } from '../../src/tools/torchtune.ts'
 import { FakeScheduler, type FakeJob } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
+import { putTrainingJobs, RUN_DIR, trainingPhase } from '../helpers/phase.ts'
 
-const RUN_DIR = '/scratch/exp'
 const STATE = `${RUN_DIR}/logs/run-torchtune.state.json`
-
-function experiment(runs: string[]): Experiment {
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: runs.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {}, epochs: 1 })),
-    tasks: [{ name: 'caps' }],
-    cells: runs.map((run) => ({ run, task: 'caps', epoch: 0 })),
-  }
-}
 
 /** Every submission completes and writes its checkpoint. */
 function trainingScheduler(t: MemoryTransport): FakeScheduler {
@@ -49,32 +32,18 @@ function trainingScheduler(t: MemoryTransport): FakeScheduler {
 }
 
 async function setup(t: MemoryTransport, sealer: Sealer, scheduler: FakeScheduler, runs = ['a']) {
-  for (const r of runs) {
-    t.put(`${RUN_DIR}/${r}/finetune.yaml`, 'output_dir: artifacts\nbatch_size: 8\n')
-    t.put(`${RUN_DIR}/${r}/finetune.slurm`, '#!/bin/bash\ntune run x --config finetune.yaml\n')
-  }
+  putTrainingJobs(t, runs)
   const store = await StateStore.open(t, STATE, { sealer })
   assert.ok(store.ok)
-  const exp = experiment(runs)
-  const plan = await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
   const warnings: string[] = []
-  const ctx: PhaseContext = {
-    tool: torchtune,
-    jobs: plan.jobs,
-    experiment: exp,
-    experimentId: 'exp-abc123',
-    runDir: RUN_DIR,
+  const ctx = await trainingPhase(runs, {
     transport: t,
-    reads: new ConfinedTransport(t, [RUN_DIR]),
-    scheduler,
     state: store.value,
+    scheduler,
     sealer,
-    toolLog: new LogFile(t, `${RUN_DIR}/logs/run-torchtune.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
-    signal: new AbortController().signal,
     onWarning: (_job, w) => warnings.push(w),
-  }
-  return { ctx, store: store.value, jobs: plan.jobs, warnings }
+  })
+  return { ctx, store: store.value, jobs: ctx.jobs, warnings }
 }
 
 const submitted = (s: FakeScheduler): FakeJob[] => s.jobs.filter((j) => !j.spec.name.startsWith('external-'))

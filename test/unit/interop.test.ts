@@ -7,21 +7,18 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { monitorCanFinish, parseStateFile } from '../../src/engine/cruijff-state.ts'
-import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { runPhase } from '../../src/engine/phase.ts'
-import type { PhaseContext } from '../../src/engine/types.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
 import { Sealer } from '../../src/engine/seal.ts'
 import type { Cell, Experiment } from '../../src/experiment/model.ts'
 import { inspect } from '../../src/tools/inspect.ts'
 import type { PlannedJob } from '../../src/tools/tool.ts'
-import { torchtune } from '../../src/tools/torchtune.ts'
 import { evalLog } from '../helpers/eval-zip.ts'
 import { FakeScheduler } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
+import { experimentAt, phaseContext, plannedJobs, putTrainingJobs, RUN_DIR } from '../helpers/phase.ts'
 
-const RUN_DIR = '/scratch/exp'
 /** The run directory's secret: what the action wrote is sealed with it, cruijff_kit's entries are not. */
 const SEALER = Sealer.forTests(RUN_DIR)
 const SHARED = `${RUN_DIR}/logs/run-inspect.state.json`
@@ -120,17 +117,8 @@ describe('resume state shared with cruijff_kit', () => {
   })
 })
 
-function experiment(cells: Cell[], runs = [...new Set(cells.map((c) => c.run))]): Experiment {
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: runs.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {}, epochs: 2 })),
-    tasks: [{ name: 'caps' }],
-    cells,
-  }
-}
+/** The runs the cells name, each trained for two epochs. */
+const experiment = (cells: Cell[]): Experiment => experimentAt(cells, 2)
 
 /**
  * A cell script as cruijff_kit's template writes it (the parts that identify the run); it runs in the
@@ -167,22 +155,17 @@ const logOf = (run: string, epoch: number, status = 'success', vis = run) =>
 
 function phase(t: MemoryTransport, exp: Experiment, jobs: PlannedJob[], store: StateStore, scheduler: FakeScheduler) {
   const warnings: string[] = []
-  const ctx: PhaseContext = {
-    tool: inspect,
-    jobs,
-    experiment: exp,
-    experimentId: 'exp-abc123',
-    runDir: RUN_DIR,
+  const ctx = phaseContext({
     transport: t,
-    reads: new ConfinedTransport(t, [RUN_DIR]),
-    scheduler,
+    experiment: exp,
+    jobs,
     state: store,
+    scheduler,
+    tool: inspect,
     sealer: SEALER,
     toolLog: new LogFile(t, `${RUN_DIR}/logs/run-inspect.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
-    signal: new AbortController().signal,
     onWarning: (_job, w) => warnings.push(w),
-  }
+  })
   return { ctx, warnings }
 }
 
@@ -212,7 +195,7 @@ describe('attempts cruijff_kit ran', () => {
     const store = await StateStore.open(t, location(), { utcOffsetMinutes: 0, sealer: SEALER })
     assert.ok(store.ok)
     const exp = experiment(cells)
-    const plan = await inspect.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
+    const jobs = await plannedJobs(t, exp, inspect)
     const scheduler = new FakeScheduler({
       plan: () => ({
         state: 'FAILED',
@@ -230,7 +213,7 @@ describe('attempts cruijff_kit ran', () => {
       const state = { state: 'FAILED' as const, exitCode: 143 }
       scheduler.external(id, `${RUN_DIR}/${run}/eval/caps_epoch0`, state, submitted.toISOString())
     }
-    const { ctx, warnings } = phase(t, exp, plan.jobs, store.value, scheduler)
+    const { ctx, warnings } = phase(t, exp, jobs, store.value, scheduler)
     const r = await runPhase(ctx)
     assert.deepEqual(
       r.outcomes.map((o) => [o.job.run, o.result, o.resolution]),
@@ -256,10 +239,7 @@ describe('attempts cruijff_kit ran', () => {
   it('a training cruijff_kit recorded COMPLETED is judged by its own submission time: an older checkpoint runs it again', async () => {
     const t = new MemoryTransport()
     const submitted = new Date(Date.now() - 3_600_000)
-    for (const run of ['fresh', 'stale']) {
-      t.put(`${RUN_DIR}/${run}/finetune.yaml`, 'output_dir: artifacts\nbatch_size: 8\n')
-      t.put(`${RUN_DIR}/${run}/finetune.slurm`, 'tune run x --config finetune.yaml\n')
-    }
+    putTrainingJobs(t, ['fresh', 'stale'], { script: 'tune run x --config finetune.yaml\n' })
     t.put(`${RUN_DIR}/fresh/artifacts/epoch_0/adapter_model.safetensors`, 'w', submitted.getTime() + 600_000)
     t.put(`${RUN_DIR}/stale/artifacts/epoch_0/adapter_model.safetensors`, 'w', submitted.getTime() - 86_400_000)
     const file = 'run-torchtune.state.json'
@@ -277,7 +257,7 @@ describe('attempts cruijff_kit ran', () => {
       { run: 'fresh', task: 'caps', epoch: 0 },
       { run: 'stale', task: 'caps', epoch: 0 },
     ])
-    const plan = await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
+    const jobs = await plannedJobs(t, exp)
     const scheduler = new FakeScheduler({
       plan: () => ({
         state: 'COMPLETED',
@@ -291,8 +271,9 @@ describe('attempts cruijff_kit ran', () => {
       ['602', 'stale'],
     ] as const)
       scheduler.external(id, `${RUN_DIR}/${run}`, { state: 'COMPLETED', exitCode: 0 }, submitted.toISOString())
-    const { ctx } = phase(t, exp, plan.jobs, store.value, scheduler)
-    const r = await runPhase({ ...ctx, tool: torchtune, toolLog: new LogFile(t, `${RUN_DIR}/logs/run-torchtune.log`) })
+    const r = await runPhase(
+      phaseContext({ transport: t, experiment: exp, jobs, state: store.value, scheduler, sealer: SEALER }),
+    )
     assert.deepEqual(
       r.outcomes.map((o) => [o.job.run, o.result, o.resolution]),
       [
@@ -310,8 +291,8 @@ describe('attempts cruijff_kit ran', () => {
 
 describe('the earlier flat layout: cells share {run}/eval/logs/', () => {
   async function judged(t: MemoryTransport, exp: Experiment, epoch: number) {
-    const plan = await inspect.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
-    const job = plan.jobs.find((j) => j.cell?.epoch === epoch)
+    const jobs = await plannedJobs(t, exp, inspect)
+    const job = jobs.find((j) => j.cell?.epoch === epoch)
     assert.ok(job)
     assert.equal(job.script, `caps_epoch${epoch}.slurm`)
     return inspect.judge({ transport: t, runDir: RUN_DIR, experiment: exp, job, state: 'FAILED', exitCode: 143 })

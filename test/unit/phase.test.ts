@@ -5,64 +5,33 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { LogFile } from '../../src/engine/log.ts'
 import { jobNameFor } from '../../src/engine/outcome.ts'
 import { runPhase } from '../../src/engine/phase.ts'
-import type { PhaseContext } from '../../src/engine/types.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
-import { Sealer } from '../../src/engine/seal.ts'
 import { markerOf } from '../../src/engine/evidence.ts'
 import { digestOf, InputDigests } from '../../src/engine/inputs.ts'
-import type { Experiment } from '../../src/experiment/model.ts'
 import type { PlannedJob } from '../../src/tools/tool.ts'
-import { torchtune } from '../../src/tools/torchtune.ts'
 import { FakeScheduler, type FakeEnd, type FakeJob, type FakeOptions } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
-
-const RUN_DIR = '/scratch/exp'
-
-function experiment(runs: string[]): Experiment {
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: runs.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {}, epochs: 1 })),
-    tasks: [{ name: 'caps' }],
-    cells: runs.map((run) => ({ run, task: 'caps', epoch: 0 })),
-  }
-}
+import { putTrainingJobs, RUN_DIR, trainingPhase } from '../helpers/phase.ts'
 
 async function setup(runs: string[], options: FakeOptions = {}, entries: Record<string, StateEntry> = {}) {
   const t = new MemoryTransport()
-  const exp = experiment(runs)
-  for (const r of runs) {
-    t.put(`${RUN_DIR}/${r}/finetune.yaml`, 'output_dir: artifacts\nbatch_size: 8\ngradient_accumulation_steps: 1\n')
-    t.put(`${RUN_DIR}/${r}/finetune.slurm`, '#!/bin/bash\ntune run x --config finetune.yaml\n')
-  }
+  putTrainingJobs(t, runs, { config: 'output_dir: artifacts\nbatch_size: 8\ngradient_accumulation_steps: 1\n' })
   if (Object.keys(entries).length) t.put(`${RUN_DIR}/run-torchtune.state.json`, JSON.stringify(entries))
   const opened = await StateStore.open(t, `${RUN_DIR}/run-torchtune.state.json`)
   assert.ok(opened.ok)
   const scheduler = new FakeScheduler(options)
-  const plan = await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
   const controller = new AbortController()
-  const ctx: PhaseContext = {
-    tool: torchtune,
-    jobs: plan.jobs,
-    experiment: exp,
-    experimentId: 'exp-abc123',
-    runDir: RUN_DIR,
+  const ctx = await trainingPhase(runs, {
     transport: t,
-    reads: new ConfinedTransport(t, [RUN_DIR]),
-    scheduler,
     state: opened.value,
-    sealer: Sealer.forTests(RUN_DIR),
+    scheduler,
     toolLog: new LogFile(t, `${RUN_DIR}/run-torchtune.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
     signal: controller.signal,
-  }
-  return { t, scheduler, ctx, controller, jobs: plan.jobs }
+  })
+  return { t, scheduler, ctx, controller, jobs: ctx.jobs }
 }
 
 /** A training that writes its epoch_0 checkpoint when it ends. */

@@ -15,8 +15,7 @@ import { launchOf } from '../../src/tools/launch.ts'
 import { readScript } from '../../src/tools/shell.ts'
 import { torchtune } from '../../src/tools/torchtune.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
-
-const RUN_DIR = '/scratch/exp'
+import { experimentAt, plannedJobs, RUN_DIR } from '../helpers/phase.ts'
 
 const FINETUNE_YAML = `output_dir: /scratch/exp/lr1/artifacts/
 models_dir: /models
@@ -48,23 +47,12 @@ cd /scratch/exp/base/eval/caps
 wait $GPU_MONITOR_PID 2>/dev/null
 `
 
-function experiment(): Experiment {
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: [
-      { name: 'lr1', type: 'fine-tuned', parameters: {}, epochs: 1 },
-      { name: 'base', type: 'control', parameters: {} },
-    ],
-    tasks: [{ name: 'caps' }],
-    cells: [
-      { run: 'lr1', task: 'caps', epoch: 0 },
-      { run: 'base', task: 'caps', epoch: null },
-    ],
-  }
-}
+/** lr1 trained for one epoch and the control base, each evaluated on caps. */
+const experiment = (): Experiment =>
+  experimentAt([
+    { run: 'lr1', task: 'caps', epoch: 0 },
+    { run: 'base', task: 'caps', epoch: null },
+  ])
 
 /** The first inspect command line of a script submitted from /scratch/exp/job. */
 function invocation(text: string) {
@@ -259,11 +247,8 @@ describe('a hostile training config: a located reason, never a crash or an unbou
       const t = new BoundedReads()
       t.put(`${RUN_DIR}/lr1/finetune.slurm`, '#!/bin/bash\ntune run recipe --config finetune.yaml\n')
       t.put(CONFIG, text)
-      const { training } = await (async () => {
-        const exp = experiment()
-        return { training: await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`))) }
-      })()
-      const job = training.jobs[0]
+      const jobs = await plannedJobs(t, experiment())
+      const job = jobs[0]
       assert.ok(job)
       const files = await torchtune.files?.({ runDir: RUN_DIR, job, read: (p, max) => t.readRange(p, 0, max ?? 1e9) })
       const note = files?.unresolved.find((u) => u.file === 'lr1/finetune.yaml')
@@ -276,7 +261,7 @@ describe('a hostile training config: a located reason, never a crash or an unbou
         'nothing read from a config that cannot be read',
       )
       // The preflight goes on: the config is there; what it names is not known, so nothing is refused.
-      const ctx = { transport: t, runDir: RUN_DIR, experiment: experiment(), jobs: training.jobs }
+      const ctx = { transport: t, runDir: RUN_DIR, experiment: experiment(), jobs }
       assert.deepEqual(await torchtune.preflight?.(ctx), [])
     })
   }

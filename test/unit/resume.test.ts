@@ -8,19 +8,15 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { LogFile } from '../../src/engine/log.ts'
-import { ConfinedTransport } from '../../src/engine/confine.ts'
 import { runPhase } from '../../src/engine/phase.ts'
-import type { PhaseContext } from '../../src/engine/types.ts'
 import { StateStore, type StateEntry } from '../../src/engine/state.ts'
-import { Sealer } from '../../src/engine/seal.ts'
 import { InputDigests } from '../../src/engine/inputs.ts'
-import type { Experiment } from '../../src/experiment/model.ts'
 import type { RetryContext } from '../../src/tools/tool.ts'
 import { torchtune } from '../../src/tools/torchtune.ts'
 import { FakeScheduler, type FakeEnd, type FakeJob } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
+import { experimentAt, phaseContext, plannedJobs, RUN_DIR, SETTINGS } from '../helpers/phase.ts'
 
-const RUN_DIR = '/scratch/exp'
 const KEY = 'a/finetune.slurm'
 const ART = `${RUN_DIR}/a/artifacts`
 const CONFIG = `${RUN_DIR}/a/finetune.yaml`
@@ -28,18 +24,12 @@ const USER_CONFIG =
   'output_dir: artifacts\nresume_from_checkpoint: False  # the user wrote this\nbatch_size: 8\nepochs: 3\n'
 const HOUR = 3600_000
 
-function experiment(epochs: number): Experiment {
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: [{ name: 'a', type: 'fine-tuned', parameters: {}, epochs }],
-    tasks: [{ name: 'caps' }],
-    // Every epoch is evaluated, so the judge needs all of them.
-    cells: Array.from({ length: epochs }, (_, epoch) => ({ run: 'a', task: 'caps', epoch })),
-  }
-}
+/** Run a trained for `epochs`, every epoch evaluated (so the judge needs all of them). */
+const experiment = (epochs: number) =>
+  experimentAt(
+    Array.from({ length: epochs }, (_, epoch) => ({ run: 'a', task: 'caps', epoch })),
+    epochs,
+  )
 
 /** A whole `torch.save` file: a zip ending with its end-of-central-directory record. */
 function torchFile(): Buffer {
@@ -127,22 +117,15 @@ async function setup(
   const around = options.around ?? ((end: FakeEnd) => end)
   const scheduler = new FakeScheduler({ plan: (spec, n) => around(fake.plan(spec, n), n) })
   const exp = experiment(epochs)
-  const plan = await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
-  const ctx: PhaseContext = {
-    tool: torchtune,
-    jobs: plan.jobs,
-    experiment: exp,
-    experimentId: 'exp-abc123',
-    runDir: RUN_DIR,
+  const ctx = phaseContext({
     transport: t,
-    reads: new ConfinedTransport(t, [RUN_DIR]),
-    scheduler,
+    experiment: exp,
+    jobs: await plannedJobs(t, exp),
     state: opened.value,
-    sealer: Sealer.forTests(RUN_DIR),
+    scheduler,
     toolLog: new LogFile(t, `${RUN_DIR}/run-torchtune.log`),
-    settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: options.maxResumes ?? 3 },
-    signal: new AbortController().signal,
-  }
+    settings: { ...SETTINGS, maxResumes: options.maxResumes ?? 3 },
+  })
   return { t, scheduler, ctx, fake }
 }
 

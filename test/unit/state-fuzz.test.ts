@@ -12,19 +12,14 @@
 import { it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { ConfinedTransport } from '../../src/engine/confine.ts'
-import { LogFile } from '../../src/engine/log.ts'
 import { runPhase } from '../../src/engine/phase.ts'
 import { Sealer } from '../../src/engine/seal.ts'
 import { StateStore, type StateEntry, type StateLocation } from '../../src/engine/state.ts'
-import type { PhaseContext } from '../../src/engine/types.ts'
-import type { Experiment } from '../../src/experiment/model.ts'
-import { torchtune } from '../../src/tools/torchtune.ts'
 import { FakeScheduler, type FakeJob } from '../helpers/fake-scheduler.ts'
 import { MemoryTransport } from '../helpers/memory-transport.ts'
+import { putTrainingJobs, RUN_DIR, trainingPhase } from '../helpers/phase.ts'
 
 const CASES = Number(process.env['FUZZ_CASES'] ?? 150)
-const RUN_DIR = '/scratch/exp'
 const LOCATION: StateLocation = {
   shared: `${RUN_DIR}/logs/run-torchtune.state.json`,
   intents: `${RUN_DIR}/.run-experiment/submitting-run-torchtune.state.json`,
@@ -224,18 +219,6 @@ function scheduler(t: MemoryTransport, foreignIds: readonly string[]): FakeSched
   return s
 }
 
-function experiment(): Experiment {
-  return {
-    name: 'exp',
-    summaryPath: `${RUN_DIR}/experiment_summary.yaml`,
-    sourceDir: RUN_DIR,
-    tools: { preparation: 'torchtune', evaluation: 'inspect-ai', defaulted: false },
-    runs: RUNS.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {}, epochs: 1 })),
-    tasks: [{ name: 'caps' }],
-    cells: RUNS.map((run) => ({ run, task: 'caps', epoch: 0 })),
-  }
-}
-
 it(`${CASES} hostile state files: never a throw; own entries only when this sealer sealed them; a phase adopts nothing foreign`, async () => {
   const sealed = await sealedEntries()
   let opened = 0
@@ -277,36 +260,23 @@ it(`${CASES} hostile state files: never a throw; own entries only when this seal
           return id && !/^10\d\d$/.test(id) ? [id] : [] // not an id the fake scheduler gives its own submissions
         })
         const s = scheduler(t, foreignIds)
-        for (const r of RUNS) {
-          t.put(`${RUN_DIR}/${r}/finetune.yaml`, 'output_dir: artifacts\nbatch_size: 8\n')
-          t.put(`${RUN_DIR}/${r}/finetune.slurm`, '#!/bin/bash\ntune run x --config finetune.yaml\n')
+        putTrainingJobs(t, RUNS)
+        for (const r of RUNS)
           t.put(`${RUN_DIR}/${r}/artifacts/epoch_0/adapter_model.safetensors`, 'committed', Date.now() + 3_600_000)
-        }
-        const exp = experiment()
-        const plan = await torchtune.scaffold(exp, (rel) => Promise.resolve(t.files.has(`${RUN_DIR}/${rel}`)))
         const watched: string[] = []
-        const ctx: PhaseContext = {
-          tool: torchtune,
-          jobs: plan.jobs,
-          experiment: exp,
-          experimentId: 'exp-abc123',
-          runDir: RUN_DIR,
+        const ctx = await trainingPhase(RUNS, {
           transport: t,
-          reads: new ConfinedTransport(t, [RUN_DIR]),
-          scheduler: s,
           state: store.value,
+          scheduler: s,
           sealer: SEALER,
-          toolLog: new LogFile(t, `${RUN_DIR}/logs/run-torchtune.log`),
-          settings: { pollInterval: 0.001, maxPollInterval: 0.001, maxResumes: 3 },
-          signal: new AbortController().signal,
           onWatched: (id) => watched.push(id),
-        }
+        })
         const r = await runPhase(ctx)
         const mine = s.jobs.filter((j) => !j.spec.name.startsWith('external-'))
         assert.equal(mine.length, RUNS.length, 'every job submitted once, by this phase')
         assert.deepEqual(
           r.outcomes.map((o) => [o.job.key, o.resolution, o.result, o.jobId]),
-          plan.jobs.map((j) => [
+          ctx.jobs.map((j) => [
             j.key,
             'submitted',
             'succeeded',
