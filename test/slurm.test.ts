@@ -321,13 +321,15 @@ for (const [label, make] of transports) {
     })
 
     it('dependencies: afterok waits; after a failed one it stays PENDING until re-pointed; unknown ids refused', async () => {
-      const failing = await submitOk(s, await jobSpec(t, 'dep-a', 'sleep 1; exit 1'))
+      const failing = await submitOk(s, await jobSpec(t, 'dep-a', 'sleep 5; exit 1'))
       const dependent = await submitOk(s, {
         ...(await jobSpec(t, 'dep-b', 'echo b ran')),
         dependency: { afterok: [failing.jobId] },
       })
-      const waiting = (await s.poll([dependent])).get(dependent.jobId)
-      assert.deepEqual([waiting?.state, waiting?.reason], ['PENDING', 'Dependency'], JSON.stringify(waiting))
+      // Right after sbatch, slurmctld may not have looked at the job yet (reason None, or Resources while a
+      // slot frees): it says Dependency once its scheduler has, well before the failing job ends.
+      const waiting = (await waitFor(s, [dependent], (st) => st.reason === 'Dependency', 4000)).get(dependent.jobId)
+      assert.equal(waiting?.state, 'PENDING', JSON.stringify(waiting))
       await waitFor(s, [failing], terminal)
       const stuck = (await waitFor(s, [dependent], (st) => st.reason === 'DependencyNeverSatisfied', 30_000)).get(
         dependent.jobId,
