@@ -9,7 +9,7 @@ import { isTerminal, normaliseState, type DescribedJob, type JobStatus } from '.
 const SEP = '\x1f'
 /**
  * squeue's `--Format` fields, in the order parseRow reads them: for finished jobs that slurmctld still
- * holds the exit code too, so a job that ended before accounting caught up is reported with it.
+ * holds the exit code, start and end too, so such a job is known whole without asking accounting.
  */
 export const SQUEUE_FORMAT = [
   'JobArrayId',
@@ -23,6 +23,7 @@ export const SQUEUE_FORMAT = [
   'WorkDir',
   'Name',
   'Comment',
+  'StartTime',
 ]
   .map((f) => `${f}:${SEP}`)
   .join(',')
@@ -66,17 +67,25 @@ export function parseRows(stdout: string, row: (fields: readonly string[]) => Ro
     .flatMap((line) => row(line.split(SEP).map((x) => x.trim())) ?? [])
 }
 
-/** JobArrayId, State, Reason, exit_code, SubmitTime, EndTime, RestartCnt, UserName, WorkDir, Name, Comment. */
+/**
+ * JobArrayId, State, Reason, exit_code, SubmitTime, EndTime, RestartCnt, UserName, WorkDir, Name, Comment,
+ * StartTime.
+ */
 export function squeueRow(f: readonly string[]): Row | undefined {
-  const [id, state, reason, exit, submit, end, restarts, user, workDir, name, comment] = f
+  const [id, state, reason, exit, submit, end, restarts, user, workDir, name, comment, start] = f
   if (!id || !state) return undefined
   const status = statusOf(id, state, reason)
   const restartCount = count(restarts)
+  const startedAt = isoOf(epoch(start))
+  const endedAt = isoOf(epoch(end))
+  // the exit code and the end only count once the job has ended (they read 0, or a time limit, before)
+  const ended = isTerminal(status.state)
   return {
-    // the exit code only counts once the job has ended (it reads 0 before)
     status: {
       ...status,
-      ...(isTerminal(status.state) ? exitFields(parseExit(exit)) : {}),
+      ...(ended ? exitFields(parseExit(exit)) : {}),
+      ...(startedAt ? { startedAt } : {}),
+      ...(ended && endedAt ? { endedAt } : {}),
       ...(restartCount !== undefined ? { restarts: restartCount } : {}),
     },
     ...optional({

@@ -82,6 +82,9 @@ export interface SlurmOptions {
   outputWaitSeconds?: number
 }
 
+/** How long a job seen held by slurmctld counts as held without asking again (see unknownDependencies). */
+const HELD_FOR_MS = 5_000
+
 export class SlurmScheduler implements Scheduler {
   readonly kind = 'slurm'
   readonly submitCommand = 'sbatch'
@@ -90,6 +93,8 @@ export class SlurmScheduler implements Scheduler {
   readonly outputWaitSeconds: number
   readonly chainsJobs = true
   private readonly slurm: SlurmQueries
+  /** When each job was last seen held by slurmctld (submitted, queued or running), for `afterok` checks. */
+  private readonly held = new Map<string, number>()
 
   constructor(
     private readonly transport: Transport,
@@ -111,7 +116,7 @@ export class SlurmScheduler implements Scheduler {
     return this.slurm.accounting
   }
 
-  /** `#SBATCH --output` (relative to the submission directory), else SLURM's default slurm-%j.out. */
+  /** `#SBATCH --output`, else SLURM's default slurm-%j.out, relative to where the job runs (`--chdir`). */
   outputPattern(scriptText: string, jobDir: string): string {
     return outputPatternOf(scriptText, jobDir)
   }
@@ -160,7 +165,10 @@ export class SlurmScheduler implements Scheduler {
     ]
     const r = await this.slurm.run(argv, { cwd: job.dir, ...(job.env ? { env: job.env } : {}), idempotent: false })
     const id = /^\s*(\d+)(?:;\S*)?\s*$/.exec(r.stdout.split('\n').find((l) => l.trim()) ?? '')?.[1]
-    if (r.code === 0 && id) return { ok: true, value: { jobId: id } }
+    if (r.code === 0 && id) {
+      this.held.set(id, Date.now())
+      return { ok: true, value: { jobId: id } }
+    }
 
     const message = sbatchMessage(r)
     // Outcome unknown: the command may have reached slurmctld. Look before saying anything.
@@ -191,15 +199,25 @@ export class SlurmScheduler implements Scheduler {
   }
 
   /**
-   * The ids among `afterok` that slurmctld does not hold (one squeue): SLURM would take an `afterok` on
-   * them as satisfied. An error when squeue cannot tell.
+   * The ids among `afterok` that slurmctld does not hold: SLURM would take an `afterok` on them as
+   * satisfied. One squeue for those not seen held in the last HELD_FOR_MS (a job submitted, queued or
+   * running that recently is still held: slurmctld keeps an ended job MinJobAge, 300 s by default), so
+   * evaluations queued right behind their trainings cost no query each. An error when squeue cannot tell.
    */
   private async unknownDependencies(afterok: readonly string[]): Promise<Result<string[], string>> {
-    const plain = afterok.filter(isPlainJobId)
-    if (plain.length === 0) return ok([...afterok])
-    const q = await this.slurm.squeue(plain)
+    const now = Date.now()
+    const ask = afterok.filter((id) => isPlainJobId(id) && !(now - (this.held.get(id) ?? -Infinity) < HELD_FOR_MS))
+    if (ask.length === 0) return ok(afterok.filter((id) => !isPlainJobId(id)))
+    const q = await this.slurm.squeue(ask)
     if (!q.ok) return err(`cannot tell whether the dependencies ${afterok.join(', ')} exist: ${q.error}`)
-    return ok(afterok.filter((id) => !q.value.has(id)))
+    this.sawHeld(q.value)
+    return ok(afterok.filter((id) => !isPlainJobId(id) || (ask.includes(id) && !q.value.has(id))))
+  }
+
+  /** Notes the jobs squeue shows queued or running as held now. */
+  private sawHeld(rows: ReadonlyMap<string, { status: JobStatus }>): void {
+    const now = Date.now()
+    for (const [id, row] of rows) if (!isTerminal(row.status.state)) this.held.set(id, now)
   }
 
   // ------------------------------------------------------------------ dependencies
@@ -235,11 +253,12 @@ export class SlurmScheduler implements Scheduler {
       return result
     }
     for (const [id, row] of queue.value) result.set(id, row.status)
+    this.sawHeld(queue.value)
 
-    // 2. accounting: jobs that left squeue, and finished ones (exit code, start and end).
+    // 2. accounting: jobs that left squeue, and finished ones squeue cannot tell whole (exit code, end).
     const need = valid.filter((id) => {
       const s = result.get(id)
-      return !s || isTerminal(s.state)
+      return !s || (isTerminal(s.state) && (s.exitCode === undefined || s.endedAt === undefined))
     })
     if (need.length === 0) return result
     const earliest = Math.min(
