@@ -14,11 +14,12 @@
  *   failed stays PENDING (DependencyNeverSatisfied) until `scontrol update JobId=X Dependency=...`
  *   re-points it or it is cancelled. SLURM 22.05 accepts an `afterok` on an id slurmctld does not hold
  *   and runs the job as if it were satisfied, so submit and updateDependency first ask squeue for the
- *   dependencies and refuse unknown ones (`code: 'unknown-dependency'`), as they do sbatch's own
- *   "Job dependency problem".
+ *   dependencies not seen held in the last few seconds and refuse unknown ones
+ *   (`code: 'unknown-dependency'`), as they do sbatch's own "Job dependency problem".
  * - poll: a constant number of commands per call, whatever the number of jobs: ONE
- *   `squeue -h -t all -j IDS`, then ONE `sacct -X -D -n -P -S now-N -j IDS` only for the jobs that
- *   left squeue or ended (exit code, times). `-S` bounds accounting so recycled ids never match old
+ *   `squeue -h -t all -j IDS` (a finished job it still holds comes with its exit code, start and end),
+ *   then ONE `sacct -X -D -n -P -S now-N -j IDS` only for the jobs that left squeue or that it cannot
+ *   tell whole. `-S` bounds accounting so recycled ids never match old
  *   jobs. A failed command (slurmctld restarting) gives UNKNOWN, never a terminal state.
  *   Without slurmdbd it uses `sacct -c` (jobcomp/filetxt) and, if that is not configured either,
  *   `scontrol show job` per finished job (the only per-job mode, a degraded one). A job SLURM
