@@ -9,14 +9,12 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makeExperiment, tempDir } from './helpers/experiment.ts'
 import { localInputs, runAction, slurmInputs, type ActionResult } from './helpers/action.ts'
-
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
+import { cleanCheckout, featureBranch, git } from './helpers/git.ts'
 
 interface Checkout {
   ws: string
@@ -27,14 +25,8 @@ interface Checkout {
 
 /** A repository whose pull request adds experiment `e` (two runs, one evaluation each, 15 s trainings). */
 function checkout(absoluteDir: boolean): Checkout {
-  const ws = tempDir('re-checkout-')
+  const { ws, base } = featureBranch('re-checkout-')
   const trace = join(tempDir('re-trace-'), 'executions.txt')
-  git(ws, 'init', '-q', '-b', 'main')
-  writeFileSync(join(ws, 'README.md'), 'lab\n')
-  git(ws, 'add', '-A')
-  git(ws, 'commit', '-qm', 'base')
-  const base = git(ws, 'rev-parse', 'HEAD')
-  git(ws, 'checkout', '-qb', 'feature')
   const exp = join(ws, 'experiments/e')
   makeExperiment(exp, {
     name: 'e',
@@ -87,12 +79,6 @@ function step(c: Checkout, inputs: Record<string, string>, cancelWhenTraining: b
         }
       : {}),
   })
-}
-
-/** What actions/checkout does to the workspace before the next run. */
-function cleanCheckout(ws: string): void {
-  git(ws, 'clean', '-ffdx')
-  git(ws, 'reset', '--hard')
 }
 
 async function cancelCleanRerun(absoluteDir: boolean, inputsFor: () => Record<string, string>) {

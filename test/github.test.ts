@@ -5,16 +5,13 @@
  */
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
 import { localInputs, readText, runAction, runRootFor } from './helpers/action.ts'
 import { startArtifactServer, unzip } from './helpers/artifact-server.ts'
-
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
+import { git } from './helpers/git.ts'
 
 /** A repository whose main has experiment `old`; a branch adds the given experiments. Returns the PR event. */
 function prRepo(

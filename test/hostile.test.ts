@@ -34,14 +34,12 @@ import {
 import { startArtifactServer, unzip } from './helpers/artifact-server.ts'
 import { evalLog, logWithHeader, zstdRleBomb } from './helpers/eval-zip.ts'
 import { executions, makeExperiment, tempDir } from './helpers/experiment.ts'
+import { cleanCheckout, featureBranch, git } from './helpers/git.ts'
 import { pullRequestEvent, useGithubApi } from './helpers/github-api.ts'
 import { renderMarkdown, renderToolsMissing } from './helpers/render.ts'
 
 const LONG = process.env['HOSTILE_LONG'] === '1'
 const github = useGithubApi()
-
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
 
 /** A pull request of `lab/experiments` from its own branch, `base...head`. */
 function prEvent(base: string, head: string, number = 41): Record<string, unknown> {
@@ -56,13 +54,7 @@ function prEvent(base: string, head: string, number = 41): Record<string, unknow
 
 /** A repository with a base commit; the experiment `experiments/e` is written by `write`, then committed on a branch. */
 function repository(): { ws: string; base: string; commit: (message: string) => string } {
-  const ws = tempDir('re-hostile-ws-')
-  git(ws, 'init', '-q', '-b', 'main')
-  writeFileSync(join(ws, 'README.md'), 'lab\n')
-  git(ws, 'add', '-A')
-  git(ws, 'commit', '-qm', 'base')
-  const base = git(ws, 'rev-parse', 'HEAD')
-  git(ws, 'checkout', '-qb', 'feature')
+  const { ws, base } = featureBranch('re-hostile-ws-')
   return {
     ws,
     base,
@@ -72,12 +64,6 @@ function repository(): { ws: string; base: string; commit: (message: string) => 
       return git(ws, 'rev-parse', 'HEAD')
     },
   }
-}
-
-/** What actions/checkout does to the workspace before a run. */
-function cleanCheckout(ws: string): void {
-  git(ws, 'clean', '-ffdx')
-  git(ws, 'reset', '--hard')
 }
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex')

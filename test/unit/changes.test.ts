@@ -17,12 +17,11 @@ import { err, ok, type Result } from '../../src/result.ts'
 import { run } from '../../src/main.ts'
 import { tempDir } from '../helpers/experiment.ts'
 import { recordingIO, type RecordingIO } from '../helpers/io.ts'
+import { git } from '../helpers/git.ts'
 
 process.env['GIT_CONFIG_NOSYSTEM'] = '1'
 process.env['GIT_CONFIG_GLOBAL'] = '/dev/null'
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', ['-C', cwd, '-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { encoding: 'utf8' }).trim()
 const write = (root: string, rel: string, text = 'x\n'): void => {
   mkdirSync(dirname(join(root, rel)), { recursive: true })
   writeFileSync(join(root, rel), text)
