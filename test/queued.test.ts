@@ -8,7 +8,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { LocalTransport } from '../src/cluster/local.ts'
 import { LocalScheduler } from '../src/scheduler/local.ts'
@@ -32,8 +32,12 @@ function jobIds(exp: string): string[] {
 }
 
 /** The run's jobs still pending (waiting on a dependency, or anything else). */
-async function pending(executor: 'local' | 'slurm', exp: string): Promise<string[]> {
-  const ids = jobIds(exp)
+function pending(executor: 'local' | 'slurm', exp: string): Promise<string[]> {
+  return pendingOf(executor, exp, jobIds(exp))
+}
+
+/** Which of these jobs are still pending. */
+async function pendingOf(executor: 'local' | 'slurm', exp: string, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return []
   if (executor === 'slurm') {
     const out = execFileSync('squeue', ['-h', '-t', 'PD', '-o', '%i'], { encoding: 'utf8' })
@@ -85,6 +89,50 @@ async function killedRightAfterQueueing(executor: 'local' | 'slurm'): Promise<vo
   )
 }
 
+/**
+ * Killed right after queueing, the state then lost (a cleaned checkout), and one training fails meanwhile:
+ * the re-run finds the queued evaluations by their markers, lets the one whose training succeeded run
+ * (it waited for both trainings), cancels the other's, and ends; nothing is left waiting in the queue.
+ * Before, the re-run waited for ever on the first, which SLURM held as DependencyNeverSatisfied.
+ */
+async function killedForgottenAndFailed(executor: 'local' | 'slurm'): Promise<void> {
+  const trace = join(tempDir('re-trace-'), 'executions.txt')
+  const runs = [
+    { name: 'a', lr: 1, epochs: [0] },
+    { name: 'b', lr: 2, epochs: [0] },
+  ]
+  const exp = makeExperiment(tempDir(), { runs, tasks: ['caps'], sleep: 2, trace, traceEnd: true, failTraining: ['b'] })
+  const first = await runAction({
+    inputs: inputsFor(executor, exp),
+    onSpawn: (child: ChildProcess) => {
+      const timer = setInterval(() => {
+        const queued = (readText(join(exp, 'logs/run-inspect.log')).match(/SUBMIT_EVAL/g) ?? []).length
+        if (queued < 2) return
+        clearInterval(timer)
+        child.kill('SIGKILL')
+      }, 20)
+      child.on('exit', () => {
+        clearInterval(timer)
+      })
+    },
+  })
+  assert.equal(first.signal, 'SIGKILL')
+  for (let i = 0; i < 300 && !lines(trace).some((l) => l.startsWith('done train a')); i++) await wait(100)
+  rmSync(join(exp, 'logs'), { recursive: true, force: true })
+  rmSync(join(exp, '.run-experiment'), { recursive: true, force: true })
+  const again = await runAction({ inputs: inputsFor(executor, exp) })
+  assert.equal(again.outputs['status'], 'partial', again.summary)
+  assert.equal(again.outputs['evals-succeeded'], '1', again.summary)
+  assert.equal(again.outputs['evals-skipped'], '1', again.summary)
+  assert.match(readText(join(exp, 'logs/run-inspect.log')), /DEPENDENCY_RELEASED: a\/caps\/epoch0\n/)
+  assert.match(readText(join(exp, 'run-experiment.log')), /CANCEL_JOBS\nDetails: 1 job\(s\) of this run directory/)
+  const ran = started(trace).map((l) => l.replace(/ job=.*/, ''))
+  // A re-run tries a failed training again (it fails again); the successful one and its evaluation run once.
+  assert.deepEqual(ran.sort(), ['eval a/caps/epoch0', 'train a', 'train b', 'train b'], 'b’s evaluation never')
+  const ids = [...readText(join(exp, 'run-experiment.log')).matchAll(/job (\d+) /g)].map((m) => m[1] ?? '')
+  assert.deepEqual(await pendingOf(executor, exp, ids), [], 'nothing left waiting in the queue')
+}
+
 async function failuresAndARetry(executor: 'local' | 'slurm'): Promise<void> {
   const trace = join(tempDir('re-trace-'), 'executions.txt')
   const runs = ['fails', 'empty', 'oom', 'fine'].map((name, i) => ({ name, lr: i + 1, epochs: [0] }))
@@ -118,6 +166,9 @@ describe('evaluations queued behind their training (local executor)', () => {
   it('failed, empty and out-of-memory trainings: skipped with reasons, the retry evaluated once', async () => {
     await failuresAndARetry('local')
   })
+  it('killed after queueing, the state lost, a training failed: the re-run releases one, cancels the other', async () => {
+    await killedForgottenAndFailed('local')
+  })
 })
 
 describe('evaluations queued behind their training (SLURM)', () => {
@@ -126,5 +177,8 @@ describe('evaluations queued behind their training (SLURM)', () => {
   })
   it('failed, empty and out-of-memory trainings: skipped with reasons, the retry evaluated once', async () => {
     await failuresAndARetry('slurm')
+  })
+  it('killed after queueing, the state lost, a training failed: the re-run releases one, cancels the other', async () => {
+    await killedForgottenAndFailed('slurm')
   })
 })

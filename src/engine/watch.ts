@@ -46,6 +46,7 @@ export async function pollOnce(
     const status = ended.has(t) ? recordedStatus(entry) : statuses.get(entry.job_id)
     if (!status || status.state === 'UNKNOWN') continue
     let updated = applyStatus(entry, status)
+    if (stranded(ctx, status)) updated = await release(ctx, t.job, entry.job_id, updated)
     if (updated.state !== entry.state) {
       changed = true
       await ctx.toolLog.write({
@@ -65,6 +66,33 @@ export async function pollOnce(
     if (JSON.stringify(updated) !== JSON.stringify(entry)) await ctx.state.put(t.job.key, updated)
   }
   return changed
+}
+
+/**
+ * A job of this phase that waits on a dependency that can never be met (one of the jobs it waits for
+ * ended without success). Only the phase that queued it early re-points such jobs, and that phase is over
+ * by the time this one watches them — this happens to an evaluation an earlier pass queued whose record
+ * was lost since (a cleaned checkout), found again by its marker. The phase runs only jobs whose
+ * prerequisites it judged done, so nothing is left to wait for.
+ */
+function stranded(ctx: PhaseContext, status: JobStatus): boolean {
+  return ctx.scheduler.chainsJobs && status.state === 'PENDING' && status.reason === 'DependencyNeverSatisfied'
+}
+
+/** Clears a stranded job's dependency (it then runs), and says so in the tool log. */
+async function release(ctx: PhaseContext, job: PlannedJob, jobId: string, entry: StateEntry): Promise<StateEntry> {
+  const r = await ctx.scheduler.updateDependency(jobId, [])
+  await ctx.toolLog.write({
+    action: r.ok ? 'DEPENDENCY_RELEASED' : 'DEPENDENCY_UPDATE_FAILED',
+    description: job.display,
+    details:
+      `job ${jobId} waited for a job that ended without success, queued by an earlier pass; ` +
+      `what it needs is done${r.ok ? '' : `: ${r.error}`}`,
+    result: r.ok ? 'waits for nothing' : 'polling again',
+  })
+  if (!r.ok) return entry
+  const { after: _waitedFor, ...rest } = entry
+  return rest
 }
 
 /**

@@ -1,10 +1,12 @@
 /** cancel-on-abort: the jobs a detached run leaves running are cancelled, and the report and the state say so. */
+import { markerPrefix, readMarker } from '../engine/evidence.js'
 import type { LogFile } from '../engine/log.js'
+import type { Sealer } from '../engine/seal.js'
 import type { StateStore } from '../engine/state.js'
 import { guardStorage } from '../engine/storage.js'
 import type { PhaseResult } from '../engine/types.js'
 import { messageOf } from '../result.js'
-import type { Scheduler } from '../scheduler/scheduler.js'
+import { LOOKBACK_MS, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
 import type { ReportDraft } from './context.js'
 
 /** The outcomes of jobs cancel-on-abort cancelled say so (they are not running, and did not fail). */
@@ -50,4 +52,51 @@ export async function cancelDetached(
     result: failure ? `failed: ${failure}` : 'cancelled',
   })
   return failure ? [] : ids
+}
+
+/**
+ * At the end of a pass whose evaluations were partly skipped: a job of this run directory still queued
+ * behind a dependency will never run (the phase that would have re-pointed it is over). Such jobs are an
+ * earlier pass's evaluations whose record was lost since (a cleaned checkout), of runs whose training
+ * failed: they are cancelled, so the queue holds nothing of this run waiting for ever. Returns their ids.
+ */
+export async function cancelStranded(
+  scheduler: Scheduler,
+  sealer: Sealer,
+  experimentId: string,
+  log: LogFile,
+  draft: ReportDraft,
+): Promise<string[]> {
+  if (!scheduler.chainsJobs) return []
+  const since = new Date(Date.now() - LOOKBACK_MS).toISOString()
+  const found = await scheduler.findMarked(markerPrefix(experimentId), since).then(
+    (jobs) => jobs.filter((j) => readMarker(sealer, j.marker) && j.status.state === 'PENDING'),
+    (e: unknown) => messageOf(e),
+  )
+  const ids =
+    typeof found === 'string' ? [] : found.filter((j) => isDependencyWait(j.status)).map((j) => j.status.jobId)
+  const failure =
+    typeof found === 'string'
+      ? found
+      : ids.length > 0
+        ? await scheduler.cancel(ids).then(
+            () => undefined,
+            (e: unknown) => messageOf(e),
+          )
+        : undefined
+  if (failure) draft.warnings.push({ message: `jobs left waiting on a dependency could not be cancelled: ${failure}` })
+  if (ids.length > 0 || failure)
+    await log.write({
+      action: 'CANCEL_JOBS',
+      details:
+        `${ids.length} job(s) of this run directory queued behind a dependency that will never be met: ` +
+        (ids.join(', ') || 'none found'),
+      result: failure ? `failed: ${failure}` : 'cancelled',
+    })
+  return failure ? [] : ids
+}
+
+/** Pending behind a dependency (met or not yet known to be unmet). */
+function isDependencyWait(status: JobStatus): boolean {
+  return status.reason === 'Dependency' || status.reason === 'DependencyNeverSatisfied'
 }

@@ -22,7 +22,7 @@ import { countOutcomes, statusOf } from '../report/verdict.js'
 import { formatProblem, type Problem } from '../result.js'
 import type { Scheduler } from '../scheduler/scheduler.js'
 import type { PlannedJob, ToolModule } from '../tools/tool.js'
-import { cancelDetached, markCancelled, noteCancelled } from './cancel.js'
+import { cancelDetached, cancelStranded, markCancelled, noteCancelled } from './cancel.js'
 import { conclude } from './conclude.js'
 import type { ExperimentContext, ReportDraft } from './context.js'
 import { ABORTED_UPLOAD_WAIT_MS, detachOn, settled } from './detach.js'
@@ -239,6 +239,7 @@ export async function runPhases(
       },
     }
     evaluate = { ...(await runModule(mainLog, phase)), scheduler: meters.evaluate.use() }
+    if (skipped.length > 0 && !evaluate.detached) await cancelStranded(scheduler, sealer, experimentId, mainLog, draft)
   }
 
   const stopped = optimize?.stopped ?? evaluate?.stopped
