@@ -57,7 +57,11 @@ function checkout(absoluteDir: boolean): Checkout {
 const lines = (trace: string): string[] =>
   existsSync(trace) ? readFileSync(trace, 'utf8').trim().split('\n').filter(Boolean) : []
 
-/** Runs the workflow's step; with `cancelWhenTraining`, sends SIGINT once a training has started. */
+/**
+ * Runs the workflow's step; with `cancelWhenTraining`, sends SIGINT once both trainings have started (a
+ * job still queued when the checkout is cleaned cannot start in place: SLURM finds its --output directory
+ * gone, and the job fails to launch).
+ */
 function step(c: Checkout, inputs: Record<string, string>, cancelWhenTraining: boolean): Promise<ActionResult> {
   return runAction({
     inputs,
@@ -68,7 +72,7 @@ function step(c: Checkout, inputs: Record<string, string>, cancelWhenTraining: b
       ? {
           onSpawn: (child: ChildProcess) => {
             const timer = setInterval(() => {
-              if (!lines(c.trace).some((l) => l.startsWith('train '))) return
+              if (lines(c.trace).filter((l) => l.startsWith('train ')).length < 2) return
               clearInterval(timer)
               child.kill('SIGINT')
             }, 100)
