@@ -51,6 +51,21 @@ async function pendingOf(executor: 'local' | 'slurm', exp: string, ids: readonly
 const inputsFor = (executor: 'local' | 'slurm', exp: string, extra: Record<string, string> = {}) =>
   executor === 'slurm' ? slurmInputs(exp, extra) : localInputs(exp, { 'max-parallel': '8', ...extra })
 
+/** SIGKILL for the action once its module log says `evals` evaluations were queued. */
+function killOnceQueued(exp: string, evals: number): (child: ChildProcess) => void {
+  return (child) => {
+    const timer = setInterval(() => {
+      const queued = (readText(join(exp, 'logs/run-inspect.log')).match(/SUBMIT_EVAL/g) ?? []).length
+      if (queued < evals) return
+      clearInterval(timer)
+      child.kill('SIGKILL')
+    }, 20)
+    child.on('exit', () => {
+      clearInterval(timer)
+    })
+  }
+}
+
 async function killedRightAfterQueueing(executor: 'local' | 'slurm'): Promise<void> {
   const trace = join(tempDir('re-trace-'), 'executions.txt')
   const runs = [
@@ -61,17 +76,7 @@ async function killedRightAfterQueueing(executor: 'local' | 'slurm'): Promise<vo
   const evals = 2
   const first = await runAction({
     inputs: inputsFor(executor, exp),
-    onSpawn: (child: ChildProcess) => {
-      const timer = setInterval(() => {
-        const queued = (readText(join(exp, 'logs/run-inspect.log')).match(/SUBMIT_EVAL/g) ?? []).length
-        if (queued < evals) return
-        clearInterval(timer)
-        child.kill('SIGKILL')
-      }, 20)
-      child.on('exit', () => {
-        clearInterval(timer)
-      })
-    },
+    onSpawn: killOnceQueued(exp, evals),
   })
   assert.equal(first.signal, 'SIGKILL')
   assert.equal(lines(trace).filter((l) => l.startsWith('eval ')).length, 0, 'queued behind the trainings')
@@ -104,17 +109,7 @@ async function killedForgottenAndFailed(executor: 'local' | 'slurm'): Promise<vo
   const exp = makeExperiment(tempDir(), { runs, tasks: ['caps'], sleep: 2, trace, traceEnd: true, failTraining: ['b'] })
   const first = await runAction({
     inputs: inputsFor(executor, exp),
-    onSpawn: (child: ChildProcess) => {
-      const timer = setInterval(() => {
-        const queued = (readText(join(exp, 'logs/run-inspect.log')).match(/SUBMIT_EVAL/g) ?? []).length
-        if (queued < 2) return
-        clearInterval(timer)
-        child.kill('SIGKILL')
-      }, 20)
-      child.on('exit', () => {
-        clearInterval(timer)
-      })
-    },
+    onSpawn: killOnceQueued(exp, 2),
   })
   assert.equal(first.signal, 'SIGKILL')
   for (let i = 0; i < 300 && !lines(trace).some((l) => l.startsWith('done train a')); i++) await wait(100)
