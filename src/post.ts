@@ -13,7 +13,7 @@ import { jobsDirOf, makeScheduler, reach } from './connect.js'
 import { resolveRunRoot } from './pipeline/run-dir.js'
 import { SAVED } from './names.js'
 import { messageOf } from './result.js'
-import { LOOKBACK_MS, type Scheduler } from './scheduler/scheduler.js'
+import { LOOKBACK_MS, waitsInVain, type Scheduler } from './scheduler/scheduler.js'
 
 const SavedJobs = z.array(z.object({ runDir: z.string(), jobId: z.string() }))
 
@@ -83,7 +83,5 @@ export async function post(io: ActionIO, state: (name: string) => string): Promi
 async function neverRunnable(scheduler: Scheduler, ids: readonly string[]): Promise<string[]> {
   const since = new Date(Date.now() - LOOKBACK_MS).toISOString()
   const statuses = await scheduler.poll(ids.map((jobId) => ({ jobId, submittedAt: since })))
-  return [...statuses.values()]
-    .filter((s) => s.state === 'PENDING' && s.reason === 'DependencyNeverSatisfied')
-    .map((s) => s.jobId)
+  return [...statuses.values()].filter(waitsInVain).map((s) => s.jobId)
 }

@@ -1,7 +1,7 @@
 /** Watching: one poll for every unfinished job, scheduler outages, and judging a job when it ends. */
 import { dirnameOf } from '../cluster/paths.js'
 import { readTail } from '../cluster/read.js'
-import { isTerminal, LOOKBACK_MS, type JobStatus } from '../scheduler/scheduler.js'
+import { isTerminal, LOOKBACK_MS, waitsInVain, type JobStatus } from '../scheduler/scheduler.js'
 import { OUTPUT_TAIL_BYTES, type JobWindow, type JudgeContext, type PlannedJob, type RetryKind } from '../tools/tool.js'
 import type { InputDigests } from './inputs.js'
 import type { StateEntry } from './state.js'
@@ -46,7 +46,7 @@ export async function pollOnce(
     const status = ended.has(t) ? recordedStatus(entry) : statuses.get(entry.job_id)
     if (!status || status.state === 'UNKNOWN') continue
     let updated = applyStatus(entry, status)
-    if (stranded(ctx, status)) updated = await release(ctx, t.job, entry.job_id, updated)
+    if (ctx.scheduler.chainsJobs && waitsInVain(status)) updated = await release(ctx, t.job, entry.job_id, updated)
     if (updated.state !== entry.state) {
       changed = true
       await ctx.toolLog.write({
@@ -69,17 +69,12 @@ export async function pollOnce(
 }
 
 /**
- * A job of this phase that waits on a dependency that can never be met (one of the jobs it waits for
- * ended without success). Only the phase that queued it early re-points such jobs, and that phase is over
- * by the time this one watches them — this happens to an evaluation an earlier pass queued whose record
- * was lost since (a cleaned checkout), found again by its marker. The phase runs only jobs whose
- * prerequisites it judged done, so nothing is left to wait for.
+ * Clears the dependency of a job of this phase that waits in vain (it then runs), and says so in the tool
+ * log. Only the phase that queued it early re-points such jobs, and that phase is over by the time this
+ * one watches them — this happens to an evaluation an earlier pass queued whose record was lost since (a
+ * cleaned checkout), found again by its marker. The phase runs only jobs whose prerequisites it judged
+ * done, so nothing is left to wait for.
  */
-function stranded(ctx: PhaseContext, status: JobStatus): boolean {
-  return ctx.scheduler.chainsJobs && status.state === 'PENDING' && status.reason === 'DependencyNeverSatisfied'
-}
-
-/** Clears a stranded job's dependency (it then runs), and says so in the tool log. */
 async function release(ctx: PhaseContext, job: PlannedJob, jobId: string, entry: StateEntry): Promise<StateEntry> {
   const r = await ctx.scheduler.updateDependency(jobId, [])
   await ctx.toolLog.write({

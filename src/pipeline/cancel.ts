@@ -1,12 +1,12 @@
 /** cancel-on-abort: the jobs a detached run leaves running are cancelled, and the report and the state say so. */
-import { markerPrefix, readMarker } from '../engine/evidence.js'
+import { markedJobs } from '../engine/evidence.js'
 import type { LogFile } from '../engine/log.js'
 import type { Sealer } from '../engine/seal.js'
 import type { StateStore } from '../engine/state.js'
 import { guardStorage } from '../engine/storage.js'
 import type { PhaseResult } from '../engine/types.js'
 import { messageOf } from '../result.js'
-import { LOOKBACK_MS, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
+import { waitsInVain, type JobStatus, type Scheduler } from '../scheduler/scheduler.js'
 import type { ReportDraft } from './context.js'
 
 /** The outcomes of jobs cancel-on-abort cancelled say so (they are not running, and did not fail). */
@@ -44,14 +44,28 @@ export async function cancelDetached(
     () => undefined,
     (e: unknown) => messageOf(e),
   )
-  if (failure)
-    draft.warnings.push({ message: `cancel-on-abort: could not cancel job(s) ${ids.join(', ')}: ${failure}` })
+  const warning = `cancel-on-abort: could not cancel job(s) ${ids.join(', ')}`
+  return reportCancel(log, draft, { details: `cancel-on-abort: ${ids.length} job(s)`, warning }, ids, failure)
+}
+
+/**
+ * Says in the main log (and, when it failed, as a warning: `${warning}: ${failure}`) that `ids` were
+ * cancelled; returns the ids cancelled.
+ */
+async function reportCancel(
+  log: LogFile,
+  draft: ReportDraft,
+  say: { details: string; warning: string },
+  ids: readonly string[],
+  failure: string | undefined,
+): Promise<string[]> {
+  if (failure) draft.warnings.push({ message: `${say.warning}: ${failure}` })
   await log.write({
     action: 'CANCEL_JOBS',
-    details: `cancel-on-abort: ${ids.length} job(s): ${ids.join(', ') || 'none'}`,
+    details: `${say.details}: ${ids.join(', ') || 'none'}`,
     result: failure ? `failed: ${failure}` : 'cancelled',
   })
-  return failure ? [] : ids
+  return failure ? [] : [...ids]
 }
 
 /**
@@ -68,35 +82,26 @@ export async function cancelStranded(
   draft: ReportDraft,
 ): Promise<string[]> {
   if (!scheduler.chainsJobs) return []
-  const since = new Date(Date.now() - LOOKBACK_MS).toISOString()
-  const found = await scheduler.findMarked(markerPrefix(experimentId), since).then(
-    (jobs) => jobs.filter((j) => readMarker(sealer, j.marker) && j.status.state === 'PENDING'),
-    (e: unknown) => messageOf(e),
+  const found = await markedJobs(scheduler, sealer, experimentId).get()
+  const ids = found.ok ? found.value.filter((j) => queuedBehind(j.status)).map((j) => j.status.jobId) : []
+  if (found.ok && ids.length === 0) return []
+  const failure = found.ok
+    ? await scheduler.cancel(ids).then(
+        () => undefined,
+        (e: unknown) => messageOf(e),
+      )
+    : found.error
+  const details = `${ids.length} job(s) of this run directory queued behind a dependency that will never be met`
+  return reportCancel(
+    log,
+    draft,
+    { details, warning: 'jobs left waiting on a dependency could not be cancelled' },
+    ids,
+    failure,
   )
-  const ids =
-    typeof found === 'string' ? [] : found.filter((j) => isDependencyWait(j.status)).map((j) => j.status.jobId)
-  const failure =
-    typeof found === 'string'
-      ? found
-      : ids.length > 0
-        ? await scheduler.cancel(ids).then(
-            () => undefined,
-            (e: unknown) => messageOf(e),
-          )
-        : undefined
-  if (failure) draft.warnings.push({ message: `jobs left waiting on a dependency could not be cancelled: ${failure}` })
-  if (ids.length > 0 || failure)
-    await log.write({
-      action: 'CANCEL_JOBS',
-      details:
-        `${ids.length} job(s) of this run directory queued behind a dependency that will never be met: ` +
-        (ids.join(', ') || 'none found'),
-      result: failure ? `failed: ${failure}` : 'cancelled',
-    })
-  return failure ? [] : ids
 }
 
-/** Pending behind a dependency (met or not yet known to be unmet). */
-function isDependencyWait(status: JobStatus): boolean {
-  return status.reason === 'Dependency' || status.reason === 'DependencyNeverSatisfied'
+/** Pending behind a dependency (met, or not yet known to be unmet). */
+function queuedBehind(status: JobStatus): boolean {
+  return waitsInVain(status) || (status.state === 'PENDING' && status.reason === 'Dependency')
 }

@@ -77,6 +77,14 @@ export function normaliseState(raw: string): JobState {
   return 'UNKNOWN'
 }
 
+/**
+ * A job that waits for a dependency that can never be met (one of the jobs it waits for ended without
+ * success): it stays PENDING until `updateDependency` re-points it or it is cancelled.
+ */
+export function waitsInVain(status: JobStatus): boolean {
+  return status.state === 'PENDING' && status.reason === 'DependencyNeverSatisfied'
+}
+
 /** How far back accounting is searched for a job whose submission time is not known: one week. */
 export const LOOKBACK_MS = 7 * 86_400_000
 
