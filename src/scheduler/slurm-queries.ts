@@ -29,7 +29,11 @@ export type Accounting = 'slurmdbd' | 'jobcomp' | 'none'
 /** ExecOptions plus the SSH transport's flag for commands that must not run twice. */
 type SubmitExecOptions = ExecOptions & { idempotent?: boolean }
 
-/** Extra seconds on the sacct -S bound, for clock skew and submission latency. */
+/**
+ * Extra seconds before `since` that findMarked still looks at, in squeue and sacct alike: clock skew,
+ * submission latency, and SLURM's whole-second times (a job that ends within the second `since` falls
+ * in would otherwise read as ended before it).
+ */
 const SINCE_SLACK_S = 600
 
 /** While SLURM is unreachable: 1 s, doubling, at most 15 s apart, for about a minute. */
@@ -145,10 +149,10 @@ export class SlurmQueries {
       return r.code === 0 ? ok(r.stdout) : err(`squeue failed: ${oneLine(r)}`)
     })
     const sinceMs = Date.parse(since)
-    const sinceS = Number.isFinite(sinceMs) ? sinceMs / 1000 : 0
+    const earliestS = Number.isFinite(sinceMs) ? sinceMs / 1000 - SINCE_SLACK_S : 0
     const rows = new Map<string, Row>()
     for (const row of parseRows(q, squeueRow)) {
-      const finishedBefore = isTerminal(row.status.state) && row.ended !== undefined && row.ended < sinceS
+      const finishedBefore = isTerminal(row.status.state) && row.ended !== undefined && row.ended < earliestS
       if (row.user === user && isPlainJobId(row.status.jobId) && !finishedBefore) rows.set(row.status.jobId, row)
     }
     const a = await this.sacct(['-u', user, '-S', sinceArg(sinceMs)], true)
