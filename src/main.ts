@@ -18,7 +18,7 @@ import { commentTarget } from './report/comment.js'
 import type { RunReport, Status } from './report/model.js'
 import { jobSummaryMarkdown, resultsTable } from './report/summary.js'
 import { shouldFail } from './report/verdict.js'
-import { gatesOutput } from './require/requirements.js'
+import { gatesOutput } from './report/conditions.js'
 import { ok, type Problem } from './result.js'
 import type { Scheduler } from './scheduler/scheduler.js'
 

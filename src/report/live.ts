@@ -18,7 +18,8 @@ import type { RunReport } from './model.js'
 import { actionsLogLines, compactDuration, countsText, progressBlock, ProgressReporter } from './progress.js'
 import { unevaluatedNote } from './checklist.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
-import { gatesMarkdown, resultsTable } from './summary.js'
+import { gatesMarkdown } from './conditions.js'
+import { resultsTable } from './summary.js'
 
 export interface Links {
   /** The workflow run's page. */

@@ -1,6 +1,7 @@
 /** Typed access to what the tool modules found, for everything that renders results. */
 import type { JobOutcome } from '../engine/types.js'
-import type { EvaluationResult, TrainingResult } from '../tools/tool.js'
+import { err, ok, type Result } from '../result.js'
+import type { EvaluationResult, Score, TrainingResult } from '../tools/tool.js'
 
 export function trainingOf(o: JobOutcome | undefined): TrainingResult | undefined {
   return o?.output?.kind === 'training' ? o.output : undefined
@@ -34,6 +35,28 @@ export function headlineMetric(e: Pick<EvaluationResult, 'scores'> | undefined):
   }
   const [metric, value] = Object.entries(first.metrics)[0] ?? []
   return metric !== undefined && value !== undefined ? { name: `${first.name} ${metric}`, metric, value } : undefined
+}
+
+/**
+ * A metric of an evaluation's scores, named `scorer.metric`: `wanted.name` of the first scorer that has it
+ * (of `wanted.scorer` alone, if given), the headline without `wanted`; else why there is none.
+ */
+export function metricOf(
+  scores: readonly Score[],
+  wanted?: { scorer?: string; name: string },
+): Result<{ name: string; value: number }, string> {
+  if (!wanted) {
+    const headline = headlineMetric({ scores: [...scores] })
+    return headline ? ok({ name: headline.name, value: headline.value }) : err('no metric')
+  }
+  for (const score of scores) {
+    const value = score.metrics[wanted.name]
+    if ((wanted.scorer === undefined || score.name === wanted.scorer) && value !== undefined)
+      return ok({ name: `${score.name}.${wanted.name}`, value })
+  }
+  const name = wanted.scorer === undefined ? wanted.name : `${wanted.scorer}.${wanted.name}`
+  const known = scores.flatMap((s) => Object.keys(s.metrics).map((m) => `${s.name}.${m}`))
+  return err(`no metric ${name} (it has ${known.join(', ') || 'none'})`)
 }
 
 /** Checkpoint directories of succeeded trainings. */

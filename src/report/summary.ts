@@ -1,7 +1,6 @@
 /**
  * The job-summary markdown in the requirement's "## Run Experiment Complete" shape, the results
- * table (summary.md) joining each run's parameters with its loss and metrics, and the required
- * conditions as the summaries and the comment show them.
+ * table (summary.md) joining each run's parameters with its loss and metrics.
  */
 import type { JobOutcome } from '../engine/types.js'
 import { formatDuration, timestamp } from '../engine/log.js'
@@ -14,6 +13,7 @@ import { hasResultsChart, mermaidCharts } from './chart.js'
 import { computeMarkdown, schedulerUseLines } from './compute.js'
 import type { RunReport } from './model.js'
 import { unevaluatedNote } from './checklist.js'
+import { gatesMarkdown } from './conditions.js'
 import { markdownTable, mdCode, mdSpans, mdText } from './markdown.js'
 import { statusIcon } from './verdict.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
@@ -285,16 +285,6 @@ function metricText(e: EvaluationResult | undefined): string {
   const value = `${h.value.toFixed(3)}${h.stderr !== undefined ? ` ± ${h.stderr.toFixed(3)}` : ''}`
   // The metric's key alone decides: a scorer named `mean_check` reporting f1 still says f1.
   return SHARE_METRICS.includes(h.metric) ? value : `${h.metric} ${value}`
-}
-
-/** `✓`/`✗` per condition with what was found, for the job summary and the comment. */
-export function gatesMarkdown(report: Pick<RunReport, 'gates' | 'gatesNote'>): string {
-  if (report.gatesNote) return `### Required conditions\n\n${mdText(report.gatesNote)}\n`
-  const gates = report.gates ?? []
-  if (gates.length === 0) return ''
-  const held = gates.filter((g) => g.passed).length
-  const lines = gates.map((g) => `- ${g.passed ? '✅' : '❌'} ${mdCode(g.condition)} — ${mdText(g.summary)}`)
-  return [`### Required conditions (${held}/${gates.length} met)`, '', ...lines, ''].join('\n')
 }
 
 /** A job the run left unfinished: still running, cancelled by cancel-on-abort, or never submitted. */

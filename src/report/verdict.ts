@@ -31,8 +31,7 @@ export function statusOf(c: Counts): { status: Status; verdict: string } {
   return { status: succeeded === 0 ? 'failed' : 'partial', verdict: parts.join('; ') }
 }
 
-/** Whether the step (the status check) fails. `invalid` always fails. */
-/** The `fail-on` input: when the step (the status check) fails. */
+/** The `fail-on` input: when the step (the status check) fails. `invalid` always fails. */
 export type FailOn = 'any-failure' | 'all-failed' | 'never'
 
 export function shouldFail(report: Pick<RunReport, 'status'>, failOn: FailOn): boolean {

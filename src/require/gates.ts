@@ -5,7 +5,8 @@
  */
 import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
 import type { GateCheck, GateOutcome, GateValue } from '../report/model.js'
-import { headlineMetric } from '../report/results.js'
+import { gateSummary } from '../report/conditions.js'
+import { metricOf } from '../report/results.js'
 import { err, ok, type Problem, type Result } from '../result.js'
 import type { Score } from '../tools/tool.js'
 
@@ -288,18 +289,8 @@ function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric)
   if (!result) return err(`${cell} has no result`)
   if (result.outcome === 'running') return err(`${cell} is still running`)
   if (result.outcome !== 'succeeded') return err(`${cell} ${result.outcome}`)
-  if (!wanted) {
-    const headline = headlineMetric(result)
-    return headline ? ok({ cell, metric: headline.name, value: headline.value }) : err(`${cell}: no metric`)
-  }
-  for (const score of result.scores) {
-    const value = score.metrics[wanted.name]
-    if ((wanted.scorer === undefined || score.name === wanted.scorer) && value !== undefined)
-      return ok({ cell, metric: `${score.name}.${wanted.name}`, value })
-  }
-  const name = wanted.scorer === undefined ? wanted.name : `${wanted.scorer}.${wanted.name}`
-  const known = result.scores.flatMap((s) => Object.keys(s.metrics).map((m) => `${s.name}.${m}`))
-  return err(`${cell}: no metric ${name} (it has ${known.join(', ') || 'none'})`)
+  const found = metricOf(result.scores, wanted)
+  return found.ok ? ok({ cell, metric: found.value.name, value: found.value.value }) : err(`${cell}: ${found.error}`)
 }
 
 /** Comparisons allow a rounding slack. */
@@ -332,38 +323,13 @@ function check(condition: Condition, { subject, cells }: Check, results: Map<str
   return { subject: cellDisplayName(subject), ...sides, holds, ...why, values: [...values.values()] }
 }
 
-/** A value as the summary shows it: at most four decimals. */
-const formatValue = (v: number | null): string =>
-  v === null ? 'n/a' : String(Number.isInteger(v) ? v : Math.round(v * 10_000) / 10_000)
-
-function describe({ op }: Condition, check: GateCheck): string {
-  if (check.missing !== undefined) return `${check.subject}: ${check.missing}`
-  const others = new Set(check.values.map((v) => v.cell).filter((cell) => cell !== check.subject))
-  const against = others.size > 0 ? ` (${[...others].join(', ')})` : ''
-  const verb = check.holds ? op : `is not ${op}`
-  return `${check.subject}: ${formatValue(check.left)} ${verb} ${formatValue(check.right)}${against}`
-}
-
 /** Judges the bound conditions on the final results: `every` needs each check to hold, `any` one. */
 export function evaluateGates(bound: BoundCondition[], evaluations: GateEvaluation[]): GateOutcome[] {
   const results = new Map(evaluations.map((e) => [cellDisplayName(e), e]))
   return bound.map(({ condition, checks }) => {
     const done = checks.map((c) => check(condition, c, results))
-    const holding = done.filter((c) => c.holds)
-    const failing = done.filter((c) => !c.holds)
-    const passed = condition.quantifier === 'any' ? holding.length > 0 : failing.length === 0
-    const shown = (list: GateCheck[]): string => {
-      const first = list.slice(0, 3).map((c) => describe(condition, c))
-      return first.join('; ') + (list.length > 3 ? `; and ${list.length - 3} more` : '')
-    }
-    const summary =
-      condition.quantifier === 'any'
-        ? passed
-          ? `${holding.length} of ${done.length} hold, e.g. ${shown(holding.slice(0, 1))}`
-          : `none of ${done.length} holds: ${shown(done)}`
-        : passed
-          ? `all ${done.length} hold: ${shown(done)}`
-          : `${failing.length} of ${done.length} do not hold: ${shown(failing)}`
+    const passed = condition.quantifier === 'any' ? done.some((c) => c.holds) : done.every((c) => c.holds)
+    const summary = gateSummary(condition, done, passed)
     return { condition: condition.text, line: condition.line, passed, checks: done, summary }
   })
 }

@@ -1,6 +1,6 @@
 /**
  * The `require` conditions of one experiment, at the end of a pass: judged on the report's results
- * and turned into its status, verdict and errors, and into the `gates` output.
+ * and turned into its status, verdict and errors.
  */
 import type { RunReport } from '../report/model.js'
 import { evaluationOf } from '../report/results.js'
@@ -40,16 +40,4 @@ export function applyRequirements(report: RunReport, bound: BoundCondition[]): v
     const names = failing.map((g) => `"${g.condition}"`).join(', ')
     report.verdict = `required condition${failing.length > 1 ? 's' : ''} not met: ${names}; ${report.verdict}`
   }
-}
-
-/** The `gates` output (README § Outputs): each condition and its checks, these keys in this order. */
-const CONDITION_KEYS = ['experiment', 'condition', 'passed', 'summary', 'checks']
-const CHECK_KEYS = ['subject', 'left', 'right', 'holds', 'missing']
-
-export function gatesOutput(reports: Pick<RunReport, 'experimentName' | 'gates'>[]): string {
-  // The experiment is named when the run has several.
-  const gates = reports.flatMap((r) =>
-    (r.gates ?? []).map((g) => (reports.length > 1 ? { experiment: r.experimentName, ...g } : g)),
-  )
-  return JSON.stringify(gates, [...CONDITION_KEYS, ...CHECK_KEYS])
 }
