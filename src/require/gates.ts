@@ -10,7 +10,18 @@ import { metricOf } from '../report/results.js'
 import { err, ok, type Problem, type Result } from '../result.js'
 import type { Score } from '../tools/tool.js'
 
-type Comparison = '>=' | '>' | '<=' | '<' | '==' | '!='
+/** Comparisons allow a rounding slack. */
+const SLACK = 1e-9
+const COMPARE = {
+  '>=': (a, b) => a >= b - SLACK,
+  '>': (a, b) => a > b + SLACK,
+  '<=': (a, b) => a <= b + SLACK,
+  '<': (a, b) => a < b - SLACK,
+  '==': (a, b) => Math.abs(a - b) <= SLACK,
+  '!=': (a, b) => Math.abs(a - b) > SLACK,
+} satisfies Record<string, (a: number, b: number) => boolean>
+type Comparison = keyof typeof COMPARE
+
 /** `runs/task/epoch`, parts left out as the condition does, and `:metric` or `:scorer.metric` if named. */
 type Reference = { text: string; segments: string[]; metric?: Metric }
 type Metric = { scorer?: string; name: string }
@@ -102,7 +113,7 @@ function parseCondition(text: string, line: number): Result<Condition, Located> 
   const first = take('a reference', 'name')
   const left = first.ok ? reference(first.value) : first
   if (!left.ok) return left
-  const comparison = take('a comparison (>= > <= < == !=)', 'comparison')
+  const comparison = take(`a comparison (${Object.keys(COMPARE).join(' ')})`, 'comparison')
   if (!comparison.ok) return comparison
   const second = take('a reference or a number', 'name', 'number')
   if (!second.ok) return second
@@ -291,17 +302,6 @@ function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric)
   if (result.outcome !== 'succeeded') return err(`${cell} ${result.outcome}`)
   const found = metricOf(result.scores, wanted)
   return found.ok ? ok({ cell, metric: found.value.name, value: found.value.value }) : err(`${cell}: ${found.error}`)
-}
-
-/** Comparisons allow a rounding slack. */
-const SLACK = 1e-9
-const COMPARE: Record<Comparison, (a: number, b: number) => boolean> = {
-  '>=': (a, b) => a >= b - SLACK,
-  '>': (a, b) => a > b + SLACK,
-  '<=': (a, b) => a <= b + SLACK,
-  '<': (a, b) => a < b - SLACK,
-  '==': (a, b) => Math.abs(a - b) <= SLACK,
-  '!=': (a, b) => Math.abs(a - b) > SLACK,
 }
 
 type Check = BoundCondition['checks'][number]
