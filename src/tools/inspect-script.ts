@@ -207,7 +207,8 @@ export function inspectFiles(inv: InspectInvocation, cell: Cell | undefined, fil
         taskDir = dir
           ? { value: dir }
           : { why: `the task file is relative to an unknown directory: ${launch.cwd.why ?? ''}` }
-    } else if (/^(\/|\.\.?(\/|$))/.test(file)) {
+    } else if (/^(\/|\.\.?(\/|$))|\/$/.test(file)) {
+      // a path, or a name ending in `/`: a directory (a registry name is `pkg/task`)
       read(w, file, { kind: 'inspect task directory', trigger: false, field: 'task' })
     } else if (inv.tasks.length === 1) taskDir = launch.cwd // a registry name (`pkg/task`): nothing to check
   }

@@ -498,6 +498,12 @@ dataset_val:
     unresolved: [['/d/t.py', /line 1 of the script makes \/d\/t\.py before it is read/]],
   },
   {
+    name: 'a task directory named with a trailing slash, not ./: a directory, not a registry task',
+    script: 'inspect eval tasks/ --model hf/m\n',
+    reads: [[`${JOB}/tasks`, 'inspect task directory', false]],
+    writes: [[`${JOB}/logs`, 'inspect log directory']],
+  },
+  {
     name: 'a sandbox compose file, an approval config, a scanner file',
     script: 'inspect eval t.py --sandbox docker:compose.yaml --approval approval.yaml --scanner sc.py@f\n',
     reads: [
