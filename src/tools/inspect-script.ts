@@ -15,7 +15,7 @@ import { yamlValue } from '../yaml.js'
 import { clusterPath, type Launch } from './launch.js'
 import { FLAGS, OPTIONAL_VALUE, SHORT_VALUED, VALUED } from './inspect-options.js'
 import type { JobFilesBuilder } from './job-files.js'
-import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
+import { mayHoldOptions, sliceWord, type ValueOrWhy, type ShellWord } from './shell.js'
 
 export interface InspectInvocation {
   launch: Launch
@@ -131,7 +131,7 @@ function splitSpec(spec: string): [string, string | undefined] {
 }
 
 /** Where the evaluation writes its logs: `--log-dir`, else $INSPECT_LOG_DIR, else ./logs. */
-export function logDirOf(inv: InspectInvocation): { where: Known<string>; word?: ShellWord } {
+export function logDirOf(inv: InspectInvocation): { where: ValueOrWhy<string>; word?: ShellWord } {
   const option = inv.options.filter((o) => o.name === '--log-dir').pop()
   if (option) {
     const v = option.value.value
@@ -181,17 +181,17 @@ export function inspectFiles(inv: InspectInvocation, cell: Cell | undefined, fil
   const command = launch.command
   const read = (
     w: ShellWord,
-    path: string | Known<string>,
+    path: string | ValueOrWhy<string>,
     what: { kind: string; trigger: boolean; field: string },
   ): void => {
     files.readAt(typeof path === 'string' ? clusterPath(launch, path) : path, w, what, command)
   }
-  const unknown = (w: ShellWord): Known<string> => ({ why: w.why ?? 'its value is not known' })
+  const unknown = (w: ShellWord): ValueOrWhy<string> => ({ why: w.why ?? 'its value is not known' })
   for (const w of inv.uncertain)
     if (/\.(py|ipynb)(@|$)/.test(w.value ?? w.tail))
       files.unresolvedWord(w, "it follows an option this reading does not know: a task, or that option's value?")
   // inspect creates and runs a file's task in the file's directory: relative task arguments resolve there
-  let taskDir: Known<string> = inv.tasks.length === 0 ? launch.cwd : { why: 'the job evaluates several tasks' }
+  let taskDir: ValueOrWhy<string> = inv.tasks.length === 0 ? launch.cwd : { why: 'the job evaluates several tasks' }
   for (const w of inv.tasks) {
     if (w.value === undefined) {
       files.unresolvedWord(w, `the task: ${w.why ?? ''}`)
@@ -212,7 +212,7 @@ export function inspectFiles(inv: InspectInvocation, cell: Cell | undefined, fil
       read(w, file, { kind: 'inspect task directory', trigger: false, field: 'task' })
     } else if (inv.tasks.length === 1) taskDir = launch.cwd // a registry name (`pkg/task`): nothing to check
   }
-  const inTaskDir = (v: string): string | Known<string> =>
+  const inTaskDir = (v: string): string | ValueOrWhy<string> =>
     v.startsWith('/')
       ? v
       : taskDir.value !== undefined

@@ -7,7 +7,14 @@ import { joinPath, resolvePath } from '../cluster/paths.js'
 import type { FileStat, Transport } from '../cluster/transport.js'
 import type { Problem } from '../result.js'
 import { clusterPath, launchOf, type Launch } from './launch.js'
-import { programName, readScript, type JobScript, type Known, type ScriptCommand, type ShellWord } from './shell.js'
+import {
+  programName,
+  readScript,
+  type JobScript,
+  type ValueOrWhy,
+  type ScriptCommand,
+  type ShellWord,
+} from './shell.js'
 import {
   SKEW_MS,
   type FileIdentity,
@@ -81,7 +88,7 @@ export class JobFilesBuilder {
    * a path an earlier command makes is not required beforehand.
    */
   readAt(
-    where: Known<string>,
+    where: ValueOrWhy<string>,
     at: Location,
     what: { kind: string; trigger: boolean; field?: string },
     command?: ScriptCommand,
@@ -100,7 +107,7 @@ export class JobFilesBuilder {
     if (!this.reads.some((x) => x.path === r.path)) this.reads.push(r)
   }
 
-  writeAt(where: Known<string>, at: Location, what: { kind: string; field?: string }): void {
+  writeAt(where: ValueOrWhy<string>, at: Location, what: { kind: string; field?: string }): void {
     const file = at.file ?? this.scriptFile
     if (where.value === undefined) {
       this.note(file, at, where.why)

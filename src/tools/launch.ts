@@ -24,7 +24,7 @@ import {
   UV_RUN,
   type OptionTable,
 } from './launch-options.js'
-import { mayHoldOptions, programName, sliceWord, type Known, type ScriptCommand, type ShellWord } from './shell.js'
+import { mayHoldOptions, programName, sliceWord, type ValueOrWhy, type ScriptCommand, type ShellWord } from './shell.js'
 
 export interface Container {
   /** The image: a file, or a URI (`docker://...`). */
@@ -44,17 +44,17 @@ export interface Launch {
   /** The program's arguments (after the program, or after the module name). */
   args: ShellWord[]
   /** The directory the program runs in, as the program sees it (inside its container, if any). */
-  cwd: Known<string>
+  cwd: ValueOrWhy<string>
   container?: Container
   /** A variable in the program's environment. */
-  variable(name: string): Known<string>
+  variable(name: string): ValueOrWhy<string>
 }
 
 /** The program a command runs, wrappers taken off; undefined when it runs none we can name. */
 export function launchOf(command: ScriptCommand): Launch | undefined {
   let words = command.words
   let cwd = command.cwd
-  const env = new Map<string, Known<string>>()
+  const env = new Map<string, ValueOrWhy<string>>()
   let container: Container | undefined
   const launch = (program: string | undefined, args: ShellWord[], module?: string): Launch => ({
     command,
@@ -197,7 +197,7 @@ function moduleLaunch(
  * Where a path a program is given lies on the cluster: absolute, resolved against the directory the
  * program runs in, mapped out of its container; or why that is not known.
  */
-export function clusterPath(launch: Launch, path: string): Known<string> {
+export function clusterPath(launch: Launch, path: string): ValueOrWhy<string> {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) return { why: `${path} is a URL, not a path on the cluster` }
   if (!path.startsWith('/') && launch.cwd.value === undefined)
     return { why: `it is relative to the working directory, which is not known: ${launch.cwd.why}` }

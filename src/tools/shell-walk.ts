@@ -7,7 +7,7 @@ import { resolvePath } from '../cluster/paths.js'
 import { NAME, type RawWord, type Simple } from './shell-syntax.js'
 
 /** A value the script determines, or why it does not. */
-export type Known<T> = { value: T; why?: undefined } | { value?: undefined; why: string }
+export type ValueOrWhy<T> = { value: T; why?: undefined } | { value?: undefined; why: string }
 
 export interface ShellWord {
   /** The word's value once expanded, when the script alone determines it. */
@@ -38,9 +38,9 @@ export interface ScriptCommand {
   words: ShellWord[]
   line: number
   /** The directory it runs in (absolute). */
-  cwd: Known<string>
+  cwd: ValueOrWhy<string>
   /** A variable's value where the command runs, its own prefix assignments (`VAR=x cmd`) included. */
-  variable(name: string): Known<string>
+  variable(name: string): ValueOrWhy<string>
   redirects: Redirect[]
 }
 
@@ -50,7 +50,7 @@ interface Block {
   conditional: boolean
   dirty: Set<string>
   line: number
-  saved?: { cwd: Known<string>; env: Map<string, Known<string>>; dirs: Known<string>[] }
+  saved?: { cwd: ValueOrWhy<string>; env: Map<string, ValueOrWhy<string>>; dirs: ValueOrWhy<string>[] }
 }
 
 const CWD = '\u0000cwd'
@@ -58,9 +58,9 @@ const TESTS = new Set(['[', '[[', 'test'])
 const ASSIGN = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/
 
 export class Walker {
-  private cwd: Known<string>
-  private env = new Map<string, Known<string>>()
-  private dirs: Known<string>[] = []
+  private cwd: ValueOrWhy<string>
+  private env = new Map<string, ValueOrWhy<string>>()
+  private dirs: ValueOrWhy<string>[] = []
   private readonly blocks: Block[] = []
   private readonly out: ScriptCommand[] = []
   /** In the current and-or list: a command may not have run (after `||` or a test). */
@@ -69,7 +69,7 @@ export class Walker {
   private casePattern = false
   private functionBody = false
 
-  constructor(start: Known<string>, submitDir: string) {
+  constructor(start: ValueOrWhy<string>, submitDir: string) {
     this.cwd = start
     this.env.set('SLURM_SUBMIT_DIR', { value: submitDir })
   }
@@ -215,7 +215,7 @@ export class Walker {
         return this.blocks.length === 0 && !this.guarded && !c.subshell ? 'stop' : undefined
     }
     const cwd = this.cwd
-    const variable = (n: string): Known<string> => lookup(n, local, cwd)
+    const variable = (n: string): ValueOrWhy<string> => lookup(n, local, cwd)
     const redirects = c.redirects.flatMap((r) =>
       r.target && r.op !== '<<' && r.op !== '<<-' ? [{ op: r.op, target: this.expandOne(r.target, local) }] : [],
     )
@@ -224,7 +224,7 @@ export class Walker {
     return name === 'exec' && args.length > 0 && this.blocks.length === 0 && !this.guarded ? 'stop' : undefined
   }
 
-  private assignedValue(w: RawWord, env: Map<string, Known<string>>): Known<string> {
+  private assignedValue(w: RawWord, env: Map<string, ValueOrWhy<string>>): ValueOrWhy<string> {
     const first = w.parts[0]
     const name = assignedName(w)
     if (first?.t !== 'lit') return { why: `${name} is not assigned a literal value` }
@@ -257,13 +257,13 @@ export class Walker {
     )
   }
 
-  private setDir(dir: Known<string>, c: Simple): void {
+  private setDir(dir: ValueOrWhy<string>, c: Simple): void {
     if (c.subshell) return
     this.cwd = dir
     this.touched(CWD)
   }
 
-  private assign(name: string, value: Known<string>, c: Simple): void {
+  private assign(name: string, value: ValueOrWhy<string>, c: Simple): void {
     if (c.subshell) return
     this.env.set(name, value)
     this.touched(name)
@@ -299,11 +299,11 @@ export class Walker {
     b.dirty.clear()
   }
 
-  private expandOne(w: RawWord, env: Map<string, Known<string>>, noSplit = false): ShellWord {
+  private expandOne(w: RawWord, env: Map<string, ValueOrWhy<string>>, noSplit = false): ShellWord {
     return expandWord(w, env, this.cwd, noSplit)[0] ?? emptyWord(w)
   }
 
-  private expand(w: RawWord, env: Map<string, Known<string>>): ShellWord[] {
+  private expand(w: RawWord, env: Map<string, ValueOrWhy<string>>): ShellWord[] {
     return expandWord(w, env, this.cwd, false)
   }
 }
@@ -327,7 +327,7 @@ function isAssignment(w: RawWord): boolean {
   return first?.t === 'lit' && !first.quoted && ASSIGN.test(first.s)
 }
 
-function lookup(name: string, env: Map<string, Known<string>>, cwd: Known<string>): Known<string> {
+function lookup(name: string, env: Map<string, ValueOrWhy<string>>, cwd: ValueOrWhy<string>): ValueOrWhy<string> {
   if (name === 'PWD') return cwd.value !== undefined ? cwd : { why: cwd.why }
   return env.get(name) ?? { why: `$${name} is not set in the script (it comes from the job's environment)` }
 }
@@ -340,7 +340,12 @@ function emptyWord(w: RawWord): ShellWord {
  * A word's expansion: parameters with known values substituted, unquoted ones split on blanks (a word
  * that expands to nothing is gone, as in bash). Unknown parts leave the word without a value.
  */
-function expandWord(w: RawWord, env: Map<string, Known<string>>, cwd: Known<string>, noSplit: boolean): ShellWord[] {
+function expandWord(
+  w: RawWord,
+  env: Map<string, ValueOrWhy<string>>,
+  cwd: ValueOrWhy<string>,
+  noSplit: boolean,
+): ShellWord[] {
   const out: ShellWord[] = []
   let value = ''
   let why: string | undefined
@@ -418,9 +423,9 @@ function expandWord(w: RawWord, env: Map<string, Known<string>>, cwd: Known<stri
  * it is plain text (no expansion, quote or escape in it); else unknown.
  */
 function withDefault(
-  v: Known<string>,
+  v: ValueOrWhy<string>,
   p: { raw: string; otherwise?: { colon: boolean; word: string } },
-): Known<string> {
+): ValueOrWhy<string> {
   if (!p.otherwise) return v
   if (v.value !== undefined && !(p.otherwise.colon && v.value === '')) return v
   const word = p.otherwise.word

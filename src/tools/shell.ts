@@ -15,9 +15,9 @@
  */
 import { resolvePath } from '../cluster/paths.js'
 import { Lexer, simpleCommands, type RawWord } from './shell-syntax.js'
-import { Walker, type Known, type ScriptCommand, type ShellWord } from './shell-walk.js'
+import { Walker, type ValueOrWhy, type ScriptCommand, type ShellWord } from './shell-walk.js'
 
-export type { Known, Redirect, ScriptCommand, ShellWord } from './shell-walk.js'
+export type { ValueOrWhy, Redirect, ScriptCommand, ShellWord } from './shell-walk.js'
 
 export interface SbatchOption {
   /** The option's long name without dashes (`output`, `chdir`); short options are mapped to it. */
@@ -28,7 +28,7 @@ export interface SbatchOption {
 export interface JobScript {
   commands: ScriptCommand[]
   /** Where the script starts: the submission directory, or its `#SBATCH --chdir`. */
-  startDir: Known<string>
+  startDir: ValueOrWhy<string>
   /** The options of the `#SBATCH` header that name paths (`chdir`, `output`, `error`, `input`). */
   sbatch: SbatchOption[]
 }
@@ -37,7 +37,7 @@ export interface JobScript {
 export function readScript(text: string, submitDir: string): JobScript {
   const sbatch = sbatchHeader(text)
   const chdir = sbatch.filter((o) => o.name === 'chdir').pop()
-  const startDir: Known<string> = !chdir
+  const startDir: ValueOrWhy<string> = !chdir
     ? { value: submitDir }
     : chdir.value.value !== undefined
       ? { value: resolvePath(submitDir, chdir.value.value) }

@@ -10,7 +10,7 @@ import { formatProblem, type Problem } from '../result.js'
 import { oversize, readYaml, valueAt, yamlValue, type YamlFile, type YamlKind } from '../yaml.js'
 import { clusterPath, parseOptions, type Launch } from './launch.js'
 import { inRunDir, jobScript, type JobFilesBuilder, type Location, type ReadScript } from './job-files.js'
-import { mayHoldOptions, sliceWord, type Known, type ShellWord } from './shell.js'
+import { mayHoldOptions, sliceWord, type ValueOrWhy, type ShellWord } from './shell.js'
 import type { PlannedJob, ReadFile } from './tool.js'
 
 /** cruijff_kit's scaffold: the config beside the script, when no tune command says otherwise. */
@@ -98,7 +98,7 @@ export interface TrainingSetup {
   script?: ReadScript
   invocation?: TuneInvocation
   /** The config file (absolute), or why it is not known. */
-  configPath: Known<string>
+  configPath: ValueOrWhy<string>
   /** Where the config is named: the `--config` word (absent: by convention, beside the script). */
   configWord?: ShellWord
   /** The config as the script names it (cruijff_kit's finetune.yaml by convention), for messages. */
@@ -116,7 +116,7 @@ export interface TrainingSetup {
   /** Why the config, which is there, cannot be read: located in it. */
   unreadable?: Problem
   /** Resolves a path the config (or an override) names, as the training process sees it. */
-  resolve(path: string): Known<string>
+  resolve(path: string): ValueOrWhy<string>
 }
 
 /** The training a job's script runs, its config read and overridden as torchtune will. */
@@ -125,12 +125,12 @@ export async function trainingSetup(read: ReadFile, runDir: string, job: Planned
   const jobDir = resolvePath(runDir, job.dir)
   const invocation = script?.launches.flatMap((l) => tuneInvocation(l) ?? [])[0]
   const launch = invocation?.launch
-  const resolve = (path: string): Known<string> =>
+  const resolve = (path: string): ValueOrWhy<string> =>
     launch ? clusterPath(launch, path) : { value: resolvePath(script?.script.startDir.value ?? jobDir, path) }
   const word = invocation?.config
   const name = word?.value
   const builtin = name !== undefined && !/\.ya?ml$/.test(name) && !/^(\/|\.\.?\/)/.test(name)
-  const configPath: Known<string> = !invocation
+  const configPath: ValueOrWhy<string> = !invocation
     ? { value: `${jobDir}/${CONVENTIONAL_CONFIG}` }
     : !word
       ? { why: `line ${invocation.line} runs torchtune without a --config` }
@@ -207,7 +207,7 @@ function locate(setup: TrainingSetup, keys: (string | number)[]): Location {
 }
 
 /** A string value of the config with `${a.b}` references resolved; why not, when they cannot be. */
-function configString(setup: TrainingSetup, value: unknown): Known<string> {
+function configString(setup: TrainingSetup, value: unknown): ValueOrWhy<string> {
   if (value instanceof UnknownValue) return { why: value.why }
   if (typeof value !== 'string') return { why: 'not a string' }
   const out = interpolate(value, setup.config)
@@ -226,7 +226,7 @@ function interpolate(value: string, config: Record<string, unknown>, depth = 0):
 }
 
 /** Where the checkpoints go: `output_dir` (top level, else the checkpointer's), as the job resolves it. */
-export function outputDirOf(setup: TrainingSetup): Known<string> {
+export function outputDirOf(setup: TrainingSetup): ValueOrWhy<string> {
   const top = valueAt(setup.config, ['output_dir'])
   const value = top !== undefined ? top : valueAt(setup.config, ['checkpointer', 'output_dir'])
   // Without a config the job fails anyway; the conventional place keeps earlier behaviour.
