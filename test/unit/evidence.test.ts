@@ -31,6 +31,14 @@ function trainingScheduler(t: MemoryTransport): FakeScheduler {
   })
 }
 
+/** `job` as an earlier pass submitted it, with its marker, before its state entry was lost. */
+async function submittedEarlier(t: MemoryTransport, sealer: Sealer, scheduler: FakeScheduler, job: PlannedJob) {
+  const { inputs } = await new InputDigests(t, RUN_DIR).of(job)
+  const name = jobNameFor('exp-abc123', job.key)
+  const marker = markerOf(sealer, name, digestOf(inputs))
+  await scheduler.submit({ dir: `${RUN_DIR}/${job.dir}`, script: job.script, name, outputPattern: '', marker })
+}
+
 async function setup(t: MemoryTransport, sealer: Sealer, scheduler: FakeScheduler, runs = ['a']) {
   putTrainingJobs(t, runs)
   const store = await StateStore.open(t, STATE, { sealer })
@@ -161,16 +169,7 @@ describe('a job without an own entry', () => {
     const scheduler = trainingScheduler(t)
     const sealer = Sealer.forTests(RUN_DIR)
     const first = await setup(t, sealer, scheduler)
-    const job = first.jobs[0] as PlannedJob
-    const { inputs } = await new InputDigests(t, RUN_DIR).of(job)
-    const name = jobNameFor('exp-abc123', job.key)
-    await scheduler.submit({
-      dir: `${RUN_DIR}/a`,
-      script: 'finetune.slurm',
-      name,
-      outputPattern: '',
-      marker: markerOf(sealer, name, digestOf(inputs)),
-    })
+    await submittedEarlier(t, sealer, scheduler, first.jobs[0] as PlannedJob)
     const r = await runPhase(first.ctx)
     assert.equal(scheduler.jobs.length, 1, 'not submitted twice')
     assert.equal(r.outcomes[0]?.resolution, 'found-by-name')
@@ -183,16 +182,7 @@ describe('a job without an own entry', () => {
     const scheduler = trainingScheduler(t)
     const sealer = Sealer.forTests(RUN_DIR)
     const s = await setup(t, sealer, scheduler)
-    const job = s.jobs[0] as PlannedJob
-    const { inputs } = await new InputDigests(t, RUN_DIR).of(job)
-    const name = jobNameFor('exp-abc123', job.key)
-    await scheduler.submit({
-      dir: `${RUN_DIR}/a`,
-      script: 'finetune.slurm',
-      name,
-      outputPattern: '',
-      marker: markerOf(sealer, name, digestOf(inputs)),
-    })
+    await submittedEarlier(t, sealer, scheduler, s.jobs[0] as PlannedJob)
     // It ran an hour ago, and ended 50 minutes ago: the checkpoint there now was written a minute ago.
     const ran = scheduler.jobs[0] as FakeJob
     ran.submittedAt = new Date(Date.now() - 3_600_000).toISOString()
