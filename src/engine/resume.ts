@@ -183,14 +183,15 @@ async function findMarked(
 async function submittedFrom(ctx: PhaseContext, known: DescribedJob, job: PlannedJob): Promise<boolean> {
   if (!known.workDir) return false
   const recorded = resolvePath('/', known.workDir)
+  // The scheduler records the physical directory; the run directory may be reached through a symlink.
+  const isRecorded = async (d: string): Promise<boolean> =>
+    d === recorded || (await ctx.transport.realpath(d)) === recorded
   const dir = resolvePath(ctx.runDir, job.dir)
+  if (await isRecorded(dir)) return true
+  // Else the directory its #SBATCH --chdir names: the script is read only then.
   const script = (await ctx.transport.readFile(`${dir}/${job.script}`))?.toString('utf8') ?? ''
-  for (const d of new Set([dir, workDirOf(script, dir)])) {
-    if (d === recorded) return true
-    // The scheduler records the physical directory; the run directory may be reached through a symlink.
-    if ((await ctx.transport.realpath(d)) === recorded) return true
-  }
-  return false
+  const workDir = workDirOf(script, dir)
+  return workDir !== dir && (await isRecorded(workDir))
 }
 
 /** A state entry of the action's own for a job the scheduler knows, with the scheduler's facts. */
