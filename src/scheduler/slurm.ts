@@ -208,11 +208,14 @@ export class SlurmScheduler implements Scheduler {
   private async unknownDependencies(afterok: readonly string[]): Promise<Result<string[], string>> {
     const now = Date.now()
     const ask = afterok.filter((id) => isPlainJobId(id) && !(now - (this.held.get(id) ?? -Infinity) < HELD_FOR_MS))
-    if (ask.length === 0) return ok(afterok.filter((id) => !isPlainJobId(id)))
-    const q = await this.slurm.squeue(ask)
-    if (!q.ok) return err(`cannot tell whether the dependencies ${afterok.join(', ')} exist: ${q.error}`)
-    this.sawHeld(q.value)
-    return ok(afterok.filter((id) => !isPlainJobId(id) || (ask.includes(id) && !q.value.has(id))))
+    const unheld = new Set<string>()
+    if (ask.length > 0) {
+      const q = await this.slurm.squeue(ask)
+      if (!q.ok) return err(`cannot tell whether the dependencies ${afterok.join(', ')} exist: ${q.error}`)
+      this.sawHeld(q.value)
+      for (const id of ask) if (!q.value.has(id)) unheld.add(id)
+    }
+    return ok(afterok.filter((id) => !isPlainJobId(id) || unheld.has(id)))
   }
 
   /** Notes the jobs squeue shows queued or running as held now. */
