@@ -76,10 +76,9 @@ function lex(text: string): Result<Token[], Located> {
 const hintFor = (token: Token): string => (token.kind !== 'sign' && token.text.startsWith('-') ? MINUS : GRAMMAR)
 
 function reference({ text, start }: Token): Result<Reference, Located> {
-  const colon = text.indexOf(':')
-  const segments = (colon < 0 ? text : text.slice(0, colon)).split('/')
-  const metricText = colon < 0 ? undefined : text.slice(colon + 1)
+  const [, path = '', metricText] = /^([^:]*)(?::(.*))?$/.exec(text) ?? []
   const [, scorer, name] = /^(?:([\w-]+)\.)?([\w-]+)$/.exec(metricText ?? '') ?? []
+  const segments = path.split('/')
   if (text.startsWith('-')) return err(at(start, `"${text}" is neither a number nor a name`, MINUS))
   if (segments.includes(''))
     return err(at(start, `"${text}" has an empty part`, 'write run/task/epochN, e.g. lr1e-3/capitalize/epoch1'))
@@ -87,7 +86,7 @@ function reference({ text, start }: Token): Result<Reference, Located> {
     return err(at(start, `"${text}" has more than three parts`, 'a path is at most run/task/epochN'))
   if (metricText !== undefined && name === undefined) {
     const hint = 'write :metric or :scorer.metric, e.g. :accuracy or :exact_case.accuracy'
-    return err(at(start + colon + 1, `"${metricText}" after ":" in "${text}" is not a metric name`, hint))
+    return err(at(start + path.length + 1, `"${metricText}" after ":" in "${text}" is not a metric name`, hint))
   }
   const metric = name === undefined ? {} : { metric: scorer === undefined ? { name } : { scorer, name } }
   return ok({ text, segments, ...metric })
@@ -173,26 +172,20 @@ const ROLES = ['fine-tuned', 'control']
 function resolve(ref: Reference, plan: GatePlan): Result<Target> {
   const runNames = new Set(plan.runs.map((r) => r.name))
   const taskNames = new Set(plan.cells.map((c) => c.task))
-  const out: Target = { ref }
-  let slot = 0 // the first part a segment may still fill: 0 runs, 1 task, 2 epoch
+  const target: Target = { ref }
+  // The first part may be the runs; a name of both a run and a task is the runs when a task follows.
+  const taskFollows = ref.segments.slice(1).some((s) => taskNames.has(s))
   for (const [i, segment] of ref.segments.entries()) {
     const isRun = ROLES.includes(segment) || runNames.has(segment)
     const isTask = taskNames.has(segment) && !ROLES.includes(segment)
     const epoch = segment === 'last' ? segment : /^epoch(\d+)$/.exec(segment)?.[1]
-    const taskFollows = ref.segments.slice(i + 1).some((s) => taskNames.has(s))
-    if (slot === 0 && isRun && (!isTask || taskFollows)) {
-      out.runs = segment
-      slot = 1
-    } else if (slot === 0 && isRun && isTask && i === ref.segments.length - 1) {
+    if (i === 0 && isRun && (!isTask || taskFollows)) target.runs = segment
+    else if (i === 0 && isRun && ref.segments.length === 1) {
       const write = `write ${segment}/<task> for the run, fine-tuned/${segment} for the task`
       return err({ message: `"${segment}" names both a run and a task: ${write}` })
-    } else if (slot <= 1 && isTask) {
-      out.task = segment
-      slot = 2
-    } else if (slot <= 2 && epoch !== undefined) {
-      out.epoch = epoch === 'last' ? epoch : Number(epoch)
-      slot = 3
-    } else if (isRun || isTask || epoch !== undefined) {
+    } else if (target.task === undefined && target.epoch === undefined && isTask) target.task = segment
+    else if (target.epoch === undefined && epoch !== undefined) target.epoch = epoch === 'last' ? epoch : Number(epoch)
+    else if (isRun || isTask || epoch !== undefined) {
       return err({ message: `"${segment}" is out of place in "${ref.text}": the order is runs/task/epoch` })
     } else {
       const runs = [...runNames].slice(0, 8).join(', ') || 'none'
@@ -201,15 +194,16 @@ function resolve(ref: Reference, plan: GatePlan): Result<Target> {
       return err({ message: `"${segment}" is not ${known}` })
     }
   }
-  return ok(out)
+  return ok(target)
 }
 
 const epochsOf = (plan: GatePlan, run: string, task: string): (number | null)[] =>
   plan.cells.filter((c) => c.run === run && c.task === task).map((c) => c.epoch)
 
-function lastEpoch(epochs: (number | null)[]): number | null | undefined {
+/** The highest epoch among these, else null (the base model, or nothing evaluated). */
+function lastEpoch(epochs: (number | null)[]): number | null {
   const numbers = epochs.filter((e) => e !== null)
-  return numbers.length > 0 ? Math.max(...numbers) : epochs.length > 0 ? null : undefined
+  return numbers.length > 0 ? Math.max(...numbers) : null
 }
 
 /** The cells the subject reference ranges over. */
@@ -241,12 +235,11 @@ function relative(r: Target, subject: Cell, plan: GatePlan): Result<Cell[]> {
   for (const run of runs) {
     // Without an epoch of its own, a reference reads the subject's epoch, else the base model's, else the last.
     const epochs = epochsOf(plan, run, task)
-    const same = (run === subject.run && task === subject.task) || epochs.includes(subject.epoch)
-    const fallback = same ? subject.epoch : epochs.includes(null) ? null : lastEpoch(epochs)
+    const fallback = epochs.includes(subject.epoch) ? subject.epoch : epochs.includes(null) ? null : lastEpoch(epochs)
     const epoch = r.epoch === 'last' ? lastEpoch(epochs) : (r.epoch ?? fallback)
     const cell = plan.cells.find((c) => c.run === run && c.task === task && c.epoch === epoch)
     if (!cell) {
-      const where = epoch === undefined || epoch === null ? `on ${task}` : `on ${task} at epoch ${epoch}`
+      const where = epoch === null ? `on ${task}` : `on ${task} at epoch ${epoch}`
       const needed = `needed for ${cellDisplayName(subject)}`
       return err({ message: `run ${run} is not evaluated ${where} (evaluation.matrix), ${needed}` })
     }

@@ -1,7 +1,4 @@
-/**
- * The `require` conditions of one experiment, at the end of a pass: judged on the report's results
- * and turned into its status, verdict and errors.
- */
+/** The `require` conditions at the end of a pass: applyRequirements judges them on the report. */
 import type { RunReport } from '../report/model.js'
 import { evaluationOf } from '../report/results.js'
 import { evaluateGates, type BoundCondition, type GateEvaluation } from './gates.js'
