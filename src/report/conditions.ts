@@ -13,7 +13,7 @@ const formatValue = (v: number | null): string =>
 /** One check: the subject, both sides and whether the comparison holds, or what was missing. */
 function describe(op: string, check: GateCheck): string {
   if (check.missing !== undefined) return `${check.subject}: ${check.missing}`
-  const others = new Set(check.values.map((v) => v.cell).filter((cell) => cell !== check.subject))
+  const others = new Set(check.cells.filter((cell) => cell !== check.subject))
   const against = others.size > 0 ? ` (${[...others].join(', ')})` : ''
   const verb = check.holds ? op : `is not ${op}`
   return `${check.subject}: ${formatValue(check.left)} ${verb} ${formatValue(check.right)}${against}`

@@ -28,7 +28,7 @@ export interface GateOutcome {
   summary: string
 }
 
-/** One check of a condition: its subject cell, both sides, and the values they read. */
+/** One check of a condition: its subject cell, both sides, and the cells they read. */
 export interface GateCheck {
   subject: string
   left: number | null
@@ -36,14 +36,8 @@ export interface GateCheck {
   holds: boolean
   /** Why a value is missing, when one is. */
   missing?: string
-  values: GateValue[]
-}
-
-export interface GateValue {
-  /** The cell a reference read, `run/task/epochN` or `run/task`. */
-  cell: string
-  metric: string
-  value: number | null
+  /** The cell each reference read, left to right: `run/task/epochN` or `run/task`. */
+  cells: string[]
 }
 
 export interface RunReport {

@@ -38,21 +38,17 @@ export function headlineMetric(e: Pick<EvaluationResult, 'scores'> | undefined):
 }
 
 /**
- * A metric of an evaluation's scores, named `scorer.metric`: `wanted.name` of the first scorer that has it
- * (of `wanted.scorer` alone, if given), the headline without `wanted`; else why there is none.
+ * The value of a metric of an evaluation's scores: `wanted.name` of the first scorer that has it (of
+ * `wanted.scorer` alone, if given), the headline without `wanted`; else why there is none.
  */
-export function metricOf(
-  scores: readonly Score[],
-  wanted?: { scorer?: string; name: string },
-): Result<{ name: string; value: number }, string> {
+export function metricOf(scores: readonly Score[], wanted?: { scorer?: string; name: string }): Result<number, string> {
   if (!wanted) {
     const headline = headlineMetric({ scores: [...scores] })
-    return headline ? ok({ name: headline.name, value: headline.value }) : err('no metric')
+    return headline ? ok(headline.value) : err('no metric')
   }
   for (const score of scores) {
     const value = score.metrics[wanted.name]
-    if ((wanted.scorer === undefined || score.name === wanted.scorer) && value !== undefined)
-      return ok({ name: `${score.name}.${wanted.name}`, value })
+    if ((wanted.scorer === undefined || score.name === wanted.scorer) && value !== undefined) return ok(value)
   }
   const name = wanted.scorer === undefined ? wanted.name : `${wanted.scorer}.${wanted.name}`
   const known = scores.flatMap((s) => Object.keys(s.metrics).map((m) => `${s.name}.${m}`))

@@ -4,7 +4,7 @@
  * the experiment before anything is submitted, evaluateGates judges the final results.
  */
 import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
-import type { GateCheck, GateOutcome, GateValue } from '../report/model.js'
+import type { GateCheck, GateOutcome } from '../report/model.js'
 import { gateSummary } from '../report/conditions.js'
 import { metricOf } from '../report/results.js'
 import { err, ok, type Problem, type Result } from '../result.js'
@@ -289,31 +289,31 @@ export function bindGates(conditions: Condition[], plan: GatePlan): Result<Bound
 export type GateEvaluation = Cell & { outcome: 'succeeded' | 'failed' | 'skipped' | 'running'; scores: Score[] }
 
 /** What a reference reads in its cell's result: its metric (else the headline), or why there is none. */
-function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric): Result<GateValue, string> {
+function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric): Result<number, string> {
   if (!result) return err(`${cell} has no result`)
   if (result.outcome === 'running') return err(`${cell} is still running`)
   if (result.outcome !== 'succeeded') return err(`${cell} ${result.outcome}`)
   const found = metricOf(result.scores, wanted)
-  return found.ok ? ok({ cell, metric: found.value.name, value: found.value.value }) : err(`${cell}: ${found.error}`)
+  return found.ok ? found : err(`${cell}: ${found.error}`)
 }
 
 type Check = BoundCondition['checks'][number]
 
 function check(condition: Condition, { subject, cells }: Check, results: Map<string, GateEvaluation>): GateCheck {
-  const values = new Map<Reference, GateValue>()
+  const values = new Map<Reference, number | null>()
   let missing: string | undefined
   for (const [ref, cell] of cells) {
     const name = cellDisplayName(cell)
     const found = read(name, results.get(name), ref.metric)
     if (!found.ok) missing ??= found.error
-    values.set(ref, found.ok ? found.value : { cell: name, metric: ref.metric?.name ?? 'headline', value: null })
+    values.set(ref, found.ok ? found.value : null)
   }
   const { left, op, right, margin } = condition
-  const compared = typeof right === 'number' ? right : (values.get(right)?.value ?? null)
-  const sides = { left: values.get(left)?.value ?? null, right: compared === null ? null : compared + margin }
+  const compared = typeof right === 'number' ? right : (values.get(right) ?? null)
+  const sides = { left: values.get(left) ?? null, right: compared === null ? null : compared + margin }
   const holds = sides.left !== null && sides.right !== null && COMPARE[op](sides.left, sides.right)
   const why = missing === undefined ? {} : { missing }
-  return { subject: cellDisplayName(subject), ...sides, holds, ...why, values: [...values.values()] }
+  return { subject: cellDisplayName(subject), ...sides, holds, ...why, cells: [...cells.values()].map(cellDisplayName) }
 }
 
 /** Judges the bound conditions on the final results: `every` needs each check to hold, `any` one. */

@@ -393,7 +393,7 @@ describe('require: evaluation', () => {
     const [o] = defined(run('lr1e-3 > lr3e-4', results({ 'lr3e-4': 0.5, 'lr1e-3': 0.9, base: 0.1 })), 1)
     assert.equal(o.passed, true)
     assert.deepEqual(
-      o.checks.map((c) => c.values.map((v) => v.cell).join(' > ')),
+      o.checks.map((c) => c.cells.join(' > ')),
       [
         'lr1e-3/capitalize/epoch0 > lr3e-4/capitalize/epoch0',
         'lr1e-3/capitalize/epoch1 > lr3e-4/capitalize/epoch1',
