@@ -106,13 +106,12 @@ ${root}/venvs/ft/bin/tune run lora_finetune_single_device \\
 `,
     0o755,
   )
-  // From the experiment's root by #SBATCH --chdir; through env and /usr/bin/time -p; as python -m.
+  // From the experiment's root by #SBATCH --chdir, written after another option on one header line
+  // (sbatch reads them all); through env and /usr/bin/time -p; as python -m.
   put(
     join(exp, 'ft_b/finetune.slurm'),
     `#!/bin/bash
-#SBATCH --job-name=ft_b
-#SBATCH --chdir=${exp}
-#SBATCH --output=ft_b/slurm-%j.out
+#SBATCH --job-name=ft_b --chdir=${exp} --output=ft_b/slurm-%j.out
 env OMP_NUM_THREADS=1 /usr/bin/time -p python -m torchtune._cli.tune run lora_finetune_single_device --config ft_b/finetune.yaml
 `,
     0o755,

@@ -1,28 +1,17 @@
 /** What a job script's `#SBATCH` header says that the executors need. */
 import { resolvePath } from '../cluster/paths.js'
+import { sbatchHeader } from '../sbatch.js'
 
-/**
- * The value of option `--{long}` (or `-{short}`) in the script's `#SBATCH` header, the last one when repeated
- * (as sbatch takes it); quotes around the value are removed. The header ends at the first command.
- */
-export function sbatchOption(script: string, long: string, short: string): string | undefined {
-  const option = new RegExp(`^#SBATCH\\s+(?:--${long}(?:=|\\s+)|-${short}\\s*)(?:"([^"]*)"|'([^']*)'|(\\S+))`)
-  let found: string | undefined
-  for (const line of script.split('\n')) {
-    const t = line.trim()
-    if (!t.startsWith('#SBATCH')) {
-      if (t && !t.startsWith('#')) break
-      continue
-    }
-    const m = option.exec(t)
-    if (m) found = m[1] ?? m[2] ?? m[3]
-  }
-  return found
+/** The value of option `--{long}` in the script's `#SBATCH` header, the last one when repeated (as sbatch takes it). */
+export function sbatchOption(script: string, long: string): string | undefined {
+  return sbatchHeader(script)
+    .filter((o) => o.name === long)
+    .pop()?.value
 }
 
 /** The `--output` (or `-o`) file pattern of the `#SBATCH` header, if any. */
 export function sbatchOutput(script: string): string | undefined {
-  return sbatchOption(script, 'output', 'o')
+  return sbatchOption(script, 'output')
 }
 
 /**
@@ -30,7 +19,7 @@ export function sbatchOutput(script: string): string | undefined {
  * directory `jobDir`), else the submission directory.
  */
 export function workDirOf(script: string, jobDir: string): string {
-  const chdir = sbatchOption(script, 'chdir', 'D')
+  const chdir = sbatchOption(script, 'chdir')
   return chdir ? resolvePath(jobDir, chdir) : jobDir
 }
 

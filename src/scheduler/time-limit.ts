@@ -11,7 +11,7 @@ import { sbatchOption } from './script.js'
  * sets none (the local executor's `local-time-limit` applies); an error for a bad value.
  */
 export function sbatchTimeLimit(script: string): Result<number | undefined, string> {
-  const value = sbatchOption(script, 'time', 't')
+  const value = sbatchOption(script, 'time')
   if (value === undefined) return ok(undefined)
   const seconds = parseSlurmTime(value)
   return seconds === null ? err(`invalid --time specification: ${value}`) : ok(seconds)

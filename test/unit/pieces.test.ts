@@ -239,6 +239,7 @@ const LAYER: Record<string, number> = {
   'event.ts': 0.5,
   'github.ts': 0.5,
   'yaml.ts': 0.25,
+  'sbatch.ts': 0.25,
   'names.ts': 0,
   'result.ts': 0,
 }
