@@ -14,7 +14,8 @@
  * a pipeline or a background command does not outlive it; `source` makes every variable unknown.
  */
 import { resolvePath } from '../cluster/paths.js'
-import { Lexer, simpleCommands, type RawWord } from './shell-syntax.js'
+import { sbatchHeader } from '../sbatch.js'
+import { Lexer, simpleCommands } from './shell-syntax.js'
 import { Walker, type ValueOrWhy, type ScriptCommand, type ShellWord } from './shell-walk.js'
 
 export type { ValueOrWhy, Redirect, ScriptCommand, ShellWord } from './shell-walk.js'
@@ -35,7 +36,7 @@ export interface JobScript {
 
 /** Reads a job script submitted from `submitDir` (absolute). */
 export function readScript(text: string, submitDir: string): JobScript {
-  const sbatch = sbatchHeader(text)
+  const sbatch = pathOptions(text)
   const chdir = sbatch.filter((o) => o.name === 'chdir').pop()
   const startDir: ValueOrWhy<string> = !chdir
     ? { value: submitDir }
@@ -62,53 +63,19 @@ export function programName(word: ShellWord): string {
 
 // ------------------------------------------------------------------ the #SBATCH header
 
-const SBATCH_PATHS: Record<string, string> = { D: 'chdir', o: 'output', e: 'error', i: 'input' }
+const PATH_OPTIONS = ['chdir', 'output', 'error', 'input']
 
-/** `#SBATCH` lines up to the first command (sbatch reads no further), options that name paths. */
-function sbatchHeader(text: string): SbatchOption[] {
-  const out: SbatchOption[] = []
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? ''
-    const t = line.trim()
-    if (t && !t.startsWith('#')) break
-    const m = /^(\s*#SBATCH\s+)(.*)$/.exec(line)
-    if (!m) continue
-    const offset = (m[1] ?? '').length
-    const words = simpleCommands(new Lexer(m[2] ?? '', i + 1, offset + 1).tokens())
-      .flatMap((c) => c.words)
-      .map((w) => literalWord(w, 'sbatch does not expand it'))
-    for (let k = 0; k < words.length; k++) {
-      const w = words[k] as ShellWord
-      const text = w.value ?? w.head
-      let name: string | undefined
-      let value: ShellWord | undefined
-      const long = /^--([a-z-]+)(=?)/.exec(text)
-      if (long) {
-        name = long[1]
-        value = long[2] ? sliceWord(w, long[0].length) : words[++k]
-      } else if (/^-[Doei]/.test(text)) {
-        name = SBATCH_PATHS[text[1] ?? '']
-        value = text.length > 2 ? sliceWord(w, 2) : words[++k]
-      }
-      if (name && Object.values(SBATCH_PATHS).includes(name) && value) out.push({ name, value })
-    }
-  }
-  return out
-}
-
-/** A word as sbatch reads it: quotes removed, nothing expanded. */
-function literalWord(w: RawWord, why: string): ShellWord {
-  const dynamic = w.parts.some((p) => p.t !== 'lit')
-  const text = w.parts.map((p) => (p.t === 'lit' ? p.s : p.raw)).join('')
-  return {
-    ...(dynamic ? { why } : { value: text }),
-    raw: w.raw,
-    head: dynamic ? '' : text,
-    tail: dynamic ? '' : text,
-    line: w.line,
-    column: w.column,
-  }
+/** The header's options that name paths, as words: sbatch expands nothing, so an expansion stays unknown. */
+function pathOptions(text: string): SbatchOption[] {
+  return sbatchHeader(text)
+    .filter((o) => PATH_OPTIONS.includes(o.name))
+    .map(({ name, value, raw, line, column }) => {
+      const expands = /[$`]/.test(value)
+      const known = expands
+        ? { why: 'sbatch does not expand it', head: '', tail: '' }
+        : { value, head: value, tail: value }
+      return { name, value: { ...known, raw, line, column } }
+    })
 }
 
 /** The part of a word from character `from` of its value (or head when unknown). */
