@@ -179,13 +179,16 @@ function resolve(ref: Reference, plan: GatePlan): Result<Target> {
     const isRun = ROLES.includes(segment) || runNames.has(segment)
     const isTask = taskNames.has(segment) && !ROLES.includes(segment)
     const epoch = segment === 'last' ? segment : /^epoch(\d+)$/.exec(segment)?.[1]
-    if (i === 0 && isRun && (!isTask || taskFollows)) target.runs = segment
-    else if (i === 0 && isRun && ref.segments.length === 1) {
+    if (i === 0 && isRun && (!isTask || taskFollows)) {
+      target.runs = segment
+    } else if (i === 0 && isRun && ref.segments.length === 1) {
       const write = `write ${segment}/<task> for the run, fine-tuned/${segment} for the task`
       return err({ message: `"${segment}" names both a run and a task: ${write}` })
-    } else if (target.task === undefined && target.epoch === undefined && isTask) target.task = segment
-    else if (target.epoch === undefined && epoch !== undefined) target.epoch = epoch === 'last' ? epoch : Number(epoch)
-    else if (isRun || isTask || epoch !== undefined) {
+    } else if (target.task === undefined && target.epoch === undefined && isTask) {
+      target.task = segment
+    } else if (target.epoch === undefined && epoch !== undefined) {
+      target.epoch = epoch === 'last' ? epoch : Number(epoch)
+    } else if (isRun || isTask || epoch !== undefined) {
       return err({ message: `"${segment}" is out of place in "${ref.text}": the order is runs/task/epoch` })
     } else {
       const runs = [...runNames].slice(0, 8).join(', ') || 'none'
@@ -235,7 +238,8 @@ function relative(r: Target, subject: Cell, plan: GatePlan): Result<Cell[]> {
   for (const run of runs) {
     // Without an epoch of its own, a reference reads the subject's epoch, else the base model's, else the last.
     const epochs = epochsOf(plan, run, task)
-    const fallback = epochs.includes(subject.epoch) ? subject.epoch : epochs.includes(null) ? null : lastEpoch(epochs)
+    const hasSubjectEpoch = epochs.includes(subject.epoch)
+    const fallback = hasSubjectEpoch ? subject.epoch : epochs.includes(null) ? null : lastEpoch(epochs)
     const epoch = r.epoch === 'last' ? lastEpoch(epochs) : (r.epoch ?? fallback)
     const cell = plan.cells.find((c) => c.run === run && c.task === task && c.epoch === epoch)
     if (!cell) {
@@ -259,9 +263,9 @@ function checksOf({ left, right }: Condition, plan: GatePlan): Result<BoundCondi
   const other = names.find((r) => r !== subject)
   const checks: BoundCondition['checks'] = []
   for (const cell of subjects(subject, plan)) {
-    const read = other ? relative(other, cell, plan) : ok([cell])
-    if (!read.ok) return err([read.error])
-    for (const otherCell of read.value) {
+    const otherCells = other ? relative(other, cell, plan) : ok([cell])
+    if (!otherCells.ok) return err([otherCells.error])
+    for (const otherCell of otherCells.value) {
       const cells = new Map(names.map((r) => [r.ref, r === subject ? cell : otherCell]))
       checks.push({ subject: cell, cells })
     }
