@@ -24,7 +24,7 @@ export interface Headline {
 export const SHARE_METRICS: readonly string[] = ['accuracy', 'mean']
 
 /** The headline metric of an evaluation: the first scorer's accuracy (or mean), else its first metric. */
-export function headlineMetric(e: Pick<EvaluationResult, 'scores'> | undefined): Headline | undefined {
+export function headlineMetric(e: { readonly scores: readonly Score[] } | undefined): Headline | undefined {
   const first = e?.scores[0]
   if (!first) return undefined
   const stderr = first.metrics['stderr']
@@ -43,7 +43,7 @@ export function headlineMetric(e: Pick<EvaluationResult, 'scores'> | undefined):
  */
 export function metricOf(scores: readonly Score[], wanted?: { scorer?: string; name: string }): Result<number, string> {
   if (!wanted) {
-    const headline = headlineMetric({ scores: [...scores] })
+    const headline = headlineMetric({ scores })
     return headline ? ok(headline.value) : err('no metric')
   }
   for (const score of scores) {
