@@ -19,16 +19,17 @@ export interface HeaderOption {
 const SHORT_OPTIONS: Record<string, string> = { D: 'chdir', o: 'output', e: 'error', i: 'input', t: 'time' }
 
 /**
- * The options of the `#SBATCH` lines before the first command (sbatch reads no further), in order. A line
- * may hold several; each is `--name=value`, `--name value`, `-Xvalue` or `-X value`, and an option
- * followed by another option has no value. A `#` that starts a word ends the line.
+ * The options of the `#SBATCH` lines before the first command (sbatch reads no further), in order. The
+ * line starts with `#SBATCH` (or the old `#SLURM`) in its first column: an indented one is a comment to
+ * sbatch. A line may hold several options; each is `--name=value`, `--name value`, `-Xvalue` or
+ * `-X value`, and an option followed by another option has no value. An unquoted `#` ends the line.
  */
 export function sbatchHeader(script: string): HeaderOption[] {
   const options: HeaderOption[] = []
   for (const [index, line] of script.split('\n').entries()) {
     const trimmed = line.trim()
     if (trimmed && !trimmed.startsWith('#')) break
-    const start = /^\s*#SBATCH\s/.exec(line)?.[0].length
+    const start = /^#(?:SBATCH|SLURM)/.exec(line)?.[0].length
     if (start === undefined) continue
     const words = headerWords(line, start)
     for (let word = words.shift(); word; word = words.shift()) {
@@ -51,7 +52,10 @@ export function sbatchHeader(script: string): HeaderOption[] {
 /** A word of a header line: its text as sbatch reads it, as written, and its 1-based column. */
 type Word = { text: string; raw: string; column: number }
 
-/** The words of a header line from `from`, as sbatch splits them: quotes group and a backslash escapes. */
+/**
+ * The words of a header line from `from`, as sbatch splits them: quotes group, a backslash escapes, and
+ * an unquoted `#` ends the line (the word it interrupts ends there).
+ */
 function headerWords(line: string, from: number): Word[] {
   const words: Word[] = []
   let i = from
@@ -61,7 +65,7 @@ function headerWords(line: string, from: number): Word[] {
     const start = i
     let text = ''
     let quote: string | undefined
-    for (let c = line[i]; c !== undefined && (quote || !/\s/.test(c)); c = line[++i]) {
+    for (let c = line[i]; c !== undefined && (quote || !/[\s#]/.test(c)); c = line[++i]) {
       if (c === '\\') text += line[++i] ?? ''
       else if (c === quote) quote = undefined
       else if (!quote && (c === '"' || c === "'")) quote = c

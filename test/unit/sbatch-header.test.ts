@@ -63,4 +63,28 @@ describe('#SBATCH header (src/sbatch.ts): read as sbatch reads it', () => {
       ['job-name', 'output', 'output', 'time'],
     )
   })
+
+  it('takes a line only with #SBATCH (or #SLURM) in its first column, and ends it at an unquoted #', () => {
+    const script = [
+      '#!/bin/bash',
+      '  #SBATCH --chdir=/indented/is/a/comment',
+      '#SBATCH --output=logs/run#1.out -t 5',
+      '#SBATCH--error=no-space.err',
+      '#SLURM -i in.txt',
+      '#SBATCH -D "/data/a#b" --error=x\\#y',
+      'run',
+    ].join('\n')
+    assert.deepEqual(
+      sbatchHeader(script).map((o) => [o.name, o.value, o.line]),
+      [
+        ['output', 'logs/run', 3],
+        ['error', 'no-space.err', 4],
+        ['input', 'in.txt', 5],
+        ['chdir', '/data/a#b', 6],
+        ['error', 'x#y', 6],
+      ],
+    )
+    assert.equal(workDirOf(script, '/sub'), '/data/a#b')
+    assert.deepEqual(sbatchTimeLimit(script), { ok: true, value: undefined })
+  })
 })
