@@ -1,14 +1,26 @@
 /** Typed access to what the tool modules found, for everything that renders results. */
+import type { SkippedEval } from '../engine/eligible.js'
 import type { JobOutcome } from '../engine/types.js'
+import { cellDisplayName } from '../experiment/model.js'
 import { err, ok, type Result } from '../result.js'
 import type { EvaluationResult, Score, TrainingResult } from '../tools/tool.js'
+import type { RunReport } from './model.js'
 
 export function trainingOf(o: JobOutcome | undefined): TrainingResult | undefined {
   return o?.output?.kind === 'training' ? o.output : undefined
 }
 
-export function evaluationOf(o: JobOutcome | undefined): EvaluationResult | undefined {
+export function evaluationOf(o: Pick<JobOutcome, 'output'> | undefined): EvaluationResult | undefined {
   return o?.output?.kind === 'evaluation' ? o.output : undefined
+}
+
+/** What became of each evaluation cell of a pass, by the cell's name: its last outcome, else its skip. */
+export function evaluationsByCell(
+  r: Pick<RunReport, 'evaluate' | 'skippedEvals'>,
+): Map<string, JobOutcome | SkippedEval> {
+  const cells = new Map<string, JobOutcome | SkippedEval>(r.skippedEvals.map((s) => [cellDisplayName(s), s]))
+  for (const o of r.evaluate?.outcomes ?? []) if (o.job.cell) cells.set(cellDisplayName(o.job.cell), o)
+  return cells
 }
 
 export interface Headline {

@@ -17,7 +17,15 @@ import { gatesMarkdown } from './conditions.js'
 import { markdownTable, mdCode, mdSpans, mdText } from './markdown.js'
 import { statusIcon } from './verdict.js'
 import { failureText, PRIVATE_NOTE, skipText } from './private.js'
-import { checkpointsOf, evalLogsOf, evaluationOf, headlineMetric, SHARE_METRICS, trainingOf } from './results.js'
+import {
+  checkpointsOf,
+  evalLogsOf,
+  evaluationOf,
+  evaluationsByCell,
+  headlineMetric,
+  SHARE_METRICS,
+  trainingOf,
+} from './results.js'
 
 const MAX_LIST = 50
 const DESIGN_HINT =
@@ -226,9 +234,7 @@ export function resultsMarkdown(r: RunReport): { markdown: string; table: string
 export function resultsTable(exp: Experiment, r: RunReport): string {
   const training = new Map<string, JobOutcome>()
   for (const o of [...r.priorTraining, ...(r.optimize?.outcomes ?? [])]) training.set(o.job.run, o)
-  const evals = new Map<string, JobOutcome>()
-  for (const o of r.evaluate?.outcomes ?? []) if (o.job.cell) evals.set(cellDisplayName(o.job.cell), o)
-  const skipped = new Map(r.skippedEvals.map((s) => [s.display, s]))
+  const evals = evaluationsByCell(r)
   const paramKeys = [...new Set(exp.runs.flatMap((run) => Object.keys(run.parameters)))]
     .filter((k) => exp.runs.some((run) => isScalar(run.parameters[k])))
     .slice(0, 8)
@@ -241,9 +247,10 @@ export function resultsTable(exp: Experiment, r: RunReport): string {
       const cell = exp.cells.find((c) => c.run === run.name && columnOf(c) === col)
       if (!cell) return ''
       const o = evals.get(cellDisplayName(cell))
-      if (o?.result === 'succeeded') return metricText(evaluationOf(o))
-      if (o) return o.result === 'detached' ? openWord(o) : 'failed'
-      return skipped.has(cellDisplayName(cell)) ? 'skipped' : '–'
+      if (!o) return '–'
+      if ('reason' in o) return 'skipped'
+      if (o.result === 'succeeded') return metricText(evaluationOf(o))
+      return o.result === 'detached' ? openWord(o) : 'failed'
     })
     const lossText =
       typeof loss === 'number'

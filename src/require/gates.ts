@@ -3,12 +3,13 @@
  * show" gives. parseRequire reads the input before anything runs, bindGates checks its names against
  * the experiment before anything is submitted, evaluateGates judges the final results.
  */
+import type { SkippedEval } from '../engine/eligible.js'
+import type { JobOutcome } from '../engine/types.js'
 import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
 import type { GateCheck, GateOutcome } from '../report/model.js'
 import { gateSummary } from '../report/conditions.js'
-import { metricOf } from '../report/results.js'
+import { evaluationOf, metricOf } from '../report/results.js'
 import { err, ok, type Problem, type Result } from '../result.js'
-import type { Score } from '../tools/tool.js'
 
 /** Comparisons allow a rounding slack. */
 const SLACK = 1e-9
@@ -289,26 +290,29 @@ export function bindGates(conditions: Condition[], plan: GatePlan): Result<Bound
 
 // ------------------------------------------------------------------ evaluation
 
-/** One evaluation and what became of it; only `succeeded` ones have scores to read. */
-export type GateEvaluation = Cell & { outcome: 'succeeded' | 'failed' | 'skipped' | 'running'; scores: Score[] }
+/** What became of an evaluation: its job's outcome (only a succeeded one has scores to read), or its skip. */
+export type GateEvaluation = Pick<JobOutcome, 'result' | 'output'> | Pick<SkippedEval, 'reason'>
+/** Each evaluation of a pass, by its cell's name. */
+type Evaluations = ReadonlyMap<string, GateEvaluation>
 
-/** What a reference reads in its cell's result: its metric (else the headline), or why there is none. */
-function read(cell: string, result: GateEvaluation | undefined, wanted?: Metric): Result<number, string> {
-  if (!result) return err(`${cell} has no result`)
-  if (result.outcome === 'running') return err(`${cell} is still running`)
-  if (result.outcome !== 'succeeded') return err(`${cell} ${result.outcome}`)
-  const found = metricOf(result.scores, wanted)
+/** What a reference reads in its cell's evaluation: its metric (else the headline), or why there is none. */
+function read(cell: string, evaluation: GateEvaluation | undefined, wanted?: Metric): Result<number, string> {
+  if (!evaluation) return err(`${cell} has no result`)
+  if ('reason' in evaluation) return err(`${cell} skipped`)
+  if (evaluation.result === 'detached') return err(`${cell} is still running`)
+  if (evaluation.result !== 'succeeded') return err(`${cell} ${evaluation.result}`)
+  const found = metricOf(evaluationOf(evaluation)?.scores ?? [], wanted)
   return found.ok ? found : err(`${cell}: ${found.error}`)
 }
 
 type Check = BoundCondition['checks'][number]
 
-function check(condition: Condition, { subject, cells }: Check, results: Map<string, GateEvaluation>): GateCheck {
+function check(condition: Condition, { subject, cells }: Check, evaluations: Evaluations): GateCheck {
   const values = new Map<Reference, number | null>()
   let missing: string | undefined
   for (const [ref, cell] of cells) {
     const name = cellDisplayName(cell)
-    const found = read(name, results.get(name), ref.metric)
+    const found = read(name, evaluations.get(name), ref.metric)
     if (!found.ok) missing ??= found.error
     values.set(ref, found.ok ? found.value : null)
   }
@@ -320,11 +324,10 @@ function check(condition: Condition, { subject, cells }: Check, results: Map<str
   return { subject: cellDisplayName(subject), ...sides, holds, ...why, cells: [...cells.values()].map(cellDisplayName) }
 }
 
-/** Judges the bound conditions on the final results: `every` needs each check to hold, `any` one. */
-export function evaluateGates(bound: BoundCondition[], evaluations: GateEvaluation[]): GateOutcome[] {
-  const results = new Map(evaluations.map((e) => [cellDisplayName(e), e]))
+/** Judges the bound conditions on the final evaluations: `every` needs each check to hold, `any` one. */
+export function evaluateGates(bound: BoundCondition[], evaluations: Evaluations): GateOutcome[] {
   return bound.map(({ condition, checks }) => {
-    const done = checks.map((c) => check(condition, c, results))
+    const done = checks.map((c) => check(condition, c, evaluations))
     const passed = condition.quantifier === 'any' ? done.some((c) => c.holds) : done.every((c) => c.holds)
     const summary = gateSummary(condition, done, passed)
     return { condition: condition.text, line: condition.line, passed, checks: done, summary }

@@ -1,18 +1,7 @@
 /** The `require` conditions at the end of a pass: applyRequirements judges them on the report. */
 import type { RunReport } from '../report/model.js'
-import { evaluationOf } from '../report/results.js'
-import { evaluateGates, type BoundCondition, type GateEvaluation } from './gates.js'
-
-/** What became of each evaluation of this pass; a cell with neither an outcome nor a skip has no result. */
-function evaluationsOf(report: RunReport): GateEvaluation[] {
-  const skipped = report.skippedEvals.map((cell) => ({ ...cell, outcome: 'skipped' as const, scores: [] }))
-  const evaluated = (report.evaluate?.outcomes ?? []).flatMap((o) => {
-    const outcome: GateEvaluation['outcome'] = o.result === 'detached' ? 'running' : o.result
-    return o.job.cell ? [{ ...o.job.cell, outcome, scores: evaluationOf(o)?.scores ?? [] }] : []
-  })
-  // evaluateGates keeps the last entry of a cell: its outcome, if it has one, over its skip.
-  return [...skipped, ...evaluated]
-}
+import { evaluationsByCell } from '../report/results.js'
+import { evaluateGates, type BoundCondition } from './gates.js'
 
 /**
  * Judges the conditions on the report's results. One that does not hold is an error (an annotation)
@@ -26,7 +15,7 @@ export function applyRequirements(report: RunReport, bound: BoundCondition[]): v
     report.warnings.push({ field: 'require', message: `the require conditions were ${report.gatesNote}` })
     return
   }
-  report.gates = evaluateGates(bound, evaluationsOf(report))
+  report.gates = evaluateGates(bound, evaluationsByCell(report))
   const failing = report.gates.filter((g) => !g.passed)
   for (const g of failing) {
     const hint = `the condition is on line ${g.line} of the require input`

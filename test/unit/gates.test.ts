@@ -10,6 +10,7 @@ import {
   type GateEvaluation,
   type GatePlan,
 } from '../../src/require/gates.ts'
+import { cellDisplayName, type Cell } from '../../src/experiment/model.ts'
 import type { GateOutcome } from '../../src/report/model.ts'
 
 const GRAMMAR = 'a condition is [every|any] <ref> <op> (<ref>|<number>) [± <number>], e.g. cap_ood >= control + 0.05'
@@ -30,18 +31,17 @@ const plan: GatePlan = {
   ],
 }
 
-function result(run: string, task: string, epoch: number | null, accuracy: number, extra = {}): GateEvaluation {
-  return {
-    run,
-    task,
-    epoch,
-    outcome: 'succeeded',
-    scores: [{ name: 'exact_case', metrics: { accuracy, stderr: 0.01, ...extra } }],
-  }
+/** A planned cell and what became of its evaluation. */
+type Evaluated = Cell & { evaluation: GateEvaluation }
+
+function result(run: string, task: string, epoch: number | null, accuracy: number, extra = {}): Evaluated {
+  const scores = [{ name: 'exact_case', metrics: { accuracy, stderr: 0.01, ...extra } }]
+  const output = { kind: 'evaluation' as const, log: '/scratch/exp/x.eval', status: 'success', scores }
+  return { run, task, epoch, evaluation: { result: 'succeeded', output } }
 }
 
 /** Every planned cell succeeded with the given accuracy per run (task cap_ood is 0.1 lower). */
-function results(acc: Record<string, number>): GateEvaluation[] {
+function results(acc: Record<string, number>): Evaluated[] {
   return plan.cells.map((c) =>
     result(c.run, c.task, c.epoch, (acc[c.run] ?? 0) - (c.task === 'cap_ood' ? 0.1 : 0) + (c.epoch ?? 0) * 0.01),
   )
@@ -68,10 +68,10 @@ function problems(text: string): string[] {
   return parsed.error.map((p) => `${p.field ?? ''}: ${p.message}${p.hint ? ` (${p.hint})` : ''}`)
 }
 
-function run(text: string, evaluations: GateEvaluation[], p: GatePlan = plan): GateOutcome[] {
+function run(text: string, evaluations: Evaluated[], p: GatePlan = plan): GateOutcome[] {
   const bound = bindGates(conditions(text), p)
   assert.ok(bound.ok, bound.ok ? '' : bound.error.map((e) => e.message).join('\n'))
-  return evaluateGates(bound.value, evaluations)
+  return evaluateGates(bound.value, new Map(evaluations.map((e) => [cellDisplayName(e), e.evaluation])))
 }
 
 describe('require: parsing', () => {
@@ -352,7 +352,7 @@ describe('require: evaluation', () => {
   it('never passes on results that are not there', () => {
     const evals = results({ 'lr3e-4': 0.9, 'lr1e-3': 0.9, base: 0.1 }).map((e) =>
       e.run === 'lr1e-3' && e.task === 'capitalize' && e.epoch === 1
-        ? { ...e, outcome: 'failed' as const, scores: [] }
+        ? { ...e, evaluation: { result: 'failed' as const } }
         : e,
     )
     const withoutOne = evals.filter((e) => !(e.run === 'lr3e-4' && e.task === 'cap_ood' && e.epoch === 0))
@@ -360,10 +360,14 @@ describe('require: evaluation', () => {
     assert.equal(o.passed, false)
     const missing = o.checks.filter((c) => c.missing).map((c) => c.missing)
     assert.deepEqual(missing, ['lr3e-4/cap_ood/epoch0 has no result', 'lr1e-3/capitalize/epoch1 failed'])
-    const skipped = evals.map((e) => (e.run === 'base' ? { ...e, outcome: 'skipped' as const } : e))
+    const skipped = evals.map((e) => (e.run === 'base' ? { ...e, evaluation: { reason: 'no checkpoint' } } : e))
     const [control] = defined(run('fine-tuned > control', skipped), 1)
     assert.equal(control.passed, false)
     assert.match(control.summary, /lr3e-4\/capitalize\/epoch0: base\/capitalize skipped/)
+    const detached = evals.map((e) => (e.run === 'base' ? { ...e, evaluation: { result: 'detached' as const } } : e))
+    const [open] = defined(run('fine-tuned > control', detached), 1)
+    assert.equal(open.passed, false)
+    assert.match(open.summary, /lr3e-4\/capitalize\/epoch0: base\/capitalize is still running/)
   })
 
   it('any: at least one check must hold', () => {

@@ -11,6 +11,8 @@ import { finalCommentMarkdown } from '../../src/report/live.ts'
 import { mdText } from '../../src/report/markdown.ts'
 import type { RunReport } from '../../src/report/model.ts'
 import { jobSummaryMarkdown, resultsTable } from '../../src/report/summary.ts'
+import { bindGates, parseRequire } from '../../src/require/gates.ts'
+import { applyRequirements } from '../../src/require/requirements.ts'
 import { inspect } from '../../src/tools/inspect.ts'
 import { torchtune } from '../../src/tools/torchtune.ts'
 import { FakeScheduler } from '../helpers/fake-scheduler.ts'
@@ -50,6 +52,43 @@ describe('the results table', () => {
       .slice(2)
       .map((line) => line.split(' | ').pop()?.replace(/ \|$/, ''))
     assert.deepEqual(rows, ['f1 0.800', '0.700', '0.600 ± 0.050'])
+  })
+
+  it('shows what became of each cell, and the require conditions read the same', () => {
+    const runDir = '/scratch/exp'
+    const names = ['a', 'b', 'c', 'd']
+    const cell = (run: string) => ({ run, task: 'caps', epoch: 0 })
+    const exp = experimentOf(
+      names.map((name) => ({ name, type: 'fine-tuned' as const, parameters: {} })),
+      names.map(cell),
+    )
+    const skip = (run: string) => ({
+      display: `${run}/caps/epoch0`,
+      run,
+      task: 'caps',
+      epoch: 0,
+      reason: 'no checkpoint',
+    })
+    // a: skipped, then evaluated (its outcome stands); b: skipped; c: nothing; d: still running.
+    const r = reportOf(
+      exp,
+      names.map((run) => trained(run, runDir)),
+      [evaluated(cell('a'), runDir), evaluated(cell('d'), runDir, [], { result: 'detached', state: 'RUNNING' })],
+      { skippedEvals: [skip('a'), skip('b')] },
+    )
+    const rows = resultsTable(exp, r)
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split(' | ').pop()?.replace(/ \|$/, ''))
+    assert.deepEqual(rows, ['0.800 ± 0.050', 'skipped', '–', 'running'])
+    const parsed = parseRequire('fine-tuned >= 0.5')
+    const bound = parsed.ok ? bindGates(parsed.value, exp) : parsed
+    assert.ok(bound.ok)
+    applyRequirements(r, bound.value)
+    assert.deepEqual(
+      r.gates?.[0]?.checks.map((c) => c.missing ?? c.holds),
+      [true, 'b/caps/epoch0 skipped', 'c/caps/epoch0 has no result', 'd/caps/epoch0 is still running'],
+    )
   })
 })
 
