@@ -49,11 +49,14 @@ export function headlineMetric(e: { readonly scores: readonly Score[] } | undefi
   return metric !== undefined && value !== undefined ? { name: `${first.name} ${metric}`, metric, value } : undefined
 }
 
+/** A metric by name, of one scorer if `scorer` is given (`exact_case.accuracy`), else of any (`accuracy`). */
+export type MetricName = { scorer?: string; name: string }
+
 /**
  * The value of a metric of an evaluation's scores: `wanted.name` of the first scorer that has it (of
  * `wanted.scorer` alone, if given), the headline without `wanted`; else why there is none.
  */
-export function metricOf(scores: readonly Score[], wanted?: { scorer?: string; name: string }): Result<number, string> {
+export function metricOf(scores: readonly Score[], wanted?: MetricName): Result<number, string> {
   if (!wanted) {
     const headline = headlineMetric({ scores })
     return headline ? ok(headline.value) : err('no metric')

@@ -8,7 +8,7 @@ import type { JobOutcome } from '../engine/types.js'
 import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
 import type { GateCheck, GateOutcome } from '../report/model.js'
 import { gateSummary } from '../report/conditions.js'
-import { evaluationOf, metricOf } from '../report/results.js'
+import { evaluationOf, metricOf, type MetricName } from '../report/results.js'
 import { err, ok, type Problem, type Result } from '../result.js'
 
 /** Comparisons allow a rounding slack. */
@@ -24,8 +24,7 @@ const COMPARE = {
 type Comparison = keyof typeof COMPARE
 
 /** `runs/task/epoch`, parts left out as the condition does, and `:metric` or `:scorer.metric` if named. */
-type Reference = { text: string; segments: string[]; metric?: Metric }
-type Metric = { scorer?: string; name: string }
+type Reference = { text: string; segments: string[]; metric?: MetricName }
 
 /** One line of the input: its text without comment or list dash, its 1-based line, what it compares. */
 export interface Condition {
@@ -296,7 +295,7 @@ export type GateEvaluation = Pick<JobOutcome, 'result' | 'output'> | Pick<Skippe
 type Evaluations = ReadonlyMap<string, GateEvaluation>
 
 /** What a reference reads in its cell's evaluation: its metric (else the headline), or why there is none. */
-function read(cell: string, evaluation: GateEvaluation | undefined, wanted?: Metric): Result<number, string> {
+function read(cell: string, evaluation: GateEvaluation | undefined, wanted?: MetricName): Result<number, string> {
   if (!evaluation) return err(`${cell} has no result`)
   if ('reason' in evaluation) return err(`${cell} skipped`)
   if (evaluation.result === 'detached') return err(`${cell} is still running`)
