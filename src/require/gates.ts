@@ -1,8 +1,4 @@
-/**
- * The `require` conditions, whose grammar and meaning README § "Metric gates: what the experiment must
- * show" gives. parseRequire reads the input before anything runs, bindGates checks its names against
- * the experiment before anything is submitted, evaluateGates judges the final results.
- */
+/** The `require` conditions: README § Metric gates gives their grammar and meaning. */
 import type { SkippedEval } from '../engine/eligible.js'
 import type { JobOutcome } from '../engine/types.js'
 import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
@@ -252,12 +248,10 @@ function relative(r: Target, subject: Cell, plan: GatePlan): Result<Cell[]> {
   return ok(cells)
 }
 
-/** A condition's checks: for each cell of its subject, one per cell the other reference reads. */
 function checksOf({ left, right }: Condition, plan: GatePlan): Result<BoundCondition['checks'], Problem[]> {
   const resolved = (typeof right === 'number' ? [left] : [left, right]).map((ref) => resolve(ref, plan))
   const refused = resolved.flatMap((r) => (r.ok ? [] : [r.error]))
   const names = resolved.flatMap((r) => (r.ok ? [r.value] : []))
-  // The subject is the first reference that is not `control`.
   const subject = names.find((r) => r.runs !== 'control') ?? names[0]
   if (!subject || refused.length > 0) return err(refused)
   const other = names.find((r) => r !== subject)

@@ -1,13 +1,9 @@
-/** The `require` conditions at the end of a pass: applyRequirements judges them on the report. */
+/** The `require` conditions at the end of a pass (README § Metric gates). */
 import type { RunReport } from '../report/model.js'
 import { evaluationsByCell } from '../report/results.js'
 import { evaluateGates, type BoundCondition } from './gates.js'
 
-/**
- * Judges the conditions on the report's results. One that does not hold is an error (an annotation)
- * and makes the status `failed`: the experiment did not answer its question, and fail-on decides what
- * the check does. A pass without an evaluation phase cannot judge them: it says so, and nothing passes.
- */
+/** Judges the conditions on the report's results: one that does not hold is an error and fails the status. */
 export function applyRequirements(report: RunReport, bound: BoundCondition[]): void {
   if (bound.length === 0) return
   if (!report.evaluate) {
