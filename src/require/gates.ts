@@ -1,7 +1,7 @@
 /** The `require` conditions: README § Metric gates gives their grammar and meaning. */
 import type { SkippedEval } from '../engine/eligible.js'
 import type { JobOutcome } from '../engine/types.js'
-import { cellDisplayName, type Cell, type Run } from '../experiment/model.js'
+import { cellDisplayName, type Cell, type Experiment } from '../experiment/model.js'
 import type { GateCheck, GateOutcome } from '../report/model.js'
 import { gateSummary } from '../report/conditions.js'
 import { evaluationOf, metricOf, type MetricName } from '../report/results.js'
@@ -148,17 +148,15 @@ export function parseRequire(input: string): Result<Condition[], Problem[]> {
 // ------------------------------------------------------------------ binding names to the experiment
 
 /** An experiment's runs (their types and models pair subjects with controls) and evaluation cells. */
-export interface GatePlan {
-  runs: Pick<Run, 'name' | 'type' | 'model'>[]
-  cells: Cell[]
-}
+export type GatePlan = Pick<Experiment, 'runs' | 'cells'>
 
 /** A condition with its checks: one per subject cell (and per control, when a model has several). */
 export interface BoundCondition {
   condition: Condition
-  /** The cell a check is about, and the cell each reference reads, left to right. */
-  checks: { subject: Cell; cells: Map<Reference, Cell> }[]
+  checks: Check[]
 }
+/** The cell a check is about, and the cell each reference reads, left to right. */
+type Check = { subject: Cell; cells: Map<Reference, Cell> }
 
 /** What a reference names: runs (a role or a run; absent, every run but the controls), a task, an epoch. */
 type Target = { ref: Reference; runs?: string; task?: string; epoch?: number | 'last' }
@@ -248,14 +246,14 @@ function relative(r: Target, subject: Cell, plan: GatePlan): Result<Cell[]> {
   return ok(cells)
 }
 
-function checksOf({ left, right }: Condition, plan: GatePlan): Result<BoundCondition['checks'], Problem[]> {
+function checksOf({ left, right }: Condition, plan: GatePlan): Result<Check[], Problem[]> {
   const resolved = (typeof right === 'number' ? [left] : [left, right]).map((ref) => resolve(ref, plan))
   const refused = resolved.flatMap((r) => (r.ok ? [] : [r.error]))
   const names = resolved.flatMap((r) => (r.ok ? [r.value] : []))
   const subject = names.find((r) => r.runs !== 'control') ?? names[0]
   if (!subject || refused.length > 0) return err(refused)
   const other = names.find((r) => r !== subject)
-  const checks: BoundCondition['checks'] = []
+  const checks: Check[] = []
   for (const cell of subjects(subject, plan)) {
     const otherCells = other ? relative(other, cell, plan) : ok([cell])
     if (!otherCells.ok) return err([otherCells.error])
@@ -297,8 +295,6 @@ function read(cell: string, evaluation: GateEvaluation | undefined, wanted?: Met
   const found = metricOf(evaluationOf(evaluation)?.scores ?? [], wanted)
   return found.ok ? found : err(`${cell}: ${found.error}`)
 }
-
-type Check = BoundCondition['checks'][number]
 
 function check(condition: Condition, { subject, cells }: Check, evaluations: Evaluations): GateCheck {
   const values = new Map<Reference, number | null>()

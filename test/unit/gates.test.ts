@@ -18,9 +18,9 @@ const GRAMMAR = 'a condition is [every|any] <ref> <op> (<ref>|<number>) [± <num
 /** Two fine-tuned runs and the control of the same model, two tasks, epochs 0 and 1. */
 const plan: GatePlan = {
   runs: [
-    { name: 'lr3e-4', type: 'fine-tuned', model: 'tiny' },
-    { name: 'lr1e-3', type: 'fine-tuned', model: 'tiny' },
-    { name: 'base', type: 'control', model: 'tiny' },
+    { name: 'lr3e-4', type: 'fine-tuned', model: 'tiny', parameters: {} },
+    { name: 'lr1e-3', type: 'fine-tuned', model: 'tiny', parameters: {} },
+    { name: 'base', type: 'control', model: 'tiny', parameters: {} },
   ],
   cells: [
     ...['lr3e-4', 'lr1e-3'].flatMap((run) =>
@@ -260,11 +260,11 @@ describe('require: names against the experiment', () => {
   it('pairs runs with the control of their own base model, and each control when several', () => {
     const two: GatePlan = {
       runs: [
-        { name: 'ft-a', type: 'fine-tuned', model: 'a' },
-        { name: 'ft-b', type: 'fine-tuned', model: 'b' },
-        { name: 'base-a', type: 'control', model: 'a' },
-        { name: 'base-b', type: 'control', model: 'b' },
-        { name: 'base-b-prompt', type: 'control', model: 'b' },
+        { name: 'ft-a', type: 'fine-tuned', model: 'a', parameters: {} },
+        { name: 'ft-b', type: 'fine-tuned', model: 'b', parameters: {} },
+        { name: 'base-a', type: 'control', model: 'a', parameters: {} },
+        { name: 'base-b', type: 'control', model: 'b', parameters: {} },
+        { name: 'base-b-prompt', type: 'control', model: 'b', parameters: {} },
       ],
       cells: [
         { run: 'ft-a', task: 't', epoch: 0 },
@@ -309,7 +309,10 @@ describe('require: names against the experiment', () => {
       messages('cap_ood >= control + 0.05', partial)[0] ?? '',
       /run base is not evaluated on cap_ood \(evaluation.matrix\), needed for lr3e-4\/cap_ood\/epoch0/,
     )
-    const clash: GatePlan = { runs: [...plan.runs, { name: 'capitalize', type: 'eval-only' }], cells: plan.cells }
+    const clash: GatePlan = {
+      runs: [...plan.runs, { name: 'capitalize', type: 'eval-only', parameters: {} }],
+      cells: plan.cells,
+    }
     assert.match(messages('capitalize > 0.5', clash)[0] ?? '', /names both a run and a task: write capitalize\/<task>/)
   })
 })
